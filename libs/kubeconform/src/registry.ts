@@ -1,0 +1,329 @@
+/**
+ * Schema registry: finds and compiles (once, lazily) the JSON schema of an apiVersion/kind.
+ *
+ * Locations are tried in order, like kubeconform's -schema-location:
+ * - `default`: the bundled schemas (generated from kubernetes-models packages + hand-written);
+ * - a CRD file (.yaml/.yml) or a folder holding CRDs: converted in memory;
+ * - a path template (Go-template fields as in kubeconform), or a plain path to which
+ *   kubeconform's default suffix is appended when it does not end in `json`;
+ * - an http(s) template: we never download, so it is only served from the `-cache` folder
+ *   (files named by the sha256 of the URL, as kubeconform stores them).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { createAjv, type AjvInstance } from './ajv.js';
+import { convertCrds } from './crd.js';
+import type { JsonSchema, SchemaBundle } from './generate.js';
+
+export const SCHEMAS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schemas');
+const GENERATED_DIR = path.join(SCHEMAS_DIR, 'generated');
+
+/** Kubernetes release of the bundled built-in schemas (kubernetes-models 5.x tracks v1.36.0). */
+export const BUNDLED_KUBERNETES_VERSION = '1.36.0';
+export const BUNDLED_SOURCE = 'kubernetes-models@5.1.0';
+
+const DEFAULT_SUFFIX = '/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json';
+const TEMPLATE_FIELDS = new Set([
+  'NormalizedKubernetesVersion',
+  'StrictSuffix',
+  'ResourceKind',
+  'ResourceAPIVersion',
+  'Group',
+  'KindSuffix',
+]);
+
+/** A failure that stops the run before any resource is read (exit 1, no summary). */
+export class StartupError extends Error {}
+
+export interface RegistryOptions {
+  strict?: boolean;
+  /** `master` or x.y.z */
+  kubernetesVersion?: string;
+  /** kubeconform -schema-location values; empty means `default` */
+  schemaLocations?: string[];
+  /** folder of cached downloads (kubeconform -cache) */
+  cacheDir?: string;
+}
+
+export type SchemaLookup =
+  | { found: true; id: string; validate: ValidateFunction }
+  | { found: false; error?: string };
+
+interface Location {
+  lookup(apiVersion: string, kind: string): SchemaLookup;
+}
+
+export function isBundledVersion(version: string): boolean {
+  return version === 'master' || version.split('.').slice(0, 2).join('.') === BUNDLED_KUBERNETES_VERSION.split('.').slice(0, 2).join('.');
+}
+
+export class SchemaRegistry {
+  private readonly locations: Location[];
+  private readonly cache = new Map<string, SchemaLookup>();
+
+  constructor(options: RegistryOptions = {}) {
+    const strict = options.strict ?? false;
+    const version = options.kubernetesVersion ?? 'master';
+    const specs = options.schemaLocations?.length ? options.schemaLocations : ['default'];
+    if (options.cacheDir !== undefined && !isDirectory(options.cacheDir)) {
+      throw new StartupError(
+        `failed opening cache folder ${options.cacheDir}: stat ${options.cacheDir}: no such file or directory`,
+      );
+    }
+    this.locations = specs.map((spec) => {
+      if (spec === 'default') {
+        if (!isBundledVersion(version)) {
+          throw new StartupError(
+            `kubernetes version ${version} is not bundled: the bundled schemas are Kubernetes ${BUNDLED_KUBERNETES_VERSION} ` +
+              `(${BUNDLED_SOURCE}); use -kubernetes-version ${BUNDLED_KUBERNETES_VERSION} or master, ` +
+              `or -schema-location pointing at local schemas for ${version}`,
+          );
+        }
+        return bundledLocation(strict);
+      }
+      if (!spec.includes('{{') && /\.ya?ml$/i.test(spec)) return new CrdLocation([spec]);
+      if (!spec.includes('{{') && isDirectory(spec) && crdFilesIn(spec).length > 0) {
+        return new CrdLocation(crdFilesIn(spec));
+      }
+      return new TemplateLocation(spec, version, strict, options.cacheDir);
+    });
+  }
+
+  lookup(apiVersion: string, kind: string): SchemaLookup {
+    const key = `${apiVersion}/${kind}`;
+    let result = this.cache.get(key);
+    if (!result) {
+      result = { found: false };
+      for (const location of this.locations) {
+        result = location.lookup(apiVersion, kind);
+        if (result.found || result.error) break;
+      }
+      this.cache.set(key, result);
+    }
+    return result;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function crdFilesIn(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !/\.ya?ml$/i.test(entry.name)) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    if (/^kind:\s*CustomResourceDefinition\s*$/m.test(readFileSync(file, 'utf8'))) out.push(file);
+  }
+  return out.sort();
+}
+
+/** Removes `additionalProperties: false` everywhere: the lenient (non -strict) variant. */
+function lenient(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(lenient);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'additionalProperties' && v === false) continue;
+    out[k] = lenient(v);
+  }
+  return out;
+}
+
+/** Compiles a kind's schema on first use and keeps it. */
+class IndexedLocation implements Location {
+  private readonly compiled = new Map<string, ValidateFunction>();
+  constructor(
+    private readonly ajv: AjvInstance,
+    /** `<apiVersion>/<Kind>` → schema id or ref known to `ajv` */
+    private readonly index: Map<string, string>,
+  ) {}
+
+  lookup(apiVersion: string, kind: string): SchemaLookup {
+    const key = `${apiVersion}/${kind}`;
+    const ref = this.index.get(key);
+    if (!ref) return { found: false };
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      validate = this.ajv.compile({ $ref: ref });
+      this.compiled.set(key, validate);
+    }
+    return { found: true, id: ref, validate };
+  }
+}
+
+let bundledByMode: Partial<Record<'strict' | 'lenient', IndexedLocation>> = {};
+
+/** Bundled schemas. The generated ones follow -strict; hand-written CRD schemas are used as written. */
+function bundledLocation(strict: boolean): IndexedLocation {
+  const mode = strict ? 'strict' : 'lenient';
+  const existing = bundledByMode[mode];
+  if (existing) return existing;
+  const ajv = createAjv();
+  const index = new Map<string, string>();
+  for (const file of readdirSync(GENERATED_DIR).filter((f) => f.endsWith('.json')).sort()) {
+    const bundle = JSON.parse(readFileSync(path.join(GENERATED_DIR, file), 'utf8')) as SchemaBundle;
+    const id = `bundled:/generated/${file}`;
+    const definitions = strict ? bundle.definitions : (lenient(bundle.definitions) as SchemaBundle['definitions']);
+    ajv.addSchema({ $id: id, definitions });
+    for (const [key, def] of Object.entries(bundle.kinds)) index.set(key, `${id}#/definitions/${def}`);
+  }
+  for (const file of readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+    const schema = JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as JsonSchema;
+    const id = `bundled:/${file}`;
+    ajv.addSchema(withoutMetaSchema(schema), id);
+    const gvk = handWrittenKind(schema, file);
+    index.set(`${gvk.apiVersion}/${gvk.kind}`, id);
+  }
+  const location = new IndexedLocation(ajv, index);
+  bundledByMode[mode] = location;
+  return location;
+}
+
+/** Hand-written schemas pin apiVersion and kind with single-value enums; that is their index key. */
+function handWrittenKind(schema: JsonSchema, file: string): { apiVersion: string; kind: string } {
+  const props = schema.properties as Record<string, { enum?: unknown[] }> | undefined;
+  const apiVersion = props?.apiVersion?.enum?.[0];
+  const kind = props?.kind?.enum?.[0];
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') {
+    throw new Error(`schema ${file} must pin properties.apiVersion.enum and properties.kind.enum`);
+  }
+  return { apiVersion, kind };
+}
+
+/** Our ajv knows drafts 07/2019; kubeconform's schemas name draft-04 URLs that only mean "JSON schema". */
+function withoutMetaSchema(schema: JsonSchema): JsonSchema {
+  const { $schema: _ignored, ...rest } = schema;
+  return rest;
+}
+
+class CrdLocation extends IndexedLocation {
+  constructor(files: string[]) {
+    const ajv = createAjv();
+    const index = new Map<string, string>();
+    for (const file of files) {
+      for (const converted of convertCrds(readFileSync(file, 'utf8'))) {
+        const id = `${pathToFileURL(path.resolve(file)).href}/${converted.apiVersion}/${converted.kind}`;
+        ajv.addSchema(converted.schema, id);
+        index.set(`${converted.apiVersion}/${converted.kind}`, id);
+      }
+    }
+    super(ajv, index);
+  }
+}
+
+/** Go-template path (or URL) per kubeconform; only the fields kubeconform defines are allowed. */
+class TemplateLocation implements Location {
+  private readonly template: string;
+  private readonly ajv = createAjv();
+  private readonly loaded = new Map<string, ValidateFunction>();
+
+  constructor(
+    location: string,
+    private readonly version: string,
+    private readonly strict: boolean,
+    private readonly cacheDir: string | undefined,
+  ) {
+    this.template = location.endsWith('json') ? location : location.replace(/\/$/, '') + DEFAULT_SUFFIX;
+    for (const match of this.template.matchAll(/{{(.*?)}}/g)) {
+      const field = /^\s*\.(\w+)\s*$/.exec(match[1])?.[1];
+      if (!field || !TEMPLATE_FIELDS.has(field)) {
+        throw new StartupError(
+          `failed initialising schema location registry: template: executing at <${match[1].trim()}>: can't evaluate field ${field ?? match[1].trim()}`,
+        );
+      }
+    }
+  }
+
+  private render(apiVersion: string, kind: string): string {
+    const parts = apiVersion.split('/');
+    const groupFirstLabel = parts[0].split('.')[0].toLowerCase();
+    const kindSuffix = parts.length > 1 ? `-${groupFirstLabel}-${parts[1].toLowerCase()}` : `-${groupFirstLabel}`;
+    const fields: Record<string, string> = {
+      NormalizedKubernetesVersion: this.version === 'master' ? 'master' : `v${this.version}`,
+      StrictSuffix: this.strict ? '-strict' : '',
+      ResourceKind: kind.toLowerCase(),
+      ResourceAPIVersion: parts[parts.length - 1],
+      Group: parts.length > 1 ? parts[0] : '',
+      KindSuffix: kindSuffix,
+    };
+    return this.template.replace(/{{\s*\.(\w+)\s*}}/g, (_m, f: string) => fields[f]);
+  }
+
+  lookup(apiVersion: string, kind: string): SchemaLookup {
+    const where = this.render(apiVersion, kind);
+    const id = /^https?:\/\//.test(where) ? where : pathToFileURL(path.resolve(where)).href;
+    const known = this.loaded.get(id);
+    if (known) return { found: true, id: where, validate: known };
+    const text = this.read(id);
+    if (text.kind === 'missing') return { found: false };
+    if (text.kind === 'error') return { found: false, error: text.message };
+    try {
+      const schema = JSON.parse(text.body) as JsonSchema;
+      this.addWithReferences(schema, id);
+      const validate = this.ajv.getSchema(id);
+      if (!validate) return { found: false };
+      this.loaded.set(id, validate);
+      return { found: true, id: where, validate };
+    } catch (err) {
+      // kubeconform treats a body that is not a JSON schema as "no schema here"
+      if (err instanceof SyntaxError) return { found: false };
+      return { found: false, error: `failed compiling schema ${where}: ${(err as Error).message}` };
+    }
+  }
+
+  /** Loads a schema and, recursively, the documents its relative `$ref`s point to. */
+  private addWithReferences(schema: JsonSchema, id: string): void {
+    if (this.ajv.getSchema(id) !== undefined || this.ajvHas(id)) return;
+    this.ajv.addSchema(withoutMetaSchema(schema), id);
+    for (const ref of collectRefs(schema)) {
+      const target = new URL(ref, id);
+      target.hash = '';
+      const targetId = target.href;
+      if (targetId === id || this.ajvHas(targetId)) continue;
+      const text = this.read(targetId);
+      if (text.kind !== 'ok') throw new Error(`cannot load referenced schema ${targetId}`);
+      this.addWithReferences(JSON.parse(text.body) as JsonSchema, targetId);
+    }
+  }
+
+  private ajvHas(id: string): boolean {
+    return (this.ajv as unknown as { schemas: Record<string, unknown> }).schemas[id] !== undefined;
+  }
+
+  private read(id: string): { kind: 'ok'; body: string } | { kind: 'missing' } | { kind: 'error'; message: string } {
+    if (id.startsWith('file:')) {
+      const file = fileURLToPath(id);
+      return existsSync(file) ? { kind: 'ok', body: readFileSync(file, 'utf8') } : { kind: 'missing' };
+    }
+    // Remote: offline validator, so the cache folder is the only source.
+    if (this.cacheDir) {
+      const cached = path.join(this.cacheDir, createHash('sha256').update(id).digest('hex'));
+      if (existsSync(cached)) return { kind: 'ok', body: readFileSync(cached, 'utf8') };
+    }
+    return { kind: 'error', message: `could not download schema ${id}: network access is disabled (offline validator; use -cache or local schemas)` };
+  }
+}
+
+function collectRefs(schema: unknown, out = new Set<string>()): Set<string> {
+  if (Array.isArray(schema)) schema.forEach((s) => collectRefs(s, out));
+  else if (schema && typeof schema === 'object') {
+    for (const [k, v] of Object.entries(schema)) {
+      if (k === '$ref' && typeof v === 'string' && !v.startsWith('#')) out.add(v);
+      else collectRefs(v, out);
+    }
+  }
+  return out;
+}
+
+/** For tests and long-lived processes that regenerate schemas. */
+export function resetBundledSchemas(): void {
+  bundledByMode = {};
+}
