@@ -1,0 +1,49 @@
+import { AlbIngress, defineService } from '@gitops/platform';
+import { CONFIG_MAP, CORE_CANARY, CORE_INGRESS, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, PORTS, SECRETS } from '@gitops/kiteclass-system';
+
+/**
+ * KiteClass core (Spring Boot, port 8081): the document's Deployment, with its canary in
+ * production. The gateway reaches it through an internal ALB, where the canary's share of
+ * traffic is set by weighted target groups.
+ */
+export default defineService({
+  system: kiteclass,
+  name: 'kiteclass-core',
+  render(chart, ctx) {
+    const values = ctx.values.services['kiteclass-core'];
+    const port = PORTS['kiteclass-core'];
+    new KiteclassService(chart, 'KiteclassCore', {
+      ctx,
+      name: 'kiteclass-core',
+      component: 'backend',
+      env: {
+        SPRING_DATASOURCE_URL: { secret: SECRETS.database.name, key: 'url' },
+        SPRING_DATASOURCE_USERNAME: { secret: SECRETS.database.name, key: 'username' },
+        SPRING_DATASOURCE_PASSWORD: { secret: SECRETS.database.name, key: 'password' },
+        SPRING_REDIS_HOST: { configMap: CONFIG_MAP, key: 'redis-host' },
+        JWT_SECRET: { secret: SECRETS.jwt.name, key: 'secret' },
+      },
+      egress: [dataLayerEgress(ctx.values), HTTPS_EGRESS],
+      canary: values.canary && { tag: values.canary.tag, replicas: values.canary.replicas },
+    });
+
+    new AlbIngress(chart, 'Ingress', {
+      name: CORE_INGRESS,
+      scheme: 'internal',
+      certificateArn: ctx.values.ingress.certificateArn,
+      healthcheckPath: '/actuator/health',
+      rules: [{
+        host: ctx.values.ingress.coreHost,
+        paths: [values.canary
+          ? {
+              path: '/',
+              weighted: [
+                { service: 'kiteclass-core', port, weight: 100 - values.canary.weight },
+                { service: CORE_CANARY, port, weight: values.canary.weight },
+              ],
+            }
+          : { path: '/', service: 'kiteclass-core', port }],
+      }],
+    });
+  },
+});

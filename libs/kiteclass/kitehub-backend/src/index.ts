@@ -1,0 +1,32 @@
+import { defineService } from '@gitops/platform';
+import { CONFIG_MAP, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, SECRETS } from '@gitops/kiteclass-system';
+
+/** KiteHub API (api.kiteclass.com): accounts, schools, billing. Port 8080. */
+export default defineService({
+  system: kiteclass,
+  name: 'kitehub-backend',
+  render(chart, ctx) {
+    new KiteclassService(chart, 'KitehubBackend', {
+      ctx,
+      name: 'kitehub-backend',
+      component: 'backend',
+      env: {
+        SPRING_DATASOURCE_URL: { secret: SECRETS.database.name, key: 'url' },
+        SPRING_DATASOURCE_USERNAME: { secret: SECRETS.database.name, key: 'username' },
+        SPRING_DATASOURCE_PASSWORD: { secret: SECRETS.database.name, key: 'password' },
+        SPRING_REDIS_HOST: { configMap: CONFIG_MAP, key: 'redis-host' },
+        SPRING_REDIS_PASSWORD: { secret: SECRETS.redis.name, key: 'password' },
+        SPRING_RABBITMQ_HOST: { configMap: CONFIG_MAP, key: 'rabbitmq-host' },
+        JWT_SECRET: { secret: SECRETS.jwt.name, key: 'secret' },
+        GOOGLE_CLIENT_ID: { secret: SECRETS.oauth.name, key: 'google-client-id' },
+        GOOGLE_CLIENT_SECRET: { secret: SECRETS.oauth.name, key: 'google-client-secret' },
+        ZALO_API_KEY: { secret: SECRETS.externalServices.name, key: 'zalo-api-key' },
+        VNPAY_TMN_CODE: { secret: SECRETS.externalServices.name, key: 'vnpay-tmn-code' },
+        VNPAY_HASH_SECRET: { secret: SECRETS.externalServices.name, key: 'vnpay-hash-secret' },
+        S3_BUCKET: { configMap: CONFIG_MAP, key: 's3-bucket' },
+      },
+      // RDS, ElastiCache, Amazon MQ; HTTPS for S3, STS (IRSA), Google OAuth, Zalo and VNPay
+      egress: [dataLayerEgress(ctx.values), HTTPS_EGRESS],
+    });
+  },
+});

@@ -1,0 +1,130 @@
+import {
+  AppService, Autoscaler, DisruptionBudget, ecrRegistry, IrsaServiceAccount, SecureDeployment, WorkloadNetworkPolicy,
+  type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
+} from '@gitops/platform';
+import { Construct } from 'constructs';
+import { PORTS } from './names';
+import type { KiteclassServiceName, KiteclassValues } from './values';
+
+/** Prometheus runs in this namespace and scrapes the pods' annotated ports. */
+export const MONITORING_NAMESPACE = 'monitoring';
+
+/** Scaling behaviour of the document's HPA: scale up fast, scale down slowly. */
+export const HPA_BEHAVIOUR: { scaleUp: ScalingRules; scaleDown: ScalingRules } = {
+  scaleUp: { stabilizationWindowSeconds: 0, policies: [{ percent: 100, periodSeconds: 15 }] },
+  scaleDown: { stabilizationWindowSeconds: 300, policies: [{ percent: 10, periodSeconds: 60 }] },
+};
+
+/** Spring Boot Actuator probes, with the document's timings. */
+export const ACTUATOR_PROBES: { liveness: HttpProbe; readiness: HttpProbe } = {
+  liveness: { path: '/actuator/health/liveness', initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 3 },
+  readiness: { path: '/actuator/health/readiness', initialDelaySeconds: 30, periodSeconds: 5, failureThreshold: 3 },
+};
+
+export interface KiteclassServiceProps {
+  /** The environment being rendered. */
+  readonly ctx: RenderContext<KiteclassValues>;
+  /** Which service (its values are `services.<name>` in the values file). */
+  readonly name: KiteclassServiceName;
+  /** `app.kubernetes.io/component`. */
+  readonly component: string;
+  /**
+   * A Spring Boot service: the per-stage Spring variables, Actuator probes and Prometheus
+   * scraping of `/actuator/prometheus`. @default true
+   */
+  readonly springBoot?: boolean;
+  /** Probes when not Spring Boot. @default - Actuator probes */
+  readonly probes?: { liveness: HttpProbe; readiness: HttpProbe };
+  /** The service's own environment variables, after the per-stage ones. @default - none */
+  readonly env?: Readonly<Record<string, EnvSource>>;
+  /** Outgoing traffic the service needs besides DNS. @default - none */
+  readonly egress?: readonly NetworkRule[];
+  /** Directories that must be writable. @default ['/tmp'] */
+  readonly writableDirs?: readonly string[];
+  /**
+   * A canary beside the stable workload: `<name>-canary` Deployment, Service, PDB and
+   * NetworkPolicy, same container but its own image tag, labelled `app: <name>-canary` so
+   * neither the stable Deployment's selector nor the stable Service ever takes its pods.
+   * @default - no canary
+   */
+  readonly canary?: { readonly tag: string; readonly replicas: number };
+}
+
+/**
+ * One KiteClass service as the document deploys it: an IRSA service account, the Deployment,
+ * a ClusterIP Service, an HPA with the document's behaviour, a PodDisruptionBudget and a
+ * NetworkPolicy admitting the ALB (from the VPC) and Prometheus.
+ */
+export class KiteclassService extends Construct {
+  public readonly workload: SecureDeployment;
+  public readonly port: number;
+
+  constructor(scope: Construct, id: string, props: KiteclassServiceProps) {
+    super(scope, id);
+    const { ctx, name } = props;
+    const values = ctx.values.services[name];
+    const springBoot = props.springBoot ?? true;
+    this.port = PORTS[name];
+
+    const serviceAccount = new IrsaServiceAccount(this, 'ServiceAccount', { name, roleArn: values.roleArn });
+
+    const container = {
+      system: ctx.system,
+      component: props.component,
+      repository: `${ecrRegistry(ctx.env)}/${name}`,
+      ports: [{ name: 'http', containerPort: this.port }],
+      env: { ...(springBoot ? springEnv(ctx.values, this.port) : {}), ...props.env },
+      resources: values.resources,
+      ...(springBoot ? ACTUATOR_PROBES : props.probes),
+      preStopSleepSeconds: 10,
+      serviceAccountName: serviceAccount.name,
+      podAnnotations: springBoot
+        ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(this.port), 'prometheus.io/path': '/actuator/prometheus' }
+        : undefined,
+      writableDirs: props.writableDirs,
+    };
+    // no replicas: the HPA owns the count (the document's `replicas: 2` equals its minReplicas)
+    this.workload = new SecureDeployment(this, 'Deployment', { ...container, name, tag: values.tag });
+    new Autoscaler(this, 'Autoscaler', { target: this.workload, ...values.autoscaling, ...HPA_BEHAVIOUR });
+
+    const apps = [name];
+    if (props.canary) {
+      const canary = `${name}-canary`;
+      new SecureDeployment(this, 'CanaryDeployment', { ...container, name: canary, tag: props.canary.tag, version: 'canary', replicas: props.canary.replicas });
+      apps.push(canary);
+    }
+    for (const app of apps) {
+      const id = app === name ? '' : 'Canary';
+      new AppService(this, `${id}Service`, { name: app, ports: [{ name: 'http', port: this.port, targetPort: this.port }] });
+      new DisruptionBudget(this, `${id}DisruptionBudget`, { app });
+      new WorkloadNetworkPolicy(this, `${id}NetworkPolicy`, {
+        app,
+        ingress: [
+          // target-type ip: the ALB sends traffic from its nodes in the VPC straight to pod IPs
+          { peers: [{ cidr: ctx.values.vpcCidr }], ports: [{ port: this.port }] },
+          ...(springBoot ? [{ peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: this.port }] }] : []),
+        ],
+        egress: props.egress,
+      });
+    }
+  }
+}
+
+/** The document's "Environment Variables by Stage". */
+function springEnv(values: KiteclassValues, port: number): Record<string, EnvSource> {
+  return {
+    SPRING_PROFILES_ACTIVE: values.spring.profile,
+    // the document's base sets 8080; kiteclass-core listens on 8081, so each service sets its own
+    SERVER_PORT: String(port),
+    LOGGING_LEVEL_ROOT: values.spring.logLevelRoot,
+    ...(values.spring.logLevelKiteclass ? { LOGGING_LEVEL_COM_KITECLASS: values.spring.logLevelKiteclass } : {}),
+  };
+}
+
+/** Egress to the data layer in the VPC: RDS PostgreSQL, ElastiCache Redis, Amazon MQ (AMQPS). */
+export function dataLayerEgress(values: KiteclassValues): NetworkRule {
+  return { peers: [{ cidr: values.vpcCidr }], ports: [{ port: 5432 }, { port: 6379 }, { port: 5671 }] };
+}
+
+/** HTTPS to AWS APIs (STS for IRSA, S3) and third parties, which have no fixed addresses. */
+export const HTTPS_EGRESS: NetworkRule = { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] };

@@ -1,0 +1,34 @@
+/**
+ * Names of KiteClass objects that more than one service refers to, spelled once.
+ */
+
+/** The system's ConfigMap (non-secret settings per environment). */
+export const CONFIG_MAP = 'kiteclass-config';
+
+/** Secrets made by External Secrets from `kiteclass/<env>/<remote>` in AWS Secrets Manager. */
+export const SECRETS = {
+  database: { name: 'kiteclass-db-secret', remote: 'database', properties: ['url', 'username', 'password'] },
+  redis: { name: 'kiteclass-redis-secret', remote: 'redis', properties: ['password'] },
+  jwt: { name: 'kiteclass-jwt-secret', remote: 'jwt', properties: ['secret'] },
+  externalServices: { name: 'kiteclass-external-services-secret', remote: 'external-services', properties: ['zalo-api-key', 'vnpay-tmn-code', 'vnpay-hash-secret'] },
+  oauth: { name: 'kiteclass-oauth-secret', remote: 'oauth', properties: ['google-client-id', 'google-client-secret'] },
+} as const;
+
+/** AWS Secrets Manager key of a KiteClass secret in an environment. */
+export function remoteKey(env: string, remote: string): string {
+  return `kiteclass/${env}/${remote}`;
+}
+
+/** Container ports, as the document gives them. */
+export const PORTS = {
+  'kitehub-backend': 8080,
+  'kiteclass-gateway': 8080,
+  'kiteclass-core': 8081,
+  // Next.js' default port; the document names no port for the frontend.
+  'kiteclass-frontend': 3000,
+} as const;
+
+/** Ingress and Service names. */
+export const INGRESS = 'kiteclass-ingress';
+export const CORE_INGRESS = 'kiteclass-core-ingress';
+export const CORE_CANARY = 'kiteclass-core-canary';

@@ -1,0 +1,77 @@
+/**
+ * Schema of `environments/<env>/kiteclass.yaml`: every value that differs between KiteClass
+ * environments. The render refuses a file that does not match it, naming the file and field.
+ */
+import {
+  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, iamRoleArn, imageTag, replicas, ResourcesSchema,
+} from '@gitops/platform';
+import { z } from 'zod';
+
+const LogLevel = z.enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR']);
+
+/** What every KiteClass service has per environment. */
+export const ServiceValuesSchema = z.strictObject({
+  /** Image tag in ECR (the CI pipeline tags images with the commit's first 8 characters). */
+  tag: imageTag,
+  resources: ResourcesSchema,
+  autoscaling: AutoscalingSchema,
+  /** IAM role of the service account (IRSA). */
+  roleArn: iamRoleArn,
+});
+
+/** The production canary of kiteclass-core: its own image, and the share of traffic it takes. */
+export const CanarySchema = z.strictObject({
+  tag: imageTag,
+  replicas: replicas.min(1, 'must be at least 1'),
+  /** Percent of kiteclass-core's traffic the ALB sends to the canary. */
+  weight: z.number().int('must be a whole number').min(1, 'must be at least 1').max(50, 'must be at most 50: a canary takes the minority of traffic'),
+});
+
+export const KiteclassValuesSchema = z.strictObject({
+  /** Namespace of every KiteClass object in this environment. */
+  namespace: dnsLabel,
+  /** Per-stage Spring settings (the document's "Environment Variables by Stage"). */
+  spring: z.strictObject({
+    /** `SPRING_PROFILES_ACTIVE`. */
+    profile: z.enum(['local', 'staging', 'prod']),
+    /** `LOGGING_LEVEL_ROOT`. */
+    logLevelRoot: LogLevel,
+    /** `LOGGING_LEVEL_COM_KITECLASS`; omitted: the root level applies. */
+    logLevelKiteclass: LogLevel.optional(),
+  }),
+  ingress: z.strictObject({
+    /** KiteHub API host (kitehub-backend). */
+    apiHost: hostName,
+    /** KiteClass instance host (wildcard: one sub-domain per school). */
+    instancesHost: hostName,
+    /** Host of kiteclass-core on the internal ALB, where the canary split happens. */
+    coreHost: hostName,
+    /** ACM certificate for the ALB listeners. */
+    certificateArn: acmCertificateArn,
+  }),
+  /** CIDR of the VPC: the ALB targets pods from it, and RDS, ElastiCache and Amazon MQ live in it. */
+  vpcCidr: cidr,
+  /** The `kiteclass-config` ConfigMap. */
+  config: z.strictObject({
+    redisHost: hostName,
+    rabbitmqHost: hostName,
+    s3Bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
+    cdnDomain: hostName,
+  }),
+  /** The Velero backup schedule of the namespace. */
+  backup: z.strictObject({
+    /** Cron expression (five fields). */
+    schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression such as "0 2 * * *"'),
+    /** Retention in days. */
+    retentionDays: z.number().int().min(1).max(365),
+  }),
+  services: z.strictObject({
+    'kitehub-backend': ServiceValuesSchema,
+    'kiteclass-gateway': ServiceValuesSchema,
+    'kiteclass-core': ServiceValuesSchema.extend({ canary: CanarySchema.optional() }),
+    'kiteclass-frontend': ServiceValuesSchema,
+  }),
+});
+
+export type KiteclassValues = z.infer<typeof KiteclassValuesSchema>;
+export type KiteclassServiceName = keyof KiteclassValues['services'];

@@ -1,0 +1,63 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import { systemLabels } from './labels';
+
+export interface ServiceChartProps {
+  /** Namespace of every namespaced object in the chart. */
+  readonly namespace: string;
+  /** System the objects belong to (`app.kubernetes.io/part-of`). */
+  readonly system: string;
+}
+
+/** Kinds that live outside namespaces; cdk8s would otherwise stamp the chart's namespace on them. */
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterSecretStore', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass', 'PriorityClass']);
+
+/** cdk8s-plus's pod address label: a construct-path hash, meaningless to people and to selectors here. */
+const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
+
+/**
+ * One service in one environment. Names are never hashed: in GitOps a renamed object is a
+ * delete plus a create in production, so every object carries the name its document gives it.
+ */
+export class ServiceChart extends Chart {
+  public readonly system: string;
+
+  constructor(scope: Construct, id: string, props: ServiceChartProps) {
+    super(scope, id, {
+      namespace: props.namespace,
+      labels: systemLabels(props.system),
+      disableResourceNameHashes: true,
+    });
+    this.system = props.system;
+  }
+
+  public override toJson(): any[] {
+    return super.toJson().map((obj) => {
+      if (CLUSTER_SCOPED.has(obj.kind)) delete obj.metadata.namespace;
+      dropAddressLabels(obj, obj.kind + '/' + obj.metadata?.name);
+      return obj;
+    });
+  }
+}
+
+/** Removes the address label wherever cdk8s-plus put it, and refuses selectors that depend on it. */
+function dropAddressLabels(value: any, where: string, path = ''): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => dropAddressLabels(v, where, `${path}[${i}]`));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  for (const [key, child] of Object.entries(value)) {
+    if (key === ADDRESS_LABEL) {
+      if (path.endsWith('.labels') || path === '.metadata.labels') {
+        delete value[key];
+        continue;
+      }
+      throw new Error(`${where}: ${path}.${key} selects pods by cdk8s's generated address; select by the 'app' label instead`);
+    }
+    dropAddressLabels(child, where, `${path}.${key}`);
+  }
+  if (path.endsWith('.labels') && Object.keys(value).length === 0) {
+    // leave an empty map rather than guess; callers always set labels
+  }
+}

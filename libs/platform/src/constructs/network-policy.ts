@@ -1,0 +1,82 @@
+import { Construct } from 'constructs';
+import { IntOrString, KubeNetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-27/lib/imports/k8s';
+import { selectorLabels } from '../labels';
+
+/** Who traffic may come from or go to. Give exactly one of `app`, `pods`, `namespace` or `cidr`. */
+export interface NetworkPeer {
+  /** Pods in the policy's namespace with this `app` label. */
+  readonly app?: string;
+  /** Pods (in `namespace`, if given, else the policy's namespace) with these labels. */
+  readonly pods?: Readonly<Record<string, string>>;
+  /** Every pod in this namespace (or, with `pods`, the matching pods in it). */
+  readonly namespace?: string;
+  /** An IP range: a load balancer's subnets, or a data store outside the cluster. */
+  readonly cidr?: string;
+}
+
+export interface NetworkPortSpec {
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP';
+}
+
+export interface NetworkRule {
+  /** Allowed peers. */
+  readonly peers: readonly NetworkPeer[];
+  /** Allowed ports. */
+  readonly ports: readonly NetworkPortSpec[];
+}
+
+export interface WorkloadNetworkPolicyProps {
+  /** The `app` label of the pods the policy applies to. */
+  readonly app: string;
+  /** `metadata.name`. @default - `<app>-netpol` */
+  readonly name?: string;
+  /** Allowed incoming traffic. @default - none */
+  readonly ingress?: readonly NetworkRule[];
+  /** Allowed outgoing traffic besides DNS. @default - none */
+  readonly egress?: readonly NetworkRule[];
+  /** Allow DNS to kube-dns, on UDP and TCP 53 (large answers fall back to TCP). @default true */
+  readonly allowDns?: boolean;
+}
+
+/** The cluster DNS pods, as EKS labels them. */
+export const KUBE_DNS: NetworkPeer = { namespace: 'kube-system', pods: { 'k8s-app': 'kube-dns' } };
+
+/**
+ * A NetworkPolicy for one workload that states both directions, so anything not listed is
+ * denied (on top of the namespace's default-deny).
+ */
+export class WorkloadNetworkPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: WorkloadNetworkPolicyProps) {
+    super(scope, id);
+    const egress = [...(props.egress ?? [])];
+    if (props.allowDns ?? true) {
+      egress.unshift({ peers: [KUBE_DNS], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] });
+    }
+    new KubeNetworkPolicy(this, 'Resource', {
+      metadata: { name: props.name ?? `${props.app}-netpol` },
+      spec: {
+        podSelector: { matchLabels: selectorLabels(props.app) },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: (props.ingress ?? []).map((r) => ({ from: r.peers.map(toPeer), ports: r.ports.map(toPort) })),
+        egress: egress.map((r) => ({ to: r.peers.map(toPeer), ports: r.ports.map(toPort) })),
+      },
+    });
+  }
+}
+
+function toPeer(p: NetworkPeer): NetworkPolicyPeer {
+  const given = [p.app, p.cidr, p.pods ?? p.namespace].filter((v) => v !== undefined).length;
+  if (given !== 1) throw new Error(`NetworkPeer ${JSON.stringify(p)}: give exactly one of 'app', 'pods'/'namespace' or 'cidr'`);
+  if (p.cidr) return { ipBlock: { cidr: p.cidr } };
+  if (p.app) return { podSelector: { matchLabels: selectorLabels(p.app) } };
+  return {
+    namespaceSelector: p.namespace ? { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } } : undefined,
+    podSelector: p.pods ? { matchLabels: { ...p.pods } } : undefined,
+  };
+}
+
+function toPort(p: NetworkPortSpec): NetworkPolicyPort {
+  return { port: IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' };
+}

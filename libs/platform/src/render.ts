@@ -1,0 +1,126 @@
+/**
+ * Renders services into files in memory: every values file is read and checked first, and
+ * nothing is returned (so nothing is written) unless every service renders.
+ */
+import { join } from 'node:path';
+import { App } from 'cdk8s';
+import { Document } from 'yaml';
+import { EnvironmentSchema, type Environment, type EnvironmentName } from './environment';
+import { ServiceChart } from './chart';
+import { serviceEnvironments, type ServiceDefinition } from './service';
+import { loadValues, ValuesError, type ValueProblem } from './values';
+import { environmentFile, systemValuesFile } from './layout';
+
+/** One Kubernetes object as rendered. */
+export interface RenderedObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: unknown;
+}
+
+/** A rendered leaf folder: `dist/<env>/<system>/<service>`. */
+export interface RenderedLeaf {
+  env: EnvironmentName;
+  system: string;
+  service: string;
+  /** `<env>/<system>/<service>`, relative to the output folder. */
+  path: string;
+  objects: RenderedObject[];
+  /** File name (`<Kind>.<name>.yaml`) to file content, sorted by name. */
+  files: Map<string, string>;
+}
+
+export class RenderError extends Error {
+  override name = 'RenderError';
+}
+
+export interface RenderOptions {
+  /** Workspace root: `environments/` is read from here, and paths in messages are relative to it. */
+  readonly root: string;
+  /** Only these environments. @default - every environment each service runs in */
+  readonly environments?: readonly EnvironmentName[];
+  /** Where a service's code lives, for the header of its files. @default - no source line */
+  readonly sourceOf?: (service: ServiceDefinition) => string | undefined;
+}
+
+/** Loads and checks every values file the services need, then renders them all. */
+export function renderServices(services: readonly ServiceDefinition[], opts: RenderOptions): RenderedLeaf[] {
+  const jobs = services.flatMap((service) =>
+    serviceEnvironments(service)
+      .filter((env) => !opts.environments || opts.environments.includes(env))
+      .map((env) => ({ service, env })),
+  );
+
+  // Phase 1: read and check every file, collecting all problems, so one run reports them all.
+  const problems: ValueProblem[] = [];
+  const envs = new Map<EnvironmentName, Environment>();
+  const values = new Map<string, unknown>();
+  for (const { service, env } of jobs) {
+    try {
+      if (!envs.has(env)) envs.set(env, loadEnvironment(env, opts.root));
+      const file = systemValuesFile(opts.root, env, service.system.name);
+      if (!values.has(file)) values.set(file, loadValues(file, service.system.values, opts.root));
+    } catch (e) {
+      if (!(e instanceof ValuesError)) throw e;
+      problems.push(...e.problems.filter((p) => !problems.some((q) => q.file === p.file && q.field === p.field && q.reason === p.reason)));
+    }
+  }
+  if (problems.length > 0) throw new ValuesError(problems);
+
+  // Phase 2: build the charts.
+  return jobs.map(({ service, env }) => {
+    const environment = envs.get(env)!;
+    const systemValues = values.get(systemValuesFile(opts.root, env, service.system.name));
+    const namespace = service.system.namespace(systemValues, environment);
+    const app = new App();
+    const chart = new ServiceChart(app, service.name, { namespace, system: service.system.name });
+    service.render(chart, { env: environment, values: systemValues, namespace, system: service.system.name, service: service.name });
+    const objects = chart.toJson() as RenderedObject[];
+    const path = `${env}/${service.system.name}/${service.name}`;
+    if (objects.length === 0) {
+      // An empty folder would make Argo CD prune everything the service had.
+      throw new RenderError(`${path}: renders no objects; a service must render at least one object in every environment it runs in`);
+    }
+    return { env, system: service.system.name, service: service.name, path, objects, files: toFiles(path, objects, opts.sourceOf?.(service)) };
+  });
+}
+
+export function loadEnvironment(env: EnvironmentName, root: string): Environment {
+  const file = environmentFile(root, env);
+  const parsed = loadValues(file, EnvironmentSchema, root);
+  if (parsed.name !== env) {
+    throw new ValuesError([{ file: join('environments', env, 'environment.yaml'), line: 1, column: 1, field: 'name', reason: `must be "${env}", the folder it is in (got "${parsed.name}")` }]);
+  }
+  return parsed;
+}
+
+/** One file per object, named `<Kind>.<name>.yaml` so a PR diff reads object by object. */
+function toFiles(path: string, objects: RenderedObject[], source: string | undefined): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const obj of objects) {
+    const name = `${obj.kind}.${obj.metadata.name}.yaml`;
+    if (files.has(name)) {
+      throw new RenderError(`${path}: two objects would be written to ${name}; give them different names`);
+    }
+    const header = `# Rendered from ${source ?? 'code'} for ${path}. Do not edit: change the code or environments/ and run npm run synth.\n`;
+    files.set(name, header + toYaml(obj));
+  }
+  return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+const TOP_LEVEL_ORDER = ['apiVersion', 'kind', 'metadata'];
+
+/** Deterministic YAML: top-level identity keys first, every other map sorted, no line folding. */
+export function toYaml(obj: RenderedObject): string {
+  const doc = new Document(sortKeys(obj, true));
+  return doc.toString({ lineWidth: 0 });
+}
+
+function sortKeys(value: unknown, top = false): unknown {
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v));
+  if (value === null || typeof value !== 'object') return value;
+  const rank = (k: string) => (top && TOP_LEVEL_ORDER.includes(k) ? TOP_LEVEL_ORDER.indexOf(k) : TOP_LEVEL_ORDER.length);
+  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(keys.map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+}
