@@ -142,20 +142,20 @@ class IndexedLocation implements Location {
   private readonly compiled = new Map<string, ValidateFunction>();
   constructor(
     private readonly ajv: AjvInstance,
-    /** `<apiVersion>/<Kind>` → schema id or ref known to `ajv` */
-    private readonly index: Map<string, string>,
+    /** `<apiVersion>/<Kind>` → schema ref known to `ajv`, and the name shown in messages */
+    private readonly index: Map<string, { ref: string; display: string }>,
   ) {}
 
   lookup(apiVersion: string, kind: string): SchemaLookup {
     const key = `${apiVersion}/${kind}`;
-    const ref = this.index.get(key);
-    if (!ref) return { found: false };
+    const entry = this.index.get(key);
+    if (!entry) return { found: false };
     let validate = this.compiled.get(key);
     if (!validate) {
-      validate = this.ajv.compile({ $ref: ref });
+      validate = this.ajv.compile({ $ref: entry.ref });
       this.compiled.set(key, validate);
     }
-    return { found: true, id: ref, validate };
+    return { found: true, id: entry.display, validate };
   }
 }
 
@@ -167,20 +167,22 @@ function bundledLocation(strict: boolean): IndexedLocation {
   const existing = bundledByMode[mode];
   if (existing) return existing;
   const ajv = createAjv();
-  const index = new Map<string, string>();
+  const index = new Map<string, { ref: string; display: string }>();
   for (const file of readdirSync(GENERATED_DIR).filter((f) => f.endsWith('.json')).sort()) {
     const bundle = JSON.parse(readFileSync(path.join(GENERATED_DIR, file), 'utf8')) as SchemaBundle;
     const id = `bundled:/generated/${file}`;
     const definitions = strict ? bundle.definitions : (lenient(bundle.definitions) as SchemaBundle['definitions']);
     ajv.addSchema({ $id: id, definitions });
-    for (const [key, def] of Object.entries(bundle.kinds)) index.set(key, `${id}#/definitions/${def}`);
+    for (const [key, def] of Object.entries(bundle.kinds)) {
+      index.set(key, { ref: `${id}#/definitions/${def}`, display: `${bundle.source}#${key}${strict ? ' (strict)' : ''}` });
+    }
   }
   for (const file of readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.json')).sort()) {
     const schema = JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as JsonSchema;
     const id = `bundled:/${file}`;
     ajv.addSchema(withoutMetaSchema(schema), id);
     const gvk = handWrittenKind(schema, file);
-    index.set(`${gvk.apiVersion}/${gvk.kind}`, id);
+    index.set(`${gvk.apiVersion}/${gvk.kind}`, { ref: id, display: `libs/kubeconform/schemas/${file}` });
   }
   const location = new IndexedLocation(ajv, index);
   bundledByMode[mode] = location;
@@ -207,12 +209,12 @@ function withoutMetaSchema(schema: JsonSchema): JsonSchema {
 class CrdLocation extends IndexedLocation {
   constructor(files: string[]) {
     const ajv = createAjv();
-    const index = new Map<string, string>();
+    const index = new Map<string, { ref: string; display: string }>();
     for (const file of files) {
       for (const converted of convertCrds(readFileSync(file, 'utf8'))) {
         const id = `${pathToFileURL(path.resolve(file)).href}/${converted.apiVersion}/${converted.kind}`;
         ajv.addSchema(converted.schema, id);
-        index.set(`${converted.apiVersion}/${converted.kind}`, id);
+        index.set(`${converted.apiVersion}/${converted.kind}`, { ref: id, display: `${file}#${converted.apiVersion}/${converted.kind}` });
       }
     }
     super(ajv, index);

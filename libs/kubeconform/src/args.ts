@@ -1,0 +1,164 @@
+/**
+ * Command-line parsing with the rules of Go's `flag` package, which kubeconform uses:
+ * `-flag` and `--flag` are the same, values as `-flag value` or `-flag=value`, booleans take
+ * no value (`-flag=false` allowed), parsing stops at the first non-flag argument, `-` or `--`.
+ */
+import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
+
+export interface CliOptions {
+  strict: boolean;
+  ignoreMissingSchemas: boolean;
+  summary: boolean;
+  verbose: boolean;
+  help: boolean;
+  output: OutputFormat;
+  kubernetesVersion: string;
+  skip: string[];
+  reject: string[];
+  schemaLocations: string[];
+  ignoreFilenamePatterns: string[];
+  cache?: string;
+  workers: number;
+  files: string[];
+}
+
+interface FlagSpec {
+  name: string;
+  bool: boolean;
+  help: string;
+  arg?: string;
+}
+
+export const FLAGS: FlagSpec[] = [
+  { name: 'cache', bool: false, arg: 'string', help: 'folder of cached schema downloads (files named by the sha256 of the URL); http(s) schema locations are served only from it' },
+  { name: 'h', bool: true, help: 'show help information' },
+  { name: 'ignore-filename-pattern', bool: false, arg: 'value', help: 'regular expression of file paths to ignore (can be specified multiple times)' },
+  { name: 'ignore-missing-schemas', bool: true, help: 'skip files with missing schemas instead of failing' },
+  { name: 'kubernetes-version', bool: false, arg: 'string', help: 'version of Kubernetes to validate against, e.g.: 1.36.0 (default "master" = the bundled 1.36.0 schemas)' },
+  { name: 'n', bool: false, arg: 'int', help: 'number of goroutines to run concurrently (accepted for compatibility; validation runs in one thread) (default 4)' },
+  { name: 'output', bool: false, arg: 'string', help: 'output format - json, junit, tap, text (default "text")' },
+  { name: 'reject', bool: false, arg: 'string', help: 'comma-separated list of kinds or GVKs to reject' },
+  { name: 'schema-location', bool: false, arg: 'value', help: 'override schemas location search path: "default" (bundled schemas), a path template, a CRD file or a folder of CRDs (can be specified multiple times)' },
+  { name: 'skip', bool: false, arg: 'string', help: 'comma-separated list of kinds or GVKs to ignore' },
+  { name: 'strict', bool: true, help: 'disallow additional properties not in schema or duplicated keys' },
+  { name: 'summary', bool: true, help: 'print a summary at the end (ignored for junit output)' },
+  { name: 'verbose', bool: true, help: 'print results for all resources (ignored for tap and junit output)' },
+];
+
+export function usage(program = 'kubeconform'): string {
+  const lines = [`Usage: ${program} [OPTION]... [FILE OR FOLDER]...`];
+  for (const f of FLAGS) {
+    lines.push(`  -${f.name}${f.arg ? ` ${f.arg}` : ''}`, `    \t${f.help}`);
+  }
+  return lines.join('\n');
+}
+
+/** A bad command line: message then usage on stderr, exit 1. */
+export class UsageError extends Error {}
+
+const VERSION = /^(master|\d+\.\d+\.\d+)$/;
+
+export function parseArgs(argv: string[]): CliOptions {
+  const o: CliOptions = {
+    strict: false,
+    ignoreMissingSchemas: false,
+    summary: false,
+    verbose: false,
+    help: false,
+    output: 'text',
+    kubernetesVersion: 'master',
+    skip: [],
+    reject: [],
+    schemaLocations: [],
+    ignoreFilenamePatterns: [],
+    workers: 4,
+    files: [],
+  };
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      i++;
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') break;
+    const body = arg.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const name = eq >= 0 ? body.slice(0, eq) : body;
+    let value: string | undefined = eq >= 0 ? body.slice(eq + 1) : undefined;
+    if (name === 'help' || name === 'h') {
+      o.help = true;
+      continue;
+    }
+    const spec = FLAGS.find((f) => f.name === name);
+    if (!spec) throw new UsageError(`flag provided but not defined: -${name}`);
+    if (spec.bool) {
+      if (value !== undefined && !/^(1|0|t|f|true|false|TRUE|FALSE|True|False)$/.test(value)) {
+        throw new UsageError(`invalid boolean value "${value}" for -${name}: parse error`);
+      }
+      setBool(o, name, value === undefined || /^(1|t|true)$/i.test(value));
+      continue;
+    }
+    if (value === undefined) {
+      if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: -${name}`);
+      value = argv[++i];
+    }
+    setValue(o, name, value);
+  }
+  o.files = argv.slice(i);
+  return o;
+}
+
+function setBool(o: CliOptions, name: string, v: boolean): void {
+  if (name === 'strict') o.strict = v;
+  else if (name === 'ignore-missing-schemas') o.ignoreMissingSchemas = v;
+  else if (name === 'summary') o.summary = v;
+  else if (name === 'verbose') o.verbose = v;
+}
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+function setValue(o: CliOptions, name: string, v: string): void {
+  switch (name) {
+    case 'output':
+      if (!OUTPUT_FORMATS.includes(v as OutputFormat)) {
+        throw new UsageError(`invalid value "${v}" for flag -output: must be one of ${OUTPUT_FORMATS.join(', ')}`);
+      }
+      o.output = v as OutputFormat;
+      break;
+    case 'kubernetes-version':
+      if (!VERSION.test(v)) {
+        throw new UsageError(
+          `invalid value "${v}" for flag -kubernetes-version: ${v} is not a valid version. Valid values are "master" (default) or full version x.y.z (e.g. "1.27.2")`,
+        );
+      }
+      o.kubernetesVersion = v;
+      break;
+    case 'skip':
+      o.skip.push(...list(v));
+      break;
+    case 'reject':
+      o.reject.push(...list(v));
+      break;
+    case 'schema-location':
+      o.schemaLocations.push(v);
+      break;
+    case 'ignore-filename-pattern':
+      try {
+        new RegExp(v);
+      } catch {
+        throw new UsageError(`invalid value "${v}" for flag -ignore-filename-pattern: not a valid regular expression`);
+      }
+      o.ignoreFilenamePatterns.push(v);
+      break;
+    case 'cache':
+      o.cache = v;
+      break;
+    case 'n': {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`invalid value "${v}" for flag -n: parse error`);
+      o.workers = n;
+      break;
+    }
+  }
+}
