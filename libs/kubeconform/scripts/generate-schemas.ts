@@ -5,7 +5,7 @@ import { PACKAGES, GENERATED_DIR, bundlePath, generateBundle, serializeBundle } 
 mkdirSync(GENERATED_DIR, { recursive: true });
 for (const spec of PACKAGES) {
   const started = Date.now();
-  const bundle = generateBundle(spec);
+  const bundle = await generateBundle(spec);
   writeFileSync(bundlePath(spec), serializeBundle(bundle));
   console.log(
     `${bundle.source}: ${Object.keys(bundle.kinds).length} kinds, ${Object.keys(bundle.definitions).length} definitions (${Date.now() - started} ms)`,

@@ -107,9 +107,22 @@ function definitionName(decl: ts.Declaration): string {
   return rel.split('/').join(':');
 }
 
+type Segment = string | number;
+
+/** Where a `number` schema sits inside a definition, to ask the package's validator about it. */
+export interface NumberProbe {
+  definition: string;
+  /** the declaration, to find the package's compiled validator for it */
+  declaration: ts.Declaration;
+  path: Segment[];
+  schema: JsonSchema;
+}
+
 class Converter {
   readonly definitions: Record<string, JsonSchema> = {};
+  readonly probes: NumberProbe[] = [];
   private readonly pending = new Set<string>();
+  private current: { definition: string; declaration: ts.Declaration } | undefined;
 
   constructor(private readonly checker: ts.TypeChecker) {}
 
@@ -122,25 +135,28 @@ class Converter {
     const name = definitionName(decl);
     if (this.definitions[name] || this.pending.has(name)) return name;
     this.pending.add(name);
+    const outer = this.current;
+    this.current = { definition: name, declaration: decl };
     this.definitions[name] = this.declaration(decl);
+    this.current = outer;
     this.pending.delete(name);
     return name;
   }
 
   private declaration(decl: ts.Declaration): JsonSchema {
-    if (ts.isInterfaceDeclaration(decl)) return this.object(decl, this.checker.getTypeAtLocation(decl));
+    if (ts.isInterfaceDeclaration(decl)) return this.object(decl, this.checker.getTypeAtLocation(decl), []);
     if (ts.isTypeAliasDeclaration(decl)) {
       const name = definitionName(decl);
       // Special apimachinery scalars: the .d.ts only says `string | number`.
       if (name.endsWith('api:resource:Quantity')) return { type: ['string', 'number'], pattern: QUANTITY_PATTERN };
       if (name.endsWith('util:intstr:IntOrString')) return { type: ['string', 'integer'] };
       if (/apis:meta:v1:(Micro)?Time$/.test(name)) return { type: 'string', format: 'date-time' };
-      return this.typeNode(decl.type);
+      return this.typeNode(decl.type, []);
     }
     throw new Error(`unsupported declaration ${ts.SyntaxKind[decl.kind]} in ${decl.getSourceFile().fileName}`);
   }
 
-  private object(node: ts.Node, type: ts.Type): JsonSchema {
+  private object(node: ts.Node, type: ts.Type, at: Segment[]): JsonSchema {
     const properties: Record<string, JsonSchema> = {};
     const required: string[] = [];
     for (const prop of this.checker.getPropertiesOfType(type)) {
@@ -148,7 +164,7 @@ class Converter {
       if (!decl || !ts.isPropertySignature(decl) || !decl.type) {
         throw new Error(`property ${prop.name} has no type in ${node.getSourceFile().fileName}`);
       }
-      properties[prop.name] = this.typeNode(decl.type);
+      properties[prop.name] = this.typeNode(decl.type, [...at, prop.name]);
       if (!(prop.flags & ts.SymbolFlags.Optional)) required.push(prop.name);
     }
     const schema: JsonSchema = { type: 'object' };
@@ -157,7 +173,7 @@ class Converter {
     const index = this.checker.getIndexInfoOfType(type, ts.IndexKind.String);
     const indexDecl = index?.declaration;
     if (indexDecl) {
-      schema.additionalProperties = this.typeNode(indexDecl.type);
+      schema.additionalProperties = this.typeNode(indexDecl.type, [...at, 'key']);
     } else if (Object.keys(properties).length > 0) {
       schema.additionalProperties = false;
     }
@@ -165,12 +181,16 @@ class Converter {
     return schema;
   }
 
-  private typeNode(node: ts.TypeNode): JsonSchema {
+  private typeNode(node: ts.TypeNode, at: Segment[]): JsonSchema {
     switch (node.kind) {
       case ts.SyntaxKind.StringKeyword:
         return { type: 'string' };
-      case ts.SyntaxKind.NumberKeyword:
-        return { type: 'number' };
+      case ts.SyntaxKind.NumberKeyword: {
+        // `.d.ts` says number for int32/int64 too; the package's validator knows (see refineIntegers)
+        const schema: JsonSchema = { type: 'number' };
+        if (this.current) this.probes.push({ ...this.current, path: at, schema });
+        return schema;
+      }
       case ts.SyntaxKind.BooleanKeyword:
         return { type: 'boolean' };
       case ts.SyntaxKind.AnyKeyword:
@@ -181,8 +201,8 @@ class Converter {
       case ts.SyntaxKind.NullKeyword:
         return { type: 'null' };
     }
-    if (ts.isParenthesizedTypeNode(node)) return this.typeNode(node.type);
-    if (ts.isArrayTypeNode(node)) return { type: 'array', items: this.typeNode(node.elementType) };
+    if (ts.isParenthesizedTypeNode(node)) return this.typeNode(node.type, at);
+    if (ts.isArrayTypeNode(node)) return { type: 'array', items: this.typeNode(node.elementType, [...at, 0]) };
     if (ts.isLiteralTypeNode(node)) {
       const lit = node.literal;
       if (ts.isStringLiteral(lit)) return { type: 'string', enum: [lit.text] };
@@ -191,18 +211,18 @@ class Converter {
       if (lit.kind === ts.SyntaxKind.FalseKeyword) return { type: 'boolean', enum: [false] };
       if (lit.kind === ts.SyntaxKind.NullKeyword) return { type: 'null' };
     }
-    if (ts.isUnionTypeNode(node)) return this.union(node);
+    if (ts.isUnionTypeNode(node)) return this.union(node, at);
     // Istio encodes its proto `oneOf` groups as `Base & (Exclude<...> | ...)`: the first member
     // holds every property; the mutual-exclusion part is not carried over.
-    if (ts.isIntersectionTypeNode(node)) return this.typeNode(node.types[0]);
-    if (ts.isTypeLiteralNode(node)) return this.object(node, this.checker.getTypeAtLocation(node));
+    if (ts.isIntersectionTypeNode(node)) return this.typeNode(node.types[0], at);
+    if (ts.isTypeLiteralNode(node)) return this.object(node, this.checker.getTypeAtLocation(node), at);
     if (ts.isTypeReferenceNode(node)) {
       const name = node.typeName.getText();
       if ((name === 'Array' || name === 'ReadonlyArray') && node.typeArguments?.length === 1) {
-        return { type: 'array', items: this.typeNode(node.typeArguments[0]) };
+        return { type: 'array', items: this.typeNode(node.typeArguments[0], [...at, 0]) };
       }
       if (name === 'Record' && node.typeArguments?.length === 2) {
-        return { type: 'object', additionalProperties: this.typeNode(node.typeArguments[1]) };
+        return { type: 'object', additionalProperties: this.typeNode(node.typeArguments[1], [...at, 'key']) };
       }
       let symbol = this.checker.getSymbolAtLocation(node.typeName);
       if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = this.checker.getAliasedSymbol(symbol);
@@ -213,8 +233,8 @@ class Converter {
     throw new Error(`unsupported type ${ts.SyntaxKind[node.kind]} in ${node.getSourceFile().fileName}`);
   }
 
-  private union(node: ts.UnionTypeNode): JsonSchema {
-    const members = node.types.map((t) => this.typeNode(t));
+  private union(node: ts.UnionTypeNode, at: Segment[]): JsonSchema {
+    const members = node.types.map((t) => this.typeNode(t, at));
     const enumOnly = members.every((m) => Array.isArray(m.enum) && typeof m.type === 'string');
     const types = new Set(members.map((m) => m.type));
     if (enumOnly && types.size === 1) {
@@ -227,7 +247,7 @@ class Converter {
 }
 
 /** Builds the schema bundle of one package by reading its declarations with the TS compiler. */
-export function generateBundle(spec: PackageSpec): SchemaBundle {
+export async function generateBundle(spec: PackageSpec): Promise<SchemaBundle> {
   const kindFiles = findKindFiles(spec);
   const program = ts.createProgram(
     kindFiles.map((k) => k.file),
@@ -251,12 +271,53 @@ export function generateBundle(spec: PackageSpec): SchemaBundle {
     if (!decl) throw new Error(`no interface I${k.kind} in ${k.file}`);
     kinds[`${k.apiVersion}/${k.kind}`] = converter.convertKind(decl);
   }
+  await refineIntegers(converter.probes);
   const definitions = Object.fromEntries(
     Object.keys(converter.definitions)
       .sort()
       .map((k) => [k, converter.definitions[k]]),
   );
   return { source: `${spec.name}@${packageVersion(spec.name)}`, kinds, definitions };
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; keyword: string; params: { type?: string } }> | null };
+
+/**
+ * The package's compiled validator for a declaration: the model module beside the `.d.ts`
+ * imports it from `_schemas/` (e.g. `import{validate}from"../../_schemas/IoK8sApiAppsV1DeploymentSpec.js"`).
+ */
+async function compiledValidator(decl: ts.Declaration): Promise<Validate | undefined> {
+  const moduleFile = decl.getSourceFile().fileName.replace(/\.d\.ts$/, '.js');
+  if (!existsSync(moduleFile)) return undefined;
+  const spec = /import\{validate\}from"([^"]*_schemas\/[^"]+\.js)"/.exec(readFileSync(moduleFile, 'utf8'))?.[1];
+  if (!spec) return undefined;
+  const mod = (await import(path.resolve(path.dirname(moduleFile), spec))) as { validate?: Validate };
+  return mod.validate;
+}
+
+function setAt(path: Segment[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  return typeof head === 'number' ? [setAt(rest, value)] : { [head]: setAt(rest, value) };
+}
+
+/**
+ * Turns `number` into `integer` where the package's own validator (compiled from the upstream
+ * OpenAPI schema) rejects 1.5 with "must be integer" at that path.
+ */
+async function refineIntegers(probes: NumberProbe[]): Promise<void> {
+  const validators = new Map<ts.Declaration, Validate | undefined>();
+  for (const probe of probes) {
+    if (!validators.has(probe.declaration)) validators.set(probe.declaration, await compiledValidator(probe.declaration));
+    const validate = validators.get(probe.declaration);
+    if (!validate) continue;
+    validate(setAt(probe.path, 1.5));
+    const pointer = probe.path.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+    const integer = (validate.errors ?? []).some(
+      (e) => e.instancePath === pointer && e.keyword === 'type' && String(e.params.type).includes('integer'),
+    );
+    if (integer) probe.schema.type = 'integer';
+  }
 }
 
 export const GENERATED_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../schemas/generated');
