@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { convertCrds, validateDocuments } from '../src/index.js';
+
+const crdFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/widget-crd.yaml');
+
+describe('CRD to JSON schema conversion', () => {
+  it('converts each version like openapi2jsonschema, closing nested objects but not the root', () => {
+    const converted = convertCrds(readFileSync(crdFile, 'utf8'));
+    expect(converted.map((c) => [c.apiVersion, c.kind, c.filename])).toEqual([
+      ['example.com/v1', 'Widget', 'widget_v1.json'],
+      ['example.com/v1beta1', 'Widget', 'widget_v1beta1.json'],
+    ]);
+    const v1 = converted[0].schema as { additionalProperties?: unknown; properties: { spec: Record<string, unknown> } };
+    expect(v1.additionalProperties).toBeUndefined();
+    expect(v1.properties.spec.additionalProperties).toBe(false);
+    expect((v1.properties.spec.properties as Record<string, unknown>).port).toEqual({ oneOf: [{ type: 'string' }, { type: 'integer' }] });
+    // an explicit additionalProperties (a map) is kept
+    expect((v1.properties.spec.properties as Record<string, { additionalProperties: unknown }>).labels.additionalProperties).toEqual({ type: 'string' });
+  });
+
+  it('closes the root too with denyRootAdditionalProperties', () => {
+    const [v1] = convertCrds(readFileSync(crdFile, 'utf8'), { denyRootAdditionalProperties: true });
+    expect(v1.schema.additionalProperties).toBe(false);
+  });
+
+  it('a CRD file given as schema location validates its custom resources', () => {
+    const opts = { schemaLocations: [crdFile] };
+    const good = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 2, port: http}\n';
+    const bad = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 0, colour: red}\n';
+    expect(validateDocuments(good, 'w.yaml', opts).map((r) => r.status)).toEqual(['valid']);
+    const [r] = validateDocuments(bad, 'w.yaml', opts);
+    expect(r.status).toBe('invalid');
+    expect(r.errors).toEqual([
+      { path: 'spec.colour', message: "additional property 'colour' is not allowed" },
+      { path: 'spec.size', message: 'must be >= 1' },
+    ]);
+    // CRD locations replace the bundled schemas unless `default` is listed too
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n';
+    expect(validateDocuments(cm, 'c.yaml', opts)[0].message).toBe('could not find schema for ConfigMap');
+    expect(validateDocuments(cm, 'c.yaml', { schemaLocations: [crdFile, 'default'] })[0].status).toBe('valid');
+  });
+});
