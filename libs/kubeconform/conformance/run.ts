@@ -94,8 +94,8 @@ function runProcess(c: Case, argv: string[], corpus: string): Promise<Run> {
       stdio: [c.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
     if (c.stdin && child.stdin) createReadStream(path.join(corpus, c.file as string)).pipe(child.stdin);
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, output: output.replace(/\r\n/g, '\n').trim() }));

@@ -13,6 +13,33 @@ const GO_DURATION = /^[-+]?(0|(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
 
 export type { AjvInstance };
 
+/**
+ * Schemas written for Kubernetes use Go (RE2) regular expressions: leading inline flags such as
+ * `(?i)`, `(?P<name>...)`, `\A`/`\z`. Translate those to JavaScript; a pattern JavaScript still
+ * cannot compile constrains nothing rather than breaking validation of the whole kind.
+ */
+export function goRegExp(pattern: string, flags = 'u'): RegExp {
+  let source = pattern;
+  let extra = '';
+  const inline = /^\(\?([imsU]+)\)/.exec(source);
+  if (inline) {
+    source = source.slice(inline[0].length);
+    extra = [...inline[1]].filter((f) => f === 'i' || f === 'm' || f === 's').join('');
+  }
+  source = source.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
+  const allFlags = [...new Set([...flags, ...extra])].join('');
+  try {
+    return new RegExp(source, allFlags);
+  } catch {
+    try {
+      return new RegExp(source, allFlags.replace('u', ''));
+    } catch {
+      return /[\s\S]*/;
+    }
+  }
+}
+goRegExp.code = 'goRegExp';
+
 export function createAjv(): AjvInstance {
   const ajv = new Ajv({
     strict: false,
@@ -20,6 +47,7 @@ export function createAjv(): AjvInstance {
     verbose: true,
     logger: false,
     validateSchema: false,
+    code: { regExp: goRegExp as unknown as NonNullable<NonNullable<ConstructorParameters<typeof AjvModule>[0]>['code']>['regExp'] },
     // OpenAPI formats that constrain nothing beyond the type
     formats: { int32: true, int64: true, float: true, double: true, byte: true, binary: true, password: true },
   });
