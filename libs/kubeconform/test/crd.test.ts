@@ -37,6 +37,12 @@ describe('CRD to JSON schema conversion', () => {
       { path: 'spec.colour', message: "additional property 'colour' is not allowed" },
       { path: 'spec.size', message: 'must be >= 1' },
     ]);
+    // Go regular expressions (inline flags) work as they do in kubeconform
+    const mode = (m: string) => `apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w}\nspec: {size: 1, mode: ${m}}\n`;
+    expect(validateDocuments(mode('WARN'), 'w.yaml', opts)[0].status).toBe('valid');
+    expect(validateDocuments(mode('stop'), 'w.yaml', opts)[0].errors).toEqual([
+      { path: 'spec.mode', message: "'stop' does not match pattern '(?i)^(abort|warn)$'" },
+    ]);
     // CRD locations replace the bundled schemas unless `default` is listed too
     const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n';
     expect(validateDocuments(cm, 'c.yaml', opts)[0].message).toBe('could not find schema for ConfigMap');
