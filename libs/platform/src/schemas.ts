@@ -48,6 +48,8 @@ export const ResourcesSchema = z
   })
   .superRefine((r, ctx) => {
     for (const res of ['cpu', 'memory'] as const) {
+      // a malformed quantity is reported by its own check; there is nothing to compare
+      if (!QUANTITY.test(r.limits[res]) || !QUANTITY.test(r.requests[res])) continue;
       if (parseQuantity(r.limits[res]) < parseQuantity(r.requests[res])) {
         ctx.addIssue({
           code: 'custom',

@@ -69,13 +69,14 @@ export function parseValues<S extends z.ZodType>(text: string, file: string, sch
       reason = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (check the spelling; allowed keys are in the system's values schema)`;
     }
     const received = valueAt(doc.toJS(), path);
+    if (issue.code === 'invalid_type' && received === undefined) reason = 'required, but missing';
     if (received !== undefined && typeof received !== 'object' && issue.code !== 'unrecognized_keys') {
       reason += ` (got ${JSON.stringify(received)})`;
     }
     const pos = locate(doc, lines, path);
     return { file, line: pos.line, column: pos.col, field: path.join('.'), reason };
   });
-  throw new ValuesError(problems);
+  throw new ValuesError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
 }
 
 function firstLine(s: string): string {

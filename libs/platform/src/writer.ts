@@ -2,7 +2,8 @@
  * Writes rendered leaf folders into the output folder so that a failed or killed render never
  * leaves a half-written folder for Argo CD to sync:
  *
- * 1. every file is written into a transaction folder beside the output (`dist/.synth-<pid>-*`);
+ * 1. every file is written into a transaction folder beside the output (`.dist.synth-<pid>-*`,
+ *    on the same file system so the swap is a rename, and outside dist/ so nothing syncs it);
  * 2. a `commit.json` naming the leaves is written last, atomically (the commit point);
  * 3. each leaf is swapped in with two renames (old out, new in).
  *
@@ -11,7 +12,7 @@
  * and finishes the swap, so the output is always either all old or, once recovered, all new.
  */
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, fsyncSync, openSync, closeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 export interface LeafFiles {
   /** `<env>/<system>/<service>`, relative to the output folder. */
@@ -20,8 +21,12 @@ export interface LeafFiles {
   readonly files: ReadonlyMap<string, string>;
 }
 
-const TXN_PREFIX = '.synth-';
 const COMMIT = 'commit.json';
+
+/** Transaction folders of `outDir` are its siblings named `.<outDir name>.synth-<pid>-<random>`. */
+function txnPrefix(outDir: string): string {
+  return `.${basename(outDir)}.synth-`;
+}
 
 export interface WriteOptions {
   /**
@@ -33,9 +38,18 @@ export interface WriteOptions {
 
 /** Replaces each leaf folder under `outDir` with exactly the given files. */
 export async function writeLeaves(outDir: string, leaves: readonly LeafFiles[], opts: WriteOptions = {}): Promise<void> {
+  const txn = await stageTransaction(outDir, leaves, opts);
+  finishTransaction(outDir, txn);
+}
+
+/**
+ * Steps 1 and 2: stages every file and writes the commit point; returns the transaction folder.
+ * Until `finishTransaction`, `outDir` is untouched.
+ */
+export async function stageTransaction(outDir: string, leaves: readonly LeafFiles[], opts: WriteOptions = {}): Promise<string> {
   mkdirSync(outDir, { recursive: true });
   recoverTransactions(outDir);
-  const txn = mkdtempSync(join(outDir, `${TXN_PREFIX}${process.pid}-`));
+  const txn = mkdtempSync(join(dirname(outDir), `${txnPrefix(outDir)}${process.pid}-`));
   try {
     for (const leaf of leaves) {
       const dir = join(txn, 'new', leaf.path);
@@ -51,23 +65,26 @@ export async function writeLeaves(outDir: string, leaves: readonly LeafFiles[], 
     rmSync(txn, { recursive: true, force: true });
     throw e;
   }
-  finishTransaction(outDir, txn);
+  return txn;
 }
 
 /** Finishes or discards transactions left by renders that died; live ones are left alone. */
 export function recoverTransactions(outDir: string): void {
-  if (!existsSync(outDir)) return;
-  for (const entry of readdirSync(outDir)) {
-    if (!entry.startsWith(TXN_PREFIX)) continue;
-    const pid = Number(entry.slice(TXN_PREFIX.length).split('-')[0]);
+  const parent = dirname(outDir);
+  if (!existsSync(parent)) return;
+  const prefix = txnPrefix(outDir);
+  for (const entry of readdirSync(parent)) {
+    if (!entry.startsWith(prefix)) continue;
+    const pid = Number(entry.slice(prefix.length).split('-')[0]);
     if (pid !== process.pid && isAlive(pid)) continue;
-    const txn = join(outDir, entry);
+    const txn = join(parent, entry);
     if (existsSync(join(txn, COMMIT))) finishTransaction(outDir, txn);
     else rmSync(txn, { recursive: true, force: true });
   }
 }
 
-function finishTransaction(outDir: string, txn: string): void {
+/** Step 3: swaps each staged leaf in, then removes the transaction. Safe to run again after a crash. */
+export function finishTransaction(outDir: string, txn: string): void {
   const { leaves } = JSON.parse(readFileSync(join(txn, COMMIT), 'utf8')) as { leaves: string[] };
   for (const leaf of leaves) {
     const staged = join(txn, 'new', leaf);

@@ -87,7 +87,7 @@ export class KiteclassService extends Construct {
     this.workload = new SecureDeployment(this, 'Deployment', { ...container, name, tag: values.tag });
     new Autoscaler(this, 'Autoscaler', { target: this.workload, ...values.autoscaling, ...HPA_BEHAVIOUR });
 
-    const apps = [name];
+    const apps: string[] = [name];
     if (props.canary) {
       const canary = `${name}-canary`;
       new SecureDeployment(this, 'CanaryDeployment', { ...container, name: canary, tag: props.canary.tag, version: 'canary', replicas: props.canary.replicas });

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 
 /** A kubernetes-models object (typed and validated by its package). */
 export interface Model {
-  toJSON(): Record<string, unknown>;
+  toJSON(): unknown;
   validate(): void;
 }
 

@@ -1,0 +1,79 @@
+/**
+ * Test fixtures shared by every project's tests (import from `@gitops/platform/testing`).
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EnvironmentName } from '../environment';
+import { renderServices, type RenderedLeaf, type RenderedObject } from '../render';
+import type { ServiceDefinition } from '../service';
+
+/** The repository root. */
+export const WORKSPACE_ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');
+
+/** Renders one service for one environment from the repository's own `environments/`. */
+export function renderLeaf(service: ServiceDefinition, env: EnvironmentName, root = WORKSPACE_ROOT): RenderedLeaf {
+  const [leaf] = renderServices([service], { root, environments: [env] });
+  if (!leaf) throw new Error(`${service.name} does not run in ${env}`);
+  return leaf;
+}
+
+/** The object of that kind and name; fails with the names that exist. */
+export function findObject<T = any>(objects: readonly RenderedObject[], kind: string, name: string): T {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) {
+    throw new Error(`no ${kind} ${name}; rendered: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  }
+  return found as T;
+}
+
+/** Every object of a kind. */
+export function objectsOfKind<T = any>(objects: readonly RenderedObject[], kind: string): T[] {
+  return objects.filter((o) => o.kind === kind) as T[];
+}
+
+/** The first container of a workload. */
+export function mainContainer(workload: any): any {
+  return workload.spec.template.spec.containers[0];
+}
+
+/** An environment variable of a container, by name. */
+export function envVar(container: any, name: string): any {
+  const found = (container.env ?? []).find((e: any) => e.name === name);
+  if (!found) throw new Error(`no env ${name} in ${container.name}`);
+  return found;
+}
+
+/**
+ * A throw-away copy of the workspace: `environments/` and `dist/` are copied (tests change
+ * them), code and node_modules are linked. Remove it with `cleanup()`.
+ */
+export function scratchWorkspace(): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'gitops-scratch-'));
+  for (const linked of ['libs', 'apps', 'node_modules', 'package.json', 'tsconfig.base.json', 'tsconfig.json', 'nx.json']) {
+    try {
+      statSync(join(WORKSPACE_ROOT, linked));
+      symlinkSync(join(WORKSPACE_ROOT, linked), join(root, linked));
+    } catch {
+      // not every workspace has every folder
+    }
+  }
+  cpSync(join(WORKSPACE_ROOT, 'environments'), join(root, 'environments'), { recursive: true });
+  cpSync(join(WORKSPACE_ROOT, 'dist'), join(root, 'dist'), { recursive: true });
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Every file under `dir` (relative path → content), for byte-for-byte comparisons. */
+export function readTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (d: string) => {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p, 'utf8'));
+    }
+  };
+  walk(dir);
+  return out;
+}
