@@ -21,3 +21,4 @@ export * from './constructs/prometheus-alerts';
 export * from './constructs/velero-schedule';
 export * from './constructs/model-object';
 export * from './constructs/alb-ingress';
+export * from './constructs/service-monitor';
