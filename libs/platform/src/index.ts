@@ -22,3 +22,4 @@ export * from './constructs/velero-schedule';
 export * from './constructs/model-object';
 export * from './constructs/alb-ingress';
 export * from './constructs/service-monitor';
+export * from './constructs/secure-job';
