@@ -22,4 +22,5 @@ export * from './constructs/velero-schedule';
 export * from './constructs/model-object';
 export * from './constructs/alb-ingress';
 export * from './constructs/service-monitor';
+export * from './policy-waiver';
 export * from './constructs/secure-job';

@@ -1,0 +1,53 @@
+/**
+ * Waiving a policy rule for one object, in code: the waiver is an annotation the policy check
+ * (libs/policy) honours, so the reason is in the service's code review and in dist/.
+ */
+import { ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
+
+/** Every rule `npm run validate` checks. */
+export const POLICY_RULES = {
+  'run-as-non-root': 'pods run as a non-root user',
+  'read-only-root-filesystem': 'containers have a read-only root filesystem',
+  'no-privilege-escalation': 'containers are not privileged and cannot escalate privileges',
+  'drop-all-capabilities': 'containers drop ALL capabilities',
+  'seccomp-runtime-default': 'pods use the RuntimeDefault (or a Localhost) seccomp profile',
+  resources: 'containers request and limit CPU and memory',
+  probes: 'long-running containers have liveness and readiness probes',
+  'network-policy': 'a NetworkPolicy selects the pods of every workload',
+  'namespace-pod-security': 'namespaces carry a Pod Security Admission enforce label',
+  'no-plaintext-secret': 'no Secret objects: secrets come from External Secrets',
+  'no-credentials': 'no credential-looking literal values in env or ConfigMaps',
+  'production-replicas': 'production workloads run at least 2 replicas (or an HPA minimum of 2)',
+  'production-pdb': 'production workloads have a PodDisruptionBudget',
+  'production-pinned-image': 'production images have a pinned tag or digest (never latest)',
+  'production-ingress-tls': 'production ingresses terminate TLS',
+  'service-selects-workload': 'every Service selects pods of a rendered workload',
+  'service-target-port': "every Service targetPort exists on the selected pods' containers",
+  'ingress-backend': 'every Ingress backend names an existing Service and port',
+  'hpa-target': 'every HPA targets an existing workload',
+  'pdb-target': 'every PodDisruptionBudget selects pods of a rendered workload',
+  'network-policy-selects': 'every NetworkPolicy pod and peer selector matches rendered pods or an existing namespace',
+} as const;
+
+export type PolicyRule = keyof typeof POLICY_RULES;
+
+/** `policy.gitops-manifests/waive-<rule>: <reason>` */
+export const WAIVER_PREFIX = 'policy.gitops-manifests/waive-';
+
+/**
+ * Waives `rule` for the object behind `construct` (a cdk8s ApiObject, or a construct whose
+ * default child is one). The reason is required and shows in review and in the validate report.
+ */
+export function waivePolicy(construct: IConstruct, rule: PolicyRule, reason: string): void {
+  if (!(rule in POLICY_RULES)) throw new Error(`waivePolicy: unknown rule '${rule}'`);
+  if (reason.trim().length < 10) throw new Error(`waivePolicy(${rule}): give a reason a reviewer can judge (at least 10 characters)`);
+  const obj = construct instanceof ApiObject ? construct : ApiObject.of(findApiObject(construct));
+  obj.metadata.addAnnotation(`${WAIVER_PREFIX}${rule}`, reason);
+}
+
+function findApiObject(c: IConstruct): IConstruct {
+  const found = c.node.findAll().find((n) => n instanceof ApiObject);
+  if (!found) throw new Error(`waivePolicy: ${c.node.path} renders no Kubernetes object`);
+  return found;
+}

@@ -1,0 +1,55 @@
+import type { PolicyRule } from '@gitops/platform';
+import type { K8sObject, Manifest } from './manifests';
+import { matches, type LabelSelector } from './selectors';
+import { isWorkload, toWorkload, type Workload } from './workloads';
+
+/** A rule broken by one object. */
+export interface Violation {
+  rule: PolicyRule;
+  file: string;
+  kind: string;
+  name: string;
+  message: string;
+}
+
+/**
+ * Namespaces every cluster has, or that a cluster add-on owns, so a NetworkPolicy may name them
+ * without this repository rendering them.
+ */
+export const CLUSTER_NAMESPACES = new Set([
+  'kube-system', 'kube-public', 'default', 'monitoring', 'velero', 'external-secrets', 'argocd',
+  'istio-system', 'ingress-nginx', 'cert-manager',
+]);
+
+/** What the checks of one environment see: its objects, indexed. */
+export class PolicyContext {
+  readonly workloads: Workload[];
+  readonly namespaces: Set<string>;
+
+  constructor(readonly manifests: readonly Manifest[]) {
+    this.workloads = manifests.filter((m) => isWorkload(m.object)).map(toWorkload);
+    this.namespaces = new Set(manifests.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata.name));
+  }
+
+  ofKind(kind: string, namespace?: string): Manifest[] {
+    return this.manifests.filter((m) => m.object.kind === kind && (namespace === undefined || ns(m.object) === namespace));
+  }
+
+  /** Workloads in `namespace` whose pods `selector` selects. */
+  selected(namespace: string, selector: LabelSelector): Workload[] {
+    return this.workloads.filter((w) => w.namespace === namespace && matches(selector, w.podLabels));
+  }
+
+  /** A namespace this repository renders, or one the cluster provides. */
+  namespaceExists(name: string): boolean {
+    return this.namespaces.has(name) || CLUSTER_NAMESPACES.has(name);
+  }
+}
+
+export function ns(o: K8sObject): string {
+  return o.metadata.namespace ?? 'default';
+}
+
+export function violation(m: Manifest, rule: PolicyRule, message: string): Violation {
+  return { rule, file: m.file, kind: m.object.kind, name: m.object.metadata.name, message };
+}

@@ -1,0 +1,4 @@
+export * from './manifests';
+export * from './selectors';
+export * from './context';
+export * from './policy';

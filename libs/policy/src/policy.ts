@@ -1,0 +1,52 @@
+/**
+ * The policy checks of `validate`: every violation names file, object and rule. A rule is waived
+ * for one object only by `waivePolicy(...)` in the service's code (an annotation with a reason).
+ */
+import { WAIVER_PREFIX, type PolicyRule } from '@gitops/platform';
+import { checkNamespaces } from './checks/namespaces';
+import { checkProduction } from './checks/production';
+import { checkReferences } from './checks/references';
+import { checkSecrets } from './checks/secrets';
+import { checkWorkloads } from './checks/workloads';
+import { PolicyContext, type Violation } from './context';
+import type { Manifest } from './manifests';
+
+export interface Waived extends Violation {
+  reason: string;
+}
+
+export interface PolicyReport {
+  violations: Violation[];
+  waived: Waived[];
+}
+
+/**
+ * Checks `manifests`. Cross-object rules look only within one environment (objects of one
+ * `dist/<env>`, or objects outside dist/ on their own).
+ */
+export function checkPolicies(manifests: readonly Manifest[]): PolicyReport {
+  const byEnv = new Map<string, Manifest[]>();
+  for (const m of manifests) byEnv.set(m.env ?? '', [...(byEnv.get(m.env ?? '') ?? []), m]);
+  const found: Violation[] = [];
+  for (const group of byEnv.values()) {
+    const ctx = new PolicyContext(group);
+    found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx));
+  }
+  const annotationsOf = new Map(manifests.map((m) => [`${m.file}#${m.object.kind}/${m.object.metadata.name}`, m.object.metadata.annotations ?? {}]));
+  const report: PolicyReport = { violations: [], waived: [] };
+  for (const v of found) {
+    const reason = annotationsOf.get(`${v.file}#${v.kind}/${v.name}`)?.[`${WAIVER_PREFIX}${v.rule}`];
+    if (reason) report.waived.push({ ...v, reason });
+    else report.violations.push(v);
+  }
+  const order = (a: Violation, b: Violation) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+  report.violations.sort(order);
+  report.waived.sort(order);
+  return report;
+}
+
+export function formatViolation(v: Violation): string {
+  return `${v.file}: ${v.kind} ${v.name}: [${v.rule}] ${v.message}`;
+}
+
+export type { PolicyRule };
