@@ -1,0 +1,123 @@
+import {
+  AlbIngress, AppService, Autoscaler, defineService, DisruptionBudget, ecrRegistry, ExternalSecret, PrometheusAlerts,
+  SecureDeployment, SecureNamespace, ServiceMonitor, WorkloadNetworkPolicy,
+} from '@gitops/platform';
+import {
+  ALERTS, CONTAINER_PORT, eksDemo, HEALTH_PATH, METRICS_PATH, MONITORING_NAMESPACE, remoteKey, RUN_AS_USER, SAMPLE_APP,
+  SECRET, SERVICE_PORT,
+} from '@gitops/eks-demo-system';
+
+/**
+ * The EKS DevOps demo's FastAPI `sample-app` in one environment: its namespace, the Deployment
+ * with the document's security context, a fixed replica count (development) or an HPA (staging,
+ * production), Service, ALB Ingress, ServiceMonitor for `/metrics`, the document's alert rules,
+ * its secrets through External Secrets, and NetworkPolicies.
+ */
+export default defineService({
+  system: eksDemo,
+  name: SAMPLE_APP,
+  render(chart, ctx) {
+    const v = ctx.values;
+    const app = v.sampleApp;
+    // one service, so it renders its own namespace (PSA restricted + default-deny)
+    new SecureNamespace(chart, 'Namespace', { name: ctx.namespace });
+
+    const minPods = app.autoscaling?.minReplicas ?? app.replicas ?? 0;
+    if (ctx.env.name === 'production' && minPods < 2) {
+      // DESIGN.md principle 6: one pod in production is an outage on every node drain
+      throw new Error(`environments/production/eks-demo.yaml: sampleApp: production needs at least 2 pods (replicas or autoscaling.minReplicas), got ${minPods}`);
+    }
+
+    // the document keeps credentials in base64 Kubernetes Secrets; they come from AWS Secrets Manager instead
+    new ExternalSecret(chart, 'Secret', {
+      name: SECRET.name,
+      remoteKey: remoteKey(ctx.env.name, SECRET.remote),
+      properties: SECRET.properties,
+    });
+
+    const probe = { path: HEALTH_PATH, periodSeconds: app.probePeriodSeconds, timeoutSeconds: 3, failureThreshold: 3 };
+    const workload = new SecureDeployment(chart, 'Deployment', {
+      name: SAMPLE_APP,
+      system: ctx.system,
+      component: 'api',
+      repository: `${ecrRegistry(ctx.env)}/${SAMPLE_APP}`,
+      // the document's Helm chart ran a tag per environment; `latest` is refused by the schema
+      tag: app.tag,
+      // with an HPA the count is the HPA's; a fixed count only where there is none (development)
+      replicas: app.autoscaling ? undefined : app.replicas,
+      ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
+      env: {
+        ENVIRONMENT: ctx.env.name,
+        LOG_LEVEL: v.logLevel,
+        API_KEY: { secret: SECRET.name, key: 'api-key' },
+      },
+      resources: app.resources,
+      liveness: { ...probe, initialDelaySeconds: 10 },
+      readiness: { ...probe, initialDelaySeconds: 5 },
+      runAsUser: RUN_AS_USER,
+      // Python writes temporary files (uploads, tempfile) to /tmp under the read-only root
+      writableDirs: ['/tmp'],
+    });
+
+    if (app.autoscaling) {
+      // the document scales on CPU and memory
+      new Autoscaler(chart, 'Autoscaler', { target: workload, ...app.autoscaling });
+    }
+    // a PDB of 1 over a single pod would block every node drain; with 2 or more it keeps one serving
+    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: SAMPLE_APP });
+
+    new AppService(chart, 'Service', {
+      name: SAMPLE_APP,
+      ports: [{ name: 'http', port: SERVICE_PORT, targetPort: CONTAINER_PORT }],
+    });
+
+    // The document turns NetworkPolicies on in staging and production only; secure by default,
+    // development gets the same policy (the ALB and Prometheus are the only callers).
+    new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
+      app: SAMPLE_APP,
+      ingress: [
+        // target-type ip: the ALB sends traffic from its nodes in the VPC straight to pod IPs
+        { peers: [{ cidr: v.vpcCidr }], ports: [{ port: CONTAINER_PORT }] },
+        { peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: CONTAINER_PORT }] },
+      ],
+      // no egress besides DNS: the demo has no database or downstream service ("application-only")
+    });
+
+    new ServiceMonitor(chart, 'ServiceMonitor', {
+      name: SAMPLE_APP,
+      endpoints: [{ port: 'http', path: METRICS_PATH, interval: '30s' }],
+    });
+
+    new AlbIngress(chart, 'Ingress', {
+      name: SAMPLE_APP,
+      certificateArn: v.ingress.certificateArn,
+      healthcheckPath: HEALTH_PATH,
+      rules: [{ host: v.ingress.host, paths: [{ path: '/', service: SAMPLE_APP, port: SERVICE_PORT }] }],
+    });
+
+    // The document's two rules; they are scoped to this namespace, because as written they matched
+    // every app's series in the cluster. Severities and descriptions are not in the document.
+    const scope = `namespace="${ctx.namespace}"`;
+    new PrometheusAlerts(chart, 'Alerts', {
+      name: ALERTS,
+      rules: [
+        {
+          alert: 'HighErrorRate',
+          expr: `rate(http_requests_total{${scope},status=~"5.."}[5m]) > 0.05`,
+          for: '5m',
+          severity: 'critical',
+          summary: 'High error rate detected',
+          description: '{{ $labels.pod }} answers {{ $value }} 5xx responses per second (> 0.05)',
+        },
+        {
+          alert: 'HighLatency',
+          expr: `histogram_quantile(0.95, rate(http_request_duration_seconds_bucket{${scope}}[5m])) > 0.5`,
+          for: '5m',
+          severity: 'warning',
+          summary: 'High latency detected',
+          description: 'P95 latency of {{ $labels.pod }} is {{ $value }}s (> 0.5s)',
+        },
+      ],
+    });
+  },
+});

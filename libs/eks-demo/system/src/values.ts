@@ -1,0 +1,47 @@
+/**
+ * Schema of `environments/<env>/eks-demo.yaml`: what differs between the demo's environments
+ * (the document's `values-dev.yaml`, `values-stage.yaml`, `values-prod.yaml`).
+ */
+import { acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, imageTag, replicas, ResourcesSchema } from '@gitops/platform';
+import { z } from 'zod';
+
+/** Python `logging` level names, as the FastAPI app reads `LOG_LEVEL`. */
+export const LogLevel = z.enum(['DEBUG', 'INFO', 'WARNING', 'ERROR']);
+
+/** `sample-app` in one environment: a fixed replica count or an HPA, never both. */
+export const SampleAppValuesSchema = z
+  .strictObject({
+    /** Image tag in ECR: a commit for dev and stage, a release tag for prod. */
+    tag: imageTag,
+    resources: ResourcesSchema,
+    /** Fixed pod count, when there is no HPA (development). */
+    replicas: replicas.min(1, 'must be at least 1').optional(),
+    /** HPA bounds (staging, production): the HPA owns the pod count. */
+    autoscaling: AutoscalingSchema.optional(),
+    /** Seconds between probes: the document wants frequent health checks in development. */
+    probePeriodSeconds: z.number().int().min(1).max(300),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.replicas === undefined) === (v.autoscaling === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['replicas'], message: "give exactly one of 'replicas' and 'autoscaling'" });
+    }
+  });
+
+export const EksDemoValuesSchema = z.strictObject({
+  /** Namespace of every EKS demo object in this environment. */
+  namespace: dnsLabel,
+  /** `LOG_LEVEL` of the app: debug in development, minimal in production. */
+  logLevel: LogLevel,
+  /** CIDR of the VPC: the ALB (target type ip) reaches the pods from it. */
+  vpcCidr: cidr,
+  ingress: z.strictObject({
+    /** Public host of the API. */
+    host: hostName,
+    /** ACM certificate of the ALB's HTTPS listener. */
+    certificateArn: acmCertificateArn,
+  }),
+  sampleApp: SampleAppValuesSchema,
+});
+
+export type EksDemoValues = z.infer<typeof EksDemoValuesSchema>;
+export type SampleAppValues = z.infer<typeof SampleAppValuesSchema>;
