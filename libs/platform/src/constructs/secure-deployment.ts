@@ -33,6 +33,40 @@ export interface ContainerPort {
   readonly containerPort: number;
 }
 
+/** A container that runs to completion before the main container starts (e.g. database migrations). */
+export interface InitContainer {
+  /** Container name. */
+  readonly name: string;
+  /** Image repository, without tag. */
+  readonly repository: string;
+  /** Pinned image tag. */
+  readonly tag: string;
+  /** Command (entrypoint) to run. @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** Environment variables, in the order given. @default - none */
+  readonly env?: Readonly<Record<string, EnvSource>>;
+  /** Requests and limits (required: init containers count towards quotas too). */
+  readonly resources: Resources;
+}
+
+/** A node taint the pods tolerate (e.g. spot capacity). */
+export interface PodToleration {
+  readonly key: string;
+  /** @default 'Equal' */
+  readonly operator?: 'Equal' | 'Exists';
+  /** @default - none (required with operator Equal) */
+  readonly value?: string;
+  readonly effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+/** An emptyDir volume mounted writable under a read-only root, with the volume name the document gives. */
+export interface WritableVolume {
+  /** Volume name. */
+  readonly name: string;
+  /** Mount path. */
+  readonly path: string;
+}
+
 /** A workload's opt-out of one secure default, with the reason a reviewer reads. */
 export interface SecurityWaiver {
   /** Why the default cannot hold for this workload. */
@@ -42,6 +76,20 @@ export interface SecurityWaiver {
 export interface SecureDeploymentProps {
   /** `metadata.name`, the container name and the `app` label. */
   readonly name: string;
+  /**
+   * The `app` label (and selector) when it differs from `name`, e.g. a `learning-orchestrator-v2`
+   * Deployment whose pods belong to the `learning-orchestrator` Service.
+   * @default - same as `name`
+   */
+  readonly app?: string;
+  /** Name of the main container. @default - same as `name` */
+  readonly containerName?: string;
+  /**
+   * Add the `version` label to the selector, so two Deployments of one app (v1 and a v2 canary
+   * routed by Istio subsets) never claim each other's pods. Selectors are immutable: set it at creation.
+   * @default false
+   */
+  readonly selectVersion?: boolean;
   /** Image repository, without tag (`<registry>/kiteclass-core`). */
   readonly repository: string;
   /** Pinned image tag; also the `app.kubernetes.io/version` label. */
@@ -82,6 +130,17 @@ export interface SecureDeploymentProps {
   readonly rollingUpdate?: { readonly maxSurge: number | string; readonly maxUnavailable: number | string };
   /** Run with a writable root filesystem. @default - read-only root */
   readonly writableRootFilesystem?: SecurityWaiver;
+  /**
+   * Writable emptyDir volumes with explicit names; replaces `writableDirs` when given.
+   * @default - `writableDirs`, volumes named after their paths
+   */
+  readonly writableVolumes?: readonly WritableVolume[];
+  /** Containers run in order before the main one, with the same security context. @default - none */
+  readonly initContainers?: readonly InitContainer[];
+  /** Node labels the pods must be scheduled on. @default - none */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints the pods tolerate. @default - none */
+  readonly tolerations?: readonly PodToleration[];
 }
 
 /**
@@ -94,15 +153,33 @@ export class SecureDeployment extends Construct {
   public readonly name: string;
   public readonly ports: readonly ContainerPort[];
   public readonly labels: Record<string, string>;
+  /** The `app` label of the pods. */
+  public readonly app: string;
+  /** The labels the Deployment selects its pods by. */
+  public readonly selector: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: SecureDeploymentProps) {
     super(scope, id);
     if (props.ports.length === 0) throw new Error(`SecureDeployment ${props.name}: 'ports' must name at least one port`);
     this.name = props.name;
     this.ports = props.ports;
-    this.labels = podLabels({ app: props.name, system: props.system, imageTag: props.tag, version: props.version, component: props.component });
+    const app = props.app ?? props.name;
+    this.app = app;
+    this.labels = podLabels({ app, system: props.system, imageTag: props.tag, version: props.version, component: props.component });
     const user = props.runAsUser ?? 10001;
     const firstPort = props.ports[0].containerPort;
+    this.selector = props.selectVersion ? { ...selectorLabels(app), version: this.labels.version } : selectorLabels(app);
+    const securityContext = {
+      ensureNonRoot: true,
+      user,
+      group: user,
+      readOnlyRootFilesystem: props.writableRootFilesystem === undefined,
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      // cdk8s-plus 27's Capability enum has no ALL, which the API server accepts.
+      capabilities: { drop: ['ALL' as kplus.Capability] },
+    };
+    const writable = props.writableVolumes ?? (props.writableDirs ?? ['/tmp']).map((path) => ({ name: writableVolumeName(path), path }));
 
     this.deployment = new kplus.Deployment(this, 'Resource', {
       metadata: { name: props.name, labels: this.labels },
@@ -123,7 +200,7 @@ export class SecureDeployment extends Construct {
         : undefined,
       containers: [
         {
-          name: props.name,
+          name: props.containerName ?? props.name,
           image: `${props.repository}:${props.tag}`,
           // Tags are pinned per environment, so a node's cached image is the right one.
           imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
@@ -135,27 +212,30 @@ export class SecureDeployment extends Construct {
           lifecycle: props.preStopSleepSeconds
             ? { preStop: kplus.Handler.fromCommand(['sh', '-c', `sleep ${props.preStopSleepSeconds}`]) }
             : undefined,
-          securityContext: {
-            ensureNonRoot: true,
-            user,
-            group: user,
-            readOnlyRootFilesystem: props.writableRootFilesystem === undefined,
-            allowPrivilegeEscalation: false,
-            privileged: false,
-            // cdk8s-plus 27's Capability enum has no ALL, which the API server accepts.
-            capabilities: { drop: ['ALL' as kplus.Capability] },
-          },
-          volumeMounts: (props.writableDirs ?? ['/tmp']).map((path, i) => ({
-            path,
-            volume: kplus.Volume.fromEmptyDir(this, `Writable${i}`, writableVolumeName(path)),
+          securityContext,
+          volumeMounts: writable.map((w, i) => ({
+            path: w.path,
+            volume: kplus.Volume.fromEmptyDir(this, `Writable${i}`, w.name),
           })),
         },
       ],
     });
-    this.deployment.select(kplus.LabelSelector.of({ labels: selectorLabels(props.name) }));
+    (props.initContainers ?? []).forEach((init) => {
+      // its own scope: the same variable (e.g. DATABASE_URL) may also be set on the main container
+      const scope = new Construct(this, `Init-${init.name}`);
+      this.deployment.addInitContainer({
+        name: init.name,
+        image: `${init.repository}:${init.tag}`,
+        imagePullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+        command: init.command ? [...init.command] : undefined,
+        envVariables: envVariables(scope, init.env ?? {}),
+        securityContext,
+      });
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: this.selector }));
     if (props.spreadOverNodes ?? true) {
       this.deployment.scheduling.separate(
-        kplus.Pods.select(this, 'Peers', { labels: selectorLabels(props.name) }),
+        kplus.Pods.select(this, 'Peers', { labels: selectorLabels(app) }),
         { weight: 100, topology: kplus.Topology.HOSTNAME },
       );
     }
@@ -168,6 +248,20 @@ export class SecureDeployment extends Construct {
       requests: { cpu: q(props.resources.requests.cpu), memory: q(props.resources.requests.memory) },
       limits: { cpu: q(props.resources.limits.cpu), memory: q(props.resources.limits.memory) },
     }));
+    (props.initContainers ?? []).forEach((init, i) => {
+      obj.addJsonPatch(JsonPatch.add(`/spec/template/spec/initContainers/${i}/resources`, {
+        requests: { cpu: q(init.resources.requests.cpu), memory: q(init.resources.requests.memory) },
+        limits: { cpu: q(init.resources.limits.cpu), memory: q(init.resources.limits.memory) },
+      }));
+    });
+    if (props.nodeSelector && Object.keys(props.nodeSelector).length > 0) {
+      obj.addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { ...props.nodeSelector }));
+    }
+    if (props.tolerations && props.tolerations.length > 0) {
+      obj.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', props.tolerations.map((t) => ({
+        key: t.key, operator: t.operator ?? 'Equal', ...(t.value !== undefined ? { value: t.value } : {}), effect: t.effect,
+      }))));
+    }
     // cdk8s-plus 27 has no seccompProfile field.
     obj.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
   }
