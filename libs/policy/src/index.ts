@@ -2,3 +2,4 @@ export * from './manifests';
 export * from './selectors';
 export * from './context';
 export * from './policy';
+export * from './prune-safety';

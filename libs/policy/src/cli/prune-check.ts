@@ -1,0 +1,44 @@
+#!/usr/bin/env tsx
+/**
+ * `prune-check --base <ref>`: compares dist/ of the working tree with dist/ at the base
+ * (e.g. the PR's target branch) and fails on risky deletions unless they are marked intended:
+ * by a commit trailer `Allow-Prune: <reason>` on a commit since the base, or `--allow-prune <reason>`.
+ */
+import { execFileSync } from 'node:child_process';
+import { Command } from 'commander';
+import { glob } from 'tinyglobby';
+import { comparePrune } from '../prune-safety';
+
+const program = new Command('prune-check')
+  .description('Stop changes that delete much of an environment, remove or empty a synced dist/ folder, or rename objects in production.')
+  .requiredOption('--base <ref>', 'git ref to compare with (the PR base, e.g. origin/main)')
+  .option('--max-loss <share>', 'largest share of an environment a change may remove', '0.2')
+  .option('--allow-prune <reason>', 'the deletions are intended (prefer the commit trailer Allow-Prune: <reason>)')
+  .option('--root <dir>', 'workspace root', process.cwd())
+  .action(async (o: { base: string; maxLoss: string; allowPrune?: string; root: string }) => {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: o.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const baseFiles = git('ls-tree', '-r', '--name-only', o.base, '--', 'dist').split('\n').filter(Boolean);
+    const headFiles = (await glob(['dist/**/*.{yaml,yml}'], { cwd: o.root })).sort();
+    const { findings, changes } = comparePrune(baseFiles, headFiles, { maxLossShare: Number(o.maxLoss) });
+
+    console.log(`dist/ compared with ${o.base}:`);
+    for (const c of changes) console.log(`  ${c.env}: ${c.before} -> ${c.after} objects (+${c.added} -${c.removed})`);
+    if (findings.length === 0) {
+      console.log('prune-check: no risky deletions');
+      return;
+    }
+    const trailers = git('log', '--format=%(trailers:key=Allow-Prune,valueonly)', `${o.base}..HEAD`).split('\n').map((l) => l.trim()).filter(Boolean);
+    const reason = o.allowPrune ?? trailers[0];
+    for (const f of findings) console.error(`${reason ? 'allowed' : 'BLOCKED'} ${f.where}: ${f.message}`);
+    if (reason) {
+      console.log(`prune-check: ${findings.length} risky change(s) marked intended: ${reason}`);
+      return;
+    }
+    console.error('prune-check: if this is intended, add the trailer "Allow-Prune: <reason>" to a commit of the PR (or pass --allow-prune "<reason>")');
+    process.exitCode = 1;
+  });
+
+program.parseAsync().catch((e: Error) => {
+  console.error(`prune-check failed: ${e.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { comparePrune } from './prune-safety';
+
+const leaf = (env: string, svc: string, n: number) =>
+  Array.from({ length: n }, (_, i) => `dist/${env}/demo/${svc}/ConfigMap.cm-${i}.yaml`);
+
+const BASE = [
+  ...leaf('production', 'api', 5), ...leaf('production', 'web', 5), ...leaf('staging', 'api', 5),
+  'dist/production/demo/api/Deployment.api.yaml', 'dist/staging/demo/api/Deployment.api.yaml',
+];
+
+describe('comparePrune', () => {
+  it('accepts a change that adds and edits objects', () => {
+    const { findings, changes } = comparePrune(BASE, [...BASE, 'dist/production/demo/api/Service.api.yaml']);
+    expect(findings).toEqual([]);
+    expect(changes).toEqual([
+      { env: 'production', before: 11, after: 12, added: 1, removed: 0 },
+      { env: 'staging', before: 6, after: 6, added: 0, removed: 0 },
+    ]);
+  });
+
+  it('stops a removed synced folder', () => {
+    const head = BASE.filter((f) => !f.startsWith('dist/production/demo/web/'));
+    expect(comparePrune(BASE, head).findings).toEqual([
+      { where: 'dist/production', kind: 'env-loss', message: 'loses 5 of its 11 objects (45%), more than the 20% a change may remove unmarked' },
+      { where: 'dist/production/demo/web', kind: 'folder-removed', message: 'folder removed: Argo CD would prune everything its Application synced' },
+    ]);
+  });
+
+  it('stops an environment that renders nothing any more', () => {
+    expect(comparePrune(BASE, BASE.filter((f) => !f.startsWith('dist/staging/'))).findings).toEqual([
+      { where: 'dist/staging', kind: 'empty', message: 'renders no objects any more (it had 6): Argo CD would prune the whole environment' },
+      { where: 'dist/staging/demo/api', kind: 'folder-removed', message: 'folder removed: Argo CD would prune everything its Application synced' },
+    ]);
+  });
+
+  it('stops a rename in production but not in staging', () => {
+    const head = BASE.map((f) => f.replace('Deployment.api.yaml', 'Deployment.api-v2.yaml'));
+    expect(comparePrune(BASE, head).findings).toEqual([
+      { where: 'dist/production/demo/api', kind: 'rename', message: 'Deployment api removed and api-v2 added: a rename is a delete plus a create in production' },
+    ]);
+  });
+
+  it('lets a small deletion through', () => {
+    expect(comparePrune(BASE, BASE.filter((f) => f !== 'dist/production/demo/api/ConfigMap.cm-0.yaml')).findings).toEqual([]);
+  });
+});
+
+describe('prune-check CLI', () => {
+  it('fails on a removed folder and passes once a commit says Allow-Prune', () => {
+    // GIVEN a repository whose base commit has two production folders
+    const repo = mkdtempSync(join(tmpdir(), 'prune-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 't@example.com');
+    git('config', 'user.name', 'test');
+    for (const svc of ['api', 'web']) {
+      mkdirSync(join(repo, `dist/production/demo/${svc}`), { recursive: true });
+      writeFileSync(join(repo, `dist/production/demo/${svc}/Deployment.${svc}.yaml`), 'kind: Deployment\n');
+    }
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    // WHEN a change removes one of them
+    rmSync(join(repo, 'dist/production/demo/web'), { recursive: true });
+    git('commit', '-qam', 'remove web');
+    const cli = resolve(__dirname, 'cli/prune-check.ts');
+    const run = () => spawnSync(process.execPath, ['--import', 'tsx', cli, '--base', 'HEAD~1', '--root', repo], { encoding: 'utf8', cwd: resolve(__dirname, '../../..') });
+    const blocked = run();
+    // THEN it is blocked, with what and how to allow it
+    expect(blocked.status).toBe(1);
+    expect(blocked.stderr).toContain('BLOCKED dist/production/demo/web: folder removed');
+    expect(blocked.stderr).toContain('Allow-Prune: <reason>');
+    // AND a trailer marks it intended
+    git('commit', '-q', '--allow-empty', '-m', 'retire web\n\nAllow-Prune: web moved to the new frontend system');
+    const cli2 = spawnSync(process.execPath, ['--import', 'tsx', cli, '--base', 'HEAD~2', '--root', repo], { encoding: 'utf8', cwd: resolve(__dirname, '../../..') });
+    expect(cli2.status).toBe(0);
+    expect(cli2.stdout).toContain('marked intended: web moved to the new frontend system');
+    rmSync(repo, { recursive: true, force: true });
+  });
+});

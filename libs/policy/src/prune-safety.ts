@@ -1,0 +1,94 @@
+/**
+ * Prune safety: Argo CD syncs dist/ with prune on, so a change that deletes much of an
+ * environment, removes or empties a synced folder, or renames an object in production (a delete
+ * plus a create) must be stopped unless it is meant. Objects are identified by their file names,
+ * `dist/<env>/<system>/<service>/<Kind>.<name>.yaml`, which the writer guarantees.
+ */
+
+export interface PruneOptions {
+  /** Largest share of an environment's objects a change may remove. @default 0.2 */
+  readonly maxLossShare?: number;
+}
+
+export interface PruneFinding {
+  /** What it is about: an environment or a dist/ folder. */
+  where: string;
+  kind: 'env-loss' | 'folder-removed' | 'empty' | 'rename';
+  message: string;
+}
+
+export interface EnvChange {
+  env: string;
+  before: number;
+  after: number;
+  added: number;
+  removed: number;
+}
+
+interface Entry {
+  env: string;
+  leaf: string;
+  kind: string;
+  name: string;
+}
+
+function parse(file: string): Entry | undefined {
+  const m = /^dist\/([^/]+)\/([^/]+)\/([^/]+)\/([^./]+)\.(.+)\.ya?ml$/.exec(file);
+  if (!m) return undefined;
+  return { env: m[1], leaf: `dist/${m[1]}/${m[2]}/${m[3]}`, kind: m[4], name: m[5] };
+}
+
+const count = <T>(items: T[], key: (t: T) => string) =>
+  items.reduce((acc, i) => acc.set(key(i), (acc.get(key(i)) ?? 0) + 1), new Map<string, number>());
+
+/** Compares the dist/ file lists of the base and of the change. */
+export function comparePrune(baseFiles: readonly string[], headFiles: readonly string[], opts: PruneOptions = {}): { findings: PruneFinding[]; changes: EnvChange[] } {
+  const maxLoss = opts.maxLossShare ?? 0.2;
+  const base = baseFiles.map(parse).filter((e): e is Entry => Boolean(e));
+  const head = headFiles.map(parse).filter((e): e is Entry => Boolean(e));
+  const id = (e: Entry) => `${e.leaf}/${e.kind}.${e.name}`;
+  const headIds = new Set(head.map(id));
+  const baseIds = new Set(base.map(id));
+  const findings: PruneFinding[] = [];
+
+  const baseByEnv = count(base, (e) => e.env);
+  const headByEnv = count(head, (e) => e.env);
+  const changes: EnvChange[] = [...new Set([...baseByEnv.keys(), ...headByEnv.keys()])].sort().map((env) => ({
+    env,
+    before: baseByEnv.get(env) ?? 0,
+    after: headByEnv.get(env) ?? 0,
+    added: head.filter((e) => e.env === env && !baseIds.has(id(e))).length,
+    removed: base.filter((e) => e.env === env && !headIds.has(id(e))).length,
+  }));
+
+  for (const c of changes) {
+    if (c.before > 0 && c.after === 0) {
+      findings.push({ where: `dist/${c.env}`, kind: 'empty', message: `renders no objects any more (it had ${c.before}): Argo CD would prune the whole environment` });
+    } else if (c.before > 0 && c.removed / c.before > maxLoss) {
+      findings.push({ where: `dist/${c.env}`, kind: 'env-loss', message: `loses ${c.removed} of its ${c.before} objects (${Math.round((100 * c.removed) / c.before)}%), more than the ${Math.round(100 * maxLoss)}% a change may remove unmarked` });
+    }
+  }
+
+  const headLeaves = count(head, (e) => e.leaf);
+  for (const leaf of [...new Set(base.map((e) => e.leaf))].sort()) {
+    if (!headLeaves.has(leaf)) {
+      findings.push({ where: leaf, kind: 'folder-removed', message: 'folder removed: Argo CD would prune everything its Application synced' });
+    }
+  }
+
+  // A rename in production: in one folder, objects of a kind go and others of that kind arrive.
+  for (const leaf of [...new Set(head.map((e) => e.leaf))].filter((l) => l.startsWith('dist/production/')).sort()) {
+    for (const kind of [...new Set(base.filter((e) => e.leaf === leaf).map((e) => e.kind))].sort()) {
+      const gone = base.filter((e) => e.leaf === leaf && e.kind === kind && !headIds.has(id(e)));
+      const arrived = head.filter((e) => e.leaf === leaf && e.kind === kind && !baseIds.has(id(e)));
+      if (gone.length > 0 && arrived.length > 0) {
+        findings.push({
+          where: leaf,
+          kind: 'rename',
+          message: `${kind} ${gone.map((e) => e.name).join(', ')} removed and ${arrived.map((e) => e.name).join(', ')} added: a rename is a delete plus a create in production`,
+        });
+      }
+    }
+  }
+  return { findings, changes };
+}
