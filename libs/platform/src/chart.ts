@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, syncWaveOf } from './argocd';
 import { systemLabels } from './labels';
 
 export interface ServiceChartProps {
@@ -35,9 +36,26 @@ export class ServiceChart extends Chart {
     return super.toJson().map((obj) => {
       if (CLUSTER_SCOPED.has(obj.kind)) delete obj.metadata.namespace;
       dropAddressLabels(obj, obj.kind + '/' + obj.metadata?.name);
+      stampArgoCdAnnotations(obj);
       return obj;
     });
   }
+}
+
+/**
+ * The Argo CD annotations every rendered object gets from its kind: its sync wave (kinds at the
+ * default wave 0 carry none; a wave set in code wins), and `Prune=confirm` on a StatefulSet with
+ * volume claims, whose data a prune would orphan.
+ */
+function stampArgoCdAnnotations(obj: any): void {
+  const annotations: Record<string, string> = { ...obj.metadata.annotations };
+  const wave = syncWaveOf(obj.kind);
+  if (wave !== 0 && annotations[SYNC_WAVE_ANNOTATION] === undefined) annotations[SYNC_WAVE_ANNOTATION] = String(wave);
+  if (obj.kind === 'StatefulSet' && (obj.spec?.volumeClaimTemplates ?? []).length > 0) {
+    const options = (annotations[SYNC_OPTIONS_ANNOTATION] ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    if (!options.some((o) => o.startsWith('Prune='))) annotations[SYNC_OPTIONS_ANNOTATION] = [...options, PRUNE_CONFIRM].join(',');
+  }
+  if (Object.keys(annotations).length > 0) obj.metadata.annotations = annotations;
 }
 
 /** Removes the address label wherever cdk8s-plus put it, and refuses selectors that depend on it. */

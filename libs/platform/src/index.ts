@@ -30,3 +30,4 @@ export * from './constructs/sloth-slo';
 export * from './constructs/vertical-pod-autoscaler';
 export * from './constructs/resource-quota';
 export * from './constructs/nginx-ingress';
+export * from './argocd';

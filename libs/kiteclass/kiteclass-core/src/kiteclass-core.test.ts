@@ -77,6 +77,7 @@ describe('kiteclass-core', () => {
     expect(deployment.spec.template.spec.serviceAccountName).toBe('kiteclass-core');
     expect(findObject(production, 'ServiceAccount', 'kiteclass-core').metadata.annotations).toEqual({
       'eks.amazonaws.com/role-arn': 'arn:aws:iam::444455556666:role/kiteclass-production-kiteclass-core',
+      'argocd.argoproj.io/sync-wave': '-2', // the platform applies service accounts before workloads
     });
     expect(findObject(staging, 'ServiceAccount', 'kiteclass-core').metadata.annotations['eks.amazonaws.com/role-arn']).toBe(
       'arn:aws:iam::111122223333:role/kiteclass-staging-kiteclass-core',

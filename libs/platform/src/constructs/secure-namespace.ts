@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
+import { PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION } from '../argocd';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
@@ -33,6 +34,8 @@ export class SecureNamespace extends Construct {
           'pod-security.kubernetes.io/warn': level,
           ...props.labels,
         },
+        // Pruning a namespace deletes everything in it: Argo CD waits for a person to confirm.
+        annotations: { [SYNC_OPTIONS_ANNOTATION]: PRUNE_CONFIRM },
       },
     });
     new KubeNetworkPolicy(this, 'DefaultDeny', {

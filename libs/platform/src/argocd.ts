@@ -1,0 +1,77 @@
+/**
+ * What Argo CD needs from the repository, spelled once (as argocd-autopilot's store.go does): the
+ * layout of `argocd/`, the annotations Argo CD reads on rendered objects, and the order (sync
+ * waves) in which it applies them. The renderer (`ServiceChart`) and the generator of `argocd/`
+ * (`apps/argocd`) both read it here.
+ */
+import { ARGOCD_DIR, DIST_DIR } from './layout';
+
+/** `argocd.argoproj.io/sync-wave`: lower waves are applied, and healthy, before higher ones. */
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+/** `argocd.argoproj.io/sync-options`: per-object sync options, comma-separated. */
+export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+/** `argocd.argoproj.io/manifest-generate-paths`: which paths a webhook push must touch to refresh an app. */
+export const MANIFEST_GENERATE_PATHS_ANNOTATION = 'argocd.argoproj.io/manifest-generate-paths';
+
+/**
+ * Objects whose loss is not undone by a re-sync (a Namespace takes everything in it; a
+ * StatefulSet's volume claims hold data) are pruned only after a person confirms it in Argo CD.
+ */
+export const PRUNE_CONFIRM = 'Prune=confirm';
+
+/**
+ * Sync waves by kind. Argo CD applies wave by wave and waits for each to be healthy, so a
+ * Namespace exists before anything in it, the ClusterSecretStore and the ExternalSecrets (and
+ * so the Secrets they create), ConfigMaps, ServiceAccounts and the default-deny NetworkPolicy
+ * exist before a pod starts. Kinds not listed are wave 0: workloads, Services, Ingresses,
+ * autoscalers, budgets, monitoring objects.
+ */
+export const SYNC_WAVES: Readonly<Record<string, number>> = {
+  // the place things live in
+  Namespace: -3,
+  ResourceQuota: -3,
+  LimitRange: -3,
+  // how secrets are fetched, and who runs the pods
+  ClusterSecretStore: -2,
+  SecretStore: -2,
+  ServiceAccount: -2,
+  Role: -2,
+  RoleBinding: -2,
+  ClusterRole: -2,
+  ClusterRoleBinding: -2,
+  // what the pods read at start, and the network they start in
+  ExternalSecret: -1,
+  ConfigMap: -1,
+  PersistentVolumeClaim: -1,
+  NetworkPolicy: -1,
+};
+
+/** The wave of a kind (0 for kinds the table leaves out). */
+export function syncWaveOf(kind: string): number {
+  return SYNC_WAVES[kind] ?? 0;
+}
+
+/** The Argo CD side of the repository: `argocd/` and the paths it points Argo CD at. */
+export const ARGOCD_LAYOUT = {
+  /** Where the generated Argo CD objects are, relative to the workspace root. */
+  root: ARGOCD_DIR,
+  /** One AppProject per system: `argocd/projects/<system>.yaml`. */
+  projectsDir: 'projects',
+  /** One ApplicationSet per environment and system: `argocd/applicationsets/<env>-<system>.yaml`. */
+  applicationSetsDir: 'applicationsets',
+  /** The app of apps and its project, applied once by hand: `argocd/bootstrap/`. */
+  bootstrapDir: 'bootstrap',
+  /** Rendered service folders that Argo CD syncs, relative to the repository root. */
+  dist: DIST_DIR,
+} as const;
+
+/** `dist/<env>/<system>`: the folder whose sub-folders an ApplicationSet's git directory generator lists. */
+export function distSystemPath(env: string, system: string): string {
+  return `${DIST_DIR}/${env}/${system}`;
+}
+
+/** The namespace Argo CD runs in, where AppProjects, ApplicationSets and Applications live. */
+export const ARGOCD_NAMESPACE = 'argocd';
+
+/** `app.kubernetes.io/managed-by` on generated Argo CD objects. */
+export const ARGOCD_MANAGED_BY = 'gitops-manifests-apps-argocd';
