@@ -26,8 +26,19 @@ export const EnvironmentSchema = z.strictObject({
   awsAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   /** Region of the ECR registry and of AWS Secrets Manager. */
   awsRegion: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be an AWS region such as ap-southeast-1'),
-  /** Clusters this environment deploys to; production may list several (one per region). */
+  /**
+   * Clusters this environment deploys to; production lists several (one per region). Every
+   * cluster gets every service of the environment (an Argo CD Application per service and cluster).
+   */
   clusters: z.array(ClusterSchema).min(1, 'at least one cluster is required'),
+}).superRefine((env, ctx) => {
+  env.clusters.forEach((cluster, i) => {
+    for (const key of ['name', 'server'] as const) {
+      if (env.clusters.findIndex((c) => c[key] === cluster[key]) < i) {
+        ctx.addIssue({ code: 'custom', path: ['clusters', i, key], message: `${key} is listed twice; each cluster appears once`, input: cluster[key] });
+      }
+    }
+  });
 });
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
