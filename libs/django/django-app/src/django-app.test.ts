@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { envVar, findObject, mainContainer, objectsOfKind, renderLeaf, scratchWorkspace } from '@gitops/platform/testing';
+import djangoApp from './index';
+
+const ALL = {
+  development: renderLeaf(djangoApp, 'development').objects,
+  staging: renderLeaf(djangoApp, 'staging').objects,
+  production: renderLeaf(djangoApp, 'production').objects,
+} as const;
+const { development, staging, production } = ALL;
+const deployment = (objects: typeof production) => findObject(objects, 'Deployment', 'django-app');
+
+describe('django-app replicas and autoscaling', () => {
+  it('runs the document\'s 2 replicas in development, where there is no HPA', () => {
+    expect(deployment(development).spec.replicas).toBe(2);
+    expect(objectsOfKind(development, 'HorizontalPodAutoscaler')).toEqual([]);
+  });
+
+  it('scales between 2 and 6 replicas at 70% CPU in staging and production, leaving replicas to the HPA', () => {
+    for (const objects of [staging, production]) {
+      expect(deployment(objects).spec.replicas).toBeUndefined();
+      expect(findObject(objects, 'HorizontalPodAutoscaler', 'django-app-hpa').spec).toMatchObject({
+        minReplicas: 2,
+        maxReplicas: 6,
+        scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'django-app' },
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      });
+    }
+  });
+
+  it('keeps one pod serving during node drains in every environment', () => {
+    for (const objects of Object.values(ALL)) {
+      expect(findObject(objects, 'PodDisruptionBudget', 'django-app-pdb').spec).toEqual({
+        minAvailable: 1,
+        selector: { matchLabels: { app: 'django-app' } },
+      });
+    }
+  });
+
+  it('rolls out one extra pod at a time without taking a serving pod away', () => {
+    expect(deployment(production).spec.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  });
+});
+
+describe('django-app container', () => {
+  const container = mainContainer(deployment(production));
+
+  it('runs Gunicorn on 8000 as a non-root user with a read-only root', () => {
+    expect(container.ports).toEqual([{ containerPort: 8000, name: 'http' }]);
+    expect(envVar(container, 'GUNICORN_CMD_ARGS').value).toBe('--bind=0.0.0.0:8000 --workers=3 --worker-tmp-dir=/tmp --access-logfile=-');
+    expect(container.securityContext).toMatchObject({
+      runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] },
+    });
+    expect(container.securityContext.runAsUser).toBeGreaterThan(0);
+    expect(container.volumeMounts).toEqual([{ mountPath: '/tmp', name: 'tmp' }]);
+  });
+
+  it('is health-checked on /health/ by liveness and readiness probes', () => {
+    expect(container.livenessProbe).toMatchObject({ httpGet: { path: '/health/', port: 8000 }, initialDelaySeconds: 15, periodSeconds: 10 });
+    expect(container.readinessProbe).toMatchObject({ httpGet: { path: '/health/', port: 8000 }, initialDelaySeconds: 5, periodSeconds: 5 });
+  });
+
+  it('has requests and limits per environment', () => {
+    expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '512Mi' } });
+    expect(mainContainer(deployment(development)).resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '512Mi' },
+    });
+  });
+
+  it('reads settings and the RDS endpoint from django-config and credentials from the external secrets', () => {
+    for (const key of ['DJANGO_DEBUG', 'DJANGO_ALLOWED_HOSTS', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME']) {
+      expect(envVar(container, key).valueFrom).toEqual({ configMapKeyRef: { name: 'django-config', key } });
+    }
+    expect(envVar(container, 'DATABASE_USER').valueFrom).toEqual({ secretKeyRef: { name: 'django-db-secret', key: 'username' } });
+    expect(envVar(container, 'DATABASE_PASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'django-db-secret', key: 'password' } });
+    expect(envVar(container, 'DJANGO_SECRET_KEY').valueFrom).toEqual({ secretKeyRef: { name: 'django-app-secret', key: 'secret-key' } });
+    expect(envVar(container, 'DJANGO_API_KEY').valueFrom).toEqual({ secretKeyRef: { name: 'django-app-secret', key: 'api-key' } });
+    // no credential is ever a literal value
+    expect(container.env.filter((e: any) => /PASSWORD|SECRET|KEY/.test(e.name) && e.value !== undefined)).toEqual([]);
+  });
+
+  it('runs the pinned ECR image of each environment', () => {
+    expect(container.image).toBe('444455556666.dkr.ecr.ap-southeast-1.amazonaws.com/django-app:1.8.0');
+    expect(mainContainer(deployment(staging)).image).toBe('111122223333.dkr.ecr.ap-southeast-1.amazonaws.com/django-app:8a2f6d0b');
+  });
+});
+
+describe('django-app migrations', () => {
+  const job = findObject(production, 'Job', 'django-migrate');
+
+  it('runs manage.py migrate as an Argo CD PreSync hook, replaced on the next sync', () => {
+    expect(job.metadata.annotations).toEqual({
+      'argocd.argoproj.io/hook': 'PreSync',
+      'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+    });
+    expect(mainContainer(job).command).toEqual(['python', 'manage.py', 'migrate', '--noinput']);
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
+  });
+
+  it('migrates with the same image and database settings as the app it precedes', () => {
+    const app = mainContainer(deployment(production));
+    expect(mainContainer(job).image).toBe(app.image);
+    for (const name of ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DJANGO_SECRET_KEY']) {
+      expect(envVar(mainContainer(job), name), name).toEqual(envVar(app, name));
+    }
+  });
+
+  it('runs with the secure defaults and may reach only DNS and the RDS subnets', () => {
+    expect(job.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(mainContainer(job).securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    const policy = findObject(production, 'NetworkPolicy', 'django-migrate-netpol');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'django-migrate' } });
+    expect(policy.spec.ingress).toEqual([]);
+    expect(policy.spec.egress[1]).toEqual({
+      to: ['10.0.4.0/24', '10.0.5.0/24', '10.0.6.0/24'].map((cidr) => ({ ipBlock: { cidr } })),
+      ports: [{ port: 5432, protocol: 'TCP' }],
+    });
+  });
+});
+
+describe('django-app Service and network', () => {
+  it('is a LoadBalancer Service from 80, and 443 with TLS, to Gunicorn\'s 8000', () => {
+    const service = findObject(production, 'Service', 'django-app');
+    expect(service.spec).toMatchObject({
+      type: 'LoadBalancer',
+      selector: { app: 'django-app' },
+      ports: [
+        { name: 'http', port: 80, targetPort: 8000, protocol: 'TCP' },
+        { name: 'https', port: 443, targetPort: 8000, protocol: 'TCP' },
+      ],
+    });
+    expect(service.metadata.annotations).toMatchObject({
+      'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': 'arn:aws:acm:ap-southeast-1:444455556666:certificate/9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e',
+      'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': 'https',
+    });
+  });
+
+  it('admits the load balancer from the VPC on 8000 and lets the app reach RDS and HTTPS APIs', () => {
+    const policy = findObject(production, 'NetworkPolicy', 'django-app-netpol');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'django-app' } });
+    expect(policy.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ port: 8000, protocol: 'TCP' }] }]);
+    expect(policy.spec.egress.map((r: any) => r.ports.map((p: any) => `${p.protocol}/${p.port}`).join(' '))).toEqual([
+      'UDP/53 TCP/53', 'TCP/5432', 'TCP/443',
+    ]);
+  });
+
+  it('puts every object in the environment\'s django namespace', () => {
+    for (const [env, objects] of Object.entries(ALL)) {
+      for (const o of objects) expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe(`django-${env}`);
+    }
+  });
+});
+
+describe('django values', () => {
+  it('refuses a production HPA whose minimum is below 2', () => {
+    const ws = scratchWorkspace();
+    try {
+      const file = join(ws.root, 'environments/production/django.yaml');
+      writeFileSync(file, readFileSync(file, 'utf8').replace('minReplicas: 2', 'minReplicas: 1'));
+      expect(() => renderLeaf(djangoApp, 'production', ws.root)).toThrow(
+        'environments/production/django.yaml: app: production needs at least 2 pods (replicas or autoscaling.minReplicas), got 1',
+      );
+    } finally {
+      ws.cleanup();
+    }
+  });
+});

@@ -1,0 +1,127 @@
+import * as kplus from 'cdk8s-plus-27';
+import {
+  AppService, Autoscaler, defineService, DisruptionBudget, ecrRegistry, SecureDeployment, SecureJob, WorkloadNetworkPolicy,
+  type EnvSource, type NetworkRule,
+} from '@gitops/platform';
+import {
+  APP, CONFIG_KEYS, CONFIG_MAP, django, GUNICORN_PORT, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, MIGRATE, SECRETS,
+} from '@gitops/django-system';
+
+/**
+ * The Django app (Gunicorn on 8000): the migration hook Job, the Deployment, the LoadBalancer
+ * Service (80 and 443 → 8000), an HPA (2-6 at 70% CPU) where the environment has one, a
+ * PodDisruptionBudget and NetworkPolicies for the app and the migration.
+ */
+export default defineService({
+  system: django,
+  name: APP,
+  render(chart, ctx) {
+    const v = ctx.values;
+    const app = v.app;
+    const minPods = app.autoscaling?.minReplicas ?? app.replicas ?? 0;
+    if (ctx.env.name === 'production' && minPods < 2) {
+      // DESIGN.md principle 6: one pod in production is an outage on every node drain
+      throw new Error(`environments/production/django.yaml: app: production needs at least 2 pods (replicas or autoscaling.minReplicas), got ${minPods}`);
+    }
+
+    const repository = `${ecrRegistry(ctx.env)}/${APP}`;
+    const fromConfig = (key: string): EnvSource => ({ configMap: CONFIG_MAP, key });
+    // What Django's settings read at import time, for the app and for manage.py alike.
+    const settingsEnv: Record<string, EnvSource> = {
+      [CONFIG_KEYS.debug]: fromConfig(CONFIG_KEYS.debug),
+      [CONFIG_KEYS.allowedHosts]: fromConfig(CONFIG_KEYS.allowedHosts),
+      [CONFIG_KEYS.databaseHost]: fromConfig(CONFIG_KEYS.databaseHost),
+      [CONFIG_KEYS.databasePort]: fromConfig(CONFIG_KEYS.databasePort),
+      [CONFIG_KEYS.databaseName]: fromConfig(CONFIG_KEYS.databaseName),
+      DATABASE_USER: { secret: SECRETS.database.name, key: 'username' },
+      DATABASE_PASSWORD: { secret: SECRETS.database.name, key: 'password' },
+      DJANGO_SECRET_KEY: { secret: SECRETS.app.name, key: 'secret-key' },
+    };
+
+    // Migrations as an Argo CD PreSync hook rather than an init container: the hook runs once per
+    // sync and Argo CD applies the new Deployment only after it succeeded, so no pod of the new
+    // version serves an unmigrated schema; init containers would run `migrate` in every pod at
+    // once (racing each other on every scale-up) and let old pods keep serving mid-migration.
+    // A failed migration fails the sync and leaves the running version untouched.
+    new SecureJob(chart, 'Migrate', {
+      name: MIGRATE,
+      system: ctx.system,
+      component: 'migration',
+      repository,
+      tag: app.tag,
+      command: ['python', 'manage.py', 'migrate', '--noinput'],
+      env: settingsEnv,
+      resources: app.resources,
+      argoHook: { phase: 'PreSync', deletePolicy: 'BeforeHookCreation' },
+    });
+    new WorkloadNetworkPolicy(chart, 'MigrateNetworkPolicy', {
+      app: MIGRATE,
+      egress: [databaseEgress(v.databaseSubnets, v.database.port)],
+    });
+
+    const workload = new SecureDeployment(chart, 'Deployment', {
+      name: APP,
+      system: ctx.system,
+      component: 'backend',
+      repository,
+      tag: app.tag,
+      // the HPA owns the count where there is one; the document's 2 replicas otherwise
+      replicas: app.autoscaling ? undefined : app.replicas,
+      // one extra pod at a time and none taken away before its replacement is ready
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+      ports: [{ name: 'http', containerPort: GUNICORN_PORT }],
+      env: {
+        ...settingsEnv,
+        DJANGO_API_KEY: { secret: SECRETS.app.name, key: 'api-key' },
+        // Gunicorn reads its flags from this variable; heartbeat files go to the writable /tmp
+        GUNICORN_CMD_ARGS: `--bind=0.0.0.0:${GUNICORN_PORT} --workers=${app.gunicornWorkers} --worker-tmp-dir=/tmp --access-logfile=-`,
+      },
+      resources: app.resources,
+      liveness: { path: HEALTH_PATH, initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 },
+      readiness: { path: HEALTH_PATH, initialDelaySeconds: 5, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+      // let the load balancer deregister the pod before Gunicorn stops taking requests
+      preStopSleepSeconds: 10,
+      writableDirs: ['/tmp'],
+    });
+
+    if (app.autoscaling) new Autoscaler(chart, 'Autoscaler', { target: workload, ...app.autoscaling });
+    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: APP });
+
+    new AppService(chart, 'Service', {
+      name: APP,
+      type: kplus.ServiceType.LOAD_BALANCER,
+      ports: [
+        { name: 'http', port: HTTP_PORT, targetPort: GUNICORN_PORT },
+        // the document's Service is plain HTTP on 80; TLS on 443 is added (its "Encryption in transit")
+        { name: 'https', port: HTTPS_PORT, targetPort: GUNICORN_PORT },
+      ],
+      annotations: {
+        // AWS Load Balancer Controller NLB targeting pod IPs, instead of the in-tree Classic ELB
+        'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+        'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+        'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+        'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': v.loadBalancer.certificateArn,
+        'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': 'https',
+        'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': HEALTH_PATH,
+      },
+    });
+
+    new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
+      app: APP,
+      ingress: [
+        // NLB with IP targets and no client-IP preservation: traffic arrives from its VPC addresses
+        { peers: [{ cidr: v.vpcCidr }], ports: [{ port: GUNICORN_PORT }] },
+      ],
+      egress: [
+        databaseEgress(v.databaseSubnets, v.database.port),
+        // the API keys are for third-party HTTPS APIs, which have no fixed addresses
+        { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] },
+      ],
+    });
+  },
+});
+
+/** PostgreSQL on RDS, in the document's private subnets only. */
+function databaseEgress(subnets: readonly string[], port: number): NetworkRule {
+  return { peers: subnets.map((cidr) => ({ cidr })), ports: [{ port }] };
+}

@@ -1,0 +1,39 @@
+import * as kplus from 'cdk8s-plus-27';
+import { defineService, ExternalSecret, SecureNamespace } from '@gitops/platform';
+import { CONFIG_KEYS, CONFIG_MAP, django, remoteKey, SECRETS } from '@gitops/django-system';
+
+/**
+ * What django-app and its migration Job read, in their own Argo CD Application: the namespace,
+ * `django-config` and the ExternalSecrets. Kept apart from django-app because its PreSync
+ * migration hook runs before anything else of django-app's Application is applied, so the
+ * settings it reads cannot be in that Application (on a first sync they would not exist yet).
+ */
+export default defineService({
+  system: django,
+  name: 'django-shared',
+  render(chart, ctx) {
+    const v = ctx.values;
+    new SecureNamespace(chart, 'Namespace', { name: ctx.namespace });
+
+    // Non-secret settings only; the document's "Secrets у Kubernetes secrets (не в ConfigMaps)".
+    new kplus.ConfigMap(chart, 'Config', {
+      metadata: { name: CONFIG_MAP },
+      data: {
+        [CONFIG_KEYS.debug]: v.settings.debug ? 'True' : 'False',
+        [CONFIG_KEYS.allowedHosts]: v.settings.allowedHosts.join(','),
+        [CONFIG_KEYS.databaseHost]: v.database.host,
+        [CONFIG_KEYS.databasePort]: String(v.database.port),
+        [CONFIG_KEYS.databaseName]: v.database.name,
+      },
+    });
+
+    // the document hardcodes these (its own list of limitations says so); they come from AWS Secrets Manager
+    for (const [id, secret] of Object.entries(SECRETS)) {
+      new ExternalSecret(chart, `Secret-${id}`, {
+        name: secret.name,
+        remoteKey: remoteKey(ctx.env.name, secret.remote),
+        properties: secret.properties,
+      });
+    }
+  },
+});

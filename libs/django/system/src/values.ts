@@ -1,0 +1,53 @@
+/**
+ * Schema of `environments/<env>/django.yaml`: what differs between the Django environments.
+ */
+import { acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, imageTag, replicas, ResourcesSchema } from '@gitops/platform';
+import { z } from 'zod';
+
+/** `django-app` in one environment: a fixed replica count or an HPA, never both. */
+export const AppValuesSchema = z
+  .strictObject({
+    /** Image tag in ECR (mutable tags are for development builds only; `latest` is refused). */
+    tag: imageTag,
+    resources: ResourcesSchema,
+    /** Fixed pod count, where there is no HPA. */
+    replicas: replicas.min(1, 'must be at least 1').optional(),
+    /** HPA bounds: the HPA owns the pod count. */
+    autoscaling: AutoscalingSchema.optional(),
+    /** Gunicorn worker processes per pod. */
+    gunicornWorkers: z.number().int().min(1).max(32),
+  })
+  .superRefine((v, ctx) => {
+    if ((v.replicas === undefined) === (v.autoscaling === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['replicas'], message: "give exactly one of 'replicas' and 'autoscaling'" });
+    }
+  });
+
+export const DjangoValuesSchema = z.strictObject({
+  /** Namespace of every Django object in this environment. */
+  namespace: dnsLabel,
+  /** The VPC (the document's 10.0.0.0/16): the load balancer reaches the pods from it. */
+  vpcCidr: cidr,
+  /** Private subnets of RDS (the document's 10.0.4-6.0/24): the only place pods may open 5432 to. */
+  databaseSubnets: z.array(cidr).min(1, 'at least one subnet is required'),
+  /** Non-secret settings, rendered into the `django-config` ConfigMap. */
+  settings: z.strictObject({
+    debug: z.boolean(),
+    /** Host names Django answers to (`ALLOWED_HOSTS`). */
+    allowedHosts: z.array(hostName).min(1, 'at least one host is required'),
+  }),
+  /** The RDS PostgreSQL instance. */
+  database: z.strictObject({
+    /** RDS endpoint. */
+    host: hostName,
+    port: z.number().int().min(1).max(65535),
+    name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a PostgreSQL database name'),
+  }),
+  loadBalancer: z.strictObject({
+    /** ACM certificate of the load balancer's TLS listener on 443. */
+    certificateArn: acmCertificateArn,
+  }),
+  app: AppValuesSchema,
+});
+
+export type DjangoValues = z.infer<typeof DjangoValuesSchema>;
