@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { findServiceProjects } from '@gitops/platform';
+import { WORKSPACE_ROOT } from '@gitops/platform/testing';
+
+const NX = join(WORKSPACE_ROOT, 'node_modules/.bin/nx');
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+
+/** `nx show projects --affected` for a change of `files` (what CI's `nx affected` will pick). */
+function affectedBy(...files: string[]): string[] {
+  const out = execFileSync(NX, ['show', 'projects', '--affected', `--files=${files.join(',')}`], { cwd: WORKSPACE_ROOT, encoding: 'utf8', env });
+  return out.split('\n').map((l) => l.trim()).filter((l) => /^[a-z0-9-]+$/.test(l)).sort();
+}
+
+/** Service projects and their systems, from the project.json files Nx reads (the `dist/<env>/<system>/` of their outputs). */
+const projects = (await findServiceProjects(WORKSPACE_ROOT)).map((p) => {
+  const outputs: string[] = JSON.parse(readFileSync(join(WORKSPACE_ROOT, p.root, 'project.json'), 'utf8')).targets.synth.outputs;
+  return { name: p.name, system: outputs[0].split('/')[3] };
+});
+const servicesOf = (system: string) => projects.filter((p) => p.system === system).map((p) => p.name);
+const allServices = projects.map((p) => p.name);
+/** Projects that read the Argo CD side of an environment (the argocd generator, once it exists). */
+const argocd = allServices.includes('argocd') ? ['argocd'] : [];
+// The catalogue's tests check the whole render (drift, policies), so every render change affects it.
+const CATALOGUE = 'catalogue';
+
+describe('nx affected', () => {
+  it('picks one system and no other when its production values change', () => {
+    expect(affectedBy('environments/production/kiteclass.yaml')).toEqual([CATALOGUE, ...servicesOf('kiteclass')].sort());
+  });
+
+  it('picks only that service when one service changes', () => {
+    expect(affectedBy('libs/kiteclass/kiteclass-core/src/index.ts')).toEqual([CATALOGUE, 'kiteclass-core'].sort());
+  });
+
+  it('picks every service of a system when its system library changes', () => {
+    expect(affectedBy('libs/kiteclass/system/src/names.ts')).toEqual([CATALOGUE, 'kiteclass-system', ...servicesOf('kiteclass')].sort());
+  });
+
+  it('picks every service when the platform library changes', () => {
+    expect(affectedBy('libs/platform/src/render.ts')).toEqual(expect.arrayContaining([...allServices, 'platform', CATALOGUE]));
+  });
+
+  it('picks every service and the Argo CD side when an environment file changes', () => {
+    expect(affectedBy('environments/production/environment.yaml')).toEqual(expect.arrayContaining([...allServices, ...argocd]));
+  });
+
+  it('does not pick a service for a test-only change of another', () => {
+    expect(affectedBy('libs/kiteclass/kiteclass-shared/src/kiteclass-shared.test.ts')).toEqual([CATALOGUE, 'kiteclass-shared'].sort());
+  });
+});
+
+describe('the synth cache', () => {
+  // A git worktree of HEAD: a clean workspace with its own Nx cache, like CI's clone.
+  const tree = mkdtempSync(join(tmpdir(), 'nx-cache-'));
+  execFileSync('git', ['worktree', 'add', '--detach', tree, 'HEAD'], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
+  symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(tree, 'node_modules'));
+  afterAll(() => {
+    execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
+    rmSync(tree, { recursive: true, force: true });
+  });
+  const nx = (...args: string[]) => execFileSync(NX, args, { cwd: tree, encoding: 'utf8', env });
+  const status = () => execFileSync('git', ['status', '--porcelain', '--', 'dist', 'environments', 'argocd'], { cwd: tree, encoding: 'utf8' });
+
+  it('serves a second run wholly from the cache, and leaves dist/ untouched', () => {
+    nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
+    expect(status()).toBe('');
+    const second = nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
+    const tasks = servicesOf('kiteclass').length;
+    expect(second).toContain(`Nx read the output from the cache instead of running the command for ${tasks} out of ${tasks} tasks`);
+    expect(status()).toBe('');
+  });
+
+  it('never serves a stale render: a changed value renders again and changes the output', () => {
+    // a weight no earlier run used, so no cache entry can exist for it
+    const weight = 11 + Math.floor(Math.random() * 39);
+    const file = join(tree, 'environments/production/kiteclass.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('weight: 10', `weight: ${weight}`));
+    const run = nx('run', 'kiteclass-core:synth');
+    expect(run).not.toContain('[local cache]');
+    expect(run).not.toContain('[existing outputs match the cache');
+    expect(status().split('\n').filter(Boolean).sort()).toEqual([
+      ' M dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml',
+      ' M environments/production/kiteclass.yaml',
+    ]);
+    expect(readFileSync(join(tree, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml'), 'utf8')).toContain(`"weight":${weight}`);
+  });
+});
