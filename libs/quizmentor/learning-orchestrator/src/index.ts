@@ -1,0 +1,88 @@
+import { CanaryVirtualService, defineService, VersionedDestinationRule, VerticalPodAutoscaler } from '@gitops/platform';
+import {
+  APPS, appEgress, CANARY, INGRESS_NGINX, POSTGRES_EGRESS, QuizmentorService, quizmentor, REDIS_EGRESS, SECRETS,
+} from '@gitops/quizmentor-system';
+
+/**
+ * The learning orchestrator (Node.js, port 3000): the document's Deployment with its migrations
+ * init container, three probes and emptyDir volumes, the Service 80 → 3000 plus 9090 metrics, the
+ * v2 canary that Istio reaches by header or 10% weight, its NetworkPolicy and its VPA.
+ */
+export default defineService({
+  system: quizmentor,
+  name: 'learning-orchestrator',
+  render(chart, ctx) {
+    const values = ctx.values.services['learning-orchestrator'];
+    const name = 'learning-orchestrator';
+    const port = APPS[name].port;
+    const database = { secret: SECRETS.database.name, key: 'url' };
+
+    new QuizmentorService(chart, 'LearningOrchestrator', {
+      ctx,
+      name,
+      component: 'backend',
+      values,
+      roleArn: values.roleArn,
+      env: {
+        NODE_ENV: ctx.values.nodeEnv,
+        DATABASE_URL: database,
+        REDIS_URL: { secret: SECRETS.redis.name, key: 'url' },
+        JWT_SECRET: { secret: SECRETS.jwt.name, key: 'secret' },
+      },
+      // the document's image was quizmentor/migrations:latest; it now runs the release's own tag
+      initContainers: (tag) => [{
+        name: 'migrations',
+        repository: `${ctx.values.imageRepository}/migrations`,
+        tag,
+        command: ['npm', 'run', 'migrate:prod'],
+        env: { DATABASE_URL: database },
+        resources: values.resources,
+      }],
+      writableVolumes: [{ name: 'tmp', path: '/tmp' }, { name: 'cache', path: '/app/.cache' }],
+      canary: values.canary && { tag: values.canary.tag, replicas: values.canary.replicas },
+      ingress: [
+        // the document: any pod of the namespace, and the NGINX controller (in its own namespace)
+        { peers: [{ namespace: ctx.namespace }, INGRESS_NGINX], ports: [{ port }] },
+      ],
+      egress: [
+        POSTGRES_EGRESS,
+        // the document said app: redis, but the Redis pods are labelled app: redis-cluster
+        REDIS_EGRESS,
+        // the orchestrator calls the other services (the document's architecture), which default-deny would block
+        appEgress('bloom-validator'),
+        appEgress('adaptive-engine'),
+        appEgress('analytics-service'),
+      ],
+    });
+
+    new CanaryVirtualService(chart, 'VirtualService', {
+      host: name,
+      stableSubset: CANARY.stable,
+      canarySubset: CANARY.canary,
+      // without a canary in this environment, everything goes to v1 (a v2 subset without pods would fail 10% of requests)
+      canaryWeight: values.canary?.weight ?? 0,
+      canaryHeader: values.canary ? { name: CANARY.header, exact: CANARY.headerValue } : undefined,
+    });
+    new VersionedDestinationRule(chart, 'DestinationRule', {
+      host: name,
+      versions: [CANARY.stable, CANARY.canary],
+      connectionPool: { maxConnections: 100, http1MaxPendingRequests: 100, http2MaxRequests: 1000, maxRequestsPerConnection: 2 },
+      loadBalancer: 'LEAST_REQUEST',
+      // the document had consecutiveErrors, deprecated by Istio: consecutive5xxErrors counts the same 5xx answers
+      outlierDetection: { consecutive5xxErrors: 5, interval: '30s', baseEjectionTime: '30s', maxEjectionPercent: 50, minHealthPercent: 30 },
+    });
+
+    // The document's VPA was updateMode "Auto", but the HPA scales this Deployment on CPU and
+    // memory utilisation: a VPA changing those requests would move the HPA's target under it and
+    // the two would fight. "Off" keeps the recommendations (in its status) for the values files.
+    new VerticalPodAutoscaler(chart, 'VerticalPodAutoscaler', {
+      targetDeployment: name,
+      containerName: APPS[name].container,
+      updateMode: 'Off',
+      targetHasHpa: values.autoscaling !== undefined,
+      minAllowed: { cpu: '100m', memory: '128Mi' },
+      maxAllowed: { cpu: '2', memory: '2Gi' },
+    });
+  },
+});
+

@@ -1,0 +1,145 @@
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
+import {
+  addModel, defineService, ExternalSecret, NamespaceQuota, NginxIngress, SecureNamespace, SlothServiceLevel,
+} from '@gitops/platform';
+import { INGRESS, quizmentor, remoteKey, SECRETS, SERVICE_PORT, TLS_SECRET } from '@gitops/quizmentor-system';
+
+/**
+ * What the QuizMentor services share in an environment: the namespace (Istio injection, Pod
+ * Security Admission), its ResourceQuota, the ExternalSecrets, the public NGINX Ingress, the
+ * alerts and the SLOs.
+ */
+export default defineService({
+  system: quizmentor,
+  name: 'quizmentor-shared',
+  render(chart, ctx) {
+    const v = ctx.values;
+
+    // The document secured pods with a PodSecurityPolicy (policy/v1beta1), removed in Kubernetes
+    // 1.25: Pod Security Admission labels enforce `restricted` instead. Restricted pods cannot
+    // run istio-init (NET_ADMIN): the clusters use the Istio CNI node agent.
+    new SecureNamespace(chart, 'Namespace', {
+      name: ctx.namespace,
+      // `name` is the document's label (its NetworkPolicy selected the namespace by it)
+      labels: { name: ctx.namespace, 'istio-injection': 'enabled' },
+    });
+    new NamespaceQuota(chart, 'Quota', {
+      name: 'compute-quota',
+      requestsCpu: v.quota.requestsCpu,
+      requestsMemory: v.quota.requestsMemory,
+      limitsCpu: v.quota.limitsCpu,
+      limitsMemory: v.quota.limitsMemory,
+      persistentVolumeClaims: v.quota.persistentVolumeClaims,
+    });
+
+    // The document's SealedSecret carried ciphertext in git; External Secrets reads AWS Secrets Manager instead.
+    for (const [id, secret] of Object.entries(SECRETS)) {
+      new ExternalSecret(chart, `Secret-${id}`, {
+        name: secret.name,
+        remoteKey: remoteKey(ctx.env.name, secret.name),
+        properties: secret.properties,
+      });
+    }
+
+    // the document chose the class with the deprecated kubernetes.io/ingress.class annotation
+    new NginxIngress(chart, 'Ingress', {
+      name: INGRESS,
+      host: v.ingress.host,
+      tlsSecretName: TLS_SECRET,
+      clusterIssuer: v.ingress.clusterIssuer,
+      // the document's `rate-limit: '100'` is no ingress-nginx annotation; its per-minute form is limit-rpm
+      limitRpm: v.ingress.limitRpm,
+      limitRps: v.ingress.limitRps,
+      proxyBodySize: v.ingress.proxyBodySize,
+      proxyTimeoutSeconds: v.ingress.proxyTimeoutSeconds,
+      cors: { allowOrigin: v.ingress.corsAllowOrigin, allowMethods: 'GET, POST, PUT, DELETE, OPTIONS' },
+      paths: [
+        { path: '/api/learning', service: 'learning-orchestrator', port: SERVICE_PORT },
+        { path: '/api/validate', service: 'bloom-validator', port: SERVICE_PORT },
+        { path: '/api/adaptive', service: 'adaptive-engine', port: SERVICE_PORT },
+      ],
+    });
+
+    // The document's alerts were a ConfigMap for a hand-run Prometheus in `monitoring`;
+    // prometheus-operator reads a PrometheusRule. Cluster-wide metrics are scoped to this namespace.
+    const ns = `namespace="${ctx.namespace}"`;
+    const team = 'platform';
+    addModel(chart, 'Alerts', new PrometheusRule({
+      metadata: { name: 'prometheus-alerts' },
+      spec: {
+        groups: [{
+          name: 'quizmentor',
+          interval: '30s',
+          rules: [
+            {
+              alert: 'HighErrorRate',
+              expr: 'sum(rate(http_requests_total{code=~"5.."}[5m])) by (service)\n/ sum(rate(http_requests_total[5m])) by (service) > 0.01\n',
+              for: '5m',
+              labels: { severity: 'critical', team },
+              annotations: { summary: 'High error rate on {{ $labels.service }}', description: 'Error rate is {{ $value | humanizePercentage }} for {{ $labels.service }}' },
+            },
+            {
+              alert: 'HighLatency',
+              expr: 'histogram_quantile(0.95,\n  sum(rate(http_request_duration_seconds_bucket[5m])) by (le, service)\n) > 0.5\n',
+              for: '5m',
+              labels: { severity: 'warning', team },
+              annotations: { summary: 'High latency on {{ $labels.service }}', description: 'P95 latency is {{ $value }}s for {{ $labels.service }}' },
+            },
+            {
+              alert: 'PodCrashLooping',
+              expr: `rate(kube_pod_container_status_restarts_total{${ns}}[15m]) > 0\n`,
+              for: '5m',
+              labels: { severity: 'critical', team },
+              annotations: { summary: 'Pod {{ $labels.pod }} is crash looping', description: 'Pod {{ $labels.pod }} has restarted {{ $value }} times in the last 15 minutes' },
+            },
+            {
+              alert: 'HighMemoryUsage',
+              expr: `sum(container_memory_usage_bytes{${ns}}) by (pod)\n/ sum(container_spec_memory_limit_bytes{${ns}}) by (pod) > 0.9\n`,
+              for: '5m',
+              labels: { severity: 'warning', team },
+              annotations: { summary: 'High memory usage on {{ $labels.pod }}', description: 'Memory usage is {{ $value | humanizePercentage }} for {{ $labels.pod }}' },
+            },
+            {
+              alert: 'DatabaseConnectionPoolExhausted',
+              expr: 'pg_stat_database_numbackends{datname="quizmentor"}\n/ pg_settings_max_connections > 0.9\n',
+              for: '5m',
+              labels: { severity: 'critical', team },
+              annotations: { summary: 'Database connection pool almost exhausted', description: '{{ $value | humanizePercentage }} of connections are in use' },
+            },
+          ],
+        }],
+      },
+    }));
+
+    // The document wrote the Sloth file format (error_query, page_alert); the CRD is camelCase.
+    new SlothServiceLevel(chart, 'Slos', {
+      name: 'quizmentor-slos',
+      service: 'quizmentor',
+      labels: { team },
+      slos: [
+        {
+          name: 'requests-availability',
+          objective: 99.9,
+          description: '99.9% of requests should be successful',
+          errorQuery: 'sum(rate(http_requests_total{job="learning-orchestrator",code=~"5.."}[5m]))\n',
+          totalQuery: 'sum(rate(http_requests_total{job="learning-orchestrator"}[5m]))\n',
+          alertName: 'HighErrorRate',
+          pageAlertLabels: { severity: 'critical', team },
+          ticketAlertLabels: { severity: 'warning', team },
+        },
+        {
+          name: 'requests-latency',
+          objective: 99,
+          description: '99% of requests should be faster than 200ms',
+          // the document counted requests faster than 200ms (le="0.2") as errors: bad events are all minus those
+          errorQuery:
+            'sum(rate(http_request_duration_seconds_count{job="learning-orchestrator"}[5m]))\n- sum(rate(http_request_duration_seconds_bucket{job="learning-orchestrator",le="0.2"}[5m]))\n',
+          totalQuery: 'sum(rate(http_request_duration_seconds_count{job="learning-orchestrator"}[5m]))\n',
+          alertName: 'HighLatency',
+          pageAlertLabels: { severity: 'critical' },
+          ticketAlertLabels: { severity: 'warning' },
+        },
+      ],
+    });
+  },
+});

@@ -1,0 +1,129 @@
+import {
+  AppService, Autoscaler, DisruptionBudget, IrsaServiceAccount, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
+  type EnvSource, type HttpProbe, type InitContainer, type NetworkRule, type PodToleration, type RenderContext,
+  type ScalingRules, type WritableVolume,
+} from '@gitops/platform';
+import { Construct } from 'constructs';
+import { APPS, CANARY, METRICS_PORT, SERVICE_PORT, type AppName } from './names';
+import { ISTIOD_EGRESS, PROMETHEUS_INGRESS } from './network';
+import type { AppValues, QuizmentorValues } from './values';
+
+/** The probes of the document's orchestrator; the other services follow the same endpoints. */
+export const NODE_PROBES: { liveness: HttpProbe; readiness: HttpProbe; startup: HttpProbe } = {
+  liveness: { path: '/health/live', initialDelaySeconds: 30, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 },
+  readiness: { path: '/health/ready', initialDelaySeconds: 10, periodSeconds: 5, timeoutSeconds: 3, failureThreshold: 3 },
+  startup: { path: '/health/startup', initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 30 },
+};
+
+export interface QuizmentorServiceProps {
+  readonly ctx: RenderContext<QuizmentorValues>;
+  /** Which service (its values are `services.<name>`). */
+  readonly name: AppName;
+  /** `app.kubernetes.io/component`. */
+  readonly component: string;
+  /** The service's values. */
+  readonly values: AppValues;
+  /** The service's own environment variables, after PORT and LOG_LEVEL. @default - none */
+  readonly env?: Readonly<Record<string, EnvSource>>;
+  /** Who may call the service's port besides nobody. @default - nobody */
+  readonly ingress?: readonly NetworkRule[];
+  /** Where the service may connect besides DNS and istiod. @default - nowhere */
+  readonly egress?: readonly NetworkRule[];
+  /** @default [{ name: 'tmp', path: '/tmp' }] */
+  readonly writableVolumes?: readonly WritableVolume[];
+  /** @default - none */
+  readonly initContainers?: (tag: string) => readonly InitContainer[];
+  /** IAM role for an IRSA service account named like the service. @default - no service account */
+  readonly roleArn?: string;
+  /** HPA scaling behaviour. @default - Kubernetes' defaults */
+  readonly scaling?: { scaleUp: ScalingRules; scaleDown: ScalingRules };
+  /** Run a `v2` canary beside the stable `v1` pods; Istio splits the traffic. @default - none */
+  readonly canary?: { readonly tag: string; readonly replicas: number };
+  /** @default - none */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** @default - none */
+  readonly tolerations?: readonly PodToleration[];
+}
+
+/**
+ * One stateless QuizMentor service as the document deploys the orchestrator: a Deployment
+ * (rolling update surge 1 / unavailable 0, three probes, Prometheus annotations), a ClusterIP
+ * Service 80 → its port plus 9090 metrics, an HPA or a fixed count, a PodDisruptionBudget when it
+ * runs two pods or more, a ServiceMonitor and its NetworkPolicy.
+ */
+export class QuizmentorService extends Construct {
+  public readonly workload: SecureDeployment;
+  public readonly port: number;
+
+  constructor(scope: Construct, id: string, props: QuizmentorServiceProps) {
+    super(scope, id);
+    const { ctx, name, values } = props;
+    const app = APPS[name];
+    this.port = app.port;
+    const serviceAccount = props.roleArn ? new IrsaServiceAccount(this, 'ServiceAccount', { name, roleArn: props.roleArn }) : undefined;
+
+    const common = {
+      system: ctx.system,
+      component: props.component,
+      app: name,
+      containerName: app.container,
+      repository: `${ctx.values.imageRepository}/${name}`,
+      ports: [{ name: 'http', containerPort: app.port }, { name: 'metrics', containerPort: METRICS_PORT }],
+      env: { PORT: String(app.port), LOG_LEVEL: ctx.values.logLevel, ...props.env },
+      resources: values.resources,
+      ...NODE_PROBES,
+      serviceAccountName: serviceAccount?.name,
+      podAnnotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(METRICS_PORT), 'prometheus.io/path': '/metrics' },
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
+      writableVolumes: props.writableVolumes ?? [{ name: 'tmp', path: '/tmp' }],
+      // the document runs its Node.js image as UID 1000 (the `node` user of the official images)
+      runAsUser: 1000,
+      nodeSelector: props.nodeSelector,
+      tolerations: props.tolerations,
+      // with a canary, each Deployment selects its own version so neither claims the other's pods
+      selectVersion: props.canary !== undefined,
+    };
+    // with an HPA, no replica count: the HPA owns it and Argo CD's self-heal does not fight it
+    this.workload = new SecureDeployment(this, 'Deployment', {
+      ...common,
+      name,
+      tag: values.tag,
+      version: CANARY.stable,
+      replicas: values.autoscaling ? undefined : values.replicas,
+      initContainers: props.initContainers?.(values.tag),
+    });
+    if (values.autoscaling) {
+      new Autoscaler(this, 'Autoscaler', { target: this.workload, ...values.autoscaling, ...props.scaling });
+    }
+    if (props.canary) {
+      new SecureDeployment(this, 'CanaryDeployment', {
+        ...common,
+        name: CANARY.deployment,
+        tag: props.canary.tag,
+        version: CANARY.canary,
+        replicas: props.canary.replicas,
+        initContainers: props.initContainers?.(props.canary.tag),
+      });
+    }
+
+    new AppService(this, 'Service', {
+      name,
+      ports: [{ name: 'http', port: SERVICE_PORT, targetPort: app.port }, { name: 'metrics', port: METRICS_PORT }],
+    });
+    new ServiceMonitor(this, 'ServiceMonitor', {
+      name,
+      // the document's Helm values: metrics.serviceMonitor interval 30s, scrapeTimeout 10s
+      endpoints: [{ port: 'metrics', interval: '30s', scrapeTimeout: '10s' }],
+    });
+
+    // one budget over every pod of the app (v1 and v2): two budgets over one pod block evictions
+    const minPods = values.autoscaling?.minReplicas ?? values.replicas ?? 1;
+    if (minPods >= 2) new DisruptionBudget(this, 'DisruptionBudget', { app: name });
+
+    new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+      app: name,
+      ingress: [...(props.ingress ?? []), PROMETHEUS_INGRESS],
+      egress: [...(props.egress ?? []), ISTIOD_EGRESS],
+    });
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Schema of `environments/<env>/quizmentor.yaml`: every value that differs between QuizMentor
+ * environments. The render refuses a file that does not match it, naming the file and field.
+ */
+import {
+  AutoscalingSchema, cidr, cpuQuantity, dnsLabel, hostName, iamRoleArn, imageTag, memoryQuantity, replicas, ResourcesSchema,
+} from '@gitops/platform';
+import { z } from 'zod';
+
+const storage = z.string().regex(/^[1-9][0-9]*(Mi|Gi|Ti)$/, 'must be a storage size such as 10Gi');
+
+const AppBaseSchema = z.strictObject({
+  /** Image tag (CI tags images with the commit). */
+  tag: imageTag,
+  resources: ResourcesSchema,
+  /** Fixed pod count, for a service without an HPA. */
+  replicas: replicas.min(1, 'must be at least 1').optional(),
+  /** HPA bounds and targets; the Deployment then carries no replica count. */
+  autoscaling: AutoscalingSchema.optional(),
+});
+
+/**
+ * A stateless QuizMentor service: a pinned tag, its resources, and either a fixed pod count or
+ * an HPA (never both: Argo CD would reset what the HPA scaled), plus its own `extra` values.
+ */
+function appValues<E extends z.ZodRawShape>(extra: E) {
+  return AppBaseSchema.extend(extra).refine((v: { replicas?: number; autoscaling?: unknown }) => (v.replicas === undefined) !== (v.autoscaling === undefined), {
+    path: ['replicas'],
+    message: "give exactly one of 'replicas' or 'autoscaling'",
+  });
+}
+export const AppValuesSchema = appValues({});
+export type AppValues = z.infer<typeof AppValuesSchema>;
+
+/** The learning-orchestrator v2 canary, reached by Istio subsets (header or weight). */
+export const CanarySchema = z.strictObject({
+  tag: imageTag,
+  replicas: replicas.min(1, 'must be at least 1'),
+  /** Percent of requests (without the canary header) Istio sends to v2. */
+  weight: z.number().int('must be a whole number').min(0).max(50, 'must be at most 50: a canary takes the minority of traffic'),
+});
+
+export const QuizmentorValuesSchema = z.strictObject({
+  /** Namespace of every QuizMentor object in this environment. */
+  namespace: dnsLabel,
+  /** Image repository prefix of the QuizMentor services (`<prefix>/learning-orchestrator`). */
+  imageRepository: z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'must be an image repository prefix such as quizmentor'),
+  /** `NODE_ENV` of the Node.js services. */
+  nodeEnv: z.enum(['production', 'staging', 'development']),
+  /** `LOG_LEVEL` of every service. */
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']),
+  /** The namespace's ResourceQuota `compute-quota`. */
+  quota: z.strictObject({
+    requestsCpu: cpuQuantity,
+    requestsMemory: memoryQuantity,
+    limitsCpu: cpuQuantity,
+    limitsMemory: memoryQuantity,
+    persistentVolumeClaims: z.number().int().min(1),
+  }),
+  /** The public NGINX Ingress `quizmentor-ingress`. */
+  ingress: z.strictObject({
+    host: hostName,
+    /** cert-manager ClusterIssuer. */
+    clusterIssuer: dnsLabel,
+    /** The one browser origin allowed by CORS. */
+    corsAllowOrigin: z.url({ protocol: /^https$/, error: 'must be an https:// origin' }),
+    limitRps: z.number().int().min(1),
+    limitRpm: z.number().int().min(1),
+    proxyBodySize: z.string().regex(/^\d+[kmg]?$/, 'must be an nginx size such as 10m'),
+    proxyTimeoutSeconds: z.number().int().min(1).max(3600),
+  }),
+  /** CIDR of the VPC, where the managed Elasticsearch and Kafka of analytics-service live. */
+  vpcCidr: cidr,
+  services: z.strictObject({
+    'learning-orchestrator': appValues({
+      /** IAM role of the `learning-orchestrator` service account (IRSA). */
+      roleArn: iamRoleArn,
+      /** The v2 canary; omitted: Istio sends everything to v1. */
+      canary: CanarySchema.optional(),
+    }),
+    'bloom-validator': AppValuesSchema,
+    'adaptive-engine': AppValuesSchema,
+    'analytics-service': appValues({
+      /** Analytics events go to Elasticsearch and Kafka (managed, in the VPC). */
+      elasticsearchUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
+      kafkaBrokers: z.string().regex(/^([a-z0-9.-]+:\d+)(,[a-z0-9.-]+:\d+)*$/, 'must be host:port[,host:port...]'),
+    }),
+    'batch-processor': appValues({
+      /** Node labels of spot capacity the workers are scheduled on. */
+      spotNodeSelector: z.record(z.string(), z.string()).refine((r) => Object.keys(r).length > 0, 'must name at least one node label'),
+    }),
+    'postgres-primary': z.strictObject({
+      /** Tag of the official `postgres` image. */
+      tag: imageTag,
+      resources: ResourcesSchema,
+      storage,
+      storageClassName: dnsLabel,
+      /** postgresql.conf settings. */
+      maxConnections: z.number().int().min(10).max(5000),
+      sharedBuffers: z.string().regex(/^\d+(kB|MB|GB)$/, 'must be a PostgreSQL size such as 512MB'),
+    }),
+    'redis-cluster': z.strictObject({
+      /** Tag of the official `redis` image. */
+      tag: imageTag,
+      replicas: replicas.min(3, 'must be at least 3: a Redis cluster needs three masters'),
+      resources: ResourcesSchema,
+      storage,
+      /** redis.conf `maxmemory` (Redis units: 1gb = 1024^3 bytes); keep it below the memory limit. */
+      maxmemory: z.string().regex(/^\d+(mb|gb)$/, 'must be a Redis size such as 2gb'),
+    }),
+  }),
+});
+
+export type QuizmentorValues = z.infer<typeof QuizmentorValuesSchema>;
