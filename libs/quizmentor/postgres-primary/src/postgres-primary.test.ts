@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { envVar, findObject, mainContainer, renderLeaf } from '@gitops/platform/testing';
+import postgres from './index';
+
+const production = renderLeaf(postgres, 'production').objects;
+const staging = renderLeaf(postgres, 'staging').objects;
+
+describe('postgres-primary', () => {
+  const sts = findObject(production, 'StatefulSet', 'postgres-primary');
+  const container = mainContainer(sts);
+
+  it('is one primary pod labelled app: postgres, role: primary, governed by the postgres-primary Service', () => {
+    expect(sts.spec.replicas).toBe(1);
+    expect(sts.spec.serviceName).toBe('postgres-primary');
+    expect(sts.spec.selector).toEqual({ matchLabels: { app: 'postgres', role: 'primary' } });
+    expect(sts.spec.template.metadata.labels).toMatchObject({ app: 'postgres', role: 'primary' });
+  });
+
+  it('claims 100Gi of gp3-encrypted storage per pod in production and mounts it with subPath postgres', () => {
+    expect(sts.spec.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'postgres-storage' },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3-encrypted', resources: { requests: { storage: '100Gi' } } },
+    }]);
+    expect(container.volumeMounts).toContainEqual({ name: 'postgres-storage', mountPath: '/var/lib/postgresql/data', subPath: 'postgres' });
+    expect(findObject(staging, 'StatefulSet', 'postgres-primary').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('20Gi');
+  });
+
+  it('mounts postgres-config as postgresql.conf and tells postgres to use it', () => {
+    expect(container.volumeMounts).toContainEqual({ name: 'postgres-config', mountPath: '/etc/postgresql/postgresql.conf', subPath: 'postgresql.conf', readOnly: true });
+    expect(sts.spec.template.spec.volumes).toContainEqual({ name: 'postgres-config', configMap: { name: 'postgres-config' } });
+    expect(container.args).toEqual(['-c', 'config_file=/etc/postgresql/postgresql.conf']);
+    const conf = findObject(production, 'ConfigMap', 'postgres-config').data['postgresql.conf'];
+    expect(conf).toContain('max_connections = 200');
+    expect(conf).toContain("listen_addresses = '*'");
+  });
+
+  it('runs postgres 15 with a pinned tag, the documented resources and pg_isready probes', () => {
+    expect(container.image).toBe('postgres:15.10-alpine');
+    expect(container.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
+    expect(container.livenessProbe).toMatchObject({ exec: { command: ['pg_isready', '-U', 'postgres'] }, initialDelaySeconds: 30, periodSeconds: 10 });
+    expect(container.readinessProbe).toMatchObject({ exec: { command: ['pg_isready', '-U', 'postgres'] }, initialDelaySeconds: 5, periodSeconds: 5 });
+  });
+
+  it('runs as the image\'s postgres user (UID 70) with a read-only root', () => {
+    expect(sts.spec.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 70, fsGroup: 70, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+  });
+
+  it('reads its credentials from postgres-secret and sets the documented database and replication user', () => {
+    expect(envVar(container, 'POSTGRES_DB').value).toBe('quizmentor');
+    expect(envVar(container, 'POSTGRES_USER').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-secret', key: 'username' } });
+    expect(envVar(container, 'POSTGRES_PASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-secret', key: 'password' } });
+    expect(envVar(container, 'POSTGRES_REPLICATION_PASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-secret', key: 'replication-password' } });
+    expect(envVar(container, 'POSTGRES_REPLICATION_USER').value).toBe('replicator');
+  });
+
+  it('has the primary and replica Services on 5432 selecting app: postgres by role', () => {
+    expect(findObject(production, 'Service', 'postgres-primary').spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'postgres', role: 'primary' } });
+    expect(findObject(production, 'Service', 'postgres-replica').spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'postgres', role: 'replica' } });
+    expect(findObject(production, 'Service', 'postgres-primary').spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }]);
+  });
+
+  it('states in code why production runs a single primary', () => {
+    expect(sts.metadata.annotations['policy.gitops-manifests/waive-production-replicas']).toMatch(/single PostgreSQL writer/);
+    findObject(production, 'PodDisruptionBudget', 'postgres-primary-pdb');
+  });
+
+  it('admits only the services that use the database on 5432', () => {
+    const policy = findObject(production, 'NetworkPolicy', 'postgres-netpol');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'postgres' } });
+    expect(policy.spec.ingress).toEqual([{
+      from: ['learning-orchestrator', 'bloom-validator', 'batch-processor'].map((app) => ({ podSelector: { matchLabels: { app } } })),
+      ports: [{ port: 5432, protocol: 'TCP' }],
+    }]);
+  });
+});

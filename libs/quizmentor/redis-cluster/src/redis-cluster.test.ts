@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { findObject, mainContainer, renderLeaf } from '@gitops/platform/testing';
+import redis from './index';
+
+const production = renderLeaf(redis, 'production').objects;
+const staging = renderLeaf(redis, 'staging').objects;
+
+describe('redis-cluster', () => {
+  const sts = findObject(production, 'StatefulSet', 'redis-cluster');
+  const container = mainContainer(sts);
+
+  it('runs three pods labelled app: redis-cluster behind the headless redis-cluster Service', () => {
+    expect(sts.spec.replicas).toBe(3);
+    expect(sts.spec.serviceName).toBe('redis-cluster');
+    expect(sts.spec.template.metadata.labels.app).toBe('redis-cluster');
+    const service = findObject(production, 'Service', 'redis-cluster');
+    expect(service.spec.clusterIP).toBe('None');
+    expect(service.spec.selector).toEqual({ app: 'redis-cluster' });
+    expect(service.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['client', 6379], ['gossip', 16379]]);
+  });
+
+  it('starts redis-server in cluster mode with the mounted redis.conf', () => {
+    expect(container.command).toEqual(['redis-server']);
+    expect(container.args).toEqual(['/etc/redis/redis.conf', '--cluster-enabled', 'yes', '--cluster-config-file', '/data/nodes.conf']);
+    expect(container.volumeMounts).toEqual([{ name: 'data', mountPath: '/data' }, { name: 'config', mountPath: '/etc/redis', readOnly: true }]);
+    expect(sts.spec.template.spec.volumes).toEqual([{ name: 'config', configMap: { name: 'redis-config' } }]);
+  });
+
+  it('keeps the documented redis.conf, with maxmemory per environment', () => {
+    const conf = findObject(production, 'ConfigMap', 'redis-config').data['redis.conf'];
+    expect(conf).toBe('maxmemory 2gb\nmaxmemory-policy allkeys-lru\nsave 900 1\nsave 300 10\nsave 60 10000\nappendonly yes\nappendfilename "appendonly.aof"\n');
+    expect(findObject(staging, 'ConfigMap', 'redis-config').data['redis.conf']).toMatch(/^maxmemory 768mb\n/);
+  });
+
+  it('claims 10Gi per pod from the default StorageClass', () => {
+    expect(sts.spec.volumeClaimTemplates).toEqual([{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } } } }]);
+  });
+
+  it('has the documented resources, a pinned tag and redis-cli probes', () => {
+    expect(container.image).toBe('redis:7.2.7-alpine');
+    expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } });
+    expect(container.livenessProbe.exec.command).toEqual(['redis-cli', 'ping']);
+    expect(container.readinessProbe.exec.command).toEqual(['redis-cli', 'ping']);
+  });
+
+  it('lets cluster members reach each other on 6379 and the 16379 bus, and keeps two of three up in drains', () => {
+    const policy = findObject(production, 'NetworkPolicy', 'redis-cluster-netpol');
+    const self = { podSelector: { matchLabels: { app: 'redis-cluster' } } };
+    expect(policy.spec.ingress).toContainEqual({ from: [self], ports: [{ port: 6379, protocol: 'TCP' }, { port: 16379, protocol: 'TCP' }] });
+    expect(policy.spec.egress).toContainEqual({ to: [self], ports: [{ port: 6379, protocol: 'TCP' }, { port: 16379, protocol: 'TCP' }] });
+    expect(findObject(production, 'PodDisruptionBudget', 'redis-cluster-pdb').spec.minAvailable).toBe(2);
+  });
+});
