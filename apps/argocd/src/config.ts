@@ -1,0 +1,49 @@
+/**
+ * `environments/argocd.yaml`: where Argo CD reads this repository, and the project roles and sync
+ * windows it applies. Typed and checked like every other values file.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { dnsLabel, ENVIRONMENTS, ENVIRONMENTS_DIR, loadValues } from '@gitops/platform';
+
+export const ARGOCD_CONFIG_FILE = join(ENVIRONMENTS_DIR, 'argocd.yaml');
+
+const environment = z.enum(ENVIRONMENTS);
+
+export const ArgoCdConfigSchema = z.strictObject({
+  /** The Git repository Argo CD clones (https or ssh). */
+  repoURL: z.string().regex(/^(https:\/\/|ssh:\/\/|git@)[^\s]+$/, 'must be an https://, ssh:// or git@ repository URL'),
+  /** Branch (or tag) Argo CD syncs. */
+  targetRevision: z.string().min(1).regex(/^[^\s]+$/, 'must not contain spaces'),
+  /** System → namespace its Applications target, for systems that render only cluster-scoped objects. */
+  clusterScopedSystems: z.record(dnsLabel, dnsLabel).default({}),
+  /** Project roles, added to every system's AppProject. */
+  roles: z.array(z.strictObject({
+    name: dnsLabel,
+    description: z.string().min(1),
+    /** SSO groups that get the role. */
+    groups: z.array(z.string().min(1)).min(1),
+    /** Environments whose Applications the role may act on. */
+    environments: z.array(environment).min(1),
+    /** Argo CD RBAC actions on applications. */
+    actions: z.array(z.enum(['get', 'sync', 'override', 'action/*'])).min(1),
+  })).default([]),
+  /** Sync windows per environment, applied to that environment's clusters in every project. */
+  syncWindows: z.partialRecord(environment, z.array(z.strictObject({
+    kind: z.enum(['allow', 'deny']),
+    /** Cron schedule of the window's start. */
+    schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule'),
+    /** Go duration, e.g. 62h. */
+    duration: z.string().regex(/^(\d+h)?(\d+m)?$/, 'must be a duration such as 62h or 30m').refine((d) => d !== '', 'must not be empty'),
+    timeZone: z.string().min(1),
+    /** Whether a person may still sync by hand during a deny window. */
+    manualSync: z.boolean(),
+    description: z.string().min(1),
+  }))).default({}),
+});
+
+export type ArgoCdConfig = z.infer<typeof ArgoCdConfigSchema>;
+
+export function loadArgoCdConfig(root: string): ArgoCdConfig {
+  return loadValues(join(root, ARGOCD_CONFIG_FILE), ArgoCdConfigSchema, root);
+}

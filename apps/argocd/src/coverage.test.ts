@@ -1,0 +1,139 @@
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readTree, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { checkCoverage, generatedApplications, readArgoCd } from './coverage';
+import { flatten, loadEnvironments, renderArgoCd } from './render';
+import { readDist } from './tree';
+
+/** A copy of what the check reads: dist/, argocd/ and environments/. */
+function scratchTree(): string {
+  const root = mkdtempSync(join(tmpdir(), 'argocd-coverage-'));
+  for (const d of ['dist', 'argocd', 'environments']) cpSync(join(WORKSPACE_ROOT, d), join(root, d), { recursive: true });
+  scratch.push(root);
+  return root;
+}
+const scratch: string[] = [];
+afterEach(() => scratch.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+function writeObject(root: string, folder: string, file: string, yaml: string): void {
+  mkdirSync(join(root, folder), { recursive: true });
+  writeFileSync(join(root, folder, file), yaml);
+}
+
+const CONFIG_MAP = (ns: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hand-made\n  namespace: ${ns}\ndata:\n  a: b\n`;
+
+describe('argocd/ covers dist/', () => {
+  it('is exactly what apps/argocd generates from this repository (run npm run synth and commit if this fails)', () => {
+    const generated = flatten(renderArgoCd(WORKSPACE_ROOT));
+    const committed = readTree(join(WORKSPACE_ROOT, 'argocd'));
+    const onDisk = new Map([...committed].map(([f, c]) => [join('argocd', f), c]));
+    const differing = [...new Set([...generated.keys(), ...onDisk.keys()])].filter((f) => generated.get(f) !== onDisk.get(f));
+    expect(differing).toEqual([]);
+  });
+
+  it('has no coverage problem: every leaf once per cluster, right namespace, a project that permits it, safe policies', () => {
+    expect(checkCoverage(WORKSPACE_ROOT)).toEqual([]);
+  });
+
+  it('generates one Application per dist leaf folder and cluster of its environment, each from one ApplicationSet', () => {
+    // GIVEN
+    const leaves = readDist(WORKSPACE_ROOT);
+    const envs = loadEnvironments(WORKSPACE_ROOT);
+    // WHEN
+    const apps = generatedApplications(WORKSPACE_ROOT);
+    // THEN
+    const expected = leaves.flatMap((l) => envs.get(l.env)!.clusters.map((c) => `${l.path} -> ${c.server}`)).sort();
+    expect(apps.map(({ app }) => `${app.spec.source.path} -> ${app.spec.destination.server}`).sort()).toEqual(expected);
+    expect(expected.length).toBeGreaterThanOrEqual(leaves.length);
+  });
+
+  it('deploys every production service to both production clusters, under names that tell system, service and cluster', () => {
+    const names = generatedApplications(WORKSPACE_ROOT).map(({ app }) => app.metadata.name);
+    expect(names).toEqual(expect.arrayContaining([
+      'kiteclass-core-production-ap-southeast-1',
+      'kiteclass-core-production-ap-southeast-2',
+      'kiteclass-core-staging-ap-southeast-1',
+      'kiteclass-shared-production-ap-southeast-2',
+      'cluster-addons-cluster-secret-store-production-ap-southeast-2',
+    ]));
+    for (const n of names) expect(n.length, n).toBeLessThanOrEqual(63);
+  });
+
+  it('never syncs an empty or deleted folder as an empty app: allowEmpty false, only folders git has, Applications kept', () => {
+    const objects = readArgoCd(WORKSPACE_ROOT);
+    const sets = objects.filter((o) => o.kind === 'ApplicationSet');
+    expect(sets.length).toBeGreaterThan(0);
+    for (const s of sets) {
+      expect(s.spec.syncPolicy).toEqual({ applicationsSync: 'create-update', preserveResourcesOnDeletion: true });
+      expect(s.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
+      expect(s.spec.template.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
+      expect(s.spec.template.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['PrunePropagationPolicy=foreground', 'ServerSideApply=true']));
+      expect(s.spec.template.spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
+      expect(s.spec.template.metadata.finalizers).toBeUndefined(); // deleting an Application never cascades to its resources
+    }
+    // An emptied folder disappears from git, so the generator does not see it.
+    const root = scratchTree();
+    const before = generatedApplications(root).length;
+    rmSync(join(root, 'dist/staging/kiteclass/kiteclass-frontend'), { recursive: true });
+    mkdirSync(join(root, 'dist/staging/kiteclass/kiteclass-frontend')); // an empty folder is not in git
+    const after = generatedApplications(root);
+    expect(after.length).toBe(before - 1);
+    expect(after.map(({ app }) => app.spec.source.path)).not.toContain('dist/staging/kiteclass/kiteclass-frontend');
+  });
+
+  it('reports a service folder added by hand in a new system, without its Argo CD side', () => {
+    // GIVEN a scratch copy with a leaf no ApplicationSet or project knows
+    const root = scratchTree();
+    writeObject(root, 'dist/staging/payments/payments-api', 'ConfigMap.hand-made.yaml', CONFIG_MAP('payments-staging'));
+    // WHEN / THEN
+    expect(checkCoverage(root)).toEqual(['dist/staging/payments/payments-api: no ApplicationSet generates an Application for it']);
+  });
+
+  it('reports a folder of an existing system whose kinds or namespace its project does not permit', () => {
+    // GIVEN a new KiteClass service rendering a CronJob into another namespace, argocd/ not regenerated
+    const root = scratchTree();
+    writeObject(root, 'dist/staging/kiteclass/kiteclass-reports', 'CronJob.reports.yaml',
+      'apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: reports\n  namespace: reports\nspec: {}\n');
+    // THEN
+    const problems = checkCoverage(root);
+    expect(problems).toContain('Application kiteclass-reports-staging-ap-southeast-1 (ApplicationSet staging-kiteclass): destination namespace kiteclass-staging, but the objects of dist/staging/kiteclass/kiteclass-reports are in reports');
+    expect(problems).toContain('Application kiteclass-reports-staging-ap-southeast-1 (ApplicationSet staging-kiteclass): project kiteclass does not permit namespace reports on staging-ap-southeast-1');
+    expect(problems).toContain('Application kiteclass-reports-staging-ap-southeast-1 (ApplicationSet staging-kiteclass): project kiteclass does not permit namespaced batch/CronJob (dist/staging/kiteclass/kiteclass-reports/CronJob.reports.yaml)');
+  });
+
+  it('reports a folder that two ApplicationSets cover, and files outside a service folder', () => {
+    const root = scratchTree();
+    // GIVEN a second ApplicationSet over the same folders
+    const file = join(root, 'argocd/applicationsets/staging-kiteclass.yaml');
+    writeFileSync(join(root, 'argocd/applicationsets/staging-kiteclass-copy.yaml'), readFileSync(file, 'utf8').replace('name: staging-kiteclass', 'name: staging-kiteclass-copy'));
+    // and a file two levels too deep
+    writeObject(root, 'dist/staging/kiteclass/kiteclass-core/extra', 'ConfigMap.hand-made.yaml', CONFIG_MAP('kiteclass-staging'));
+    // THEN
+    const problems = checkCoverage(root);
+    expect(problems).toContain('dist/staging/kiteclass/kiteclass-core: covered by several ApplicationSets (staging-kiteclass, staging-kiteclass-copy)');
+    expect(problems).toContain('dist/staging/kiteclass/kiteclass-core: 2 Applications for cluster staging-ap-southeast-1; exactly one expected');
+    expect(problems).toContain('dist/staging/kiteclass/kiteclass-core/extra: no ApplicationSet generates an Application for it');
+  });
+
+  it('reports a project that permits more than its system renders, and a namespace without prune confirmation', () => {
+    const root = scratchTree();
+    const file = join(root, 'argocd/projects/kiteclass.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  namespaceResourceWhitelist:\n', '  namespaceResourceWhitelist:\n    - group: ""\n      kind: Secret\n'));
+    const ns = join(root, 'dist/staging/kiteclass/kiteclass-shared/Namespace.kiteclass-staging.yaml');
+    writeFileSync(ns, readFileSync(ns, 'utf8').replace(/\n\s+argocd.argoproj.io\/sync-options: Prune=confirm/, ''));
+    const problems = checkCoverage(root);
+    expect(problems).toContain('AppProject kiteclass: permits core/Secret, which kiteclass does not render');
+    expect(problems).toContain('dist/staging/kiteclass/kiteclass-shared/Namespace.kiteclass-staging.yaml: Namespace kiteclass-staging must carry argocd.argoproj.io/sync-options: Prune=confirm');
+  });
+
+  it('reports an ApplicationSet that could delete Applications or sync an empty folder', () => {
+    const root = scratchTree();
+    const file = join(root, 'argocd/applicationsets/staging-kiteclass.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('applicationsSync: create-update', 'applicationsSync: sync').replace('allowEmpty: false', 'allowEmpty: true'));
+    const problems = checkCoverage(root);
+    expect(problems).toContain('ApplicationSet staging-kiteclass: syncPolicy.applicationsSync must be create-update (got sync)');
+    expect(problems).toContain('Application kiteclass-core-staging-ap-southeast-1 (ApplicationSet staging-kiteclass): syncPolicy.automated.allowEmpty must be false, so an empty folder is never synced');
+  });
+});

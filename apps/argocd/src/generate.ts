@@ -1,0 +1,327 @@
+/**
+ * Generates what Argo CD reads (`argocd/`) from the folder layout of `dist/`, the environments'
+ * clusters and `environments/argocd.yaml`: one AppProject per system, one ApplicationSet per
+ * environment and system (a git directory generator over `dist/<env>/<system>/*`, crossed with
+ * the environment's clusters when it has several), and the bootstrap Application with its project.
+ * Pure: the same inputs give the same objects, in the same order.
+ */
+import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
+import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
+import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
+import {
+  ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ARGOCD_NAMESPACE, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION,
+  type Environment, type RenderedObject,
+} from '@gitops/platform';
+import type { ArgoCdConfig } from './config';
+import type { DistLeaf } from './tree';
+
+/** The cluster Argo CD itself runs in, as Argo CD names it. */
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+/** The project (and Application) that manages `argocd/` itself. */
+export const BOOTSTRAP_NAME = 'argocd-bootstrap';
+
+export const LABELS = {
+  partOf: 'app.kubernetes.io/part-of',
+  managedBy: 'app.kubernetes.io/managed-by',
+  environment: 'gitops-manifests/environment',
+  cluster: 'gitops-manifests/cluster',
+  service: 'gitops-manifests/service',
+} as const;
+
+/**
+ * The sync policy of every service Application, after the QuizMentor document's: automated
+ * prune and self-heal, never an empty sync, five retries with backoff.
+ * - No `CreateNamespace=true`: every system renders its own Namespace (with Pod Security
+ *   Admission labels); Argo CD creating a bare one first would hide a missing Namespace.
+ * - `PrunePropagationPolicy=foreground`: a pruned Deployment is gone only once its pods are.
+ * - `PruneLast=true`: removals happen after everything else is applied and healthy.
+ * - `ServerSideApply=true`: no 256 KiB last-applied annotation on large objects (alert rules),
+ *   and fields other controllers own (the HPA's replicas) stay theirs.
+ * - `FailOnSharedResource=true`: two Applications never fight over one object.
+ */
+export const SERVICE_SYNC_POLICY = {
+  automated: { prune: true, selfHeal: true, allowEmpty: false },
+  syncOptions: ['Validate=true', 'PrunePropagationPolicy=foreground', 'PruneLast=true', 'ServerSideApply=true', 'FailOnSharedResource=true'],
+  retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+} as const;
+
+/**
+ * The ApplicationSets' own policy: the controller creates and updates Applications but never
+ * deletes them (a generator that briefly sees no folders deletes nothing), and should one be
+ * deleted anyway, its resources stay in the cluster.
+ */
+export const APPLICATION_SET_SYNC_POLICY = { applicationsSync: 'create-update', preserveResourcesOnDeletion: true } as const;
+
+/**
+ * On AppProjects and ApplicationSets: the bootstrap Application prunes them only after a person
+ * confirms, so a generator bug that drops a file from argocd/ cannot remove a system.
+ */
+const PRUNE_BY_HAND = { [SYNC_OPTIONS_ANNOTATION]: PRUNE_CONFIRM };
+
+/** One generated object and where it goes under `argocd/`. */
+export interface GeneratedObject {
+  /** Folder under `argocd/`. */
+  readonly dir: string;
+  /** File name in that folder. */
+  readonly file: string;
+  readonly object: RenderedObject;
+}
+
+export class GenerateError extends Error {
+  override name = 'GenerateError';
+}
+
+export interface GenerateInput {
+  readonly leaves: readonly DistLeaf[];
+  readonly environments: ReadonlyMap<string, Environment>;
+  readonly config: ArgoCdConfig;
+}
+
+/** A group of a system's leaves in one environment that share a destination namespace. */
+interface LeafGroup {
+  readonly namespace: string;
+  readonly leaves: DistLeaf[];
+}
+
+export function generate({ leaves, environments, config }: GenerateInput): GeneratedObject[] {
+  checkLayout(leaves);
+  const systems = [...new Set(leaves.map((l) => l.system))].sort();
+  for (const system of Object.keys(config.clusterScopedSystems)) {
+    if (!systems.includes(system)) throw new GenerateError(`environments/argocd.yaml: clusterScopedSystems.${system}: no such system in dist/`);
+  }
+  const out: GeneratedObject[] = [];
+  for (const system of systems) {
+    const envs = [...new Set(leaves.filter((l) => l.system === system).map((l) => l.env))].sort();
+    const groupsByEnv = new Map(envs.map((env) => [env, groupLeaves(leaves.filter((l) => l.system === system && l.env === env), config)]));
+    out.push(project(system, groupsByEnv, leaves.filter((l) => l.system === system), environments, config));
+    for (const env of envs) {
+      const environment = environments.get(env);
+      if (!environment) throw new GenerateError(`dist/${env}/: no environments/${env}/environment.yaml names its clusters`);
+      checkClusters(environment);
+      const groups = groupsByEnv.get(env)!;
+      groups.forEach((group, i) => out.push(applicationSet(system, environment, group, i === 0 ? groups.slice(1) : null, config)));
+    }
+  }
+  out.push(bootstrapProject(config), bootstrapApplication(config));
+  return out;
+}
+
+/** Leaves must be `dist/<env>/<system>/<service>`: no files elsewhere, nothing deeper. */
+function checkLayout(leaves: readonly DistLeaf[]): void {
+  for (const leaf of leaves) {
+    if (!leaf.service || leaf.path.split('/').length !== 4) {
+      throw new GenerateError(`${leaf.path}: files must be in dist/<env>/<system>/<service>/, one folder per service`);
+    }
+    if (leaf.objects.length === 0) throw new GenerateError(`${leaf.path}: holds no Kubernetes object`);
+  }
+}
+
+/**
+ * The namespace a leaf's Application deploys into: the one most of its namespaced objects use
+ * (ties: alphabetical); undefined when all are cluster-scoped. Objects in other namespaces (a
+ * Velero Schedule lives in `velero`) carry their namespace, and the project permits it.
+ */
+export function leafNamespace(leaf: DistLeaf): string | undefined {
+  const counts = new Map<string, number>();
+  for (const o of leaf.objects) if (o.namespace) counts.set(o.namespace, (counts.get(o.namespace) ?? 0) + 1);
+  return [...counts.entries()].sort(([a, n], [b, m]) => m - n || (a < b ? -1 : 1))[0]?.[0];
+}
+
+/** Every namespace the objects of a leaf use. */
+export function leafNamespaces(leaf: DistLeaf): string[] {
+  return [...new Set(leaf.objects.map((o) => o.namespace).filter((n): n is string => Boolean(n)))].sort();
+}
+
+/**
+ * Groups a system's leaves of one environment by destination namespace, the largest group first
+ * (it gets the `dist/<env>/<system>/*` generator; the others are carved out of it).
+ */
+function groupLeaves(leaves: DistLeaf[], config: ArgoCdConfig): LeafGroup[] {
+  const system = leaves[0].system;
+  const byNamespace = new Map<string, DistLeaf[]>();
+  const clusterScoped: DistLeaf[] = [];
+  for (const leaf of leaves) {
+    const ns = leafNamespace(leaf);
+    if (ns) byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), leaf]);
+    else clusterScoped.push(leaf);
+  }
+  const configured = config.clusterScopedSystems[system];
+  if (byNamespace.size > 0 && configured) {
+    throw new GenerateError(`environments/argocd.yaml: clusterScopedSystems.${system}: the system renders namespaced objects; remove the entry`);
+  }
+  if (byNamespace.size === 0) {
+    if (!configured) {
+      throw new GenerateError(`${distSystemPath(leaves[0].env, system)}: only cluster-scoped objects; name the namespace its Applications target in environments/argocd.yaml under clusterScopedSystems.${system}`);
+    }
+    byNamespace.set(configured, []);
+  }
+  const groups = [...byNamespace.entries()]
+    .map(([namespace, ls]) => ({ namespace, leaves: ls }))
+    .sort((a, b) => b.leaves.length - a.leaves.length || (a.namespace < b.namespace ? -1 : 1));
+  // A leaf of cluster-scoped objects only goes with the system's main namespace.
+  groups[0].leaves.push(...clusterScoped);
+  for (const g of groups) g.leaves.sort((a, b) => (a.path < b.path ? -1 : 1));
+  return groups;
+}
+
+function checkClusters(env: Environment): void {
+  for (const c of env.clusters) {
+    if (!c.name.startsWith(`${env.name}-`)) {
+      throw new GenerateError(`environments/${env.name}/environment.yaml: clusters: ${c.name}: must start with "${env.name}-", so the names of its Argo CD Applications tell the environment`);
+    }
+  }
+}
+
+/** `<system>-<service without the system prefix>-<cluster>`: project, service, environment and cluster in one name. */
+export function applicationName(system: string, service: string, cluster: string): string {
+  return `${system}-${service.startsWith(`${system}-`) ? service.slice(system.length + 1) : service}-${cluster}`;
+}
+
+function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: DistLeaf[], environments: ReadonlyMap<string, Environment>, config: ArgoCdConfig): GeneratedObject {
+  const destinations = new Map<string, { server: string; namespace: string }>();
+  for (const [env, groups] of groupsByEnv) {
+    for (const cluster of environments.get(env)?.clusters ?? []) {
+      for (const g of groups) {
+        for (const namespace of [g.namespace, ...g.leaves.flatMap(leafNamespaces)]) {
+          destinations.set(`${cluster.server} ${namespace}`, { server: cluster.server, namespace });
+        }
+      }
+    }
+  }
+  const kinds = (namespaced: boolean) => {
+    const set = new Map<string, { group: string; kind: string }>();
+    for (const o of leaves.flatMap((l) => l.objects)) if (Boolean(o.namespace) === namespaced) set.set(`${o.group}/${o.kind}`, { group: o.group, kind: o.kind });
+    return [...set.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+  };
+  const envs = [...groupsByEnv.keys()];
+  const roles = config.roles
+    .filter((r) => r.environments.some((e) => envs.includes(e)))
+    .map((r) => ({
+      name: r.name,
+      description: r.description,
+      groups: [...r.groups],
+      policies: r.environments.filter((e) => envs.includes(e)).flatMap((e) =>
+        r.actions.map((a) => `p, proj:${system}:${r.name}, applications, ${a}, ${system}/${system}-*-${e}-*, allow`)),
+    }));
+  const syncWindows = envs.flatMap((env) =>
+    (config.syncWindows[env as keyof typeof config.syncWindows] ?? []).map((w) => ({
+      ...w,
+      // Applications name their cluster by server, so the window matches servers; no
+      // `applications` list, which would widen the window to every cluster (windows OR their selectors).
+      clusters: (environments.get(env)?.clusters ?? []).map((c) => c.server),
+    })));
+  const model = new AppProject({
+    metadata: { name: system, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
+    spec: {
+      description: `${system}: only its own namespaces (${[...new Set([...destinations.values()].map((d) => d.namespace))].sort().join(', ')}) and the kinds it renders`,
+      sourceRepos: [config.repoURL],
+      destinations: [...destinations.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d),
+      // Cluster-scoped kinds: exactly those the system renders (an absent list would allow none).
+      clusterResourceWhitelist: kinds(false),
+      // Namespaced kinds: exactly those it renders (an empty list allows none; an absent one, all).
+      namespaceResourceWhitelist: kinds(true),
+      orphanedResources: { warn: true },
+      ...(roles.length ? { roles } : {}),
+      ...(syncWindows.length ? { syncWindows } : {}),
+    },
+  });
+  return emit(ARGOCD_LAYOUT.projectsDir, `${system}.yaml`, model);
+}
+
+function applicationSet(system: string, env: Environment, group: LeafGroup, carvedOut: LeafGroup[] | null, config: ArgoCdConfig): GeneratedObject {
+  const several = env.clusters.length > 1;
+  const only = env.clusters[0];
+  const clusterParam = several ? '{{ .cluster }}' : only.name;
+  const serverParam = several ? '{{ .server }}' : only.server;
+  // The main group lists every folder of the system (so a new service needs no change here),
+  // minus the folders of other groups; a further group lists its folders by name.
+  const directories = carvedOut
+    ? [{ path: `${distSystemPath(env.name, system)}/*` }, ...carvedOut.flatMap((g) => g.leaves).map((l) => ({ path: l.path, exclude: true }))]
+    : group.leaves.map((l) => ({ path: l.path }));
+  const git = { repoURL: config.repoURL, revision: config.targetRevision, directories };
+  const generators = several
+    ? [{ matrix: { generators: [{ git }, { list: { elements: env.clusters.map((c) => ({ cluster: c.name, server: c.server })) } }] } }]
+    : [{ git }];
+  for (const leaf of group.leaves) {
+    for (const c of env.clusters) {
+      const name = applicationName(system, leaf.service, c.name);
+      if (name.length > 63) throw new GenerateError(`${leaf.path}: Application name ${name} is ${name.length} characters; at most 63 (shorten the service or cluster name)`);
+    }
+  }
+  const name = carvedOut ? `${env.name}-${system}` : `${env.name}-${system}-${group.namespace}`;
+  const model = new ApplicationSet({
+    metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.environment]: env.name, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators,
+      syncPolicy: { ...APPLICATION_SET_SYNC_POLICY },
+      template: {
+        metadata: {
+          name: `${system}-{{ trimPrefix "${system}-" .path.basename }}-${clusterParam}`,
+          labels: {
+            [LABELS.partOf]: system,
+            [LABELS.service]: '{{ .path.basename }}',
+            [LABELS.environment]: env.name,
+            [LABELS.cluster]: clusterParam,
+            [LABELS.managedBy]: ARGOCD_MANAGED_BY,
+          },
+          // A push refreshes (and re-renders) only the Applications whose folder it touched.
+          annotations: { [MANIFEST_GENERATE_PATHS_ANNOTATION]: '/{{ .path.path }}' },
+        },
+        spec: {
+          project: system,
+          source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: '{{ .path.path }}', directory: { recurse: false } },
+          destination: { server: serverParam, namespace: group.namespace },
+          syncPolicy: structuredClone(SERVICE_SYNC_POLICY) as never,
+        },
+      },
+    },
+  });
+  return emit(ARGOCD_LAYOUT.applicationSetsDir, `${name}.yaml`, model);
+}
+
+/** The project of the app of apps: Argo CD's own objects, in its own namespace, nothing else. */
+function bootstrapProject(config: ArgoCdConfig): GeneratedObject {
+  const model = new AppProject({
+    metadata: { name: BOOTSTRAP_NAME, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.managedBy]: ARGOCD_MANAGED_BY } },
+    spec: {
+      description: `Argo CD's own configuration: the AppProjects, ApplicationSets and this bootstrap, from ${ARGOCD_LAYOUT.root}/`,
+      sourceRepos: [config.repoURL],
+      destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: ['AppProject', 'Application', 'ApplicationSet'].map((kind) => ({ group: 'argoproj.io', kind })),
+      orphanedResources: { warn: true },
+    },
+  });
+  return emit(ARGOCD_LAYOUT.bootstrapDir, 'project.yaml', model);
+}
+
+/** The app of apps: syncs `argocd/` (recursively), including itself and its project. */
+function bootstrapApplication(config: ArgoCdConfig): GeneratedObject {
+  const model = new Application({
+    metadata: {
+      name: BOOTSTRAP_NAME,
+      namespace: ARGOCD_NAMESPACE,
+      labels: { [LABELS.managedBy]: ARGOCD_MANAGED_BY },
+      annotations: { [MANIFEST_GENERATE_PATHS_ANNOTATION]: `/${ARGOCD_LAYOUT.root}` },
+    },
+    spec: {
+      project: BOOTSTRAP_NAME,
+      source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: ARGOCD_LAYOUT.root, directory: { recurse: true } },
+      destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true, allowEmpty: false },
+        syncOptions: ['Validate=true', 'PrunePropagationPolicy=foreground', 'PruneLast=true', 'ServerSideApply=true', 'FailOnSharedResource=true'],
+        retry: structuredClone(SERVICE_SYNC_POLICY.retry) as never,
+      },
+    },
+  });
+  return emit(ARGOCD_LAYOUT.bootstrapDir, 'application.yaml', model);
+}
+
+/** Validates the model against its package's schema and returns it as a plain object. */
+function emit(dir: string, file: string, model: { validate(): void; toJSON(): unknown }): GeneratedObject {
+  model.validate();
+  return { dir, file, object: JSON.parse(JSON.stringify(model.toJSON())) as RenderedObject };
+}

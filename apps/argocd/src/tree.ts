@@ -1,0 +1,95 @@
+/**
+ * What Argo CD will find in `dist/`: the leaf folders (`<env>/<system>/<service>`) and the
+ * identity of every object in them. Read from files, so it can be pointed at any tree.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { DIST_DIR } from '@gitops/platform';
+
+/** The identity of a rendered object: what an AppProject has to permit. */
+export interface ObjectRef {
+  readonly group: string;
+  readonly kind: string;
+  readonly name: string;
+  /** Absent for cluster-scoped objects (the platform renders a namespace on every namespaced one). */
+  readonly namespace?: string;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly spec: unknown;
+  readonly file: string;
+}
+
+export interface DistLeaf {
+  readonly env: string;
+  readonly system: string;
+  readonly service: string;
+  /** `dist/<env>/<system>/<service>`, relative to the repository root. */
+  readonly path: string;
+  readonly objects: readonly ObjectRef[];
+}
+
+/** `apps/v1` → `apps`; `v1` → `` (the core group). */
+export function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+/** Every folder under `dist/` that holds files, sorted, with the objects they declare. */
+export function readDist(root: string): DistLeaf[] {
+  const leaves: DistLeaf[] = [];
+  for (const path of foldersWithFiles(root, DIST_DIR)) {
+    const parts = path.split('/');
+    const objects: ObjectRef[] = [];
+    for (const file of filesIn(join(root, path))) {
+      for (const doc of parseAllDocuments(readFileSync(join(root, path, file), 'utf8'))) {
+        const o = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; spec?: unknown } | null;
+        if (!o) continue;
+        objects.push({
+          group: groupOf(o.apiVersion ?? ''),
+          kind: o.kind ?? '',
+          name: o.metadata?.name ?? '',
+          namespace: o.metadata?.namespace,
+          annotations: o.metadata?.annotations ?? {},
+          spec: o.spec,
+          file: `${path}/${file}`,
+        });
+      }
+    }
+    leaves.push({ env: parts[1], system: parts[2], service: parts[3], path, objects });
+  }
+  return leaves;
+}
+
+/**
+ * Folders (relative to `root`, under `top`) that directly hold at least one file. Git stores no
+ * empty folders, so these are exactly the folders Argo CD can see with files in them.
+ */
+export function foldersWithFiles(root: string, top: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    const abs = join(root, rel);
+    if (!existsSync(abs)) return;
+    const entries = readdirSync(abs, { withFileTypes: true }).filter((e) => !e.name.startsWith('.'));
+    if (entries.some((e) => e.isFile())) out.push(rel);
+    for (const e of entries) if (e.isDirectory()) walk(`${rel}/${e.name}`);
+  };
+  walk(top);
+  return out.sort();
+}
+
+/** Every folder (relative to `root`) under `top` that git would have: those with a file somewhere below. */
+export function gitFolders(root: string, top: string): string[] {
+  const withFiles = foldersWithFiles(root, top);
+  const all = new Set<string>();
+  for (const f of withFiles) {
+    const parts = f.split('/');
+    for (let i = 1; i <= parts.length; i++) all.add(parts.slice(0, i).join('/'));
+  }
+  return [...all].sort();
+}
+
+function filesIn(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('.') && /\.(ya?ml|json)$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
+}
