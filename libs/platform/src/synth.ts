@@ -23,6 +23,16 @@ export interface SynthOptions extends WriteOptions {
    * rendering every project; Tanka's replace-envs). @default false
    */
   readonly prune?: boolean;
+  /**
+   * Services already loaded (the bundled renderer imports them statically).
+   * @default - found with the catalogue and imported
+   */
+  readonly loaded?: readonly LoadedService[];
+}
+
+export interface LoadedService {
+  readonly project: ServiceProject;
+  readonly service: ServiceDefinition;
 }
 
 export interface SynthResult {
@@ -31,7 +41,7 @@ export interface SynthResult {
 }
 
 /** Loads the chosen services (modules loaded once, in this process) and renders them. */
-export async function loadServices(root: string, projectRoots?: readonly string[]): Promise<{ project: ServiceProject; service: ServiceDefinition }[]> {
+export async function loadServices(root: string, projectRoots?: readonly string[]): Promise<LoadedService[]> {
   const all = await findServiceProjects(root);
   const chosen = projectRoots
     ? projectRoots.map((r) => {
@@ -45,7 +55,7 @@ export async function loadServices(root: string, projectRoots?: readonly string[
 
 export async function synth(opts: SynthOptions): Promise<SynthResult> {
   const outDir = opts.outDir ?? join(opts.root, 'dist');
-  const loaded = await loadServices(opts.root, opts.projects);
+  const loaded = opts.loaded ? pick(opts.loaded, opts.projects) : await loadServices(opts.root, opts.projects);
   const sourceOf = new Map(loaded.map(({ project, service }) => [service, project.root]));
   const leaves = renderServices(loaded.map((l) => l.service), {
     root: opts.root,
@@ -55,6 +65,15 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
   await writeLeaves(outDir, leaves, opts);
   const pruned = opts.prune ? pruneOrphans(outDir, new Set(leaves.map((l) => l.path))) : [];
   return { leaves, pruned };
+}
+
+function pick(loaded: readonly LoadedService[], projects: readonly string[] | undefined): readonly LoadedService[] {
+  if (!projects) return loaded;
+  return projects.map((r) => {
+    const found = loaded.find((l) => l.project.root === r.replace(/\/+$/, '') || l.project.name === r);
+    if (!found) throw new Error(`${r}: not a service project (no project.json with a synth target under libs/)`);
+    return found;
+  });
 }
 
 /** Removes `<env>/<system>/<service>` folders not in `keep`, then empty parents. */

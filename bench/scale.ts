@@ -1,0 +1,67 @@
+/**
+ * Renders a generated catalogue of N synthetic services × 3 environments in one process and
+ * prints one JSON line: {services, environments, objects, files, ms, maxRssMiB}. Run by run.ts
+ * in a fresh process per size, so the memory figure is that size's own peak.
+ *
+ *   tsx bench/scale.ts <services> <work dir>
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  AppService, Autoscaler, defineService, defineSystem, DisruptionBudget, ENVIRONMENTS, IrsaServiceAccount,
+  renderServices, ResourcesSchema, SecureDeployment, WorkloadNetworkPolicy, writeLeaves, imageTag,
+} from '@gitops/platform';
+
+const count = Number(process.argv[2]);
+const work = process.argv[3];
+if (!Number.isInteger(count) || count < 1 || !work) throw new Error('usage: tsx bench/scale.ts <services> <work dir>');
+
+// A values file per environment, as a real system has: one entry per service.
+const ServiceValues = z.strictObject({ tag: imageTag, replicas: z.number().int().min(1), resources: ResourcesSchema });
+const system = defineSystem({
+  name: 'synthetic',
+  environments: ENVIRONMENTS,
+  values: z.strictObject({ namespace: z.string(), services: z.record(z.string(), ServiceValues) }),
+  namespace: (v) => v.namespace,
+});
+for (const env of ENVIRONMENTS) {
+  mkdirSync(join(work, 'environments', env), { recursive: true });
+  writeFileSync(join(work, 'environments', env, 'environment.yaml'),
+    `name: ${env}\nawsAccountId: "111122223333"\nawsRegion: ap-southeast-1\nclusters:\n  - name: ${env}-apse1\n    server: https://example.gr7.ap-southeast-1.eks.amazonaws.com\n    region: ap-southeast-1\n`);
+  const lines = [`namespace: synthetic-${env}`, 'services:'];
+  for (let i = 0; i < count; i++) {
+    lines.push(`  svc-${i}:`, `    tag: 1.${i}.0`, `    replicas: ${env === 'production' ? 3 : 1}`,
+      '    resources: { requests: { cpu: 100m, memory: 128Mi }, limits: { cpu: 500m, memory: 256Mi } }');
+  }
+  writeFileSync(join(work, 'environments', env, 'synthetic.yaml'), lines.join('\n') + '\n');
+}
+
+// Each service: what a typical service renders (6 objects), through the same constructs.
+const services = Array.from({ length: count }, (_, i) => defineService({
+  system,
+  name: `svc-${i}`,
+  render(chart, ctx) {
+    const v = ctx.values.services[`svc-${i}`];
+    const sa = new IrsaServiceAccount(chart, 'Sa', { name: `svc-${i}`, roleArn: `arn:aws:iam::111122223333:role/svc-${i}` });
+    const d = new SecureDeployment(chart, 'Deployment', {
+      name: `svc-${i}`, system: 'synthetic', component: 'backend', repository: `registry.example/svc-${i}`, tag: v.tag,
+      ports: [{ name: 'http', containerPort: 8080 }], resources: v.resources, serviceAccountName: sa.name,
+      liveness: { path: '/healthz' }, readiness: { path: '/ready' }, env: { LOG_LEVEL: 'info' },
+    });
+    new AppService(chart, 'Service', { name: `svc-${i}`, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+    new Autoscaler(chart, 'Hpa', { target: d, minReplicas: v.replicas, maxReplicas: v.replicas * 3, cpuUtilization: 70 });
+    new DisruptionBudget(chart, 'Pdb', { app: `svc-${i}` });
+    new WorkloadNetworkPolicy(chart, 'Netpol', { app: `svc-${i}`, ingress: [{ peers: [{ namespace: 'ingress-nginx' }], ports: [{ port: 8080 }] }] });
+  },
+}));
+
+const started = performance.now();
+const leaves = renderServices(services, { root: work });
+await writeLeaves(join(work, 'dist'), leaves);
+const ms = performance.now() - started;
+const objects = leaves.reduce((n, l) => n + l.objects.length, 0);
+console.log(JSON.stringify({
+  services: count, environments: ENVIRONMENTS.length, objects, files: objects, ms: Math.round(ms),
+  maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+}));

@@ -1,0 +1,38 @@
+/**
+ * The `synth` command line, shared by the tsx entry (`cli/synth.ts`) and the bundled renderer
+ * (`tools/nx-synth/renderer.mjs`), which passes its statically imported services.
+ */
+import { Command, Option } from 'commander';
+import { ENVIRONMENTS, type EnvironmentName } from '../environment';
+import { synth, type LoadedService } from '../synth';
+
+export async function runSynthCli(argv: readonly string[], loaded?: readonly LoadedService[]): Promise<void> {
+  const program = new Command('synth')
+    .description('Render service projects into dist/<env>/<system>/<service>/ (atomically: on any error dist/ is left as it was).')
+    .argument('[projects...]', 'project folders or names, e.g. libs/kiteclass/kiteclass-core')
+    .option('--all', 'render every service project and delete dist/ folders no service renders any more')
+    .addOption(new Option('--env <env...>', 'only these environments').choices([...ENVIRONMENTS]))
+    .option('--root <dir>', 'workspace root', process.cwd())
+    .option('--out <dir>', 'output folder (default: <root>/dist)')
+    .action(async (projects: string[], o: { all?: boolean; env?: EnvironmentName[]; root: string; out?: string }) => {
+      if (!o.all && projects.length === 0) program.error('name the projects to render, or pass --all');
+      const started = Date.now();
+      const result = await synth({
+        root: o.root,
+        outDir: o.out,
+        projects: o.all ? undefined : projects,
+        environments: o.env,
+        prune: Boolean(o.all),
+        loaded,
+        holdBeforeCommit: process.env.SYNTH_TEST_HOLD_BEFORE_COMMIT === '1',
+      });
+      const objects = result.leaves.reduce((n, l) => n + l.objects.length, 0);
+      console.log(`synth: ${result.leaves.length} folders, ${objects} objects in ${Date.now() - started} ms${result.pruned.length ? `; removed ${result.pruned.join(', ')}` : ''}`);
+    });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    console.error(`synth failed; dist/ is unchanged.\n${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}
