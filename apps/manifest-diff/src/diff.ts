@@ -1,0 +1,195 @@
+/**
+ * The manifest diff, as pure functions over two `{file → content}` maps of dist/ (paths relative
+ * to dist/, `<env>/<system>/<service>/<Kind>.<name>.yaml`): which objects were added, removed and
+ * changed, field by field, and which of those changes are risky.
+ */
+import microdiff, { type Difference } from 'microdiff';
+import { parse } from 'yaml';
+import { classifyRisks, type Risk } from './risk';
+
+/** A dist/ tree: path relative to dist/ → file content. */
+export type DistTree = ReadonlyMap<string, string>;
+
+/** Where an object is: its leaf folder and identity. */
+export interface ObjectRef {
+  env: string;
+  system: string;
+  service: string;
+  /** `<env>/<system>/<service>`. */
+  leaf: string;
+  kind: string;
+  name: string;
+  /** Path relative to dist/. */
+  file: string;
+}
+
+/** One changed field of an object. */
+export interface FieldChange {
+  /** `spec.template.spec.containers[0].image`. */
+  path: string;
+  /** The raw path, as microdiff gives it. */
+  segments: (string | number)[];
+  type: 'CREATE' | 'REMOVE' | 'CHANGE';
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AddedObject extends ObjectRef {
+  object: unknown;
+}
+export interface RemovedObject extends ObjectRef {
+  object: unknown;
+}
+export interface ChangedObject extends ObjectRef {
+  before: unknown;
+  after: unknown;
+  fields: FieldChange[];
+}
+
+/** Objects before and after, per environment. */
+export interface EnvSummary {
+  env: string;
+  before: number;
+  after: number;
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export interface ManifestDiff {
+  added: AddedObject[];
+  removed: RemovedObject[];
+  changed: ChangedObject[];
+  envs: EnvSummary[];
+  risks: Risk[];
+}
+
+export interface DiffOptions {
+  /** Environments whose deletions are risky. @default ['production'] */
+  readonly productionEnvs?: readonly string[];
+  /** Share of an environment's objects whose removal is risky. @default 0.2 */
+  readonly maxLossShare?: number;
+}
+
+const FILE = /^([^/]+)\/([^/]+)\/([^/]+)\/([^./]+)\.(.+)\.ya?ml$/;
+
+/** The object a dist/ path holds, or undefined for files that are not rendered objects. */
+export function refOf(file: string): ObjectRef | undefined {
+  const m = FILE.exec(file);
+  if (!m) return undefined;
+  const [, env, system, service, kind, name] = m;
+  return { env, system, service, leaf: `${env}/${system}/${service}`, kind, name, file };
+}
+
+/** Parses a rendered file; a file that is not YAML is kept as its text so it still compares. */
+function parseObject(content: string): unknown {
+  try {
+    return parse(content) ?? null;
+  } catch {
+    return content;
+  }
+}
+
+/** Compares two dist/ trees. */
+export function diffTrees(base: DistTree, head: DistTree, opts: DiffOptions = {}): ManifestDiff {
+  const baseRefs = refsOf(base);
+  const headRefs = refsOf(head);
+  const added: AddedObject[] = [];
+  const removed: RemovedObject[] = [];
+  const changed: ChangedObject[] = [];
+
+  for (const [file, ref] of headRefs) {
+    if (!baseRefs.has(file)) added.push({ ...ref, object: parseObject(head.get(file)!) });
+  }
+  for (const [file, ref] of baseRefs) {
+    const after = head.get(file);
+    if (after === undefined) {
+      removed.push({ ...ref, object: parseObject(base.get(file)!) });
+      continue;
+    }
+    const beforeText = base.get(file)!;
+    if (beforeText === after) continue;
+    const before = parseObject(beforeText);
+    const now = parseObject(after);
+    const fields = fieldChanges(before, now);
+    // a changed header comment alone is no change to the object
+    if (fields.length > 0) changed.push({ ...ref, before, after: now, fields });
+  }
+
+  const envNames = [...new Set([...baseRefs.values(), ...headRefs.values()].map((r) => r.env))].sort();
+  const envs = envNames.map((env) => ({
+    env,
+    before: [...baseRefs.values()].filter((r) => r.env === env).length,
+    after: [...headRefs.values()].filter((r) => r.env === env).length,
+    added: added.filter((r) => r.env === env).length,
+    removed: removed.filter((r) => r.env === env).length,
+    changed: changed.filter((r) => r.env === env).length,
+  }));
+
+  const result = { added, removed, changed, envs, risks: [] as Risk[] };
+  result.risks = classifyRisks(result, {
+    productionEnvs: opts.productionEnvs ?? ['production'],
+    maxLossShare: opts.maxLossShare ?? 0.2,
+  });
+  return result;
+}
+
+function refsOf(tree: DistTree): Map<string, ObjectRef> {
+  const refs = new Map<string, ObjectRef>();
+  for (const file of [...tree.keys()].sort()) {
+    const ref = refOf(file);
+    if (ref) refs.set(file, ref);
+  }
+  return refs;
+}
+
+/** Field-level changes between two objects (the whole value when either is not an object). */
+export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
+  const isContainer = (v: unknown) => v !== null && typeof v === 'object';
+  if (!isContainer(before) || !isContainer(after) || Array.isArray(before) !== Array.isArray(after)) {
+    return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: '(whole object)', segments: [], type: 'CHANGE', before, after }];
+  }
+  return microdiff(before as Record<string, unknown>, after as Record<string, unknown>).map((d: Difference) => ({
+    path: formatPath(d.path),
+    segments: d.path,
+    type: d.type,
+    before: d.type === 'CREATE' ? undefined : d.oldValue,
+    after: d.type === 'REMOVE' ? undefined : d.value,
+  }));
+}
+
+const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+
+/** `spec.template.spec.containers[0].image`; keys such as label names are quoted in brackets. */
+export function formatPath(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (PLAIN_KEY.test(seg)) out += out ? `.${seg}` : seg;
+    else out += `[${JSON.stringify(seg)}]`;
+  }
+  return out;
+}
+
+/**
+ * A value for one line: JSON, shortened in the middle when long (so an image's tag, at its end,
+ * stays readable).
+ */
+export function formatValue(value: unknown, max = 100): string {
+  if (value === undefined) return '(none)';
+  const text = JSON.stringify(value) ?? String(value);
+  if (text.length <= max) return text;
+  const keep = max - 1;
+  const head = Math.ceil(keep / 2);
+  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
+}
+
+/** `spec.replicas 2 -> 3`. */
+export function formatField(f: FieldChange, max = 100): string {
+  return `${f.path} ${formatValue(f.before, max)} -> ${formatValue(f.after, max)}`;
+}
+
+/** `production/kiteclass/kiteclass-core Deployment kiteclass-core`. */
+export function describeRef(ref: ObjectRef): string {
+  return `${ref.leaf} ${ref.kind} ${ref.name}`;
+}

@@ -1,0 +1,41 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const TSX = join(WORKSPACE_ROOT, 'node_modules/.bin/tsx');
+let root: string;
+let cleanup: () => void;
+beforeEach(() => ({ root, cleanup } = scratchWorkspace()));
+afterEach(() => cleanup());
+
+const run = (args: string[]) =>
+  spawnSync(TSX, ['apps/manifest-diff/src/main.ts', ...args, '--root', root], { cwd: root, encoding: 'utf8' });
+
+describe('diff command line', () => {
+  it('diff --render against a scratch git repository shows an un-synthed values change, and is quiet on stderr without a terminal', () => {
+    // GIVEN a scratch repository whose HEAD is the current dist/, and a production change not yet rendered
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', 'dist', 'environments');
+    git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qm', 'base');
+    const values = join(root, 'environments/production/kiteclass.yaml');
+    writeFileSync(values, readFileSync(values, 'utf8').replace('autoscaling: { minReplicas: 2, maxReplicas: 6,', 'autoscaling: { minReplicas: 1, maxReplicas: 6,'));
+
+    // WHEN
+    const plain = run(['--base', 'HEAD', '--env', 'production']);
+    const rendered = run(['--base', 'HEAD', '--env', 'production', '--render']);
+    const md = run(['--base', 'HEAD', '--env', 'production', '--render', '--format', 'markdown']);
+
+    // THEN
+    expect(plain.status).toBe(0);
+    expect(plain.stdout).toBe('Manifest diff: HEAD -> working tree (production)\nNo changes.\n');
+    expect(rendered.status).toBe(0);
+    expect(rendered.stderr).not.toContain('rendering');
+    expect(rendered.stdout).toContain('  ! production/kiteclass/kiteclass-frontend HorizontalPodAutoscaler kiteclass-frontend-hpa: spec.minReplicas lowered 2 -> 1\n');
+    expect(rendered.stdout).toContain('  ~ production/kiteclass/kiteclass-frontend HorizontalPodAutoscaler kiteclass-frontend-hpa: spec.minReplicas 2 -> 1\n');
+    expect(md.stdout).toContain('~ production/kiteclass/kiteclass-frontend HorizontalPodAutoscaler kiteclass-frontend-hpa: spec.minReplicas 2 -> 1\n```');
+    expect(run(['--base', 'no-such-ref']).stderr).toContain("diff failed: unknown git ref 'no-such-ref'");
+  });
+});
