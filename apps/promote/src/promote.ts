@@ -1,0 +1,56 @@
+#!/usr/bin/env tsx
+/**
+ * `promote --system <system> --from staging --to production`: copies the image tags (and only
+ * those) of one environment's values file to another's, then re-renders the system there.
+ */
+import { Command, Option } from 'commander';
+import { ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
+import { progress } from '../../manifest-diff/src/progress';
+import { promote, rerender } from './release';
+import { formatChange } from './values-edit';
+
+interface Opts {
+  system: string;
+  service?: string;
+  from: EnvironmentName;
+  to: EnvironmentName;
+  dryRun?: boolean;
+  render: boolean;
+  root: string;
+  verbose?: boolean;
+}
+
+const program = new Command('promote')
+  .description("Copy the image tags of a system (or one service) from one environment's values file to another's, then re-render that environment.")
+  .requiredOption('--system <system>', 'system whose tags are promoted, e.g. kiteclass')
+  .option('--service <service>', 'only the tags of this service, e.g. kiteclass-core')
+  .addOption(new Option('--from <env>', 'environment the tags come from').choices([...ENVIRONMENTS]).makeOptionMandatory())
+  .addOption(new Option('--to <env>', 'environment whose values file gets them').choices([...ENVIRONMENTS]).makeOptionMandatory())
+  .option('--dry-run', 'print what would change; write nothing')
+  .option('--no-render', 'change the values file only (run npm run synth yourself)')
+  .option('--root <dir>', 'workspace root', process.cwd())
+  .option('--verbose', 'show progress even when stderr is not a terminal')
+  .action(async (o: Opts) => {
+    const result = await promote({ root: o.root, system: o.system, service: o.service, from: o.from, to: o.to, dryRun: o.dryRun });
+    const what = o.service ? `service '${o.service}'` : `system '${o.system}'`;
+    if (result.changes.length === 0) {
+      console.log(`promote: the image tags of ${what} in ${o.to} already match ${o.from}; nothing to do`);
+      return;
+    }
+    for (const c of result.changes) console.log(formatChange(c));
+    if (o.dryRun) {
+      console.log(`promote: dry run, nothing written`);
+      return;
+    }
+    if (o.render) {
+      const folders = await rerender(o.root, result.system, o.to, { progress: progress({ verbose: o.verbose }), restore: result.restore });
+      console.log(`promote: ${result.changes.length} tag(s) of ${what} promoted from ${o.from} to ${o.to}; ${folders} dist/ folder(s) re-rendered`);
+    } else {
+      console.log(`promote: ${result.changes.length} tag(s) of ${what} promoted from ${o.from} to ${o.to}; run npm run synth`);
+    }
+  });
+
+program.parseAsync().catch((e: Error) => {
+  console.error(`promote failed; nothing was changed.\n${e.message}`);
+  process.exit(1);
+});

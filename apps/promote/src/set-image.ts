@@ -1,0 +1,50 @@
+#!/usr/bin/env tsx
+/**
+ * `set-image --env <env> --service <service> --tag <tag>`: what a build pipeline runs to bump
+ * one image tag in one environment's values file (one changed line).
+ */
+import { Command, Option } from 'commander';
+import { ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
+import { progress } from '../../manifest-diff/src/progress';
+import { rerender, setImage } from './release';
+import { formatChange } from './values-edit';
+
+interface Opts {
+  env: EnvironmentName;
+  service: string;
+  tag: string;
+  path?: string;
+  dryRun?: boolean;
+  render?: boolean;
+  root: string;
+  verbose?: boolean;
+}
+
+const program = new Command('set-image')
+  .description("Set a service's image tag in one environment's values file (only that line changes).")
+  .addOption(new Option('--env <env>', 'environment whose values file is changed').choices([...ENVIRONMENTS]).makeOptionMandatory())
+  .requiredOption('--service <service>', 'service whose tag is set, e.g. kiteclass-core')
+  .requiredOption('--tag <tag>', 'the new image tag (pinned: "latest" is refused)')
+  .option('--path <path>', "dotted path of another tag of the service, e.g. services.kiteclass-core.canary.tag (default: the service's main tag)")
+  .option('--dry-run', 'print what would change; write nothing')
+  .option('--render', 'also re-render the system in that environment (else run npm run synth)')
+  .option('--root <dir>', 'workspace root', process.cwd())
+  .option('--verbose', 'show progress even when stderr is not a terminal')
+  .action(async (o: Opts) => {
+    const result = await setImage({ root: o.root, env: o.env, service: o.service, tag: o.tag, path: o.path, dryRun: o.dryRun });
+    if (result.changes.length === 0) {
+      console.log(`set-image: ${o.service} in ${o.env} already runs ${o.tag}; nothing to do`);
+      return;
+    }
+    for (const c of result.changes) console.log(formatChange(c));
+    if (o.dryRun) console.log('set-image: dry run, nothing written');
+    else if (o.render) {
+      const folders = await rerender(o.root, result.system, o.env, { progress: progress({ verbose: o.verbose }), restore: result.restore });
+      console.log(`set-image: ${folders} dist/ folder(s) re-rendered`);
+    }
+  });
+
+program.parseAsync().catch((e: Error) => {
+  console.error(`set-image failed; nothing was changed.\n${e.message}`);
+  process.exit(1);
+});
