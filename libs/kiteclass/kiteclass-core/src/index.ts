@@ -1,5 +1,5 @@
 import { AlbIngress, defineService } from '@gitops/platform';
-import { CONFIG_MAP, CORE_CANARY, CORE_INGRESS, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, PORTS, SECRETS } from '@gitops/kiteclass-system';
+import { CONFIG_MAP, DATASOURCE_ENV, CORE_CANARY, CORE_INGRESS, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, PORTS, SECRETS } from '@gitops/kiteclass-system';
 
 /**
  * KiteClass core (Spring Boot, port 8081): the document's Deployment, with its canary in
@@ -17,9 +17,7 @@ export default defineService({
       name: 'kiteclass-core',
       component: 'backend',
       env: {
-        SPRING_DATASOURCE_URL: { secret: SECRETS.database.name, key: 'url' },
-        SPRING_DATASOURCE_USERNAME: { secret: SECRETS.database.name, key: 'username' },
-        SPRING_DATASOURCE_PASSWORD: { secret: SECRETS.database.name, key: 'password' },
+        ...DATASOURCE_ENV,
         SPRING_REDIS_HOST: { configMap: CONFIG_MAP, key: 'redis-host' },
         JWT_SECRET: { secret: SECRETS.jwt.name, key: 'secret' },
       },

@@ -1,5 +1,5 @@
 import { defineService } from '@gitops/platform';
-import { CONFIG_MAP, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, SECRETS } from '@gitops/kiteclass-system';
+import { CONFIG_MAP, DATASOURCE_ENV, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, SECRETS } from '@gitops/kiteclass-system';
 
 /** KiteHub API (api.kiteclass.com): accounts, schools, billing. Port 8080. */
 export default defineService({
@@ -11,9 +11,7 @@ export default defineService({
       name: 'kitehub-backend',
       component: 'backend',
       env: {
-        SPRING_DATASOURCE_URL: { secret: SECRETS.database.name, key: 'url' },
-        SPRING_DATASOURCE_USERNAME: { secret: SECRETS.database.name, key: 'username' },
-        SPRING_DATASOURCE_PASSWORD: { secret: SECRETS.database.name, key: 'password' },
+        ...DATASOURCE_ENV,
         SPRING_REDIS_HOST: { configMap: CONFIG_MAP, key: 'redis-host' },
         SPRING_REDIS_PASSWORD: { secret: SECRETS.redis.name, key: 'password' },
         SPRING_RABBITMQ_HOST: { configMap: CONFIG_MAP, key: 'rabbitmq-host' },

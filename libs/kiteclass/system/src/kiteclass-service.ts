@@ -3,7 +3,7 @@ import {
   type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
-import { PORTS } from './names';
+import { PORTS, SECRETS } from './names';
 import type { KiteclassServiceName, KiteclassValues } from './values';
 
 /** Prometheus runs in this namespace and scrapes the pods' annotated ports. */
@@ -120,6 +120,13 @@ function springEnv(values: KiteclassValues, port: number): Record<string, EnvSou
     ...(values.spring.logLevelKiteclass ? { LOGGING_LEVEL_COM_KITECLASS: values.spring.logLevelKiteclass } : {}),
   };
 }
+
+/** The database connection every KiteClass Spring service reads from `kiteclass-db-secret`. */
+export const DATASOURCE_ENV: Readonly<Record<string, EnvSource>> = {
+  SPRING_DATASOURCE_URL: { secret: SECRETS.database.name, key: 'url' },
+  SPRING_DATASOURCE_USERNAME: { secret: SECRETS.database.name, key: 'username' },
+  SPRING_DATASOURCE_PASSWORD: { secret: SECRETS.database.name, key: 'password' },
+};
 
 /** Egress to the data layer in the VPC: RDS PostgreSQL, ElastiCache Redis, Amazon MQ (AMQPS). */
 export function dataLayerEgress(values: KiteclassValues): NetworkRule {
