@@ -31,3 +31,4 @@ export * from './constructs/vertical-pod-autoscaler';
 export * from './constructs/resource-quota';
 export * from './constructs/nginx-ingress';
 export * from './argocd';
+export * from './web-service';

@@ -1,7 +1,9 @@
 /**
  * Schema of `environments/<env>/django.yaml`: what differs between the Django environments.
  */
-import { acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, imageTag, replicas, ResourcesSchema } from '@gitops/platform';
+import {
+  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, imageTag, replicas, ResourcesSchema, WebServicesSchema,
+} from '@gitops/platform';
 import { z } from 'zod';
 
 /** `django-app` in one environment: a fixed replica count or an HPA, never both. */
@@ -24,6 +26,8 @@ export const AppValuesSchema = z
   });
 
 export const DjangoValuesSchema = z.strictObject({
+  /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */
+  webServices: WebServicesSchema,
   /** Namespace of every Django object in this environment. */
   namespace: dnsLabel,
   /** The VPC (the document's 10.0.0.0/16): the load balancer reaches the pods from it. */

@@ -2,7 +2,9 @@
  * Schema of `environments/<env>/eks-demo.yaml`: what differs between the demo's environments
  * (the document's `values-dev.yaml`, `values-stage.yaml`, `values-prod.yaml`).
  */
-import { acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, imageTag, replicas, ResourcesSchema } from '@gitops/platform';
+import {
+  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, imageTag, replicas, ResourcesSchema, WebServicesSchema,
+} from '@gitops/platform';
 import { z } from 'zod';
 
 /** Python `logging` level names, as the FastAPI app reads `LOG_LEVEL`. */
@@ -28,6 +30,8 @@ export const SampleAppValuesSchema = z
   });
 
 export const EksDemoValuesSchema = z.strictObject({
+  /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */
+  webServices: WebServicesSchema,
   /** Namespace of every EKS demo object in this environment. */
   namespace: dnsLabel,
   /** `LOG_LEVEL` of the app: debug in development, minimal in production. */

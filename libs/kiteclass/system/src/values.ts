@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, iamRoleArn, imageTag, replicas, ResourcesSchema,
+  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, iamRoleArn, imageTag, replicas, ResourcesSchema, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -28,6 +28,8 @@ export const CanarySchema = z.strictObject({
 });
 
 export const KiteclassValuesSchema = z.strictObject({
+  /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */
+  webServices: WebServicesSchema,
   /** Namespace of every KiteClass object in this environment. */
   namespace: dnsLabel,
   /** Per-stage Spring settings (the document's "Environment Variables by Stage"). */

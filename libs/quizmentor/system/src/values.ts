@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  AutoscalingSchema, cidr, cpuQuantity, dnsLabel, hostName, iamRoleArn, imageTag, memoryQuantity, replicas, ResourcesSchema,
+  AutoscalingSchema, cidr, cpuQuantity, dnsLabel, hostName, iamRoleArn, imageTag, memoryQuantity, replicas, ResourcesSchema, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -41,6 +41,8 @@ export const CanarySchema = z.strictObject({
 });
 
 export const QuizmentorValuesSchema = z.strictObject({
+  /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */
+  webServices: WebServicesSchema,
   /** Namespace of every QuizMentor object in this environment. */
   namespace: dnsLabel,
   /** Image repository prefix of the QuizMentor services (`<prefix>/learning-orchestrator`). */

@@ -1,0 +1,83 @@
+/**
+ * The pattern behind `npm run new-service`: a plain HTTP service. Its values live in its system's
+ * values file under `webServices.<name>`, which every system schema accepts.
+ */
+import { z } from 'zod';
+import { Construct } from 'constructs';
+import { AppService } from './constructs/app-service';
+import { Autoscaler } from './constructs/autoscaler';
+import { DisruptionBudget } from './constructs/disruption-budget';
+import { IrsaServiceAccount } from './constructs/irsa-service-account';
+import { WorkloadNetworkPolicy } from './constructs/network-policy';
+import { SecureDeployment } from './constructs/secure-deployment';
+import { ecrRegistry } from './environment';
+import { AutoscalingSchema, dnsLabel, iamRoleArn, imageTag, replicas, ResourcesSchema } from './schemas';
+import type { RenderContext } from './service';
+
+export const WebServiceValuesSchema = z
+  .strictObject({
+    /** Image tag in the environment's ECR registry (`<registry>/<name>:<tag>`). */
+    tag: imageTag,
+    /** Port the container listens on. */
+    port: z.number().int().min(1024, 'must be 1024 or above (the pod runs as non-root)').max(65535),
+    resources: ResourcesSchema,
+    /** Fixed pod count; give this or `autoscaling`. */
+    replicas: replicas.min(1, 'must be at least 1').optional(),
+    autoscaling: AutoscalingSchema.optional(),
+    /** IAM role of its service account (IRSA). @default - no AWS access */
+    roleArn: iamRoleArn.optional(),
+    /** Liveness probe path. */
+    livenessPath: z.string().startsWith('/', 'must start with /'),
+    /** Readiness probe path. */
+    readinessPath: z.string().startsWith('/', 'must start with /'),
+  })
+  .refine((v) => (v.replicas === undefined) !== (v.autoscaling === undefined), {
+    message: 'give exactly one of replicas or autoscaling',
+  });
+export type WebServiceValues = z.infer<typeof WebServiceValuesSchema>;
+
+/** `webServices:` of a system's values file: generated services by name. */
+export const WebServicesSchema = z.record(dnsLabel, WebServiceValuesSchema).optional();
+
+export interface WebServiceProps {
+  /** The environment being rendered (its values must have `webServices`). */
+  readonly ctx: RenderContext<{ webServices?: Record<string, WebServiceValues> }>;
+  /** The service's name: Deployment, Service and `app` label. */
+  readonly name: string;
+  /** `app.kubernetes.io/component`. @default 'backend' */
+  readonly component?: string;
+}
+
+/**
+ * Service account, secure Deployment, ClusterIP Service on port 80, HPA or fixed replicas, PDB,
+ * and a NetworkPolicy admitting pods of its own namespace on its port (and DNS out).
+ */
+export class WebService extends Construct {
+  constructor(scope: Construct, id: string, props: WebServiceProps) {
+    super(scope, id);
+    const { ctx, name } = props;
+    const v = ctx.values.webServices?.[name];
+    if (!v) throw new Error(`${ctx.env.name}: no webServices.${name} in environments/${ctx.env.name}/${ctx.system}.yaml`);
+    if (v.roleArn) new IrsaServiceAccount(this, 'ServiceAccount', { name, roleArn: v.roleArn });
+    const workload = new SecureDeployment(this, 'Deployment', {
+      name,
+      system: ctx.system,
+      component: props.component ?? 'backend',
+      repository: `${ecrRegistry(ctx.env)}/${name}`,
+      tag: v.tag,
+      replicas: v.replicas,
+      ports: [{ name: 'http', containerPort: v.port }],
+      resources: v.resources,
+      liveness: { path: v.livenessPath, initialDelaySeconds: 10 },
+      readiness: { path: v.readinessPath, periodSeconds: 5 },
+      serviceAccountName: v.roleArn ? name : undefined,
+    });
+    new AppService(this, 'Service', { name, ports: [{ name: 'http', port: 80, targetPort: v.port }] });
+    if (v.autoscaling) new Autoscaler(this, 'Autoscaler', { target: workload, ...v.autoscaling });
+    new DisruptionBudget(this, 'DisruptionBudget', { app: name });
+    new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
+      app: name,
+      ingress: [{ peers: [{ namespace: ctx.namespace }], ports: [{ port: v.port }] }],
+    });
+  }
+}
