@@ -8,6 +8,7 @@ import { setTags } from './values-edit';
 describe('tag paths', () => {
   it('finds the KiteClass tags, including a schema shared by three services and the optional canary', () => {
     expect(findSchemaPaths(KiteclassValuesSchema)).toEqual([
+      ['webServices', ANY, 'tag'],
       ['services', 'kitehub-backend', 'tag'],
       ['services', 'kiteclass-gateway', 'tag'],
       ['services', 'kiteclass-core', 'tag'],
