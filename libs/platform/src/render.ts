@@ -42,6 +42,8 @@ export interface RenderOptions {
   readonly environments?: readonly EnvironmentName[];
   /** Where a service's code lives, for the header of its files. @default - no source line */
   readonly sourceOf?: (service: ServiceDefinition) => string | undefined;
+  /** Called before each service and environment is rendered (for progress output). @default - silent */
+  readonly onProgress?: (done: number, total: number, path: string) => void;
 }
 
 /** Loads and checks every values file the services need, then renders them all. */
@@ -69,7 +71,8 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
   if (problems.length > 0) throw new ValuesError(problems);
 
   // Phase 2: build the charts.
-  return jobs.map(({ service, env }) => {
+  return jobs.map(({ service, env }, i) => {
+    opts.onProgress?.(i + 1, jobs.length, `${env}/${service.system.name}/${service.name}`);
     const environment = envs.get(env)!;
     const systemValues = values.get(systemValuesFile(opts.root, env, service.system.name));
     const namespace = service.system.namespace(systemValues, environment);

@@ -28,6 +28,8 @@ export interface SynthOptions extends WriteOptions {
    * @default - found with the catalogue and imported
    */
   readonly loaded?: readonly LoadedService[];
+  /** Progress callback, see `RenderOptions.onProgress`. @default - silent */
+  readonly onProgress?: (done: number, total: number, path: string) => void;
 }
 
 export interface LoadedService {
@@ -61,6 +63,7 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
     root: opts.root,
     environments: opts.environments,
     sourceOf: (s) => sourceOf.get(s),
+    onProgress: opts.onProgress,
   });
   await writeLeaves(outDir, leaves, opts);
   const pruned = opts.prune ? pruneOrphans(outDir, new Set(leaves.map((l) => l.path))) : [];

@@ -14,7 +14,8 @@ export async function runSynthCli(argv: readonly string[], loaded?: readonly Loa
     .addOption(new Option('--env <env...>', 'only these environments').choices([...ENVIRONMENTS]))
     .option('--root <dir>', 'workspace root', process.cwd())
     .option('--out <dir>', 'output folder (default: <root>/dist)')
-    .action(async (projects: string[], o: { all?: boolean; env?: EnvironmentName[]; root: string; out?: string }) => {
+    .option('--verbose', 'show progress even when stderr is not a terminal (CI logs stay quiet otherwise)')
+    .action(async (projects: string[], o: { all?: boolean; env?: EnvironmentName[]; root: string; out?: string; verbose?: boolean }) => {
       if (!o.all && projects.length === 0) program.error('name the projects to render, or pass --all');
       const started = Date.now();
       const result = await synth({
@@ -24,6 +25,9 @@ export async function runSynthCli(argv: readonly string[], loaded?: readonly Loa
         environments: o.env,
         prune: Boolean(o.all),
         loaded,
+        onProgress: process.stderr.isTTY || o.verbose
+          ? (done, total, path) => process.stderr.write(`[${done}/${total}] rendering ${path}\n`)
+          : undefined,
         holdBeforeCommit: process.env.SYNTH_TEST_HOLD_BEFORE_COMMIT === '1',
       });
       const objects = result.leaves.reduce((n, l) => n + l.objects.length, 0);
