@@ -32,3 +32,4 @@ export * from './constructs/resource-quota';
 export * from './constructs/nginx-ingress';
 export * from './argocd';
 export * from './web-service';
+export * from './constructs/pod-defaults';

@@ -1,9 +1,9 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
-import { Quantity } from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { podLabels, selectorLabels } from '../labels';
 import type { Resources } from '../schemas';
+import { DEFAULT_UID, resourceRequirements } from './pod-defaults';
 
 /** Where an environment variable's value comes from. */
 export type EnvSource =
@@ -166,7 +166,7 @@ export class SecureDeployment extends Construct {
     const app = props.app ?? props.name;
     this.app = app;
     this.labels = podLabels({ app, system: props.system, imageTag: props.tag, version: props.version, component: props.component });
-    const user = props.runAsUser ?? 10001;
+    const user = props.runAsUser ?? DEFAULT_UID;
     const firstPort = props.ports[0].containerPort;
     this.selector = props.selectVersion ? { ...selectorLabels(app), version: this.labels.version } : selectorLabels(app);
     const securityContext = {
@@ -243,16 +243,9 @@ export class SecureDeployment extends Construct {
     const obj = ApiObject.of(this.deployment);
     // The documents' quantities are kept as written (cdk8s-plus would turn 1Gi into 1024Mi).
     // The patch runs before cdk8s-plus's typed serialisation, hence Quantity objects.
-    const q = (v: string) => Quantity.fromString(v);
-    obj.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/resources', {
-      requests: { cpu: q(props.resources.requests.cpu), memory: q(props.resources.requests.memory) },
-      limits: { cpu: q(props.resources.limits.cpu), memory: q(props.resources.limits.memory) },
-    }));
+    obj.addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/resources', resourceRequirements(props.resources)));
     (props.initContainers ?? []).forEach((init, i) => {
-      obj.addJsonPatch(JsonPatch.add(`/spec/template/spec/initContainers/${i}/resources`, {
-        requests: { cpu: q(init.resources.requests.cpu), memory: q(init.resources.requests.memory) },
-        limits: { cpu: q(init.resources.limits.cpu), memory: q(init.resources.limits.memory) },
-      }));
+      obj.addJsonPatch(JsonPatch.add(`/spec/template/spec/initContainers/${i}/resources`, resourceRequirements(init.resources)));
     });
     if (props.nodeSelector && Object.keys(props.nodeSelector).length > 0) {
       obj.addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { ...props.nodeSelector }));

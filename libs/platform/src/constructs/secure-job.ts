@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { KubeJob, Quantity, type EnvVar } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeJob } from 'cdk8s-plus-27/lib/imports/k8s';
+import { containerSecurityContext, DEFAULT_UID, envVars, podSecurityContext, resourceRequirements } from './pod-defaults';
 import { podLabels } from '../labels';
 import type { Resources } from '../schemas';
 import { writableVolumeName, type EnvSource } from './secure-deployment';
@@ -73,7 +74,7 @@ export class SecureJob extends Construct {
     if (activeDeadlineSeconds <= 0) throw new Error(`SecureJob ${props.name}: 'activeDeadlineSeconds' (${activeDeadlineSeconds}) must be positive`);
     this.name = props.name;
     this.labels = podLabels({ app: props.name, system: props.system, imageTag: props.tag, component: props.component });
-    const user = props.runAsUser ?? 10001;
+    const user = props.runAsUser ?? DEFAULT_UID;
     const writable = props.writableDirs ?? ['/tmp'];
 
     const annotations: Record<string, string> = {};
@@ -99,33 +100,16 @@ export class SecureJob extends Construct {
             serviceAccountName: props.serviceAccountName,
             // nothing in a batch task here calls the Kubernetes API
             automountServiceAccountToken: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: user,
-              runAsGroup: user,
-              fsGroup: user,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            securityContext: podSecurityContext(user),
             containers: [{
               name: props.name,
               image: `${props.repository}:${props.tag}`,
               imagePullPolicy: 'IfNotPresent',
               command: props.command && [...props.command],
               args: props.args && [...props.args],
-              env: toEnv(props.env ?? {}),
-              resources: {
-                requests: { cpu: Quantity.fromString(props.resources.requests.cpu), memory: Quantity.fromString(props.resources.requests.memory) },
-                limits: { cpu: Quantity.fromString(props.resources.limits.cpu), memory: Quantity.fromString(props.resources.limits.memory) },
-              },
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: user,
-                runAsGroup: user,
-                readOnlyRootFilesystem: true,
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                capabilities: { drop: ['ALL'] },
-              },
+              env: envVars(props.env ?? {}),
+              resources: resourceRequirements(props.resources),
+              securityContext: containerSecurityContext(user),
               volumeMounts: writable.map((path) => ({ name: writableVolumeName(path), mountPath: path })),
             }],
             volumes: writable.map((path) => ({ name: writableVolumeName(path), emptyDir: {} })),
@@ -134,14 +118,4 @@ export class SecureJob extends Construct {
       },
     });
   }
-}
-
-function toEnv(env: Readonly<Record<string, EnvSource>>): EnvVar[] | undefined {
-  const out = Object.entries(env).map(([name, source]): EnvVar => {
-    if (typeof source === 'string') return { name, value: source };
-    // by reference: the Secret is made in the cluster by External Secrets, never declared here
-    if ('secret' in source) return { name, valueFrom: { secretKeyRef: { name: source.secret, key: source.key } } };
-    return { name, valueFrom: { configMapKeyRef: { name: source.configMap, key: source.key } } };
-  });
-  return out.length > 0 ? out : undefined;
 }

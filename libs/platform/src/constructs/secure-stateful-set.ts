@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import {
   KubeStatefulSet, Quantity,
-  type EnvVar, type Probe as KubeProbe, type Volume, type VolumeMount,
+  type Probe as KubeProbe, type Volume, type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
 import { podLabels, selectorLabels } from '../labels';
+import { containerSecurityContext, envVars, podSecurityContext, resourceRequirements } from './pod-defaults';
 import type { Resources } from '../schemas';
 import type { ContainerPort, EnvSource, SecurityWaiver, WritableVolume } from './secure-deployment';
 
@@ -120,7 +121,6 @@ export class SecureStatefulSet extends Construct {
       ...props.selectorLabels,
     };
     const uid = props.runAsUser;
-    const q = (v: string) => Quantity.fromString(v);
 
     const mounts: VolumeMount[] = [];
     const volumes: Volume[] = [];
@@ -147,14 +147,8 @@ export class SecureStatefulSet extends Construct {
           spec: {
             // nothing here calls the Kubernetes API
             automountServiceAccountToken: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: uid,
-              runAsGroup: uid,
-              // the volume claims are made writable for the container's group
-              fsGroup: uid,
-              seccompProfile: { type: 'RuntimeDefault' },
-            },
+            // fsGroup: the volume claims are made writable for the container's group
+            securityContext: podSecurityContext(uid),
             affinity: (props.spreadOverNodes ?? true)
               ? {
                   podAntiAffinity: {
@@ -174,21 +168,10 @@ export class SecureStatefulSet extends Construct {
               args: props.args ? [...props.args] : undefined,
               ports: props.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
               env: envVars(props.env ?? {}),
-              resources: {
-                requests: { cpu: q(props.resources.requests.cpu), memory: q(props.resources.requests.memory) },
-                limits: { cpu: q(props.resources.limits.cpu), memory: q(props.resources.limits.memory) },
-              },
+              resources: resourceRequirements(props.resources),
               livenessProbe: execProbe(props.liveness),
               readinessProbe: execProbe(props.readiness),
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: uid,
-                runAsGroup: uid,
-                readOnlyRootFilesystem: props.writableRootFilesystem === undefined,
-                allowPrivilegeEscalation: false,
-                privileged: false,
-                capabilities: { drop: ['ALL'] },
-              },
+              securityContext: containerSecurityContext(uid, { writableRoot: props.writableRootFilesystem !== undefined }),
               volumeMounts: mounts.length > 0 ? mounts : undefined,
             }],
             volumes: volumes.length > 0 ? volumes : undefined,
@@ -199,7 +182,7 @@ export class SecureStatefulSet extends Construct {
           spec: {
             accessModes: ['ReadWriteOnce'],
             ...(c.storageClassName ? { storageClassName: c.storageClassName } : {}),
-            resources: { requests: { storage: q(c.storage) } },
+            resources: { requests: { storage: Quantity.fromString(c.storage) } },
           },
         })),
       },
@@ -215,15 +198,5 @@ function execProbe(p: ExecProbe): KubeProbe {
     timeoutSeconds: p.timeoutSeconds ?? 1,
     failureThreshold: p.failureThreshold ?? 3,
   };
-}
-
-function envVars(env: Readonly<Record<string, EnvSource>>): EnvVar[] | undefined {
-  const out = Object.entries(env).map(([name, source]): EnvVar => {
-    if (typeof source === 'string') return { name, value: source };
-    // by reference: the Secret is made in the cluster by External Secrets, never declared here
-    if ('secret' in source) return { name, valueFrom: { secretKeyRef: { name: source.secret, key: source.key } } };
-    return { name, valueFrom: { configMapKeyRef: { name: source.configMap, key: source.key } } };
-  });
-  return out.length > 0 ? out : undefined;
 }
 
