@@ -9,7 +9,7 @@ import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppP
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import {
-  ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ARGOCD_NAMESPACE, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION,
+  ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, LABEL_KEYS, ARGOCD_NAMESPACE, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION,
   type Environment, type RenderedObject,
 } from '@gitops/platform';
 import type { ArgoCdConfig } from './config';
@@ -21,8 +21,8 @@ export const IN_CLUSTER = 'https://kubernetes.default.svc';
 export const BOOTSTRAP_NAME = 'argocd-bootstrap';
 
 export const LABELS = {
-  partOf: 'app.kubernetes.io/part-of',
-  managedBy: 'app.kubernetes.io/managed-by',
+  partOf: LABEL_KEYS.partOf,
+  managedBy: LABEL_KEYS.managedBy,
   environment: 'gitops-manifests/environment',
   cluster: 'gitops-manifests/cluster',
   service: 'gitops-manifests/service',

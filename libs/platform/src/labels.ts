@@ -6,6 +6,15 @@
 /** `app.kubernetes.io/managed-by` on everything this repository renders. */
 export const MANAGED_BY = 'gitops-manifests';
 
+/** Label keys more than one module writes. */
+export const LABEL_KEYS = {
+  name: 'app.kubernetes.io/name',
+  version: 'app.kubernetes.io/version',
+  component: 'app.kubernetes.io/component',
+  partOf: 'app.kubernetes.io/part-of',
+  managedBy: 'app.kubernetes.io/managed-by',
+} as const;
+
 export interface WorkloadLabelsProps {
   /** The `app` label and `app.kubernetes.io/name`: the workload's name as the documents spell it. */
   readonly app: string;
@@ -29,17 +38,17 @@ export function podLabels(p: WorkloadLabelsProps): Record<string, string> {
   return {
     ...selectorLabels(p.app),
     version: p.version ?? 'v1',
-    'app.kubernetes.io/name': p.app,
-    'app.kubernetes.io/version': p.imageTag,
-    'app.kubernetes.io/component': p.component,
-    'app.kubernetes.io/part-of': p.system,
+    [LABEL_KEYS.name]: p.app,
+    [LABEL_KEYS.version]: p.imageTag,
+    [LABEL_KEYS.component]: p.component,
+    [LABEL_KEYS.partOf]: p.system,
   };
 }
 
 /** Labels on every object of a system (set by ServiceChart). */
 export function systemLabels(system: string): Record<string, string> {
   return {
-    'app.kubernetes.io/part-of': system,
-    'app.kubernetes.io/managed-by': MANAGED_BY,
+    [LABEL_KEYS.partOf]: system,
+    [LABEL_KEYS.managedBy]: MANAGED_BY,
   };
 }
