@@ -26,7 +26,19 @@ export function projectTargets(root: string, projectRoot: string): string[] {
   return outputs.map((o) => o.replace('{workspaceRoot}/', '').replace('{projectRoot}', projectRoot));
 }
 
-export async function validate(root: string, targets: readonly string[]): Promise<ValidateResult> {
+/**
+ * The policy report over everything rendered (`dist/` and `argocd/`), for `validate` to filter
+ * per project; a batch computes it once for all its projects.
+ */
+export async function policyReport(root: string): Promise<PolicyReport> {
+  return checkPolicies(await readManifests(root, ['dist', 'argocd'].filter((d) => existsSync(join(root, d)))));
+}
+
+/**
+ * Validates `targets` (folders relative to `root`).
+ * @param full the policy report over the whole render @default - computed here
+ */
+export async function validate(root: string, targets: readonly string[], full?: PolicyReport): Promise<ValidateResult> {
   const present = targets.filter((t) => existsSync(join(root, t)));
   const missing = targets.filter((t) => !present.includes(t));
   if (missing.length > 0) throw new Error(`nothing rendered at ${missing.join(', ')}: run npm run synth first`);
@@ -34,14 +46,13 @@ export async function validate(root: string, targets: readonly string[]): Promis
   const schema = validateFiles(present.map((t) => join(root, t)), { strict: true });
   const schemaFailures = schema.results.filter((r) => r.status === 'invalid' || r.status === 'error');
 
-  const context = await readManifests(root, ['dist', ...present.filter((t) => !t.startsWith('dist'))]);
-  const full = checkPolicies(context);
+  const report = full ?? (await policyReport(root));
   const mine = (file: string) => present.some((t) => file === t || file.startsWith(`${t}/`));
   return {
     targets: present,
     schemaFailures,
     resources: schema.results.filter((r) => r.status !== 'empty').length,
-    policy: { violations: full.violations.filter((v) => mine(v.file)), waived: full.waived.filter((v) => mine(v.file)) },
+    policy: { violations: report.violations.filter((v) => mine(v.file)), waived: report.waived.filter((v) => mine(v.file)) },
   };
 }
 
