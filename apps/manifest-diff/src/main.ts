@@ -8,7 +8,7 @@ import { Command, Option } from 'commander';
 import { DIST_DIR, ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
 import { diffTrees } from './diff';
 import { formatMarkdown, formatText } from './format';
-import { progress } from './progress';
+import { progress } from '@gitops/platform';
 import { onlyEnvs, readDistAtRef, readDistDir, renderDist } from './trees';
 
 interface Opts {

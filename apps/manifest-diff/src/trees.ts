@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIST_DIR, findServiceProjects, synth, type EnvironmentName } from '@gitops/platform';
 import { glob } from 'tinyglobby';
-import type { Progress } from './progress';
+import type { Progress } from '@gitops/platform';
 
 const git = (root: string, args: string[], input?: string) =>
   execFileSync('git', args, { cwd: root, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });

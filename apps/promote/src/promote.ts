@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
-import { progress } from '../../manifest-diff/src/progress';
+import { progress } from '@gitops/platform';
 import { promote, rerender } from './release';
 import { formatChange } from './values-edit';
 

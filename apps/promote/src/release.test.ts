@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { findServiceProjects } from '@gitops/platform';
 import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { diffTrees } from '../../manifest-diff/src/diff';
-import { readDistDir } from '../../manifest-diff/src/trees';
+import { diffTrees, readDistDir } from '@gitops/manifest-diff';
 import { promote, rerender, setImage } from './release';
 import { formatChange } from './values-edit';
 

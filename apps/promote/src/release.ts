@@ -6,7 +6,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { loadServices, parseValues, synth, systemValuesFile, type EnvironmentName } from '@gitops/platform';
 import type { z } from 'zod';
-import type { Progress } from '../../manifest-diff/src/progress';
+import type { Progress } from '@gitops/platform';
 import { tagPaths, valueAt } from './tag-paths';
 import { checkTag, setTags, type TagChange } from './values-edit';
 

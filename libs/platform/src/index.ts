@@ -33,3 +33,4 @@ export * from './constructs/nginx-ingress';
 export * from './argocd';
 export * from './web-service';
 export * from './constructs/pod-defaults';
+export * from './progress';

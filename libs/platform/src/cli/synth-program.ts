@@ -4,6 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { ENVIRONMENTS, type EnvironmentName } from '../environment';
+import { progress } from '../progress';
 import { synth, type LoadedService } from '../synth';
 
 export async function runSynthCli(argv: readonly string[], loaded?: readonly LoadedService[]): Promise<void> {
@@ -18,6 +19,7 @@ export async function runSynthCli(argv: readonly string[], loaded?: readonly Loa
     .action(async (projects: string[], o: { all?: boolean; env?: EnvironmentName[]; root: string; out?: string; verbose?: boolean }) => {
       if (!o.all && projects.length === 0) program.error('name the projects to render, or pass --all');
       const started = Date.now();
+      const shown = progress({ verbose: o.verbose });
       const result = await synth({
         root: o.root,
         outDir: o.out,
@@ -25,9 +27,7 @@ export async function runSynthCli(argv: readonly string[], loaded?: readonly Loa
         environments: o.env,
         prune: Boolean(o.all),
         loaded,
-        onProgress: process.stderr.isTTY || o.verbose
-          ? (done, total, path) => process.stderr.write(`[${done}/${total}] rendering ${path}\n`)
-          : undefined,
+        onProgress: (done, total, path) => shown.step(done, total, `rendering ${path}`),
         holdBeforeCommit: process.env.SYNTH_TEST_HOLD_BEFORE_COMMIT === '1',
       });
       const objects = result.leaves.reduce((n, l) => n + l.objects.length, 0);
