@@ -19,6 +19,10 @@ export interface PrometheusAlertsProps {
   readonly name: string;
   /** Rule group name. @default - same as `name` */
   readonly group?: string;
+  /** How often the group is evaluated. @default - Prometheus's global evaluation interval */
+  readonly interval?: string;
+  /** Labels every alert carries besides `severity`, e.g. the owning team. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
   readonly rules: readonly AlertRule[];
 }
 
@@ -31,11 +35,12 @@ export class PrometheusAlerts extends Construct {
       spec: {
         groups: [{
           name: props.group ?? props.name,
+          interval: props.interval,
           rules: props.rules.map((r) => ({
             alert: r.alert,
             expr: r.expr,
             for: r.for,
-            labels: { severity: r.severity },
+            labels: { severity: r.severity, ...props.labels },
             annotations: { summary: r.summary, description: r.description },
           })),
         }],

@@ -1,6 +1,5 @@
-import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import {
-  addModel, defineService, ExternalSecret, NamespaceQuota, NginxIngress, SecureNamespace, SlothServiceLevel,
+  defineService, ExternalSecret, NamespaceQuota, NginxIngress, PrometheusAlerts, SecureNamespace, SlothServiceLevel,
 } from '@gitops/platform';
 import { INGRESS, quizmentor, remoteKey, SECRETS, SERVICE_PORT, TLS_SECRET } from '@gitops/quizmentor-system';
 
@@ -64,52 +63,54 @@ export default defineService({
     // prometheus-operator reads a PrometheusRule. Cluster-wide metrics are scoped to this namespace.
     const ns = `namespace="${ctx.namespace}"`;
     const team = 'platform';
-    addModel(chart, 'Alerts', new PrometheusRule({
-      metadata: { name: 'prometheus-alerts' },
-      spec: {
-        groups: [{
-          name: 'quizmentor',
-          interval: '30s',
-          rules: [
-            {
-              alert: 'HighErrorRate',
-              expr: 'sum(rate(http_requests_total{code=~"5.."}[5m])) by (service)\n/ sum(rate(http_requests_total[5m])) by (service) > 0.01\n',
-              for: '5m',
-              labels: { severity: 'critical', team },
-              annotations: { summary: 'High error rate on {{ $labels.service }}', description: 'Error rate is {{ $value | humanizePercentage }} for {{ $labels.service }}' },
-            },
-            {
-              alert: 'HighLatency',
-              expr: 'histogram_quantile(0.95,\n  sum(rate(http_request_duration_seconds_bucket[5m])) by (le, service)\n) > 0.5\n',
-              for: '5m',
-              labels: { severity: 'warning', team },
-              annotations: { summary: 'High latency on {{ $labels.service }}', description: 'P95 latency is {{ $value }}s for {{ $labels.service }}' },
-            },
-            {
-              alert: 'PodCrashLooping',
-              expr: `rate(kube_pod_container_status_restarts_total{${ns}}[15m]) > 0\n`,
-              for: '5m',
-              labels: { severity: 'critical', team },
-              annotations: { summary: 'Pod {{ $labels.pod }} is crash looping', description: 'Pod {{ $labels.pod }} has restarted {{ $value }} times in the last 15 minutes' },
-            },
-            {
-              alert: 'HighMemoryUsage',
-              expr: `sum(container_memory_usage_bytes{${ns}}) by (pod)\n/ sum(container_spec_memory_limit_bytes{${ns}}) by (pod) > 0.9\n`,
-              for: '5m',
-              labels: { severity: 'warning', team },
-              annotations: { summary: 'High memory usage on {{ $labels.pod }}', description: 'Memory usage is {{ $value | humanizePercentage }} for {{ $labels.pod }}' },
-            },
-            {
-              alert: 'DatabaseConnectionPoolExhausted',
-              expr: 'pg_stat_database_numbackends{datname="quizmentor"}\n/ pg_settings_max_connections > 0.9\n',
-              for: '5m',
-              labels: { severity: 'critical', team },
-              annotations: { summary: 'Database connection pool almost exhausted', description: '{{ $value | humanizePercentage }} of connections are in use' },
-            },
-          ],
-        }],
-      },
-    }));
+    new PrometheusAlerts(chart, 'Alerts', {
+      name: 'prometheus-alerts',
+      group: 'quizmentor',
+      interval: '30s',
+      labels: { team },
+      rules: [
+        {
+          alert: 'HighErrorRate',
+          expr: 'sum(rate(http_requests_total{code=~"5.."}[5m])) by (service)\n/ sum(rate(http_requests_total[5m])) by (service) > 0.01\n',
+          for: '5m',
+          severity: 'critical',
+          summary: 'High error rate on {{ $labels.service }}',
+          description: 'Error rate is {{ $value | humanizePercentage }} for {{ $labels.service }}',
+        },
+        {
+          alert: 'HighLatency',
+          expr: 'histogram_quantile(0.95,\n  sum(rate(http_request_duration_seconds_bucket[5m])) by (le, service)\n) > 0.5\n',
+          for: '5m',
+          severity: 'warning',
+          summary: 'High latency on {{ $labels.service }}',
+          description: 'P95 latency is {{ $value }}s for {{ $labels.service }}',
+        },
+        {
+          alert: 'PodCrashLooping',
+          expr: `rate(kube_pod_container_status_restarts_total{${ns}}[15m]) > 0\n`,
+          for: '5m',
+          severity: 'critical',
+          summary: 'Pod {{ $labels.pod }} is crash looping',
+          description: 'Pod {{ $labels.pod }} has restarted {{ $value }} times in the last 15 minutes',
+        },
+        {
+          alert: 'HighMemoryUsage',
+          expr: `sum(container_memory_usage_bytes{${ns}}) by (pod)\n/ sum(container_spec_memory_limit_bytes{${ns}}) by (pod) > 0.9\n`,
+          for: '5m',
+          severity: 'warning',
+          summary: 'High memory usage on {{ $labels.pod }}',
+          description: 'Memory usage is {{ $value | humanizePercentage }} for {{ $labels.pod }}',
+        },
+        {
+          alert: 'DatabaseConnectionPoolExhausted',
+          expr: 'pg_stat_database_numbackends{datname="quizmentor"}\n/ pg_settings_max_connections > 0.9\n',
+          for: '5m',
+          severity: 'critical',
+          summary: 'Database connection pool almost exhausted',
+          description: '{{ $value | humanizePercentage }} of connections are in use',
+        },
+      ],
+    });
 
     // The document wrote the Sloth file format (error_query, page_alert); the CRD is camelCase.
     new SlothServiceLevel(chart, 'Slos', {
