@@ -34,3 +34,4 @@ export * from './argocd';
 export * from './web-service';
 export * from './constructs/pod-defaults';
 export * from './progress';
+export * from './lock';
