@@ -1,0 +1,54 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WORKSPACE_ROOT } from '@gitops/platform/testing';
+
+/**
+ * A test target's inputs must name every file its tests read, or Nx serves a green result from
+ * its cache after a change that makes the tests fail (Nx hashes only the declared inputs:
+ * https://nx.dev/concepts/how-caching-works). Checked on a git worktree of HEAD with its own cache,
+ * as CI's clean clone would run it; a file is changed by a trailing comment, so the check does
+ * not depend on which values the files hold today.
+ */
+const NX = join(WORKSPACE_ROOT, 'node_modules/.bin/nx');
+const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
+const FROM_CACHE = 'Nx read the output from the cache instead of running the command for 1 out of 1 tasks';
+
+describe('test targets are re-run when a file their tests read changes', () => {
+  const tree = mkdtempSync(join(tmpdir(), 'nx-test-inputs-'));
+  execFileSync('git', ['worktree', 'add', '--detach', tree, 'HEAD'], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
+  symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(tree, 'node_modules'));
+  afterAll(() => {
+    execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
+    rmSync(tree, { recursive: true, force: true });
+  });
+  const test = (project: string) => execFileSync(NX, ['run', `${project}:test`], { cwd: tree, encoding: 'utf8', env });
+  const touch = (file: string) => appendFileSync(join(tree, file), '# changed by test-inputs.test.ts\n');
+
+  it("a service's tests: its system's values and the environment files, not another system's values", () => {
+    test('kiteclass-core');
+    expect(test('kiteclass-core')).toContain(FROM_CACHE);
+    touch('environments/production/eks-demo.yaml');
+    expect(test('kiteclass-core')).toContain(FROM_CACHE);
+    touch('environments/production/kiteclass.yaml');
+    expect(test('kiteclass-core')).not.toContain(FROM_CACHE);
+    touch('environments/staging/environment.yaml');
+    expect(test('kiteclass-core')).not.toContain(FROM_CACHE);
+  });
+
+  it("a system library's tests: its values", () => {
+    test('quizmentor-system');
+    expect(test('quizmentor-system')).toContain(FROM_CACHE);
+    touch('environments/production/quizmentor.yaml');
+    expect(test('quizmentor-system')).not.toContain(FROM_CACHE);
+  });
+
+  it('a test that reads all of dist/ (the cluster store every ExternalSecret names): any rendered file', () => {
+    test('cluster-secret-store');
+    const rendered = readdirSync(join(tree, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
+    touch(join('dist', rendered[0]));
+    expect(test('cluster-secret-store')).not.toContain(FROM_CACHE);
+  });
+});
