@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { dnsLabel, ENVIRONMENTS, ENVIRONMENTS_DIR, loadValues } from '@gitops/platform';
+import { cronSchedule, dnsLabel, ENVIRONMENTS, ENVIRONMENTS_DIR, loadValues } from '@gitops/platform';
 
 export const ARGOCD_CONFIG_FILE = join(ENVIRONMENTS_DIR, 'argocd.yaml');
 
@@ -31,8 +31,8 @@ export const ArgoCdConfigSchema = z.strictObject({
   /** Sync windows per environment, applied to that environment's clusters in every project. */
   syncWindows: z.partialRecord(environment, z.array(z.strictObject({
     kind: z.enum(['allow', 'deny']),
-    /** Cron schedule of the window's start. */
-    schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron schedule'),
+    /** Cron schedule of the window's start (Argo CD parses it with robfig/cron). */
+    schedule: cronSchedule,
     /** Go duration, e.g. 62h. */
     duration: z.string().regex(/^(\d+h)?(\d+m)?$/, 'must be a duration such as 62h or 30m').refine((d) => d !== '', 'must not be empty'),
     timeZone: z.string().min(1),

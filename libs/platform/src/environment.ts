@@ -33,13 +33,36 @@ export const EnvironmentSchema = z.strictObject({
   clusters: z.array(ClusterSchema).min(1, 'at least one cluster is required'),
 }).superRefine((env, ctx) => {
   env.clusters.forEach((cluster, i) => {
-    for (const key of ['name', 'server'] as const) {
-      if (env.clusters.findIndex((c) => c[key] === cluster[key]) < i) {
-        ctx.addIssue({ code: 'custom', path: ['clusters', i, key], message: `${key} is listed twice; each cluster appears once`, input: cluster[key] });
-      }
+    if (env.clusters.findIndex((c) => c.name === cluster.name) < i) {
+      ctx.addIssue({ code: 'custom', path: ['clusters', i, 'name'], message: 'name is listed twice; each cluster appears once', input: cluster.name });
+    }
+    const first = env.clusters.findIndex((c) => serverKey(c.server) === serverKey(cluster.server));
+    if (first < i) {
+      const same = env.clusters[first].server === cluster.server;
+      ctx.addIssue({
+        code: 'custom',
+        path: ['clusters', i, 'server'],
+        message: same
+          ? 'server is listed twice; each cluster appears once'
+          : `${cluster.server} is the same server as clusters[${first}] (${env.clusters[first].server}); each cluster appears once`,
+        input: cluster.server,
+      });
     }
   });
 });
+
+/**
+ * What identifies an API server: its URL normalized as the WHATWG URL parser does (lower-case
+ * scheme and host, default port dropped) and without a trailing slash. Argo CD matches a cluster
+ * by its server string, so two spellings of one server would register (and deploy to) it twice.
+ */
+export function serverKey(server: string): string {
+  try {
+    return new URL(server).href.replace(/\/+$/, '');
+  } catch {
+    return server;
+  }
+}
 
 export type Environment = z.infer<typeof EnvironmentSchema>;
 

@@ -3,40 +3,94 @@
  * (or the tool consuming the value) would reject, so a bad value fails at render time, with
  * its file and field, instead of at sync time.
  */
+import { CronExpressionParser } from 'cron-parser';
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** RFC 1123 label, as Kubernetes names of namespaces, services and ports must be. */
 export const dnsLabel = z
   .string()
   .max(63, 'must be at most 63 characters')
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label (lower-case letters, digits and -)');
+  .regex(DNS_LABEL, 'must be a DNS-1123 label (lower-case letters, digits and -)');
 
-/** RFC 1123 host name; a leading `*.` wildcard is allowed where an Ingress accepts one. */
-export const hostName = z
-  .string()
-  .max(253, 'must be at most 253 characters')
-  .regex(
-    /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/,
-    'must be a DNS host name such as api.example.com (a leading *. is allowed)',
-  );
-
-/** Kubernetes resource.Quantity grammar (`250m`, `1Gi`, `0.5`, `1e3`). */
-const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]+)?$/;
-export const cpuQuantity = z
-  .string()
-  .regex(QUANTITY, 'must be a Kubernetes CPU quantity such as 250m or 1');
-export const memoryQuantity = z
-  .string()
-  .regex(QUANTITY, 'must be a Kubernetes memory quantity such as 512Mi or 1Gi');
+/** IPv4 in any spelling Go's net.ParseIP (sloppy: leading zeros) reads, or IPv6. */
+function isIpAddress(s: string): boolean {
+  return /^[0-9.]+$/.test(s) ? /^\d+(\.\d+){3}$/.test(s) && s.split('.').every((o) => Number(o) <= 255) : s.includes(':') && ipaddr.isValid(s);
+}
 
 /**
- * An image tag that can be pinned: OCI tag grammar, and never `latest`, which would make the
+ * A DNS-1123 subdomain as k8s.io/apimachinery/pkg/util/validation IsDNS1123Subdomain checks it
+ * (at most 253 characters, lower-case alphanumeric labels joined by dots), with each label at
+ * most 63 characters (RFC 1123; a Route 53 or ALB host with a longer label never resolves).
+ * @param wildcard accept one leading `*.` label (IsWildcardDNS1123Subdomain)
+ */
+function dnsName(wildcard: boolean) {
+  return z.string().superRefine((host, ctx) => {
+    const add = (message: string) => ctx.addIssue({ code: 'custom', message, input: host });
+    // The Ingress API refuses an IP as a rule host: "must be a DNS name, not an IP address"
+    // (ValidateIngressRules, k8s.io/kubernetes/pkg/apis/networking/validation).
+    if (isIpAddress(host)) return add('must be a DNS name, not an IP address');
+    if (host.length > 253) return add('must be at most 253 characters');
+    const labels = (wildcard && host.startsWith('*.') ? host.slice(2) : host).split('.');
+    const long = labels.find((l) => l.length > 63);
+    if (long) return add(`must have labels of at most 63 characters (${long.slice(0, 12)}... has ${long.length})`);
+    if (labels.length < 2 || !labels.every((l) => DNS_LABEL.test(l))) {
+      add(`must be a DNS host name such as api.example.com (${wildcard ? 'a leading *. is allowed' : 'lower-case letters, digits, - and .; no wildcard'})`);
+    }
+  });
+}
+
+/**
+ * The host of an Ingress rule: a DNS-1123 subdomain, or one with a leading `*.` wildcard label,
+ * never an IP (https://kubernetes.io/docs/concepts/services-networking/ingress/#hostname-wildcards).
+ */
+export const ingressHost = dnsName(true);
+
+/** A host name where an Ingress rule could take it (a leading `*.` allowed, never an IP). */
+export const hostName = ingressHost;
+
+/** A host one connects to (a Redis endpoint, a database, a CDN): no wildcard, not an IP address. */
+export const dnsHostName = dnsName(false);
+
+/**
+ * Kubernetes resource.Quantity grammar (`250m`, `1Gi`, `0.5`, `1e3`), as
+ * k8s.io/apimachinery/pkg/api/resource ParseQuantity reads it.
+ */
+const QUANTITY = /^[+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?[0-9]+)?$/;
+
+/**
+ * A quantity written as a string or as a YAML number. The API server accepts both (a Quantity
+ * is int-or-string in JSON); a number becomes its canonical string (`0.25` -> `250m`, `512` ->
+ * `512`), so dist/ reads the same whichever way the values file spelled it.
+ */
+function quantity(what: string, example: string) {
+  const hint = `must be a Kubernetes ${what} quantity such as ${example}`;
+  return z
+    .union([z.string(), z.number()], { error: hint })
+    .superRefine((q, ctx) => {
+      const add = (message: string) => ctx.addIssue({ code: 'custom', message, input: q });
+      if (typeof q === 'string') {
+        if (!QUANTITY.test(q)) add(hint);
+      } else if (q < 0) add('must not be negative');
+      else if (q > Number.MAX_SAFE_INTEGER) add('is too large for a number: write it with a suffix such as 1Ei');
+      else if (Math.abs(Math.round(q * 1000) - q * 1000) > 1e-6) add(`is finer than 1m: write it as a string quantity such as ${example}`);
+    })
+    .transform((q) => (typeof q === 'string' ? q : Number.isInteger(q) ? String(q) : `${Math.round(q * 1000)}m`));
+}
+export const cpuQuantity = quantity('CPU', '250m or 1');
+export const memoryQuantity = quantity('memory', '512Mi or 1Gi');
+
+/**
+ * An image tag that can be pinned: the OCI distribution spec's tag grammar
+ * (`[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}`), and never `latest` in any case, which would make the
  * rendered YAML lie about what runs (the documents' `:latest` + `Always` pull is replaced by this).
  */
 export const imageTag = z
   .string()
   .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'must be an OCI image tag (letters, digits, _ . -; at most 128)')
-  .refine((tag) => tag !== 'latest', 'must be pinned: "latest" is not allowed');
+  .refine((tag) => tag.toLowerCase() !== 'latest', 'must be pinned: "latest" is not allowed');
 
 export const replicas = z.number().int('must be a whole number').min(0, 'must not be negative').max(100, 'must be at most 100');
 
@@ -49,7 +103,7 @@ export const ResourcesSchema = z
   .superRefine((r, ctx) => {
     for (const res of ['cpu', 'memory'] as const) {
       // a malformed quantity is reported by its own check; there is nothing to compare
-      if (!QUANTITY.test(r.limits[res]) || !QUANTITY.test(r.requests[res])) continue;
+      if (typeof r.limits[res] !== 'string' || typeof r.requests[res] !== 'string' || !QUANTITY.test(r.limits[res]) || !QUANTITY.test(r.requests[res])) continue;
       if (parseQuantity(r.limits[res]) < parseQuantity(r.requests[res])) {
         ctx.addIssue({
           code: 'custom',
@@ -85,9 +139,102 @@ export const acmCertificateArn = z
   .string()
   .regex(/^arn:aws:acm:[a-z]{2}-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN');
 
-export const cidr = z
+/**
+ * An IPv4 CIDR as a NetworkPolicy ipBlock takes it (four decimal octets, prefix 0-32), written as
+ * its network address: the API server warns on host bits (KEP-4858), and a reader misreads them.
+ */
+export const cidr = z.string().superRefine((value, ctx) => {
+  const [address, prefix, ...rest] = value.split('/');
+  const wellFormed = rest.length === 0 && /^\d+(\.\d+){3}$/.test(address) && /^\d{1,2}$/.test(prefix ?? '') && ipaddr.IPv4.isValidCIDR(value);
+  if (!wellFormed) {
+    ctx.addIssue({ code: 'custom', message: 'must be an IPv4 CIDR such as 10.0.0.0/16 (octets 0-255, prefix 0-32)', input: value });
+    return;
+  }
+  const network = ipaddr.IPv4.networkAddressFromCIDR(value).toString();
+  if (network !== address) {
+    ctx.addIssue({ code: 'custom', message: `must be written with its network address: the network address of ${value} is ${network}`, input: value });
+  }
+});
+
+/** Descriptors robfig/cron v3's ParseStandard accepts besides five fields. */
+const CRON_DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+
+/**
+ * A cron schedule as its consumers read it: Kubernetes CronJob, Velero Schedule and Argo CD sync
+ * windows all parse with robfig/cron v3's standard parser (cron.ParseStandard: five fields
+ * minute hour day-of-month month day-of-week, with * ? , - / and month/day names, plus the
+ * descriptors @yearly ... @hourly and `@every <duration>`). No seconds field, and none of the
+ * Quartz extensions (L, W, #) robfig does not parse. Ranges are checked by cron-parser.
+ */
+export const cronSchedule = z.string().superRefine((value, ctx) => {
+  const add = (message: string) => ctx.addIssue({ code: 'custom', message, input: value });
+  const s = value.trim();
+  if (s.startsWith('@')) {
+    if (CRON_DESCRIPTORS.has(s) || /^@every ((\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/.test(s)) return;
+    return add('must be a cron expression such as "0 2 * * *" or a descriptor such as @daily (robfig/cron standard parser)');
+  }
+  const fields = s.split(/\s+/);
+  if (fields.length !== 5) return add(`must be a cron expression of five fields (minute hour day-of-month month day-of-week), such as "0 2 * * *"; got ${fields.length}`);
+  // robfig's field grammar: comma-separated ranges `start[-end][/step]` of numbers, 3-letter names, * or ?.
+  const RANGE = /^(\*|\?|[0-9]+|[A-Za-z]{3})(-([0-9]+|[A-Za-z]{3}))?(\/[0-9]+)?$/;
+  if (!fields.every((f) => f.split(',').every((r) => RANGE.test(r)))) {
+    return add('must be a cron expression of the standard parser: numbers, month or day names, * ? , - / only (no L, W, # or H)');
+  }
+  try {
+    CronExpressionParser.parse(s);
+  } catch (e) {
+    add(`must be a valid cron expression: ${(e as Error).message}`);
+  }
+});
+
+/**
+ * A Kubernetes label key (k8s.io/apimachinery IsQualifiedName): an optional DNS-1123 subdomain
+ * prefix of at most 253 characters and `/`, then a name of at most 63 characters of
+ * [A-Za-z0-9._-], beginning and ending with an alphanumeric character.
+ */
+export const labelKey = z.string().refine((key) => {
+  const parts = key.split('/');
+  if (parts.length > 2) return false;
+  const name = parts[parts.length - 1];
+  const prefix = parts.length === 2 ? parts[0] : undefined;
+  const nameOk = name.length >= 1 && name.length <= 63 && /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name);
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && prefix.split('.').every((l) => l.length <= 63 && DNS_LABEL.test(l)));
+  return nameOk && prefixOk;
+}, 'must be a Kubernetes label key: an optional DNS subdomain prefix and /, then at most 63 of A-Z a-z 0-9 - _ . beginning and ending alphanumeric');
+
+/** A Kubernetes label value (IsValidLabelValue): empty, or at most 63 of [A-Za-z0-9._-] beginning and ending alphanumeric. */
+export const labelValue = z
   .string()
-  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.0.0.0/16');
+  .regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, 'must be a Kubernetes label value: at most 63 of A-Z a-z 0-9 - _ . beginning and ending alphanumeric')
+  .max(63, 'must be a Kubernetes label value of at most 63 characters');
+
+/** A pod's nodeSelector: node labels, at least one. */
+export const nodeSelector = z.record(z.string(), labelValue).superRefine((r, ctx) => {
+  if (Object.keys(r).length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one node label', input: r });
+  // Keys checked here (not by z.record's key schema) so the problem names the key and the rule.
+  for (const key of Object.keys(r)) {
+    const bad = labelKey.safeParse(key);
+    if (!bad.success) ctx.addIssue({ code: 'custom', path: [key], message: `${bad.error.issues[0].message} (key ${JSON.stringify(key)})`, input: key });
+  }
+});
+
+/**
+ * An S3 general purpose bucket name, by AWS's bucket naming rules
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html): 3-63 characters
+ * of lower-case letters, digits, . and -, beginning and ending with a letter or digit, no two
+ * adjacent periods, not an IP address, none of the reserved prefixes and suffixes.
+ */
+export const s3BucketName = z.string().superRefine((name, ctx) => {
+  const why =
+    name.length < 3 || name.length > 63 ? 'must be 3 to 63 characters'
+    : !/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/.test(name) ? 'must be lower-case letters, digits, . and -, beginning and ending with a letter or digit'
+    : name.includes('..') ? 'must not have two adjacent periods'
+    : /^\d+\.\d+\.\d+\.\d+$/.test(name) ? 'must not be formatted as an IP address'
+    : /^(xn--|sthree-|amzn-s3-demo-)/.test(name) ? 'must not begin with the reserved prefixes xn--, sthree- or amzn-s3-demo-'
+    : /(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name) ? 'must not end with the reserved suffixes -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3'
+    : undefined;
+  if (why) ctx.addIssue({ code: 'custom', message: `must be an S3 bucket name: ${why}`, input: name });
+});
 
 const SUFFIX: Record<string, number> = {
   '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,

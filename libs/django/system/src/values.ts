@@ -2,7 +2,7 @@
  * Schema of `environments/<env>/django.yaml`: what differs between the Django environments.
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, imageTag, replicas, ResourcesSchema, WebServicesSchema,
+  acmCertificateArn, AutoscalingSchema, cidr, dnsHostName, dnsLabel, hostName, imageTag, replicas, ResourcesSchema, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -43,7 +43,7 @@ export const DjangoValuesSchema = z.strictObject({
   /** The RDS PostgreSQL instance. */
   database: z.strictObject({
     /** RDS endpoint. */
-    host: hostName,
+    host: dnsHostName,
     port: z.number().int().min(1).max(65535),
     name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a PostgreSQL database name'),
   }),

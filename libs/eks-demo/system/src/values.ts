@@ -3,7 +3,7 @@
  * (the document's `values-dev.yaml`, `values-stage.yaml`, `values-prod.yaml`).
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, imageTag, replicas, ResourcesSchema, WebServicesSchema,
+  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, imageTag, ingressHost, replicas, ResourcesSchema, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -40,7 +40,7 @@ export const EksDemoValuesSchema = z.strictObject({
   vpcCidr: cidr,
   ingress: z.strictObject({
     /** Public host of the API. */
-    host: hostName,
+    host: ingressHost,
     /** ACM certificate of the ALB's HTTPS listener. */
     certificateArn: acmCertificateArn,
   }),

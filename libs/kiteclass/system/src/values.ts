@@ -3,7 +3,8 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, hostName, iamRoleArn, imageTag, replicas, ResourcesSchema, WebServicesSchema,
+  acmCertificateArn, AutoscalingSchema, cidr, cronSchedule, dnsHostName, dnsLabel, iamRoleArn, imageTag, ingressHost, replicas, ResourcesSchema, s3BucketName,
+  WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -43,11 +44,11 @@ export const KiteclassValuesSchema = z.strictObject({
   }),
   ingress: z.strictObject({
     /** KiteHub API host (kitehub-backend). */
-    apiHost: hostName,
+    apiHost: ingressHost,
     /** KiteClass instance host (wildcard: one sub-domain per school). */
-    instancesHost: hostName,
+    instancesHost: ingressHost,
     /** Host of kiteclass-core on the internal ALB, where the canary split happens. */
-    coreHost: hostName,
+    coreHost: ingressHost,
     /** ACM certificate for the ALB listeners. */
     certificateArn: acmCertificateArn,
   }),
@@ -55,15 +56,15 @@ export const KiteclassValuesSchema = z.strictObject({
   vpcCidr: cidr,
   /** The `kiteclass-config` ConfigMap. */
   config: z.strictObject({
-    redisHost: hostName,
-    rabbitmqHost: hostName,
-    s3Bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name'),
-    cdnDomain: hostName,
+    redisHost: dnsHostName,
+    rabbitmqHost: dnsHostName,
+    s3Bucket: s3BucketName,
+    cdnDomain: dnsHostName,
   }),
   /** The Velero backup schedule of the namespace. */
   backup: z.strictObject({
-    /** Cron expression (five fields). */
-    schedule: z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a five-field cron expression such as "0 2 * * *"'),
+    /** Cron expression (five fields or a descriptor), as Velero parses it (robfig/cron). */
+    schedule: cronSchedule,
     /** Retention in days. */
     retentionDays: z.number().int().min(1).max(365),
   }),

@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  AutoscalingSchema, cidr, cpuQuantity, dnsLabel, hostName, iamRoleArn, imageTag, memoryQuantity, replicas, ResourcesSchema, WebServicesSchema,
+  AutoscalingSchema, cidr, cpuQuantity, dnsLabel, iamRoleArn, imageTag, ingressHost, memoryQuantity, nodeSelector, replicas, ResourcesSchema, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -61,7 +61,7 @@ export const QuizmentorValuesSchema = z.strictObject({
   }),
   /** The public NGINX Ingress `quizmentor-ingress`. */
   ingress: z.strictObject({
-    host: hostName,
+    host: ingressHost,
     /** cert-manager ClusterIssuer. */
     clusterIssuer: dnsLabel,
     /** The one browser origin allowed by CORS. */
@@ -89,7 +89,7 @@ export const QuizmentorValuesSchema = z.strictObject({
     }),
     'batch-processor': appValues({
       /** Node labels of spot capacity the workers are scheduled on. */
-      spotNodeSelector: z.record(z.string(), z.string()).refine((r) => Object.keys(r).length > 0, 'must name at least one node label'),
+      spotNodeSelector: nodeSelector,
     }),
     'postgres-primary': z.strictObject({
       /** Tag of the official `postgres` image. */
