@@ -4,12 +4,14 @@
  */
 import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { Document } from 'yaml';
 import { EnvironmentSchema, type Environment, type EnvironmentName } from './environment';
 import { ServiceChart } from './chart';
 import { serviceEnvironments, type ServiceDefinition } from './service';
 import { loadValues, ValuesError, type ValueProblem } from './values';
 import { environmentFile, systemValuesFile } from './layout';
+import { toYaml } from './manifest-yaml';
+
+export { toYaml } from './manifest-yaml';
 
 /** One Kubernetes object as rendered. */
 export interface RenderedObject {
@@ -110,20 +112,4 @@ function toFiles(path: string, objects: RenderedObject[], source: string | undef
     files.set(name, header + toYaml(obj));
   }
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
-const TOP_LEVEL_ORDER = ['apiVersion', 'kind', 'metadata'];
-
-/** Deterministic YAML: top-level identity keys first, every other map sorted, no line folding. */
-export function toYaml(obj: RenderedObject): string {
-  const doc = new Document(sortKeys(obj, true));
-  return doc.toString({ lineWidth: 0 });
-}
-
-function sortKeys(value: unknown, top = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => sortKeys(v));
-  if (value === null || typeof value !== 'object') return value;
-  const rank = (k: string) => (top && TOP_LEVEL_ORDER.includes(k) ? TOP_LEVEL_ORDER.indexOf(k) : TOP_LEVEL_ORDER.length);
-  const keys = Object.keys(value).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(keys.map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
 }

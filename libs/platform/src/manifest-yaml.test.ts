@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { isYaml11NonString, toYaml } from './manifest-yaml';
+
+const both = (text: string) => ({ v11: parse(text, { version: '1.1' }), v12: parse(text, { version: '1.2' }) });
+
+describe('toYaml', () => {
+  it('writes strings that YAML 1.1 would read as booleans, numbers, null or timestamps quoted, so both versions read the same', () => {
+    const obj = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'x', labels: { y: 'n' } },
+      data: { mode: 'Off', on: 'yes', octal: '017', underscores: '1_000', base60: '1:20', date: '2001-12-14', tilde: '~', plain: 'kiteclass-core' },
+      spec: { updateMode: 'Off', args: ['--appendonly', 'yes'], replicas: 3, enabled: true },
+    };
+    const text = toYaml(obj);
+    expect(text).toContain('updateMode: "Off"');
+    expect(text).toContain('- "yes"');
+    expect(text).toContain('"y": "n"');
+    expect(text).toContain('plain: kiteclass-core');
+    expect(text).toContain('replicas: 3');
+    expect(text).toContain('enabled: true');
+    const { v11, v12 } = both(text);
+    expect(v11).toEqual(obj);
+    expect(v12).toEqual(obj);
+  });
+
+  it('knows the YAML 1.1 implicit types and leaves ordinary strings alone', () => {
+    for (const s of ['y', 'Y', 'yes', 'No', 'ON', 'off', '0b101', '0x1F', '0755', '+12', '1e3', '.inf', '190:20:30', 'null', '~', '2026-11-23']) {
+      expect(isYaml11NonString(s), s).toBe(true);
+    }
+    for (const s of ['kiteclass-core', 'yes-please', 'Offline', '3f9c2a1b', '10.0.0.0/16', 'v1.2.3', '250m', '512Mi']) {
+      expect(isYaml11NonString(s), s).toBe(false);
+    }
+  });
+});
