@@ -4,6 +4,7 @@
  */
 import { WAIVER_PREFIX, type PolicyRule } from '@gitops/platform';
 import { checkNamespaces } from './checks/namespaces';
+import { checkOwnership } from './checks/ownership';
 import { checkProduction } from './checks/production';
 import { checkReferences } from './checks/references';
 import { checkSecrets } from './checks/secrets';
@@ -30,7 +31,7 @@ export function checkPolicies(manifests: readonly Manifest[]): PolicyReport {
   const found: Violation[] = [];
   for (const group of byEnv.values()) {
     const ctx = new PolicyContext(group);
-    found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx));
+    found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx));
   }
   const annotationsOf = new Map(manifests.map((m) => [`${m.file}#${m.object.kind}/${m.object.metadata.name}`, m.object.metadata.annotations ?? {}]));
   const report: PolicyReport = { violations: [], waived: [] };

@@ -44,5 +44,6 @@ function pinned(image: string | undefined): boolean {
   if (!image) return false;
   if (image.includes('@sha256:')) return true;
   const tag = /:([^/:]+)$/.exec(image)?.[1];
-  return Boolean(tag) && tag !== 'latest';
+  // `latest` in any case: registries treat tags case-sensitively, so `LATEST` is as mutable.
+  return Boolean(tag) && tag!.toLowerCase() !== 'latest';
 }

@@ -2,7 +2,7 @@
 import type { PolicyContext, Violation } from '../context';
 import { violation } from '../context';
 import { isEmptySelector, matches } from '../selectors';
-import { LONG_RUNNING, type Workload } from '../workloads';
+import type { Workload } from '../workloads';
 
 export function checkWorkloads(ctx: PolicyContext): Violation[] {
   const out: Violation[] = [];
@@ -31,17 +31,38 @@ export function checkWorkloads(ctx: PolicyContext): Violation[] {
         return r[a]?.[b] === undefined;
       });
       if (missing.length > 0) v('resources', `${where}: set resources ${missing.join(', ')}`);
-      if (!init && LONG_RUNNING.has(w.object.kind)) {
+      if (!init && w.longRunning) {
         const probes = ['livenessProbe', 'readinessProbe'].filter((p) => !c[p]);
         if (probes.length > 0) v('probes', `${where}: add ${probes.join(' and ')}`);
       }
     }
+
+    hostAccess(w, (message) => v('no-host-access', message));
 
     if (!hasNetworkPolicy(ctx, w)) {
       v('network-policy', `no NetworkPolicy in ${w.namespace} selects its pods (${labelText(w.podLabels)}); add one that states what it may talk to`);
     }
   }
   return out;
+}
+
+/**
+ * The host isolation the Pod Security Standards require at baseline (and so at restricted):
+ * no host namespaces, no hostPath volumes, no host ports
+ * (https://kubernetes.io/docs/concepts/security/pod-security-standards/#baseline: "Host
+ * Namespaces", "HostPath Volumes", "Host Ports"). Privileged containers are no-privilege-escalation's.
+ */
+function hostAccess(w: Workload, report: (message: string) => void): void {
+  const shared = (['hostIPC', 'hostNetwork', 'hostPID'] as const).filter((k) => w.pod[k] === true);
+  if (shared.length > 0) report(`${w.podPath}: set ${shared.map((k) => `${k}: false`).join(', ')} (Pod Security baseline/restricted "Host Namespaces")`);
+  for (const vol of w.pod.volumes ?? []) {
+    if (vol?.hostPath) report(`${w.podPath}: volume ${vol.name} is a hostPath volume (Pod Security baseline/restricted "HostPath Volumes")`);
+  }
+  for (const { c, path } of w.containers) {
+    for (const p of c.ports ?? []) {
+      if (p?.hostPort) report(`${path} (${c.name}): port ${p.name ?? p.containerPort} has hostPort ${p.hostPort} (Pod Security baseline/restricted "Host Ports")`);
+    }
+  }
 }
 
 function hasNetworkPolicy(ctx: PolicyContext, w: Workload): boolean {

@@ -1,0 +1,172 @@
+/**
+ * The policy checks' blind spots of issue 10 (items 7 and 8), on fixtures of their own: objects
+ * that collide across folders and systems, namespaces shared by systems, and every kind that
+ * carries a pod template (a bare Pod included) held to the workload rules.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Manifest } from './manifests';
+import { checkPolicies, formatViolation } from './policy';
+
+/** A container that passes every workload rule. */
+const container = (name: string, image = `registry.example.com/${name}:1.0.0`) => ({
+  name,
+  image,
+  ports: [{ name: 'http', containerPort: 8080 }],
+  securityContext: { runAsNonRoot: true, runAsUser: 10001, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+  livenessProbe: { httpGet: { path: '/', port: 8080 } },
+  readinessProbe: { httpGet: { path: '/', port: 8080 } },
+});
+const podSpec = (name: string) => ({ securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [container(name)] });
+
+const at = (file: string, object: any): Manifest => ({ file, env: file.split('/')[1], object });
+const namespace = (env: string, system: string, name: string) =>
+  at(`dist/${env}/${system}/${system}-shared/Namespace.${name}.yaml`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+const netpol = (env: string, system: string, service: string, ns: string) =>
+  at(`dist/${env}/${system}/${service}/NetworkPolicy.${service}.yaml`, {
+    apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: service, namespace: ns },
+    spec: { podSelector: { matchLabels: { app: service } }, policyTypes: ['Ingress'], ingress: [] },
+  });
+
+/** The object of `kind` that runs `app`'s pods, with its pod template where that kind keeps it. */
+function workload(kind: string, app: string, ns: string, pod: any = podSpec(app)): any {
+  const metadata = { name: app, namespace: ns };
+  const template = { metadata: { labels: { app } }, spec: pod };
+  switch (kind) {
+    case 'Pod': return { apiVersion: 'v1', kind, metadata: { ...metadata, labels: { app } }, spec: pod };
+    case 'CronJob': return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 2 * * *', jobTemplate: { spec: { template } } } };
+    case 'Job': return { apiVersion: 'batch/v1', kind, metadata, spec: { template } };
+    case 'ReplicationController': return { apiVersion: 'v1', kind, metadata, spec: { replicas: 2, selector: { app }, template } };
+    default: return { apiVersion: 'apps/v1', kind, metadata, spec: { replicas: 2, selector: { matchLabels: { app } }, template } };
+  }
+}
+
+const violations = (manifests: Manifest[]) => checkPolicies(manifests).violations.map(formatViolation);
+
+describe('each object exists once in an environment (item 7)', () => {
+  const svc = (file: string, ns: string, name = 'postgres-replica') =>
+    at(file, { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns }, spec: { ports: [{ port: 5432 }] } });
+
+  it('reports both copies of one Service rendered by two folders, naming the other', () => {
+    const a = 'dist/production/shop/postgres-replica/Service.postgres-replica.yaml';
+    const b = 'dist/production/shop/shop-shared/Service.postgres-replica.yaml';
+    expect(violations([namespace('production', 'shop', 'shop-prod'), svc(a, 'shop-prod'), svc(b, 'shop-prod')])).toEqual([
+      `${a}: Service postgres-replica: [unique-object] Service postgres-replica in namespace shop-prod is also rendered by ${b}: Argo CD would apply both (SharedResourceWarning; a sync fails with FailOnSharedResource=true)`,
+      `${b}: Service postgres-replica: [unique-object] Service postgres-replica in namespace shop-prod is also rendered by ${a}: Argo CD would apply both (SharedResourceWarning; a sync fails with FailOnSharedResource=true)`,
+    ]);
+  });
+
+  it('tells apart API groups, kinds, namespaces and environments', () => {
+    const ok = [
+      namespace('production', 'shop', 'shop-prod'), namespace('production', 'shop', 'shop-batch'), namespace('staging', 'shop', 'shop-prod'),
+      svc('dist/production/shop/a/Service.x.yaml', 'shop-prod', 'x'),
+      svc('dist/production/shop/b/Service.x.yaml', 'shop-batch', 'x'),
+      svc('dist/staging/shop/a/Service.x.yaml', 'shop-prod', 'x'),
+      at('dist/production/shop/c/ServiceMonitor.x.yaml', { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'x', namespace: 'shop-prod' }, spec: {} }),
+      at('dist/production/shop/c/Service.x.yaml', { apiVersion: 'serving.knative.dev/v1', kind: 'Service', metadata: { name: 'x', namespace: 'shop-prod' }, spec: {} }),
+    ];
+    expect(violations(ok).filter((v) => v.includes('[unique-object]'))).toEqual([]);
+  });
+
+  it('reports a cluster-scoped object rendered by two systems', () => {
+    const store = (system: string) => at(`dist/staging/${system}/store/ClusterSecretStore.aws.yaml`, { apiVersion: 'external-secrets.io/v1', kind: 'ClusterSecretStore', metadata: { name: 'aws' }, spec: {} });
+    expect(violations([store('cluster-addons'), store('shop')])).toEqual([
+      'dist/staging/cluster-addons/store/ClusterSecretStore.aws.yaml: ClusterSecretStore aws: [unique-object] ClusterSecretStore aws (cluster-scoped) is also rendered by dist/staging/shop/store/ClusterSecretStore.aws.yaml: Argo CD would apply both (SharedResourceWarning; a sync fails with FailOnSharedResource=true)',
+      'dist/staging/shop/store/ClusterSecretStore.aws.yaml: ClusterSecretStore aws: [unique-object] ClusterSecretStore aws (cluster-scoped) is also rendered by dist/staging/cluster-addons/store/ClusterSecretStore.aws.yaml: Argo CD would apply both (SharedResourceWarning; a sync fails with FailOnSharedResource=true)',
+    ]);
+  });
+});
+
+describe('a namespace belongs to one system (item 7)', () => {
+  it('reports objects of one system in the namespace another system renders', () => {
+    // GIVEN KiteClass's values name QuizMentor's namespace
+    const objects = [
+      namespace('production', 'quizmentor', 'quizmentor-prod'),
+      at('dist/production/kiteclass/kiteclass-shared/ConfigMap.kiteclass-config.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'kiteclass-config', namespace: 'quizmentor-prod' }, data: {} }),
+    ];
+    expect(violations(objects)).toEqual([
+      'dist/production/kiteclass/kiteclass-shared/ConfigMap.kiteclass-config.yaml: ConfigMap kiteclass-config: [namespace-one-system] is in namespace quizmentor-prod, which system quizmentor renders (dist/production/quizmentor/quizmentor-shared/Namespace.quizmentor-prod.yaml): a namespace belongs to one system',
+    ]);
+  });
+
+  it('reports a Namespace two systems render (two Applications would own it)', () => {
+    const found = violations([namespace('production', 'quizmentor', 'quizmentor-prod'), namespace('production', 'kiteclass', 'quizmentor-prod')]);
+    expect(found).toEqual(expect.arrayContaining([
+      'dist/production/kiteclass/kiteclass-shared/Namespace.quizmentor-prod.yaml: Namespace quizmentor-prod: [namespace-one-system] namespace quizmentor-prod is rendered by systems kiteclass, quizmentor: a namespace belongs to one system',
+      'dist/production/quizmentor/quizmentor-shared/Namespace.quizmentor-prod.yaml: Namespace quizmentor-prod: [namespace-one-system] namespace quizmentor-prod is rendered by systems kiteclass, quizmentor: a namespace belongs to one system',
+    ]));
+  });
+
+  it('reports objects of two systems in a namespace neither renders', () => {
+    const cm = (system: string) => at(`dist/staging/${system}/x/ConfigMap.${system}.yaml`, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: system, namespace: 'shared' }, data: {} });
+    expect(violations([cm('shop'), cm('blog')])).toEqual([
+      'dist/staging/blog/x/ConfigMap.blog.yaml: ConfigMap blog: [namespace-one-system] is in namespace shared, which systems blog, shop all use and none renders: a namespace belongs to one system',
+      'dist/staging/shop/x/ConfigMap.shop.yaml: ConfigMap shop: [namespace-one-system] is in namespace shared, which systems blog, shop all use and none renders: a namespace belongs to one system',
+    ]);
+  });
+
+  it('lets a system use its own namespace and the namespaces the cluster provides', () => {
+    const objects = [
+      namespace('production', 'kiteclass', 'kiteclass-production'),
+      at('dist/production/kiteclass/kiteclass-shared/ConfigMap.c.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'kiteclass-production' }, data: {} }),
+      at('dist/production/kiteclass/kiteclass-shared/Schedule.backup.yaml', { apiVersion: 'velero.io/v1', kind: 'Schedule', metadata: { name: 'backup', namespace: 'velero' }, spec: {} }),
+    ];
+    expect(violations(objects)).toEqual([]);
+  });
+});
+
+const POD_KINDS = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController'];
+
+describe('every kind with a pod template gets the workload rules (item 8)', () => {
+  const env = 'staging';
+  const base = (kind: string, pod?: any) => [
+    namespace(env, 'shop', 'shop-staging'),
+    netpol(env, 'shop', 'api', 'shop-staging'),
+    at(`dist/${env}/shop/api/${kind}.api.yaml`, workload(kind, 'api', 'shop-staging', pod)),
+  ];
+
+  for (const kind of POD_KINDS) {
+    it(`${kind}: passes when secure, and is refused with host namespaces, a privileged container and no limits`, () => {
+      expect(violations(base(kind))).toEqual([]);
+      const pod = podSpec('api') as any;
+      pod.hostPID = true;
+      pod.hostNetwork = true;
+      pod.hostIPC = true;
+      pod.volumes = [{ name: 'root', hostPath: { path: '/' } }];
+      pod.containers[0].securityContext.privileged = true;
+      pod.containers[0].ports[0].hostPort = 80;
+      delete pod.containers[0].resources.limits;
+      const rules = checkPolicies(base(kind, pod)).violations.map((v) => `${v.kind} [${v.rule}] ${v.message.replace(/^spec[^ ]*:? /, '')}`);
+      expect(rules).toEqual([
+        `${kind} [no-host-access] set hostIPC: false, hostNetwork: false, hostPID: false (Pod Security baseline/restricted "Host Namespaces")`,
+        `${kind} [no-host-access] volume root is a hostPath volume (Pod Security baseline/restricted "HostPath Volumes")`,
+        `${kind} [no-host-access] (api): port http has hostPort 80 (Pod Security baseline/restricted "Host Ports")`,
+        `${kind} [no-privilege-escalation] (api): set securityContext.allowPrivilegeEscalation: false and do not run privileged`,
+        `${kind} [resources] (api): set resources limits.cpu, limits.memory`,
+      ]);
+    });
+  }
+
+  it('a privileged hostPID Pod running :latest in production breaks the production rules too', () => {
+    const pod = podSpec('debug') as any;
+    pod.hostPID = true;
+    pod.containers[0].image = 'busybox:latest';
+    pod.containers[0].securityContext = { privileged: true };
+    const file = 'dist/production/shop/debug/Pod.debug.yaml';
+    const found = violations([namespace('production', 'shop', 'shop-prod'), netpol('production', 'shop', 'debug', 'shop-prod'), at(file, workload('Pod', 'debug', 'shop-prod', pod))]);
+    expect(found).toEqual([
+      `${file}: Pod debug: [drop-all-capabilities] spec.containers[0] (debug): set securityContext.capabilities.drop: [ALL]`,
+      `${file}: Pod debug: [no-host-access] spec: set hostPID: false (Pod Security baseline/restricted "Host Namespaces")`,
+      `${file}: Pod debug: [no-privilege-escalation] spec.containers[0] (debug): set securityContext.allowPrivilegeEscalation: false and do not run privileged`,
+      `${file}: Pod debug: [production-pinned-image] spec.containers[0].image busybox:latest: pin a tag or digest (not latest)`,
+      `${file}: Pod debug: [read-only-root-filesystem] spec.containers[0] (debug): set securityContext.readOnlyRootFilesystem: true`,
+    ]);
+  });
+
+  it('refuses LATEST in any case as an unpinned production image', () => {
+    const pod = podSpec('api') as any;
+    pod.containers[0].image = 'registry.example.com/api:LATEST';
+    const found = violations([namespace('production', 'shop', 'shop-prod'), netpol('production', 'shop', 'api', 'shop-prod'), at('dist/production/shop/api/Pod.api.yaml', workload('Pod', 'api', 'shop-prod', pod))]);
+    expect(found).toEqual(['dist/production/shop/api/Pod.api.yaml: Pod api: [production-pinned-image] spec.containers[0].image registry.example.com/api:LATEST: pin a tag or digest (not latest)']);
+  });
+});
