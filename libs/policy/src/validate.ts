@@ -39,12 +39,17 @@ export async function policyReport(root: string): Promise<PolicyReport> {
  * @param full the policy report over the whole render @default - computed here
  */
 export async function validate(root: string, targets: readonly string[], full?: PolicyReport): Promise<ValidateResult> {
+  // Nothing to check is a failure, not a pass: a render that wrote nothing must not look valid.
+  if (targets.length === 0) throw new Error('nothing to validate: no folders given');
   const present = targets.filter((t) => existsSync(join(root, t)));
   const missing = targets.filter((t) => !present.includes(t));
-  if (missing.length > 0) throw new Error(`nothing rendered at ${missing.join(', ')}: run npm run synth first`);
+  if (missing.length > 0) throw new Error(`nothing to validate: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist (run npm run synth first)`);
 
   const schema = validateFiles(present.map((t) => join(root, t)), { strict: true });
   const schemaFailures = schema.results.filter((r) => r.status === 'invalid' || r.status === 'error');
+  const under = (t: string) => (r: { filename: string }) => r.filename === join(root, t) || r.filename.startsWith(`${join(root, t)}/`);
+  const empty = present.filter((t) => !schema.results.some((r) => r.status !== 'empty' && under(t)(r)));
+  if (empty.length > 0) throw new Error(`nothing to validate: ${empty.join(', ')} ${empty.length > 1 ? 'hold' : 'holds'} no Kubernetes object (.yaml, .yml or .json)`);
 
   const report = full ?? (await policyReport(root));
   const mine = (file: string) => present.some((t) => file === t || file.startsWith(`${t}/`));

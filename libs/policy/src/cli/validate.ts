@@ -14,6 +14,8 @@ const program = new Command('validate')
   .option('--root <dir>', 'workspace root', process.cwd())
   .action(async (projects: string[], o: { all?: boolean; root: string }) => {
     if (!o.all && projects.length === 0) program.error('name the projects to validate, or pass --all');
+    // --all: dist/ must exist (argocd/ is checked when present); an absent dist/ is nothing to validate, not a pass.
+    if (o.all && !existsSync(join(o.root, 'dist'))) throw new Error('nothing to validate: dist/ does not exist (run npm run synth first)');
     const targets = o.all
       ? ['dist', 'argocd'].filter((d) => existsSync(join(o.root, d)))
       : projects.flatMap((p) => projectTargets(o.root, p));
