@@ -1,15 +1,18 @@
 /**
  * Render-and-write, the one entry the CLI, the tests and the benchmark share.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { findServiceProjects, loadService, type ServiceProject } from './catalogue';
-import type { EnvironmentName } from './environment';
+import { ENVIRONMENTS, type EnvironmentName } from './environment';
+import { inputFingerprint, staleInputs } from './inputs';
+import { DIST_DIR, environmentFile, systemValuesFile } from './layout';
+import { withWorkspaceLock } from './lock';
+import { planPrune, type PrunePlan } from './prune';
 import { renderServices, type RenderedLeaf } from './render';
 import type { ServiceDefinition } from './service';
 import { writeLeaves, type WriteOptions } from './writer';
 
-export interface SynthOptions extends WriteOptions {
+export interface SynthOptions extends Pick<WriteOptions, 'holdBeforeCommit' | 'onNote'> {
   /** Workspace root. */
   readonly root: string;
   /** Output folder. @default - `<root>/dist` */
@@ -19,8 +22,10 @@ export interface SynthOptions extends WriteOptions {
   /** Only these environments. @default - all */
   readonly environments?: readonly EnvironmentName[];
   /**
-   * Delete leaf folders under `outDir` that no service renders any more (only meaningful when
-   * rendering every project; Tanka's replace-envs). @default false
+   * Delete leaf folders under `outDir` that no service renders any more, in the same transaction
+   * (Tanka's replace-envs). Only when every service of the catalogue is rendered, only within the
+   * rendered environments and systems, and only folders provably written by the renderer
+   * (prune.ts); anything else is reported in `foreign`. @default false
    */
   readonly prune?: boolean;
   /**
@@ -40,6 +45,8 @@ export interface LoadedService {
 export interface SynthResult {
   readonly leaves: readonly RenderedLeaf[];
   readonly pruned: readonly string[];
+  /** What a prune found and left alone (not provably rendered), or why it pruned nothing. */
+  readonly foreign: readonly string[];
 }
 
 /** Loads the chosen services (modules loaded once, in this process) and renders them. */
@@ -56,18 +63,80 @@ export async function loadServices(root: string, projectRoots?: readonly string[
 }
 
 export async function synth(opts: SynthOptions): Promise<SynthResult> {
-  const outDir = opts.outDir ?? join(opts.root, 'dist');
-  const loaded = opts.loaded ? pick(opts.loaded, opts.projects) : await loadServices(opts.root, opts.projects);
+  // one render at a time per workspace, and never interleaved with set-image/promote (lock.ts)
+  return withWorkspaceLock(opts.root, 'synth', async () => {
+    const outDir = resolve(opts.outDir ?? join(opts.root, DIST_DIR));
+    const loaded = opts.loaded ? pick(opts.loaded, opts.projects) : await loadServices(opts.root, opts.projects);
+    const leaves = renderLoaded(opts.root, loaded, opts);
+    let plan: PrunePlan = { deletes: [], foreign: [] };
+    if (opts.prune) {
+      // "no service renders this folder" is only provable when every service was rendered
+      const rendered = new Set(loaded.map((l) => l.project.root));
+      const missing = (await findServiceProjects(opts.root)).filter((p) => !rendered.has(p.root));
+      plan = missing.length > 0
+        ? { deletes: [], foreign: [`nothing pruned: only part of the catalogue was rendered (not ${missing.map((p) => p.name).join(', ')})`] }
+        : planPrune(outDir, {
+            environments: opts.environments ?? ENVIRONMENTS,
+            systems: [...new Set(loaded.map((l) => l.service.system.name))],
+            keep: new Set(leaves.map((l) => l.path)),
+          });
+    }
+    const written = await writeLeaves(outDir, leaves, { ...transactionOptions(opts.root, leaves), holdBeforeCommit: opts.holdBeforeCommit, onNote: opts.onNote, deletes: plan.deletes });
+    return { leaves, pruned: written.deleted, foreign: plan.foreign };
+  });
+}
+
+/** How one project of a batch went: its leaves, or why it failed (then nothing was written). */
+export interface ProjectOutcome {
+  /** Project folder, e.g. `libs/kiteclass/kiteclass-core`. */
+  readonly project: string;
+  readonly leaves?: readonly RenderedLeaf[];
+  readonly error?: string;
+}
+
+/**
+ * Renders every project in memory, then writes all of them in one transaction, only if every one
+ * rendered (the Nx batch executor): one failing project leaves dist/ wholly unchanged, and every
+ * other project's outcome names it.
+ */
+export async function synthProjects(root: string, projectRoots: readonly string[], opts: Pick<SynthOptions, 'outDir' | 'onNote'> = {}): Promise<ProjectOutcome[]> {
+  return withWorkspaceLock(root, 'synth', async () => {
+    const outcomes: ProjectOutcome[] = [];
+    for (const project of projectRoots) {
+      try {
+        outcomes.push({ project, leaves: renderLoaded(root, await loadServices(root, [project]), {}) });
+      } catch (e) {
+        outcomes.push({ project, error: (e as Error).message });
+      }
+    }
+    const failed = outcomes.filter((o) => o.error !== undefined).map((o) => o.project);
+    if (failed.length > 0) {
+      return outcomes.map((o) => (o.error !== undefined ? o : { project: o.project, error: `not written: ${failed.join(', ')} failed in the same run, and a run writes all of its projects or none` }));
+    }
+    const leaves = outcomes.flatMap((o) => o.leaves ?? []);
+    try {
+      await writeLeaves(resolve(opts.outDir ?? join(root, DIST_DIR)), leaves, { ...transactionOptions(root, leaves), onNote: opts.onNote });
+    } catch (e) {
+      return outcomes.map((o) => ({ project: o.project, error: (e as Error).message }));
+    }
+    return outcomes;
+  });
+}
+
+function renderLoaded(root: string, loaded: readonly LoadedService[], opts: Pick<SynthOptions, 'environments' | 'onProgress'>): RenderedLeaf[] {
   const sourceOf = new Map(loaded.map(({ project, service }) => [service, project.root]));
-  const leaves = renderServices(loaded.map((l) => l.service), {
-    root: opts.root,
+  return renderServices(loaded.map((l) => l.service), {
+    root,
     environments: opts.environments,
     sourceOf: (s) => sourceOf.get(s),
     onProgress: opts.onProgress,
   });
-  await writeLeaves(outDir, leaves, opts);
-  const pruned = opts.prune ? pruneOrphans(outDir, new Set(leaves.map((l) => l.path))) : [];
-  return { leaves, pruned };
+}
+
+/** What the render read (environment and values files, the code), so a stale transaction is never replayed. */
+function transactionOptions(root: string, leaves: readonly RenderedLeaf[]): Pick<WriteOptions, 'inputs' | 'staleInputs'> {
+  const files = leaves.flatMap((l) => [environmentFile(root, l.env), systemValuesFile(root, l.env, l.system)]);
+  return { inputs: inputFingerprint(root, files), staleInputs: (recorded) => staleInputs(root, recorded) };
 }
 
 function pick(loaded: readonly LoadedService[], projects: readonly string[] | undefined): readonly LoadedService[] {
@@ -77,30 +146,4 @@ function pick(loaded: readonly LoadedService[], projects: readonly string[] | un
     if (!found) throw new Error(`${r}: not a service project (no project.json with a synth target under libs/)`);
     return found;
   });
-}
-
-/** Removes `<env>/<system>/<service>` folders not in `keep`, then empty parents. */
-function pruneOrphans(outDir: string, keep: ReadonlySet<string>): string[] {
-  const pruned: string[] = [];
-  for (const env of dirs(outDir)) {
-    for (const system of dirs(join(outDir, env))) {
-      for (const service of dirs(join(outDir, env, system))) {
-        const leaf = `${env}/${system}/${service}`;
-        if (!keep.has(leaf)) {
-          rmSync(join(outDir, leaf), { recursive: true, force: true });
-          pruned.push(leaf);
-        }
-      }
-      if (dirs(join(outDir, env, system)).length === 0) rmSync(join(outDir, env, system), { recursive: true, force: true });
-    }
-  }
-  return pruned;
-}
-
-function dirs(path: string): string[] {
-  if (!existsSync(path)) return [];
-  return readdirSync(path, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.'))
-    .map((d) => d.name)
-    .sort();
 }

@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readTree } from './testing';
-import { recoverTransactions, stageTransaction, writeLeaves, type LeafFiles } from './writer';
+import { recoverTransactions, stageTransaction, WriteError, writeLeaves, type LeafFiles } from './writer';
 
 let parent: string;
 let out: string;
@@ -50,20 +50,136 @@ describe('writeLeaves', () => {
     expect(existsSync(txn)).toBe(false);
   });
 
-  it('finishes a transaction that died between the two renames of a swap', async () => {
-    const txn = await stageTransaction(out, NEW);
+  it('finishes a transaction that died between the two renames of a swap, when its inputs are still current', async () => {
+    const txn = await stageTransaction(out, NEW, { inputs: { 'environments/production/demo.yaml': 'a1' } });
     // GIVEN a render killed after moving the old api folder out, before moving the new one in
     mkdirSync(join(txn, 'old/production/demo'), { recursive: true });
     renameSync(join(out, 'production/demo/api'), join(txn, 'old/production/demo/api'));
     // WHEN the next render starts (the dead pid is simulated by renaming the transaction)
     const dead = join(dirname(txn), '.dist.synth-999999999-xyz');
     renameSync(txn, dead);
-    recoverTransactions(out);
+    recoverTransactions(out, { staleInputs: () => [], onNote: () => undefined });
     // THEN the output is the new render, whole
     expect(Object.fromEntries(readTree(out))).toEqual({
       'production/demo/api/Deployment.api.yaml': 'new deployment\n',
       'production/demo/web/Deployment.web.yaml': 'new web\n',
     });
     expect(existsSync(dead)).toBe(false);
+  });
+
+  it('rolls back (never replays) a half-swapped transaction whose inputs changed since, and says so', async () => {
+    const before = readTree(out);
+    const txn = await stageTransaction(out, NEW, { inputs: { 'environments/production/demo.yaml': 'a1' } });
+    // GIVEN a render killed after swapping the api folder in, before the web folder
+    mkdirSync(join(txn, 'old/production/demo'), { recursive: true });
+    renameSync(join(out, 'production/demo/api'), join(txn, 'old/production/demo/api'));
+    renameSync(join(txn, 'new/production/demo/api'), join(out, 'production/demo/api'));
+    const dead = join(dirname(txn), '.dist.synth-999999999-xyz');
+    renameSync(txn, dead);
+    // WHEN the next render finds that values file changed
+    const notes: string[] = [];
+    recoverTransactions(out, { staleInputs: (recorded) => Object.keys(recorded), onNote: (l) => notes.push(l) });
+    // THEN the old output is back, byte for byte, and the transaction is gone
+    expect(readTree(out)).toEqual(before);
+    expect(existsSync(dead)).toBe(false);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatch(/discarded .*inputs changed since \(environments\/production\/demo\.yaml\); rolled back 1 folder\(s\): production\/demo\/api/);
+  });
+
+  it('never rolls forward a transaction that recorded no inputs', async () => {
+    const before = readTree(out);
+    const txn = await stageTransaction(out, NEW);
+    mkdirSync(join(txn, 'old/production/demo'), { recursive: true });
+    renameSync(join(out, 'production/demo/api'), join(txn, 'old/production/demo/api'));
+    renameSync(txn, join(dirname(txn), '.dist.synth-999999999-xyz'));
+    recoverTransactions(out, { staleInputs: () => [], onNote: () => undefined });
+    expect(readTree(out)).toEqual(before);
+  });
+
+  it('rolls back a swap that fails midway, and says truthfully that the output is unchanged', async () => {
+    // GIVEN a second leaf that cannot be swapped in (its parent is a file: ENOTDIR)
+    writeFileSync(join(out, 'production/other'), 'a file where a folder should be\n');
+    const before = readTree(out);
+    const leaves: LeafFiles[] = [NEW[0], { path: 'production/other/x', files: new Map([['Deployment.x.yaml', 'x\n']]) }];
+    // WHEN the write fails after the first leaf was swapped
+    const error = await writeLeaves(out, leaves).catch((e: unknown) => e);
+    // THEN the first leaf is rolled back, nothing is left to replay, and the error says unchanged
+    expect(error).toBeInstanceOf(WriteError);
+    expect((error as WriteError).unchanged).toBe(true);
+    expect((error as Error).message).toMatch(/rolled back the 1 folder\(s\) already swapped \(production\/demo\/api\), so it is unchanged/);
+    expect(readTree(out)).toEqual(before);
+    expect(readdirSync(parent)).toEqual(['dist']);
+  });
+
+  it('names a corrupt commit.json and what to do, in one line, and touches nothing', async () => {
+    const before = readTree(out);
+    const txn = join(parent, '.dist.synth-999999999-bad');
+    mkdirSync(txn);
+    writeFileSync(join(txn, 'commit.json'), '{"leaves": ["production/demo/api"');
+    const error = await writeLeaves(out, NEW).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WriteError);
+    const message = (error as Error).message;
+    expect(message.split('\n')).toHaveLength(1);
+    expect(message).toContain(join(txn, 'commit.json'));
+    expect(message).toMatch(/not a valid transaction record .*then delete /);
+    expect(readTree(out)).toEqual(before);
+    expect(existsSync(txn)).toBe(true);
+  });
+
+  it('removes pruned leaves in the same transaction, and rolls them back with it', async () => {
+    const header = (leaf: string) => `# Rendered from code for ${leaf}. Do not edit: change the code or environments/ and run npm run synth.\n`;
+    mkdirSync(join(out, 'production/demo/gone'), { recursive: true });
+    writeFileSync(join(out, 'production/demo/gone/Service.gone.yaml'), `${header('production/demo/gone')}kind: Service\n`);
+    const before = readTree(out);
+    const txn = await stageTransaction(out, NEW, { deletes: ['production/demo/gone'], inputs: { code: 'c1' } });
+    expect(JSON.parse(readFileSync(join(txn, 'commit.json'), 'utf8')).deletes).toEqual(['production/demo/gone']);
+    // killed after the delete's rename out, before the transaction was removed
+    mkdirSync(join(txn, 'old/production/demo'), { recursive: true });
+    renameSync(join(out, 'production/demo/gone'), join(txn, 'old/production/demo/gone'));
+    renameSync(txn, join(dirname(txn), '.dist.synth-999999999-xyz'));
+    recoverTransactions(out, { staleInputs: () => ['code'], onNote: () => undefined });
+    expect(readTree(out)).toEqual(before);
+    // and a transaction that runs through deletes it
+    const result = await writeLeaves(out, NEW, { deletes: ['production/demo/gone'] });
+    expect(result.deleted).toEqual(['production/demo/gone']);
+    expect(existsSync(join(out, 'production/demo/gone'))).toBe(false);
+  });
+
+  it('stages beside the real folder when the output is a symlink to another file system', async () => {
+    // /dev/shm is a tmpfs on Linux: another file system than the temporary folder
+    const other = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'writer-other-'));
+    try {
+      rmSync(out, { recursive: true });
+      mkdirSync(join(other, 'dist'));
+      symlinkSync(join(other, 'dist'), out);
+      await writeLeaves(out, NEW);
+      expect(Object.fromEntries(readTree(out))).toEqual({
+        'production/demo/api/Deployment.api.yaml': 'new deployment\n',
+        'production/demo/web/Deployment.web.yaml': 'new web\n',
+      });
+      expect(readdirSync(other)).toEqual(['dist']);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses, before changing anything, a subfolder on another file system (EXDEV), naming it', async () => {
+    const other = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'writer-other-'));
+    try {
+      // GIVEN dist/production moved to another file system and linked back
+      cpSync(join(out, 'production'), join(other, 'production'), { recursive: true });
+      rmSync(join(out, 'production'), { recursive: true });
+      symlinkSync(join(other, 'production'), join(out, 'production'));
+      const before = readTree(join(other, 'production'));
+      const error = await writeLeaves(out, NEW).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WriteError);
+      expect((error as Error).message).toMatch(/production\/demo: on another file system than .*\(EXDEV\); make it a plain folder/);
+      expect((error as WriteError).unchanged).toBe(true);
+      expect(readTree(join(other, 'production'))).toEqual(before);
+      expect(readdirSync(out)).toEqual(['production']);
+      expect(readdirSync(parent)).toEqual(['dist']);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

@@ -6,12 +6,13 @@ import { Command, Option } from 'commander';
 import { ENVIRONMENTS, type EnvironmentName } from '../environment';
 import { progress } from '../progress';
 import { synth, type LoadedService } from '../synth';
+import { WriteError } from '../writer';
 
 export async function runSynthCli(argv: readonly string[], loaded?: readonly LoadedService[]): Promise<void> {
   const program = new Command('synth')
     .description('Render service projects into dist/<env>/<system>/<service>/ (atomically: on any error dist/ is left as it was).')
     .argument('[projects...]', 'project folders or names, e.g. libs/kiteclass/kiteclass-core')
-    .option('--all', 'render every service project and delete dist/ folders no service renders any more')
+    .option('--all', 'render every service project and delete the dist/<env>/<system>/<service> folders (of the rendered environments) that the renderer wrote and no service renders any more')
     .addOption(new Option('--env <env...>', 'only these environments').choices([...ENVIRONMENTS]))
     .option('--root <dir>', 'workspace root', process.cwd())
     .option('--out <dir>', 'output folder (default: <root>/dist)')
@@ -31,12 +32,15 @@ export async function runSynthCli(argv: readonly string[], loaded?: readonly Loa
         holdBeforeCommit: process.env.SYNTH_TEST_HOLD_BEFORE_COMMIT === '1',
       });
       const objects = result.leaves.reduce((n, l) => n + l.objects.length, 0);
+      for (const line of result.foreign) console.error(`synth: ${line}`);
       console.log(`synth: ${result.leaves.length} folders, ${objects} objects in ${Date.now() - started} ms${result.pruned.length ? `; removed ${result.pruned.join(', ')}` : ''}`);
     });
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (e) {
-    console.error(`synth failed; dist/ is unchanged.\n${(e as Error).message}`);
+    // a write error says itself whether the output is unchanged (rolled back) or what it changed
+    const unchanged = !(e instanceof WriteError) || e.unchanged;
+    console.error(`synth failed; ${unchanged ? 'dist/ is unchanged' : 'dist/ was partly changed (see below)'}.\n${(e as Error).message}`);
     process.exitCode = 1;
   }
 }
