@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadValues, systemValuesFile } from '@gitops/platform';
 import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { loadSystems, setImage } from './release';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const TSX = join(WORKSPACE_ROOT, 'node_modules/.bin/tsx');
@@ -10,36 +12,41 @@ let cleanup: () => void;
 beforeEach(() => ({ root, cleanup } = scratchWorkspace()));
 afterEach(() => cleanup());
 
+/** A tag of the KiteClass values of the scratch workspace, read through the system's schema (tags change with every release). */
+async function tagIn(env: 'staging' | 'production', service: string): Promise<string> {
+  const sys = (await loadSystems(root)).get('kiteclass')!;
+  return (loadValues(systemValuesFile(root, env, 'kiteclass'), sys.schema, root) as { services: Record<string, { tag: string }> }).services[service].tag;
+}
+
 const run = (script: string, args: string[], env: Record<string, string> = {}) =>
   spawnSync(TSX, [join('apps', script), ...args, '--root', root], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
 
 describe('command lines', () => {
-  it('set-image prints the change and exits 0; a bad tag exits 1 with the reason and writes nothing', () => {
+  it('set-image prints the change and exits 0; a bad tag exits 1 with the reason and writes nothing', async () => {
     const before = readFileSync(join(root, 'environments/production/kiteclass.yaml'), 'utf8');
     const bad = run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kiteclass-core', '--tag', 'latest']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('set-image failed; nothing was changed.\ninvalid tag "latest": must be pinned: "latest" is not allowed\n');
     expect(readFileSync(join(root, 'environments/production/kiteclass.yaml'), 'utf8')).toBe(before);
 
-    const ok = run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kitehub-backend', '--tag', '9f8e7d6c']);
+    const from = await tagIn('production', 'kitehub-backend');
+    const ok = run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kitehub-backend', '--tag', 'fixture-9f8e']);
     expect(ok.status).toBe(0);
-    expect(ok.stdout).toBe('environments/production/kiteclass.yaml: services.kitehub-backend.tag 2e8d1c4a -> 9f8e7d6c\n');
+    expect(ok.stdout).toBe(`environments/production/kiteclass.yaml: services.kitehub-backend.tag ${from} -> fixture-9f8e\n`);
   });
 
-  it('promote shows progress on stderr with --verbose and re-renders', () => {
+  it('promote shows progress on stderr with --verbose and re-renders', async () => {
+    // GIVEN production runs a tag of this test's own, so it differs from staging's
+    await setImage({ root, env: 'production', service: 'kiteclass-frontend', tag: 'fixture-2e8d' });
+    const staging = await tagIn('staging', 'kiteclass-frontend');
+    const services = [...(await loadSystems(root)).get('kiteclass')!.services.keys()].sort();
     const r = run('promote/src/promote.ts', ['--system', 'kiteclass', '--service', 'kiteclass-frontend', '--from', 'staging', '--to', 'production', '--verbose']);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
-      'environments/production/kiteclass.yaml: services.kiteclass-frontend.tag 2e8d1c4a -> 3f9c2a1b\n' +
-        "promote: 1 tag(s) of service 'kiteclass-frontend' promoted from staging to production; 5 dist/ folder(s) re-rendered\n",
+      `environments/production/kiteclass.yaml: services.kiteclass-frontend.tag fixture-2e8d -> ${staging}\n` +
+        `promote: 1 tag(s) of service 'kiteclass-frontend' promoted from staging to production; ${services.length} dist/ folder(s) re-rendered\n`,
     );
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('['))).toEqual([
-      '[1/5] rendering kiteclass-core',
-      '[2/5] rendering kiteclass-frontend',
-      '[3/5] rendering kiteclass-gateway',
-      '[4/5] rendering kiteclass-shared',
-      '[5/5] rendering kitehub-backend',
-    ]);
-    expect(readFileSync(join(root, 'dist/production/kiteclass/kiteclass-frontend/Deployment.kiteclass-frontend.yaml'), 'utf8')).toContain(':3f9c2a1b');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('['))).toEqual(services.map((s, i) => `[${i + 1}/${services.length}] rendering ${s}`));
+    expect(readFileSync(join(root, 'dist/production/kiteclass/kiteclass-frontend/Deployment.kiteclass-frontend.yaml'), 'utf8')).toContain(`:${staging}`);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
-import { progress } from '@gitops/platform';
+import { progress, withWorkspaceLock } from '@gitops/platform';
 import { promote, rerender } from './release';
 import { formatChange } from './values-edit';
 
@@ -30,7 +30,9 @@ const program = new Command('promote')
   .option('--no-render', 'change the values file only (run npm run synth yourself)')
   .option('--root <dir>', 'workspace root', process.cwd())
   .option('--verbose', 'show progress even when stderr is not a terminal')
-  .action(async (o: Opts) => {
+  // one lock from reading the values to the end of the re-render: a concurrent promote, promote,
+  // set-image, synth or new-service waits instead of losing this change or rendering half of it
+  .action((o: Opts) => withWorkspaceLock(o.root, 'promote', async () => {
     const result = await promote({ root: o.root, system: o.system, service: o.service, from: o.from, to: o.to, dryRun: o.dryRun });
     const what = o.service ? `service '${o.service}'` : `system '${o.system}'`;
     if (result.changes.length === 0) {
@@ -48,7 +50,7 @@ const program = new Command('promote')
     } else {
       console.log(`promote: ${result.changes.length} tag(s) of ${what} promoted from ${o.from} to ${o.to}; run npm run synth`);
     }
-  });
+  }));
 
 program.parseAsync().catch((e: Error) => {
   console.error(`promote failed; nothing was changed.\n${e.message}`);

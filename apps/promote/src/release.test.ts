@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findServiceProjects } from '@gitops/platform';
+import { findServiceProjects, loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
 import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diffTrees, readDistDir } from '@gitops/manifest-diff';
-import { promote, rerender, setImage } from './release';
+import { loadSystems, promote, rerender, setImage } from './release';
+import { tagPaths, valueAt } from './tag-paths';
 import { formatChange } from './values-edit';
 
 const PROD = 'environments/production/kiteclass.yaml';
@@ -28,9 +29,35 @@ let cleanup: () => void;
 beforeEach(() => ({ root, cleanup } = scratchWorkspace()));
 afterEach(() => cleanup());
 
+/** The KiteClass image tags in an environment's file of the scratch workspace: dotted path -> tag. */
+async function kiteclassTags(env: EnvironmentName): Promise<Map<string, string>> {
+  const sys = (await loadSystems(root)).get('kiteclass')!;
+  const values = loadValues(systemValuesFile(root, env, 'kiteclass'), sys.schema, root);
+  return new Map(tagPaths(sys.schema, values).map((p) => [p.join('.'), valueAt(values, p) as string]));
+}
+
+/**
+ * GIVEN production runs tags of this test's own (`fixture-1`, ...) on every KiteClass service that
+ * declares tags, rendered: whatever a release did to the files, staging's tags then differ.
+ */
+async function productionRunsFixtureTags(): Promise<void> {
+  const sys = (await loadSystems(root)).get('kiteclass')!;
+  const present = await kiteclassTags('production');
+  let n = 0;
+  for (const [service, info] of sys.services) {
+    for (const path of info.imageTags.filter((p) => present.has(p.join('.')))) {
+      await setImage({ root, env: 'production', service, path: path.join('.'), tag: `fixture-${++n}` });
+    }
+  }
+  await rerender(root, sys, 'production');
+}
+
 describe('promote', () => {
   it('promoting kiteclass from staging to production changes only the tag lines, and the render only images and version labels', async () => {
     // GIVEN
+    await productionRunsFixtureTags();
+    const staging = await kiteclassTags('staging');
+    const production = await kiteclassTags('production');
     const valuesBefore = readFileSync(join(root, PROD), 'utf8');
     const distBefore = await readDistDir(join(root, 'dist'));
 
@@ -38,16 +65,15 @@ describe('promote', () => {
     const result = await promote({ root, system: 'kiteclass', from: 'staging', to: 'production' });
     const folders = await rerender(root, result.system, 'production', { restore: result.restore });
 
-    // THEN the four stable tags (the canary, which staging has not, is left alone), one line each
-    expect(result.changes.map(formatChange)).toEqual([
-      'environments/production/kiteclass.yaml: services.kitehub-backend.tag 2e8d1c4a -> 3f9c2a1b',
-      'environments/production/kiteclass.yaml: services.kiteclass-gateway.tag 2e8d1c4a -> 3f9c2a1b',
-      'environments/production/kiteclass.yaml: services.kiteclass-core.tag 2e8d1c4a -> 3f9c2a1b',
-      'environments/production/kiteclass.yaml: services.kiteclass-frontend.tag 2e8d1c4a -> 3f9c2a1b',
-    ]);
+    // THEN every tag both files have takes staging's value, in file order, one line each
+    const shared = [...production.keys()].filter((p) => staging.has(p));
+    expect(shared.length).toBeGreaterThan(0);
+    expect(result.changes.map(formatChange)).toEqual(shared.map((p) => `${PROD}: ${p} ${production.get(p)} -> ${staging.get(p)}`));
     const lines = changedLines(valuesBefore, readFileSync(join(root, PROD), 'utf8'));
-    expect(lines.map(([, a, b]) => [a, b])).toEqual(Array(4).fill(['    tag: 2e8d1c4a', '    tag: 3f9c2a1b']));
-    expect(lines.map(([n]) => valuesBefore.split('\n')[n - 2])).toEqual(['  kitehub-backend:', '  kiteclass-gateway:', '  kiteclass-core:', '  kiteclass-frontend:']);
+    expect(lines.map(([, a, b]) => [a.trim(), b.trim()])).toEqual(shared.map((p) => [`tag: ${production.get(p)}`, `tag: ${staging.get(p)}`]));
+    // a tag staging has not (the production canary) is left alone
+    const after = await kiteclassTags('production');
+    for (const [p, tag] of production) if (!staging.has(p)) expect(after.get(p), p).toBe(tag);
 
     // every KiteClass project re-rendered, nothing else
     expect(folders).toBe(kiteclassProjects.length);
@@ -56,22 +82,28 @@ describe('promote', () => {
     expect(diff.removed).toEqual([]);
     const fields = diff.changed.flatMap((c) => c.fields.map((f) => ({ object: `${c.kind} ${c.name}`, path: f.path, after: f.after })));
     expect(fields.length).toBeGreaterThan(0);
+    const promoted = new Set(shared.map((p) => staging.get(p)!));
     for (const f of fields) {
-      expect(f.path, f.object).toMatch(/(\.containers\[\d+\]\.image|labels\["app\.kubernetes\.io\/version"\])$/);
-      expect(String(f.after), `${f.object} ${f.path}`).toMatch(/3f9c2a1b$/);
+      expect(f.path, f.object).toMatch(/(\.(initContainers|containers)\[\d+\]\.image|labels\["app\.kubernetes\.io\/version"\])$/);
+      expect(promoted.has(String(f.after).split(':').pop()!), `${f.object} ${f.path} -> ${String(f.after)}`).toBe(true);
     }
     expect(diff.changed.map((c) => c.env)).toEqual(diff.changed.map(() => 'production'));
-    expect(diff.changed.some((c) => c.name === 'kiteclass-core-canary')).toBe(false);
   });
 
   it('promotes one service only when asked', async () => {
+    await productionRunsFixtureTags();
+    const [staging, production] = [await kiteclassTags('staging'), await kiteclassTags('production')];
     const result = await promote({ root, system: 'kiteclass', service: 'kiteclass-core', from: 'staging', to: 'production', dryRun: true });
-    expect(result.changes.map(formatChange)).toEqual(['environments/production/kiteclass.yaml: services.kiteclass-core.tag 2e8d1c4a -> 3f9c2a1b']);
+    const main = 'services.kiteclass-core.tag';
+    expect(result.changes.map(formatChange)).toEqual([`${PROD}: ${main} ${production.get(main)} -> ${staging.get(main)}`]);
   });
 
   it('a dry run writes nothing, and tags already equal are nothing to do', async () => {
+    await productionRunsFixtureTags();
+    const staging = await kiteclassTags('staging');
+    const shared = [...(await kiteclassTags('production')).keys()].filter((p) => staging.has(p));
     const before = readTree(join(root, 'environments'));
-    expect((await promote({ root, system: 'kiteclass', from: 'staging', to: 'production', dryRun: true })).changes).toHaveLength(4);
+    expect((await promote({ root, system: 'kiteclass', from: 'staging', to: 'production', dryRun: true })).changes).toHaveLength(shared.length);
     expect(readTree(join(root, 'environments'))).toEqual(before);
     await promote({ root, system: 'kiteclass', from: 'staging', to: 'production' });
     expect((await promote({ root, system: 'kiteclass', from: 'staging', to: 'production' })).changes).toEqual([]);
@@ -97,27 +129,33 @@ describe('promote', () => {
 
   it('a failed re-render puts the values file back', async () => {
     // GIVEN a production file the render refuses (checked after the promotion wrote its tags)
+    await productionRunsFixtureTags();
+    const original = readFileSync(join(root, PROD), 'utf8');
     const result = await promote({ root, system: 'kiteclass', from: 'staging', to: 'production' });
     const promoted = readFileSync(join(root, PROD), 'utf8');
     writeFileSync(join(root, 'environments/production/environment.yaml'), 'name: production\n');
     // WHEN / THEN
     await expect(rerender(root, result.system, 'production', { restore: result.restore })).rejects.toThrow(/awsAccountId: required, but missing/);
-    expect(readFileSync(join(root, PROD), 'utf8')).not.toBe(promoted);
-    expect(readFileSync(join(root, PROD), 'utf8')).toContain('    tag: 2e8d1c4a');
+    expect(promoted).not.toBe(original);
+    expect(readFileSync(join(root, PROD), 'utf8')).toBe(original);
   });
 });
 
 describe('set-image', () => {
   it("sets the service's main tag, not its canary's, in one line", async () => {
     const before = readFileSync(join(root, PROD), 'utf8');
-    const result = await setImage({ root, env: 'production', service: 'kiteclass-core', tag: '4a5b6c7d' });
-    expect(result.changes.map(formatChange)).toEqual(['environments/production/kiteclass.yaml: services.kiteclass-core.tag 2e8d1c4a -> 4a5b6c7d']);
-    expect(changedLines(before, readFileSync(join(root, PROD), 'utf8')).map(([, a, b]) => [a, b])).toEqual([['    tag: 2e8d1c4a', '    tag: 4a5b6c7d']]);
+    const tags = await kiteclassTags('production');
+    const from = tags.get('services.kiteclass-core.tag')!;
+    const result = await setImage({ root, env: 'production', service: 'kiteclass-core', tag: 'fixture-4a5b' });
+    expect(result.changes.map(formatChange)).toEqual([`${PROD}: services.kiteclass-core.tag ${from} -> fixture-4a5b`]);
+    expect(changedLines(before, readFileSync(join(root, PROD), 'utf8')).map(([, a, b]) => [a, b])).toEqual([[`    tag: ${from}`, '    tag: fixture-4a5b']]);
+    expect((await kiteclassTags('production')).get('services.kiteclass-core.canary.tag')).toBe(tags.get('services.kiteclass-core.canary.tag'));
   });
 
   it('sets another tag of the service named with --path', async () => {
-    const result = await setImage({ root, env: 'production', service: 'kiteclass-core', tag: '5b6c7d8e', path: 'services.kiteclass-core.canary.tag' });
-    expect(result.changes.map(formatChange)).toEqual(['environments/production/kiteclass.yaml: services.kiteclass-core.canary.tag 3f9c2a1b -> 5b6c7d8e']);
+    const from = (await kiteclassTags('production')).get('services.kiteclass-core.canary.tag');
+    const result = await setImage({ root, env: 'production', service: 'kiteclass-core', tag: 'fixture-5b6c', path: 'services.kiteclass-core.canary.tag' });
+    expect(result.changes.map(formatChange)).toEqual([`${PROD}: services.kiteclass-core.canary.tag ${from} -> fixture-5b6c`]);
     await expect(setImage({ root, env: 'production', service: 'kiteclass-core', tag: '5b6c7d8e', path: 'services.kitehub-backend.tag' })).rejects.toThrow(
       "environments/production/kiteclass.yaml: 'services.kitehub-backend.tag' is not an image tag of service 'kiteclass-core' (its tags: services.kiteclass-core.tag, services.kiteclass-core.canary.tag)",
     );

@@ -2,29 +2,47 @@
  * Image promotion and tag bumps on the values files, found through the platform's catalogue:
  * a system's values schema says where its tags are, its services and environments say what exists.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
-import { loadServices, parseValues, synth, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { chmodSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, basename } from 'node:path';
+import { loadServices, parseValues, synth, systemValuesFile, withWorkspaceLock, type EnvironmentName } from '@gitops/platform';
 import type { z } from 'zod';
 import type { Progress } from '@gitops/platform';
-import { tagPaths, valueAt } from './tag-paths';
+import { declaredTagPaths, tagPaths, valueAt } from './tag-paths';
 import { checkTag, setTags, type TagChange } from './values-edit';
+
+export interface ServiceInfo {
+  /** Project folder, e.g. `libs/kiteclass/kiteclass-core`. */
+  root: string;
+  /** Its `src/index.ts`, where its `imageTags` are declared. */
+  file: string;
+  /** Its image tags (its `imageTags`, checked against the schema), the main one first. */
+  imageTags: string[][];
+}
 
 export interface SystemInfo {
   name: string;
   schema: z.ZodType;
   environments: readonly EnvironmentName[];
-  /** Service name → its project folder. */
-  services: Map<string, string>;
+  /** Service name → its project and image tags. */
+  services: Map<string, ServiceInfo>;
 }
 
-/** Every system of the catalogue, by name. */
+/** Every system of the catalogue, by name; fails on a service whose `imageTags` are not image tag fields, or are another's. */
 export async function loadSystems(root: string): Promise<Map<string, SystemInfo>> {
   const systems = new Map<string, SystemInfo>();
+  const owner = new Map<string, string>();
   for (const { project, service } of await loadServices(root)) {
     const sys = service.system;
     if (!systems.has(sys.name)) systems.set(sys.name, { name: sys.name, schema: sys.values, environments: sys.environments, services: new Map() });
-    systems.get(sys.name)!.services.set(service.name, project.root);
+    const file = `${project.root}/src/index.ts`;
+    const imageTags = declaredTagPaths(service, file);
+    for (const path of imageTags) {
+      const key = `${sys.name}\0${path.join('.')}`;
+      const other = owner.get(key);
+      if (other) throw new Error(`${file}: imageTags: '${path.join('.')}' is the image tag of service '${other}' already; a tag belongs to one service`);
+      owner.set(key, service.name);
+    }
+    systems.get(sys.name)!.services.set(service.name, { root: project.root, file, imageTags });
   }
   return systems;
 }
@@ -41,9 +59,12 @@ function checkEnv(sys: SystemInfo, env: EnvironmentName): void {
   if (!sys.environments.includes(env)) throw new Error(`system '${sys.name}' does not run in '${env}' (it runs in: ${sys.environments.join(', ')})`);
 }
 
-/** The tag paths of `service`: those with the service's name as one of their keys. */
-function pathsOf(paths: string[][], service: string): string[][] {
-  return paths.filter((p) => p.includes(service));
+const key = (path: readonly string[]) => path.join('\0');
+
+/** The paths of `paths` that are among `declared`, in the order of `paths`. */
+function among(paths: string[][], declared: readonly string[][]): string[][] {
+  const wanted = new Set(declared.map(key));
+  return paths.filter((p) => wanted.has(key(p)));
 }
 
 interface ValuesFile {
@@ -65,11 +86,17 @@ function readValues(root: string, sys: SystemInfo, env: EnvironmentName): Values
   return { path, file, text, data: parseValues(text, file, sys.schema) };
 }
 
-/** Replaces a file in one rename, so a reader never sees half of it. */
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
+/**
+ * Replaces a file in one rename, so a reader never sees half of it. A symlinked values file stays
+ * a link: the new text goes to the link's real target (written beside it, then renamed onto it),
+ * with the target's permissions.
+ */
+export function writeAtomically(path: string, text: string): void {
+  const target = realpathSync(path);
+  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}`);
   writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  chmodSync(tmp, statSync(target).mode & 0o7777);
+  renameSync(tmp, target);
 }
 
 /** Writes the new text of a values file; returns what puts the old one back. */
@@ -97,34 +124,42 @@ export interface ReleaseResult {
   restore?: () => void;
 }
 
-/** Sets one tag of a service in one environment's values file. */
+/**
+ * Sets one tag of a service in one environment's values file (under the workspace lock, so a
+ * concurrent set-image or promote never overwrites it with what it read before).
+ */
 export async function setImage(opts: SetImageOptions): Promise<ReleaseResult> {
   checkTag(opts.tag);
   const systems = await loadSystems(opts.root);
   const sys = [...systems.values()].find((s) => s.services.has(opts.service));
   if (!sys) throw new Error(`unknown service '${opts.service}' (services: ${list([...systems.values()].flatMap((s) => [...s.services.keys()]))})`);
+  const service = sys.services.get(opts.service)!;
   checkEnv(sys, opts.env);
-  const values = readValues(opts.root, sys, opts.env);
-  const candidates = pathsOf(tagPaths(sys.schema, values.data), opts.service);
-  if (candidates.length === 0) throw new Error(`${values.file}: no image tag of service '${opts.service}'`);
-  let path: string[];
-  if (opts.path) {
-    const named = candidates.find((p) => p.join('.') === opts.path);
-    if (!named) throw new Error(`${values.file}: '${opts.path}' is not an image tag of service '${opts.service}' (its tags: ${candidates.map((p) => p.join('.')).join(', ')})`);
-    path = named;
-  } else {
-    const shortest = Math.min(...candidates.map((p) => p.length));
-    const main = candidates.filter((p) => p.length === shortest);
-    if (main.length > 1) throw new Error(`${values.file}: service '${opts.service}' has several image tags (${main.map((p) => p.join('.')).join(', ')}); name one with --path`);
-    path = main[0];
-  }
-  const from = valueAt(values.data, path) as string;
-  const changes = from === opts.tag ? [] : [{ file: values.file, path, from, to: opts.tag }];
-  if (changes.length > 0) {
-    const text = setTags(values.text, values.file, sys.schema, [{ path, tag: opts.tag }]);
-    if (!opts.dryRun) return { system: sys, env: opts.env, changes, restore: write(values, text) };
-  }
-  return { system: sys, env: opts.env, changes };
+  if (service.imageTags.length === 0) throw new Error(`service '${opts.service}' has no image tag (${service.file} declares no imageTags)`);
+  return withWorkspaceLock(opts.root, 'set-image', () => {
+    const values = readValues(opts.root, sys, opts.env);
+    const present = among(tagPaths(sys.schema, values.data), service.imageTags);
+    const declared = service.imageTags.map((p) => p.join('.')).join(', ');
+    let path: string[];
+    if (opts.path) {
+      if (!service.imageTags.some((p) => p.join('.') === opts.path)) {
+        throw new Error(`${values.file}: '${opts.path}' is not an image tag of service '${opts.service}' (its tags: ${declared})`);
+      }
+      const named = present.find((p) => p.join('.') === opts.path);
+      if (!named) throw new Error(`${values.file}: ${opts.path} is not set in this file; add it by hand first`);
+      path = named;
+    } else {
+      path = service.imageTags[0];
+      if (!present.some((p) => key(p) === key(path))) throw new Error(`${values.file}: ${path.join('.')} (the main image tag of service '${opts.service}') is not set in this file`);
+    }
+    const from = valueAt(values.data, path) as string;
+    const changes = from === opts.tag ? [] : [{ file: values.file, path, from, to: opts.tag }];
+    if (changes.length > 0) {
+      const text = setTags(values.text, values.file, sys.schema, [{ path, tag: opts.tag }]);
+      if (!opts.dryRun) return { system: sys, env: opts.env, changes, restore: write(values, text) };
+    }
+    return { system: sys, env: opts.env, changes };
+  });
 }
 
 export interface PromoteOptions {
@@ -146,22 +181,23 @@ export async function promote(opts: PromoteOptions): Promise<ReleaseResult> {
   }
   checkEnv(sys, opts.from);
   checkEnv(sys, opts.to);
-  const source = readValues(opts.root, sys, opts.from);
-  const target = readValues(opts.root, sys, opts.to);
-  const targetPaths = new Set(tagPaths(sys.schema, target.data).map((p) => p.join('\0')));
-  let paths = tagPaths(sys.schema, source.data).filter((p) => targetPaths.has(p.join('\0')));
-  if (opts.service) {
-    paths = pathsOf(paths, opts.service);
-    if (paths.length === 0) throw new Error(`no image tag of service '${opts.service}' in both ${source.file} and ${target.file}`);
-  }
-  const changes: TagChange[] = paths
-    .map((path) => ({ file: target.file, path, from: valueAt(target.data, path) as string, to: valueAt(source.data, path) as string }))
-    .filter((c) => c.from !== c.to);
-  if (changes.length > 0) {
-    const text = setTags(target.text, target.file, sys.schema, changes.map((c) => ({ path: c.path, tag: c.to })));
-    if (!opts.dryRun) return { system: sys, env: opts.to, changes, restore: write(target, text) };
-  }
-  return { system: sys, env: opts.to, changes };
+  // the tags the services declare: all of the system's, or the one service's
+  const declared = [...sys.services].filter(([name]) => !opts.service || name === opts.service).flatMap(([, s]) => s.imageTags);
+  return withWorkspaceLock(opts.root, 'promote', () => {
+    const source = readValues(opts.root, sys, opts.from);
+    const target = readValues(opts.root, sys, opts.to);
+    const targetPaths = new Set(tagPaths(sys.schema, target.data).map(key));
+    const paths = among(tagPaths(sys.schema, source.data), declared).filter((p) => targetPaths.has(key(p)));
+    if (opts.service && paths.length === 0) throw new Error(`no image tag of service '${opts.service}' in both ${source.file} and ${target.file}`);
+    const changes: TagChange[] = paths
+      .map((path) => ({ file: target.file, path, from: valueAt(target.data, path) as string, to: valueAt(source.data, path) as string }))
+      .filter((c) => c.from !== c.to);
+    if (changes.length > 0) {
+      const text = setTags(target.text, target.file, sys.schema, changes.map((c) => ({ path: c.path, tag: c.to })));
+      if (!opts.dryRun) return { system: sys, env: opts.to, changes, restore: write(target, text) };
+    }
+    return { system: sys, env: opts.to, changes };
+  });
 }
 
 /**
@@ -170,7 +206,12 @@ export async function promote(opts: PromoteOptions): Promise<ReleaseResult> {
  * from them, so a failed release leaves environments/ and dist/ as they were.
  */
 export async function rerender(root: string, sys: SystemInfo, env: EnvironmentName, opts: { progress?: Progress; restore?: () => void } = {}): Promise<number> {
-  const projects = [...sys.services.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  // re-entrant: a command holding the lock since it wrote the values keeps it through the render
+  return withWorkspaceLock(root, 'render', () => rerenderLocked(root, sys, env, opts));
+}
+
+async function rerenderLocked(root: string, sys: SystemInfo, env: EnvironmentName, opts: { progress?: Progress; restore?: () => void }): Promise<number> {
+  const projects = [...sys.services.entries()].map(([name, s]) => [name, s.root] as const).sort(([a], [b]) => (a < b ? -1 : 1));
   const done: string[] = [];
   let folders = 0;
   for (const [i, [name, projectRoot]] of projects.entries()) {

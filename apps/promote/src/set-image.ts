@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
-import { progress } from '@gitops/platform';
+import { progress, withWorkspaceLock } from '@gitops/platform';
 import { rerender, setImage } from './release';
 import { formatChange } from './values-edit';
 
@@ -30,7 +30,9 @@ const program = new Command('set-image')
   .option('--render', 'also re-render the system in that environment (else run npm run synth)')
   .option('--root <dir>', 'workspace root', process.cwd())
   .option('--verbose', 'show progress even when stderr is not a terminal')
-  .action(async (o: Opts) => {
+  // one lock from reading the values to the end of the re-render: a concurrent set-image, promote,
+  // set-image, synth or new-service waits instead of losing this change or rendering half of it
+  .action((o: Opts) => withWorkspaceLock(o.root, 'set-image', async () => {
     const result = await setImage({ root: o.root, env: o.env, service: o.service, tag: o.tag, path: o.path, dryRun: o.dryRun });
     if (result.changes.length === 0) {
       console.log(`set-image: ${o.service} in ${o.env} already runs ${o.tag}; nothing to do`);
@@ -42,7 +44,7 @@ const program = new Command('set-image')
       const folders = await rerender(o.root, result.system, o.env, { progress: progress({ verbose: o.verbose }), restore: result.restore });
       console.log(`set-image: ${folders} dist/ folder(s) re-rendered`);
     }
-  });
+  }));
 
 program.parseAsync().catch((e: Error) => {
   console.error(`set-image failed; nothing was changed.\n${e.message}`);

@@ -3,7 +3,7 @@
  * found by walking the system's zod schema (zod 4 keeps the structure in `schema._zod.def`),
  * so no tool assumes `services.<name>.tag`.
  */
-import { imageTag } from '@gitops/platform';
+import { imageTag, type ServiceDefinition } from '@gitops/platform';
 import type { z } from 'zod';
 
 /** A segment of a schema path: a key, or any key of a record / index of an array. */
@@ -132,4 +132,30 @@ export function valueAt(data: unknown, path: readonly string[]): unknown {
     cur = (cur as Record<string, unknown>)[k];
   }
   return cur;
+}
+
+/** A schema path as people write it: `services.*.tag`. */
+export const showSchemaPath = (p: SchemaPath): string => p.map((s) => (s === ANY ? '*' : s)).join('.');
+
+/**
+ * The image tags a service declares (`imageTags` of its `defineService`), as key lists, each
+ * checked to be an `imageTag` field of its system's values schema; `file` (the service's
+ * `src/index.ts`) names it in the error.
+ */
+export function declaredTagPaths(service: ServiceDefinition, file: string): string[][] {
+  const fields = findSchemaPaths(service.system.values);
+  const seen = new Set<string>();
+  return (service.imageTags ?? []).map((dotted) => {
+    const path = dotted.split('.');
+    const isField = fields.some((f) => f.length === path.length && f.every((s, i) => (s === ANY ? path[i] !== '' : s === path[i])));
+    if (!isField) {
+      throw new Error(
+        `${file}: imageTags: '${dotted}' is not an image tag field of the ${service.system.name} values schema ` +
+          `(its image tag fields: ${fields.map(showSchemaPath).join(', ') || 'none'})`,
+      );
+    }
+    if (seen.has(dotted)) throw new Error(`${file}: imageTags: '${dotted}' is listed twice`);
+    seen.add(dotted);
+    return path;
+  });
 }

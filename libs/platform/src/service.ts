@@ -36,6 +36,14 @@ export interface ServiceDefinition<S extends z.ZodType = z.ZodType> {
   readonly name: string;
   /** Environments the service runs in. @default - the system's environments */
   readonly environments?: readonly EnvironmentName[];
+  /**
+   * Where the service's image tags are in its system's values: dotted paths such as
+   * `services.kiteclass-core.tag`, each an `imageTag` field of the system's values schema. The
+   * first is its main tag (what `set-image` sets unless given `--path`); `promote` copies them all.
+   * Tools read this instead of guessing from the service's name.
+   * @default - none: the service runs no image of its own (set-image and promote refuse it)
+   */
+  readonly imageTags?: readonly string[];
   /** Adds the service's objects to `chart` (its namespace and labels are already set). */
   readonly render: (chart: ServiceChart, ctx: RenderContext<z.infer<S>>) => void;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { envVar, findObject, mainContainer, objectsOfKind, renderLeaf, scratchWorkspace } from '@gitops/platform/testing';
+import { loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { envVar, findObject, mainContainer, objectsOfKind, renderLeaf, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import djangoApp from './index';
 
 const ALL = {
@@ -11,6 +12,8 @@ const ALL = {
 } as const;
 const { development, staging, production } = ALL;
 const deployment = (objects: typeof production) => findObject(objects, 'Deployment', 'django-app');
+/** An environment's tag: tags change with every release (set-image, promote), so tests read them, never pin them. */
+const tagIn = (env: EnvironmentName) => loadValues(systemValuesFile(WORKSPACE_ROOT, env, djangoApp.system.name), djangoApp.system.values, WORKSPACE_ROOT).app.tag;
 
 describe('django-app replicas and autoscaling', () => {
   it('runs the document\'s 2 replicas in development, where there is no HPA', () => {
@@ -82,8 +85,8 @@ describe('django-app container', () => {
   });
 
   it('runs the pinned ECR image of each environment', () => {
-    expect(container.image).toBe('444455556666.dkr.ecr.ap-southeast-1.amazonaws.com/django-app:1.8.0');
-    expect(mainContainer(deployment(staging)).image).toBe('111122223333.dkr.ecr.ap-southeast-1.amazonaws.com/django-app:8a2f6d0b');
+    expect(container.image).toBe(`444455556666.dkr.ecr.ap-southeast-1.amazonaws.com/django-app:${tagIn('production')}`);
+    expect(mainContainer(deployment(staging)).image).toBe(`111122223333.dkr.ecr.ap-southeast-1.amazonaws.com/django-app:${tagIn('staging')}`);
   });
 });
 

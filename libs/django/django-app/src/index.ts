@@ -15,6 +15,8 @@ import {
 export default defineService({
   system: django,
   name: APP,
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['app.tag'],
   render(chart, ctx) {
     const v = ctx.values;
     const app = v.app;

@@ -16,6 +16,8 @@ import {
 export default defineService({
   system: eksDemo,
   name: SAMPLE_APP,
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['sampleApp.tag'],
   render(chart, ctx) {
     const v = ctx.values;
     const app = v.sampleApp;

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { envVar, findObject, mainContainer, objectsOfKind, renderLeaf, scratchWorkspace } from '@gitops/platform/testing';
+import { loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { envVar, findObject, mainContainer, objectsOfKind, renderLeaf, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseDocument } from 'yaml';
 import sampleApp from './index';
 
 const development = renderLeaf(sampleApp, 'development').objects;
@@ -10,6 +12,8 @@ const production = renderLeaf(sampleApp, 'production').objects;
 const ALL = { development, staging, production } as const;
 
 const deployment = (objects: typeof production) => findObject(objects, 'Deployment', 'sample-app');
+/** An environment's tag: tags change with every release (set-image, promote), so tests read them, never pin them. */
+const tagIn = (env: EnvironmentName) => loadValues(systemValuesFile(WORKSPACE_ROOT, env, sampleApp.system.name), sampleApp.system.values, WORKSPACE_ROOT).sampleApp.tag;
 
 describe('sample-app replicas and autoscaling', () => {
   it('runs one replica in development and has no HPA or PDB there', () => {
@@ -95,8 +99,8 @@ describe('sample-app container', () => {
   });
 
   it('runs the pinned ECR image of each environment', () => {
-    expect(mainContainer(deployment(development)).image).toBe('777788889999.dkr.ecr.ap-southeast-1.amazonaws.com/sample-app:4b7d2e91');
-    expect(mainContainer(deployment(production)).image).toBe('444455556666.dkr.ecr.ap-southeast-1.amazonaws.com/sample-app:v1.4.2');
+    expect(mainContainer(deployment(development)).image).toBe(`777788889999.dkr.ecr.ap-southeast-1.amazonaws.com/sample-app:${tagIn('development')}`);
+    expect(mainContainer(deployment(production)).image).toBe(`444455556666.dkr.ecr.ap-southeast-1.amazonaws.com/sample-app:${tagIn('production')}`);
     expect(mainContainer(deployment(production)).imagePullPolicy).toBe('IfNotPresent');
   });
 
@@ -215,6 +219,6 @@ describe('eks-demo values', () => {
   });
 
   it('refuses the latest tag', () => {
-    expect(renderWith('production', (y) => y.replace('tag: v1.4.2', 'tag: latest'))).toThrow('must be pinned: "latest" is not allowed');
+    expect(renderWith('production', (y) => { const doc = parseDocument(y); doc.setIn(['sampleApp', 'tag'], 'latest'); return doc.toString(); })).toThrow('must be pinned: "latest" is not allowed');
   });
 });

@@ -9,6 +9,8 @@ import { CONFIG_MAP, DATASOURCE_ENV, CORE_CANARY, CORE_INGRESS, dataLayerEgress,
 export default defineService({
   system: kiteclass,
   name: 'kiteclass-core',
+  // where its image tags are in the system's values (the first is the main one), for set-image and promote
+  imageTags: ['services.kiteclass-core.tag', 'services.kiteclass-core.canary.tag'],
   render(chart, ctx) {
     const values = ctx.values.services['kiteclass-core'];
     const port = PORTS['kiteclass-core'];

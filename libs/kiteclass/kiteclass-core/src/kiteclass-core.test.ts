@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { envVar, findObject, mainContainer, renderLeaf } from '@gitops/platform/testing';
+import { loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { envVar, findObject, mainContainer, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import kiteclassCore from './index';
+
+/** The KiteClass values of an environment: tags change with every release (set-image, promote), so tests read them, never pin them. */
+const values = (env: EnvironmentName) => loadValues(systemValuesFile(WORKSPACE_ROOT, env, kiteclassCore.system.name), kiteclassCore.system.values, WORKSPACE_ROOT);
 
 const production = renderLeaf(kiteclassCore, 'production').objects;
 const staging = renderLeaf(kiteclassCore, 'staging').objects;
@@ -53,9 +57,9 @@ describe('kiteclass-core', () => {
   });
 
   it('runs the ECR image with the tag from environments/', () => {
-    expect(container.image).toBe('444455556666.dkr.ecr.ap-southeast-1.amazonaws.com/kiteclass-core:2e8d1c4a');
+    expect(container.image).toBe(`444455556666.dkr.ecr.ap-southeast-1.amazonaws.com/kiteclass-core:${values('production').services['kiteclass-core'].tag}`);
     expect(mainContainer(findObject(staging, 'Deployment', 'kiteclass-core')).image).toBe(
-      '111122223333.dkr.ecr.ap-southeast-1.amazonaws.com/kiteclass-core:3f9c2a1b',
+      `111122223333.dkr.ecr.ap-southeast-1.amazonaws.com/kiteclass-core:${values('staging').services['kiteclass-core'].tag}`,
     );
   });
 
@@ -127,7 +131,7 @@ describe('kiteclass-core canary', () => {
 
   it('runs its own image with pods the stable Service and Deployment never select', () => {
     const canary = findObject(production, 'Deployment', 'kiteclass-core-canary');
-    expect(mainContainer(canary).image).toBe('444455556666.dkr.ecr.ap-southeast-1.amazonaws.com/kiteclass-core:3f9c2a1b');
+    expect(mainContainer(canary).image).toBe(`444455556666.dkr.ecr.ap-southeast-1.amazonaws.com/kiteclass-core:${values('production').services['kiteclass-core'].canary?.tag}`);
     expect(canary.spec.replicas).toBe(2);
     expect(canary.spec.template.metadata.labels).toMatchObject({ app: 'kiteclass-core-canary', version: 'canary' });
     expect(findObject(production, 'Service', 'kiteclass-core-canary').spec.selector).toEqual({ app: 'kiteclass-core-canary' });

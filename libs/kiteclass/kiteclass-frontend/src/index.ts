@@ -5,6 +5,8 @@ import { KiteclassService, kiteclass } from '@gitops/kiteclass-system';
 export default defineService({
   system: kiteclass,
   name: 'kiteclass-frontend',
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['services.kiteclass-frontend.tag'],
   render(chart, ctx) {
     new KiteclassService(chart, 'KiteclassFrontend', {
       ctx,

@@ -5,6 +5,8 @@ import { CONFIG_MAP, HTTPS_EGRESS, KiteclassService, kiteclass, SECRETS } from '
 export default defineService({
   system: kiteclass,
   name: 'kiteclass-gateway',
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['services.kiteclass-gateway.tag'],
   render(chart, ctx) {
     new KiteclassService(chart, 'KiteclassGateway', {
       ctx,

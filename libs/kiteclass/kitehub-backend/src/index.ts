@@ -5,6 +5,8 @@ import { CONFIG_MAP, DATASOURCE_ENV, dataLayerEgress, HTTPS_EGRESS, KiteclassSer
 export default defineService({
   system: kiteclass,
   name: 'kitehub-backend',
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['services.kitehub-backend.tag'],
   render(chart, ctx) {
     new KiteclassService(chart, 'KitehubBackend', {
       ctx,

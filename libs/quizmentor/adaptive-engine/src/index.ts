@@ -9,6 +9,8 @@ import { APPS, fromApps, INGRESS_NGINX, QuizmentorService, quizmentor, REDIS_EGR
 export default defineService({
   system: quizmentor,
   name: 'adaptive-engine',
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['services.adaptive-engine.tag'],
   render(chart, ctx) {
     const port = APPS['adaptive-engine'].port;
     new QuizmentorService(chart, 'AdaptiveEngine', {

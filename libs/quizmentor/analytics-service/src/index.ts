@@ -9,6 +9,8 @@ import { APPS, fromApps, QuizmentorService, quizmentor } from '@gitops/quizmento
 export default defineService({
   system: quizmentor,
   name: 'analytics-service',
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['services.analytics-service.tag'],
   render(chart, ctx) {
     const values = ctx.values.services['analytics-service'];
     const port = APPS['analytics-service'].port;

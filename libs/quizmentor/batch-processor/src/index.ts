@@ -9,6 +9,8 @@ import { POSTGRES_EGRESS, QuizmentorService, quizmentor, REDIS_EGRESS, SECRETS }
 export default defineService({
   system: quizmentor,
   name: 'batch-processor',
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['services.batch-processor.tag'],
   render(chart, ctx) {
     const values = ctx.values.services['batch-processor'];
     new QuizmentorService(chart, 'BatchProcessor', {

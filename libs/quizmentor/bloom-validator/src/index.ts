@@ -9,6 +9,8 @@ import { APPS, fromApps, INGRESS_NGINX, POSTGRES_EGRESS, QuizmentorService, quiz
 export default defineService({
   system: quizmentor,
   name: 'bloom-validator',
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['services.bloom-validator.tag'],
   render(chart, ctx) {
     const port = APPS['bloom-validator'].port;
     new QuizmentorService(chart, 'BloomValidator', {

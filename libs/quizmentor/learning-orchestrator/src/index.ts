@@ -11,6 +11,8 @@ import {
 export default defineService({
   system: quizmentor,
   name: 'learning-orchestrator',
+  // where its image tags are in the system's values (the first is the main one), for set-image and promote
+  imageTags: ['services.learning-orchestrator.tag', 'services.learning-orchestrator.canary.tag'],
   render(chart, ctx) {
     const values = ctx.values.services['learning-orchestrator'];
     const name = 'learning-orchestrator';

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { loadService } from '@gitops/platform';
+import { loadService, loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
 import { envVar, findObject, mainContainer, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import orchestrator from './index';
 
 // loaded as the renderer loads them: a service library never imports another one
 const redis = await loadService(WORKSPACE_ROOT, 'libs/quizmentor/redis-cluster');
 const postgres = await loadService(WORKSPACE_ROOT, 'libs/quizmentor/postgres-primary');
+
+/** The QuizMentor values of an environment: tags change with every release (set-image, promote), so tests read them, never pin them. */
+const values = (env: EnvironmentName) => loadValues(systemValuesFile(WORKSPACE_ROOT, env, orchestrator.system.name), orchestrator.system.values, WORKSPACE_ROOT);
+/** `<imageRepository>/<image>:<the learning-orchestrator tag>` of an environment. */
+const image = (env: EnvironmentName, name: string) => `${values(env).imageRepository}/${name}:${values(env).services['learning-orchestrator'].tag}`;
 
 const production = renderLeaf(orchestrator, 'production').objects;
 const staging = renderLeaf(orchestrator, 'staging').objects;
@@ -43,7 +48,7 @@ describe('learning-orchestrator', () => {
   it('runs the migrations init container with the release tag and the database URL from its secret', () => {
     const [init] = deployment.spec.template.spec.initContainers;
     expect(init.name).toBe('migrations');
-    expect(init.image).toBe('quizmentor/migrations:sha-4f2c9e1');
+    expect(init.image).toBe(image('production', 'migrations'));
     expect(init.command).toEqual(['npm', 'run', 'migrate:prod']);
     expect(envVar(init, 'DATABASE_URL').valueFrom).toEqual({ secretKeyRef: { name: 'database-credentials', key: 'url' } });
     expect(init.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
@@ -58,9 +63,9 @@ describe('learning-orchestrator', () => {
   });
 
   it('pins its image per environment instead of latest', () => {
-    expect(container.image).toBe('quizmentor/learning-orchestrator:sha-4f2c9e1');
+    expect(container.image).toBe(image('production', 'learning-orchestrator'));
     expect(container.imagePullPolicy).toBe('IfNotPresent');
-    expect(mainContainer(findObject(staging, 'Deployment', 'learning-orchestrator')).image).toBe('quizmentor/learning-orchestrator:sha-9b7d3a0');
+    expect(mainContainer(findObject(staging, 'Deployment', 'learning-orchestrator')).image).toBe(image('staging', 'learning-orchestrator'));
   });
 
   it('exposes port 80 to 3000 and 9090 for metrics', () => {

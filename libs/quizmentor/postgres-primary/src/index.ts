@@ -10,6 +10,8 @@ import { fromApps, ISTIOD_EGRESS, POSTGRES, quizmentor, SECRETS } from '@gitops/
 export default defineService({
   system: quizmentor,
   name: 'postgres-primary',
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['services.postgres-primary.tag'],
   render(chart, ctx) {
     const v = ctx.values.services['postgres-primary'];
 

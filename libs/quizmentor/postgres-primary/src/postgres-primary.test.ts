@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { envVar, findObject, mainContainer, renderLeaf } from '@gitops/platform/testing';
+import { loadValues, systemValuesFile } from '@gitops/platform';
+import { envVar, findObject, mainContainer, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import postgres from './index';
+
+/** Its production tag: tags change with every release (set-image, promote), so tests read them, never pin them. */
+const productionTag = loadValues(systemValuesFile(WORKSPACE_ROOT, 'production', postgres.system.name), postgres.system.values, WORKSPACE_ROOT).services['postgres-primary'].tag;
 
 const production = renderLeaf(postgres, 'production').objects;
 const staging = renderLeaf(postgres, 'staging').objects;
@@ -35,7 +39,8 @@ describe('postgres-primary', () => {
   });
 
   it('runs postgres 15 with a pinned tag, the documented resources and pg_isready probes', () => {
-    expect(container.image).toBe('postgres:15.10-alpine');
+    expect(container.image).toBe(`postgres:${productionTag}`);
+    expect(productionTag).toMatch(/^15\.\d+/); // a major upgrade needs a data migration, not a tag bump
     expect(container.resources).toEqual({ requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '2', memory: '4Gi' } });
     expect(container.livenessProbe).toMatchObject({ exec: { command: ['pg_isready', '-U', 'postgres'] }, initialDelaySeconds: 30, periodSeconds: 10 });
     expect(container.readinessProbe).toMatchObject({ exec: { command: ['pg_isready', '-U', 'postgres'] }, initialDelaySeconds: 5, periodSeconds: 5 });

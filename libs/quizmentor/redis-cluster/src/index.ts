@@ -10,6 +10,8 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 export default defineService({
   system: quizmentor,
   name: 'redis-cluster',
+  // where its image tag is in the system's values, for set-image and promote
+  imageTags: ['services.redis-cluster.tag'],
   render(chart, ctx) {
     const v = ctx.values.services['redis-cluster'];
 

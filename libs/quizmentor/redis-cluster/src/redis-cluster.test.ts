@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { findObject, mainContainer, renderLeaf } from '@gitops/platform/testing';
+import { loadValues, systemValuesFile } from '@gitops/platform';
+import { findObject, mainContainer, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import redis from './index';
+
+/** Its production tag: tags change with every release (set-image, promote), so tests read them, never pin them. */
+const productionTag = loadValues(systemValuesFile(WORKSPACE_ROOT, 'production', redis.system.name), redis.system.values, WORKSPACE_ROOT).services['redis-cluster'].tag;
 
 const production = renderLeaf(redis, 'production').objects;
 const staging = renderLeaf(redis, 'staging').objects;
@@ -37,7 +41,7 @@ describe('redis-cluster', () => {
   });
 
   it('has the documented resources, a pinned tag and redis-cli probes', () => {
-    expect(container.image).toBe('redis:7.2.7-alpine');
+    expect(container.image).toBe(`redis:${productionTag}`);
     expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '2Gi' } });
     expect(container.livenessProbe.exec.command).toEqual(['redis-cli', 'ping']);
     expect(container.readinessProbe.exec.command).toEqual(['redis-cli', 'ping']);
