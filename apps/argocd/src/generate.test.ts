@@ -6,9 +6,9 @@ import type { DistLeaf } from './tree';
 
 const staging: Environment = { name: 'staging', awsAccountId: '111122223333', awsRegion: 'ap-southeast-1', clusters: [{ name: 'staging-a', server: 'https://a.example.com', region: 'ap-southeast-1' }] };
 const config = ArgoCdConfigSchema.parse({ repoURL: 'https://example.com/repo.git', targetRevision: 'main' });
-const leaf = (service: string, objects: { kind: string; group?: string; namespace?: string }[]): DistLeaf => ({
-  env: 'staging', system: 'shop', service, path: `dist/staging/shop/${service}`,
-  objects: objects.map((o) => ({ group: o.group ?? '', kind: o.kind, name: 'x', namespace: o.namespace, annotations: {}, spec: {}, file: 'f' })),
+const leaf = (service: string, objects: { kind: string; group?: string; namespace?: string }[], system = 'shop'): DistLeaf => ({
+  env: 'staging', system, service, path: `dist/staging/${system}/${service}`,
+  objects: objects.map((o) => ({ group: o.group ?? '', kind: o.kind, name: 'x', namespace: o.namespace, annotations: {}, spec: {}, file: `dist/staging/${system}/${service}/f` })),
 });
 
 describe('generate', () => {
@@ -33,5 +33,34 @@ describe('generate', () => {
     const env = { ...staging, clusters: [{ ...staging.clusters[0], name: 'blue' }] };
     expect(() => generate({ leaves: [leaf('api', [{ kind: 'Service', namespace: 'shop-staging' }])], environments: new Map([['staging', env]]), config }))
       .toThrow('environments/staging/environment.yaml: clusters: blue: must start with "staging-", so the names of its Argo CD Applications tell the environment');
+  });
+
+  it('refuses to grant one namespace to two AppProjects', () => {
+    // GIVEN blog's values name shop's namespace
+    const leaves = [leaf('api', [{ kind: 'Namespace' }, { kind: 'Service', namespace: 'shop-staging' }]), leaf('web', [{ kind: 'Service', namespace: 'shop-staging' }], 'blog')];
+    expect(() => generate({ leaves, environments: new Map([['staging', staging]]), config }))
+      .toThrow('namespace shop-staging on https://a.example.com (staging) would be granted to AppProjects blog (dist/staging/blog/web) and shop (dist/staging/shop/api): a namespace belongs to one system');
+  });
+
+  it('refuses a kind no system may own instead of whitelisting it (a bare Pod, a ClusterRoleBinding, an unknown CRD)', () => {
+    const run = (o: { kind: string; group?: string; namespace?: string }) => () =>
+      generate({ leaves: [leaf('api', [{ kind: 'Service', namespace: 'shop-staging' }, o])], environments: new Map([['staging', staging]]), config });
+    expect(run({ kind: 'Pod', namespace: 'shop-staging' })).toThrow('dist/staging/shop/api/f: Pod (core group) is not a kind a system may own (apps/argocd/src/generate.ts SYSTEM_KINDS); the AppProject will not whitelist it');
+    expect(run({ kind: 'ClusterRoleBinding', group: 'rbac.authorization.k8s.io' })).toThrow('ClusterRoleBinding (rbac.authorization.k8s.io) is not a kind a system may own');
+    expect(run({ kind: 'Miner', group: 'crypto.example.com', namespace: 'shop-staging' })).toThrow('Miner (crypto.example.com) is not a kind a system may own');
+  });
+
+  it('refuses a known kind in the wrong scope (a Namespace given a namespace, a Service without one)', () => {
+    const run = (o: { kind: string; group?: string; namespace?: string }) => () =>
+      generate({ leaves: [leaf('api', [{ kind: 'Service', namespace: 'shop-staging' }, o])], environments: new Map([['staging', staging]]), config });
+    expect(run({ kind: 'Namespace', namespace: 'shop-staging' })).toThrow('dist/staging/shop/api/f: Namespace is cluster-scoped: it must not have metadata.namespace');
+    expect(run({ kind: 'ConfigMap' })).toThrow('dist/staging/shop/api/f: ConfigMap is namespaced: it must have metadata.namespace');
+  });
+
+  it('whitelists exactly the kinds the system renders', () => {
+    const leaves = [leaf('api', [{ kind: 'Namespace' }, { kind: 'Service', namespace: 'shop-staging' }, { kind: 'Deployment', group: 'apps', namespace: 'shop-staging' }])];
+    const project = generate({ leaves, environments: new Map([['staging', staging]]), config }).find((o) => o.object.kind === 'AppProject' && o.object.metadata.name === 'shop')!.object as any;
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
+    expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'Service' }, { group: 'apps', kind: 'Deployment' }]);
   });
 });

@@ -9,8 +9,8 @@ import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppP
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import {
-  ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, LABEL_KEYS, ARGOCD_NAMESPACE, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION,
-  type Environment, type RenderedObject,
+  ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, LABEL_KEYS, ARGOCD_NAMESPACE, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, serverKey,
+  SYNC_OPTIONS_ANNOTATION, type Environment, type RenderedObject,
 } from '@gitops/platform';
 import type { ArgoCdConfig } from './config';
 import type { DistLeaf } from './tree';
@@ -83,16 +83,63 @@ interface LeafGroup {
   readonly leaves: DistLeaf[];
 }
 
+/**
+ * The kinds a system may own: the AppProject whitelists a kind only when a system renders it AND
+ * it is listed here, so a hostile or mistaken kind (a bare Pod, a ClusterRoleBinding, an unknown
+ * CRD) is an error to review, not a permission Argo CD grants. `namespaced` is the kind's scope
+ * (a cluster-scoped kind must carry no namespace; a namespaced one must carry its namespace).
+ * Add a kind here, with why, when a system needs it.
+ */
+export const SYSTEM_KINDS: readonly { group: string; kind: string; namespaced: boolean }[] = [
+  // cluster-scoped: each system its own namespace; cluster-addons the secret store
+  { group: '', kind: 'Namespace', namespaced: false },
+  { group: 'external-secrets.io', kind: 'ClusterSecretStore', namespaced: false },
+  // workloads run through controllers (never bare Pods) and their configuration
+  { group: 'apps', kind: 'Deployment', namespaced: true },
+  { group: 'apps', kind: 'StatefulSet', namespaced: true },
+  { group: 'batch', kind: 'Job', namespaced: true },
+  { group: 'batch', kind: 'CronJob', namespaced: true },
+  { group: '', kind: 'ConfigMap', namespaced: true },
+  { group: '', kind: 'Service', namespaced: true },
+  { group: '', kind: 'ServiceAccount', namespaced: true },
+  { group: '', kind: 'ResourceQuota', namespaced: true },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', namespaced: true },
+  { group: 'autoscaling.k8s.io', kind: 'VerticalPodAutoscaler', namespaced: true },
+  { group: 'policy', kind: 'PodDisruptionBudget', namespaced: true },
+  { group: 'networking.k8s.io', kind: 'Ingress', namespaced: true },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy', namespaced: true },
+  { group: 'networking.istio.io', kind: 'DestinationRule', namespaced: true },
+  { group: 'networking.istio.io', kind: 'VirtualService', namespaced: true },
+  { group: 'external-secrets.io', kind: 'ExternalSecret', namespaced: true },
+  { group: 'monitoring.coreos.com', kind: 'PrometheusRule', namespaced: true },
+  { group: 'monitoring.coreos.com', kind: 'ServiceMonitor', namespaced: true },
+  { group: 'sloth.slok.dev', kind: 'PrometheusServiceLevel', namespaced: true },
+  { group: 'velero.io', kind: 'Schedule', namespaced: true },
+];
+
 export function generate({ leaves, environments, config }: GenerateInput): GeneratedObject[] {
   checkLayout(leaves);
+  checkKinds(leaves);
   const systems = [...new Set(leaves.map((l) => l.system))].sort();
   for (const system of Object.keys(config.clusterScopedSystems)) {
     if (!systems.includes(system)) throw new GenerateError(`environments/argocd.yaml: clusterScopedSystems.${system}: no such system in dist/`);
   }
   const out: GeneratedObject[] = [];
+  /** `<server> <namespace>` -> the system granted it and the leaf that uses it. */
+  const granted = new Map<string, { system: string; leaf: string }>();
   for (const system of systems) {
     const envs = [...new Set(leaves.filter((l) => l.system === system).map((l) => l.env))].sort();
     const groupsByEnv = new Map(envs.map((env) => [env, groupLeaves(leaves.filter((l) => l.system === system && l.env === env), config)]));
+    for (const d of projectDestinations(groupsByEnv, environments)) {
+      // Two AppProjects granted one namespace both sync into it: a namespace belongs to one system.
+      const key = `${serverKey(d.server)} ${d.namespace}`;
+      const other = granted.get(key);
+      if (other && other.system !== system) {
+        const [a, b] = [other, { system, leaf: d.leaf }].sort((x, y) => (x.system < y.system ? -1 : 1));
+        throw new GenerateError(`namespace ${d.namespace} on ${d.server} (${d.env}) would be granted to AppProjects ${a.system} (${a.leaf}) and ${b.system} (${b.leaf}): a namespace belongs to one system`);
+      }
+      if (!other) granted.set(key, { system, leaf: d.leaf });
+    }
     out.push(project(system, groupsByEnv, leaves.filter((l) => l.system === system), environments, config));
     for (const env of envs) {
       const environment = environments.get(env);
@@ -114,6 +161,33 @@ function checkLayout(leaves: readonly DistLeaf[]): void {
     }
     if (leaf.objects.length === 0) throw new GenerateError(`${leaf.path}: holds no Kubernetes object`);
   }
+}
+
+/** Every object's kind must be one a system may own, in its scope. */
+function checkKinds(leaves: readonly DistLeaf[]): void {
+  for (const o of leaves.flatMap((l) => l.objects)) {
+    const known = SYSTEM_KINDS.find((k) => k.group === o.group && k.kind === o.kind);
+    if (!known) {
+      throw new GenerateError(`${o.file}: ${o.kind} (${o.group || 'core group'}) is not a kind a system may own (apps/argocd/src/generate.ts SYSTEM_KINDS); the AppProject will not whitelist it`);
+    }
+    if (known.namespaced !== Boolean(o.namespace)) {
+      throw new GenerateError(`${o.file}: ${o.kind} is ${known.namespaced ? 'namespaced: it must have' : 'cluster-scoped: it must not have'} metadata.namespace`);
+    }
+  }
+}
+
+/** The (server, namespace) destinations of a system's AppProject, each with a leaf that needs it. */
+function projectDestinations(groupsByEnv: Map<string, LeafGroup[]>, environments: ReadonlyMap<string, Environment>) {
+  const out: { env: string; server: string; namespace: string; leaf: string }[] = [];
+  for (const [env, groups] of groupsByEnv) {
+    for (const cluster of environments.get(env)?.clusters ?? []) {
+      for (const g of groups) {
+        out.push({ env, server: cluster.server, namespace: g.namespace, leaf: g.leaves[0]?.path ?? distSystemPath(env, '') });
+        for (const l of g.leaves) for (const namespace of leafNamespaces(l)) out.push({ env, server: cluster.server, namespace, leaf: l.path });
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -179,15 +253,7 @@ export function applicationName(system: string, service: string, cluster: string
 
 function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: DistLeaf[], environments: ReadonlyMap<string, Environment>, config: ArgoCdConfig): GeneratedObject {
   const destinations = new Map<string, { server: string; namespace: string }>();
-  for (const [env, groups] of groupsByEnv) {
-    for (const cluster of environments.get(env)?.clusters ?? []) {
-      for (const g of groups) {
-        for (const namespace of [g.namespace, ...g.leaves.flatMap(leafNamespaces)]) {
-          destinations.set(`${cluster.server} ${namespace}`, { server: cluster.server, namespace });
-        }
-      }
-    }
-  }
+  for (const { server, namespace } of projectDestinations(groupsByEnv, environments)) destinations.set(`${server} ${namespace}`, { server, namespace });
   const kinds = (namespaced: boolean) => {
     const set = new Map<string, { group: string; kind: string }>();
     for (const o of leaves.flatMap((l) => l.objects)) if (Boolean(o.namespace) === namespaced) set.set(`${o.group}/${o.kind}`, { group: o.group, kind: o.kind });
