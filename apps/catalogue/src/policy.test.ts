@@ -1,7 +1,18 @@
+/**
+ * The policy checks on a deliberately broken copy of the KiteClass production render. Every
+ * expected value (namespace, hosts, labels, indexes) is read from the values file or from the
+ * render itself, never written out, so promote, set-image and new-service never turn this red.
+ */
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadServices, renderServices } from '@gitops/platform';
+import { KiteclassValuesSchema } from '@gitops/kiteclass-system';
+import { loadServices, loadValues, renderServices } from '@gitops/platform';
 import { checkPolicies, formatViolation, readManifests, type Manifest } from '@gitops/policy';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
+
+/** The production KiteClass values: what the render below was made from. */
+const VALUES = loadValues(join(WORKSPACE_ROOT, 'environments/production/kiteclass.yaml'), KiteclassValuesSchema, WORKSPACE_ROOT);
+const NS = VALUES.namespace;
 
 /** The production KiteClass render, as the validate target reads it back from dist/. */
 const services = (await loadServices(WORKSPACE_ROOT)).filter((l) => l.service.system.name === 'kiteclass').map((l) => l.service);
@@ -20,6 +31,14 @@ function broken(kind: string, name: string, fn: (o: any) => void): string[] {
 }
 
 const container = (o: any) => o.spec.template.spec.containers[0];
+/** An object of the unbroken render. */
+const original = (kind: string, name: string): any => {
+  const found = BASE.find((m) => m.object.kind === kind && m.object.metadata.name === name);
+  if (!found) throw new Error(`test setup: no ${kind} ${name}`);
+  return found.object;
+};
+/** Labels as the checks print them. */
+const labelText = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
 
 describe('policy checks', () => {
   it('pass on the committed render of every system', async () => {
@@ -63,24 +82,26 @@ describe('policy checks', () => {
   });
 
   it('catch a workload no NetworkPolicy selects, and the policy that now selects nothing', () => {
+    const podLabels = { ...original('Deployment', 'kiteclass-frontend').spec.template.metadata.labels, app: 'frontend' };
     expect(broken('Deployment', 'kiteclass-frontend', (o) => {
       o.spec.template.metadata.labels.app = 'frontend';
       o.spec.selector.matchLabels.app = 'frontend';
     })).toEqual(expect.arrayContaining([
-      'dist/production/kiteclass/kiteclass-frontend/Deployment.kiteclass-frontend.yaml: Deployment kiteclass-frontend: [network-policy] no NetworkPolicy in kiteclass-production selects its pods (app=frontend,app.kubernetes.io/component=frontend,app.kubernetes.io/name=kiteclass-frontend,app.kubernetes.io/part-of=kiteclass,app.kubernetes.io/version=2e8d1c4a,version=v1); add one that states what it may talk to',
-      'dist/production/kiteclass/kiteclass-frontend/NetworkPolicy.kiteclass-frontend-netpol.yaml: NetworkPolicy kiteclass-frontend-netpol: [network-policy-selects] spec.podSelector app=kiteclass-frontend matches no pods rendered in kiteclass-production: the policy protects nothing',
-      'dist/production/kiteclass/kiteclass-frontend/Service.kiteclass-frontend.yaml: Service kiteclass-frontend: [service-selects-workload] selector app=kiteclass-frontend matches no pods rendered in kiteclass-production',
-      'dist/production/kiteclass/kiteclass-frontend/PodDisruptionBudget.kiteclass-frontend-pdb.yaml: PodDisruptionBudget kiteclass-frontend-pdb: [pdb-target] selector app=kiteclass-frontend matches no pods rendered in kiteclass-production',
+      `dist/production/kiteclass/kiteclass-frontend/Deployment.kiteclass-frontend.yaml: Deployment kiteclass-frontend: [network-policy] no NetworkPolicy in ${NS} selects its pods (${labelText(podLabels)}); add one that states what it may talk to`,
+      `dist/production/kiteclass/kiteclass-frontend/NetworkPolicy.kiteclass-frontend-netpol.yaml: NetworkPolicy kiteclass-frontend-netpol: [network-policy-selects] spec.podSelector app=kiteclass-frontend matches no pods rendered in ${NS}: the policy protects nothing`,
+      `dist/production/kiteclass/kiteclass-frontend/Service.kiteclass-frontend.yaml: Service kiteclass-frontend: [service-selects-workload] selector app=kiteclass-frontend matches no pods rendered in ${NS}`,
+      `dist/production/kiteclass/kiteclass-frontend/PodDisruptionBudget.kiteclass-frontend-pdb.yaml: PodDisruptionBudget kiteclass-frontend-pdb: [pdb-target] selector app=kiteclass-frontend matches no pods rendered in ${NS}`,
     ]));
   });
 
   it('catch a NetworkPolicy peer naming labels no pod carries, and a namespace that does not exist', () => {
+    const egress = original('NetworkPolicy', 'kiteclass-core-netpol').spec.egress.length;
     expect(broken('NetworkPolicy', 'kiteclass-core-netpol', (o) => {
       o.spec.egress.push({ to: [{ podSelector: { matchLabels: { app: 'redis' } } }], ports: [{ port: 6379, protocol: 'TCP' }] });
       o.spec.ingress[1].from[0].namespaceSelector.matchLabels['kubernetes.io/metadata.name'] = 'monitoringg';
     })).toEqual([
       'dist/production/kiteclass/kiteclass-core/NetworkPolicy.kiteclass-core-netpol.yaml: NetworkPolicy kiteclass-core-netpol: [network-policy-selects] spec.ingress[1].from[0]: namespace monitoringg is neither rendered nor one the cluster provides',
-      'dist/production/kiteclass/kiteclass-core/NetworkPolicy.kiteclass-core-netpol.yaml: NetworkPolicy kiteclass-core-netpol: [network-policy-selects] spec.egress[3].to[0]: podSelector app=redis matches no pods rendered in kiteclass-production',
+      `dist/production/kiteclass/kiteclass-core/NetworkPolicy.kiteclass-core-netpol.yaml: NetworkPolicy kiteclass-core-netpol: [network-policy-selects] spec.egress[${egress}].to[0]: podSelector app=redis matches no pods rendered in ${NS}`,
     ]);
   });
 
@@ -95,11 +116,13 @@ describe('policy checks', () => {
   });
 
   it('catch an unpinned production image and an ingress without TLS', () => {
-    expect(broken('Deployment', 'kiteclass-gateway', (o) => {
-      container(o).image = 'kiteclass-gateway:latest';
-    })).toEqual([
-      'dist/production/kiteclass/kiteclass-gateway/Deployment.kiteclass-gateway.yaml: Deployment kiteclass-gateway: [production-pinned-image] spec.template.spec.containers[0].image kiteclass-gateway:latest: pin a tag or digest (not latest)',
-    ]);
+    for (const image of ['kiteclass-gateway:latest', 'kiteclass-gateway:LATEST', 'kiteclass-gateway']) {
+      expect(broken('Deployment', 'kiteclass-gateway', (o) => {
+        container(o).image = image;
+      })).toEqual([
+        `dist/production/kiteclass/kiteclass-gateway/Deployment.kiteclass-gateway.yaml: Deployment kiteclass-gateway: [production-pinned-image] spec.template.spec.containers[0].image ${image}: pin a tag or digest (not latest)`,
+      ]);
+    }
     expect(broken('Ingress', 'kiteclass-ingress', (o) => {
       delete o.metadata.annotations['alb.ingress.kubernetes.io/certificate-arn'];
     })).toEqual([
@@ -109,12 +132,13 @@ describe('policy checks', () => {
 
   it('catch a plaintext Secret and credentials in env values and ConfigMaps', () => {
     const copy: Manifest[] = structuredClone(BASE);
-    copy.push({ file: 'dist/production/kiteclass/kiteclass-shared/Secret.db.yaml', env: 'production', object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'kiteclass-production' }, data: { password: 'aHVudGVyMg==' } } as any });
-    const config = copy.find((m) => m.object.kind === 'ConfigMap')!;
+    copy.push({ file: 'dist/production/kiteclass/kiteclass-shared/Secret.db.yaml', env: 'production', object: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: NS }, data: { password: 'aHVudGVyMg==' } } as any });
+    const config = copy.find((m) => m.object.kind === 'ConfigMap' && m.object.metadata.name === 'kiteclass-config')!;
     config.object.data!['db-url'] = 'postgres://app:hunter2@db.internal:5432/app';
-    container(copy.find((m) => m.object.metadata.name === 'kiteclass-core' && m.object.kind === 'Deployment')!.object).env.push({ name: 'JWT_SECRET', value: 'not-so-secret' });
+    const env = container(copy.find((m) => m.object.metadata.name === 'kiteclass-core' && m.object.kind === 'Deployment')!.object).env;
+    env.push({ name: 'JWT_SECRET', value: 'not-so-secret' });
     expect(checkPolicies(copy).violations.map(formatViolation)).toEqual([
-      `${CORE}: [no-credentials] spec.template.spec.containers[0].env[9] (JWT_SECRET) is named like a secret but holds a literal value: use secretKeyRef to an ExternalSecret`,
+      `${CORE}: [no-credentials] spec.template.spec.containers[0].env[${env.length - 1}] (JWT_SECRET) is named like a secret but holds a literal value: use secretKeyRef to an ExternalSecret`,
       'dist/production/kiteclass/kiteclass-shared/ConfigMap.kiteclass-config.yaml: ConfigMap kiteclass-config: [no-credentials] data.db-url looks like a URL with a password in it: read it from a secret',
       'dist/production/kiteclass/kiteclass-shared/Secret.db.yaml: Secret db: [no-plaintext-secret] a Secret in git is plaintext (base64 is not encryption): render an ExternalSecret instead',
     ]);
@@ -128,8 +152,8 @@ describe('policy checks', () => {
       o.spec.rules[0].http.paths[0].backend.service.name = 'kitehub-api';
       o.spec.rules[1].http.paths[0].backend.service.port.number = 9090;
     })).toEqual([
-      'dist/production/kiteclass/kiteclass-shared/Ingress.kiteclass-ingress.yaml: Ingress kiteclass-ingress: [ingress-backend] spec.rules[0].http.paths[0] (api.kiteclass.com/): no Service kitehub-api in kiteclass-production',
-      'dist/production/kiteclass/kiteclass-shared/Ingress.kiteclass-ingress.yaml: Ingress kiteclass-ingress: [ingress-backend] spec.rules[1].http.paths[0] (*.kiteclass.com/api): Service kiteclass-gateway has no port 9090',
+      `dist/production/kiteclass/kiteclass-shared/Ingress.kiteclass-ingress.yaml: Ingress kiteclass-ingress: [ingress-backend] spec.rules[0].http.paths[0] (${VALUES.ingress.apiHost}/): no Service kitehub-api in ${NS}`,
+      `dist/production/kiteclass/kiteclass-shared/Ingress.kiteclass-ingress.yaml: Ingress kiteclass-ingress: [ingress-backend] spec.rules[1].http.paths[0] (${VALUES.ingress.instancesHost}/api): Service kiteclass-gateway has no port 9090`,
     ]);
   });
 
@@ -138,7 +162,7 @@ describe('policy checks', () => {
       const key = 'alb.ingress.kubernetes.io/actions.kiteclass-core-weighted';
       o.metadata.annotations[key] = o.metadata.annotations[key].replace('"kiteclass-core-canary"', '"kiteclass-canary"');
     })).toEqual([
-      'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml: Ingress kiteclass-core-ingress: [ingress-backend] spec.rules[0].http.paths[0] (core-internal.kiteclass.com/) (action kiteclass-core-weighted): no Service kiteclass-canary in kiteclass-production',
+      `dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml: Ingress kiteclass-core-ingress: [ingress-backend] spec.rules[0].http.paths[0] (${VALUES.ingress.coreHost}/) (action kiteclass-core-weighted): no Service kiteclass-canary in ${NS}`,
     ]);
   });
 
@@ -146,12 +170,12 @@ describe('policy checks', () => {
     expect(broken('HorizontalPodAutoscaler', 'kiteclass-gateway-hpa', (o) => {
       o.spec.scaleTargetRef.name = 'gateway';
     })).toEqual(expect.arrayContaining([
-      'dist/production/kiteclass/kiteclass-gateway/HorizontalPodAutoscaler.kiteclass-gateway-hpa.yaml: HorizontalPodAutoscaler kiteclass-gateway-hpa: [hpa-target] scaleTargetRef Deployment/gateway is not rendered in kiteclass-production',
+      `dist/production/kiteclass/kiteclass-gateway/HorizontalPodAutoscaler.kiteclass-gateway-hpa.yaml: HorizontalPodAutoscaler kiteclass-gateway-hpa: [hpa-target] scaleTargetRef Deployment/gateway is not rendered in ${NS}`,
     ]));
-    expect(broken('Namespace', 'kiteclass-production', (o) => {
+    expect(broken('Namespace', NS, (o) => {
       delete o.metadata.labels['pod-security.kubernetes.io/enforce'];
     })).toEqual([
-      'dist/production/kiteclass/kiteclass-shared/Namespace.kiteclass-production.yaml: Namespace kiteclass-production: [namespace-pod-security] add the label pod-security.kubernetes.io/enforce (restricted, or baseline with a reason)',
+      `dist/production/kiteclass/kiteclass-shared/Namespace.${NS}.yaml: Namespace ${NS}: [namespace-pod-security] add the label pod-security.kubernetes.io/enforce (restricted, or baseline with a reason)`,
     ]);
   });
 
