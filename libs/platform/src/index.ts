@@ -23,6 +23,7 @@ export * from './constructs/model-object';
 export * from './constructs/alb-ingress';
 export * from './constructs/service-monitor';
 export * from './policy-waiver';
+export * from './ownership';
 export * from './constructs/secure-job';
 export * from './constructs/secure-stateful-set';
 export * from './constructs/istio';

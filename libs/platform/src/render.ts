@@ -10,6 +10,7 @@ import { serviceEnvironments, type ServiceDefinition } from './service';
 import { loadValues, ValuesError, type ValueProblem } from './values';
 import { environmentFile, systemValuesFile } from './layout';
 import { toYaml } from './manifest-yaml';
+import { ownershipProblems } from './ownership';
 
 export { toYaml } from './manifest-yaml';
 
@@ -73,7 +74,7 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
   if (problems.length > 0) throw new ValuesError(problems);
 
   // Phase 2: build the charts.
-  return jobs.map(({ service, env }, i) => {
+  const leaves = jobs.map(({ service, env }, i) => {
     opts.onProgress?.(i + 1, jobs.length, `${env}/${service.system.name}/${service.name}`);
     const environment = envs.get(env)!;
     const systemValues = values.get(systemValuesFile(opts.root, env, service.system.name));
@@ -89,6 +90,25 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
     }
     return { env, system: service.system.name, service: service.name, path, objects, files: toFiles(path, objects, opts.sourceOf?.(service)) };
   });
+  checkOwnership(leaves);
+  return leaves;
+}
+
+/**
+ * What this render can see of ownership (ownership.ts): within each environment, each object once
+ * and a namespace per system. A render of one system sees only its own objects; validate's
+ * policy rules check the whole of dist/.
+ */
+function checkOwnership(leaves: readonly RenderedLeaf[]): void {
+  const lines: string[] = [];
+  for (const env of new Set(leaves.map((l) => l.env))) {
+    const placed = leaves.filter((l) => l.env === env).flatMap((l) => l.objects.map((object) => ({ file: `dist/${l.path}/${object.kind}.${object.metadata.name}.yaml`, object })));
+    for (const p of ownershipProblems(placed)) {
+      const { file, object } = placed[p.at];
+      lines.push(`${file}: ${object.kind} ${object.metadata.name}: [${p.rule}] ${p.message}`);
+    }
+  }
+  if (lines.length > 0) throw new RenderError(lines.join('\n'));
 }
 
 export function loadEnvironment(env: EnvironmentName, root: string): Environment {

@@ -1,4 +1,4 @@
-import type { PolicyRule } from '@gitops/platform';
+import { CLUSTER_NAMESPACES, type PolicyRule } from '@gitops/platform';
 import type { K8sObject, Manifest } from './manifests';
 import { matches, type LabelSelector } from './selectors';
 import { isWorkload, toWorkload, type Workload } from './workloads';
@@ -12,14 +12,8 @@ export interface Violation {
   message: string;
 }
 
-/**
- * Namespaces every cluster has, or that a cluster add-on owns, so a NetworkPolicy may name them
- * without this repository rendering them.
- */
-export const CLUSTER_NAMESPACES = new Set([
-  'kube-system', 'kube-public', 'default', 'monitoring', 'velero', 'external-secrets', 'argocd',
-  'istio-system', 'ingress-nginx', 'cert-manager',
-]);
+/** Namespaces every cluster has, or that a cluster add-on owns (defined once, in the platform). */
+export { CLUSTER_NAMESPACES };
 
 /** What the checks of one environment see: its objects, indexed. */
 export class PolicyContext {
