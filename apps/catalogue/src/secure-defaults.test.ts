@@ -1,20 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loadServices, renderServices, type RenderedObject } from '@gitops/platform';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { toWorkload, WORKLOAD_KINDS } from '@gitops/policy';
 
 const leaves = renderServices((await loadServices(WORKSPACE_ROOT)).map((l) => l.service), { root: WORKSPACE_ROOT });
 const all = leaves.flatMap((leaf) => leaf.objects.map((o) => ({ leaf: leaf.path, o })));
-const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob']);
+/** Every kind with a pod spec (a bare Pod included), as the policy checks see them. */
+const WORKLOADS = new Set<string>(WORKLOAD_KINDS);
 
-function podSpec(o: RenderedObject): any {
-  const spec = o.spec as any;
-  return o.kind === 'CronJob' ? spec.jobTemplate.spec.template.spec : spec.template.spec;
-}
-
-function podLabels(o: RenderedObject): Record<string, string> {
-  const spec = o.spec as any;
-  return (o.kind === 'CronJob' ? spec.jobTemplate.spec.template.metadata.labels : spec.template.metadata.labels) ?? {};
-}
+const workloadOf = (o: RenderedObject) => toWorkload({ file: '', object: o as any });
+const podSpec = (o: RenderedObject): any => workloadOf(o).pod;
+const podLabels = (o: RenderedObject): Record<string, string> => workloadOf(o).podLabels;
 
 const workloads = all.filter(({ o }) => WORKLOADS.has(o.kind));
 
@@ -28,6 +24,9 @@ describe('secure defaults (DESIGN.md principle 5)', () => {
     (_name, o) => {
       const pod = podSpec(o);
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      // Pod Security baseline: no host namespaces, hostPath volumes or host ports
+      expect([pod.hostNetwork, pod.hostPID, pod.hostIPC].filter(Boolean)).toEqual([]);
+      expect((pod.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => v.name)).toEqual([]);
       for (const c of [...(pod.initContainers ?? []), ...pod.containers]) {
         expect(c.securityContext, c.name).toMatchObject({
           runAsNonRoot: true,
@@ -39,12 +38,13 @@ describe('secure defaults (DESIGN.md principle 5)', () => {
         expect(c.resources.requests, c.name).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
         expect(c.resources.limits, c.name).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
         expect(c.image, c.name).toMatch(/:[A-Za-z0-9_][A-Za-z0-9_.-]*$/);
-        expect(c.image, c.name).not.toMatch(/:latest$/);
+        expect(c.image, c.name).not.toMatch(/:latest$/i);
+        expect((c.ports ?? []).filter((p: any) => p.hostPort).map((p: any) => p.name), c.name).toEqual([]);
       }
     },
   );
 
-  it.each(workloads.filter(({ o }) => o.kind !== 'Job' && o.kind !== 'CronJob').map(({ leaf, o }) => [`${leaf} ${o.kind}/${o.metadata.name}`, o] as const))(
+  it.each(workloads.filter(({ o }) => workloadOf(o).longRunning).map(({ leaf, o }) => [`${leaf} ${o.kind}/${o.metadata.name}`, o] as const))(
     '%s has liveness and readiness probes and a NetworkPolicy selecting its pods',
     (_name, o) => {
       for (const c of podSpec(o).containers) {

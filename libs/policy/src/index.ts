@@ -1,5 +1,6 @@
 export * from './manifests';
 export * from './selectors';
 export * from './context';
+export * from './workloads';
 export * from './policy';
 export * from './prune-safety';
