@@ -67,6 +67,16 @@ describe('the values schemas use the strict value types', () => {
     }
   }
 
+  it('a quantity written as a YAML number reaches the render as its canonical string', () => {
+    const file = 'environments/production/kiteclass.yaml';
+    const doc = parseDocument(readFileSync(join(WORKSPACE_ROOT, file), 'utf8'));
+    doc.setIn(['services', 'kiteclass-core', 'resources', 'requests', 'cpu'], 0.25);
+    doc.setIn(['services', 'kiteclass-core', 'resources', 'limits', 'memory'], 2147483648);
+    const values = parseValues(doc.toString(), file, KiteclassValuesSchema);
+    expect(values.services['kiteclass-core'].resources.requests.cpu).toBe('250m');
+    expect(values.services['kiteclass-core'].resources.limits.memory).toBe('2147483648');
+  });
+
   it('argocd.yaml: a sync window schedule is a cron expression the Argo CD controller parses', () => {
     const file = 'environments/argocd.yaml';
     const doc = parseDocument(readFileSync(join(WORKSPACE_ROOT, file), 'utf8'));
