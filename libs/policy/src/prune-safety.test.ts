@@ -45,6 +45,13 @@ describe('comparePrune', () => {
     ]);
   });
 
+  it('counts .json manifests, which Argo CD syncs like YAML', () => {
+    const json = ['dist/production/demo/jobs/ConfigMap.a.json', 'dist/production/demo/jobs/ConfigMap.b.json'];
+    expect(comparePrune([...BASE, ...json], BASE).findings).toEqual([
+      { where: 'dist/production/demo/jobs', kind: 'folder-removed', message: 'folder removed: Argo CD would prune everything its Application synced' },
+    ]);
+  });
+
   it('lets a small deletion through', () => {
     expect(comparePrune(BASE, BASE.filter((f) => f !== 'dist/production/demo/api/ConfigMap.cm-0.yaml')).findings).toEqual([]);
   });

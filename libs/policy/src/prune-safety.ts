@@ -33,7 +33,8 @@ interface Entry {
 }
 
 function parse(file: string): Entry | undefined {
-  const m = /^dist\/([^/]+)\/([^/]+)\/([^/]+)\/([^./]+)\.(.+)\.ya?ml$/.exec(file);
+  // .json too: Argo CD's directory source syncs *.yaml, *.yml and *.json alike.
+  const m = /^dist\/([^/]+)\/([^/]+)\/([^/]+)\/([^./]+)\.(.+)\.(ya?ml|json)$/.exec(file);
   if (!m) return undefined;
   return { env: m[1], leaf: `dist/${m[1]}/${m[2]}/${m[3]}`, kind: m[4], name: m[5] };
 }

@@ -18,7 +18,7 @@ const program = new Command('prune-check')
   .action(async (o: { base: string; maxLoss: string; allowPrune?: string; root: string }) => {
     const git = (...args: string[]) => execFileSync('git', args, { cwd: o.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const baseFiles = git('ls-tree', '-r', '--name-only', o.base, '--', 'dist').split('\n').filter(Boolean);
-    const headFiles = (await glob(['dist/**/*.{yaml,yml}'], { cwd: o.root })).sort();
+    const headFiles = (await glob(['dist/**/*.{yaml,yml,json}'], { cwd: o.root })).sort();
     const { findings, changes } = comparePrune(baseFiles, headFiles, { maxLossShare: Number(o.maxLoss) });
 
     console.log(`dist/ compared with ${o.base}:`);
