@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,16 @@ const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
  * whose tests rightly read any system; what must be exact is which services and systems render.
  */
 function affectedBy(...files: string[]): string[] {
-  const out = execFileSync(NX, ['show', 'projects', '--affected', `--files=${files.join(',')}`, '--exclude=tag:type:tool'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', env });
+  return showAffected(files, []);
+}
+
+/** The projects `nx affected -t synth` renders for a change of `files` (services only, tools left out as above). */
+function synthAffectedBy(...files: string[]): string[] {
+  return showAffected(files, ['--withTarget=synth']);
+}
+
+function showAffected(files: string[], extra: string[]): string[] {
+  const out = execFileSync(NX, ['show', 'projects', '--affected', `--files=${files.join(',')}`, '--exclude=tag:type:tool', ...extra], { cwd: WORKSPACE_ROOT, encoding: 'utf8', env });
   return out.split('\n').map((l) => l.trim()).filter((l) => /^[a-z0-9-]+$/.test(l)).sort();
 }
 
@@ -29,7 +38,9 @@ const allServices = projects.map((p) => p.name);
 
 describe('nx affected', () => {
   it('picks one system and no other when its production values change', () => {
-    expect(affectedBy('environments/production/kiteclass.yaml')).toEqual(servicesOf('kiteclass').sort());
+    // renders exactly that system's services; tests that read the values (its system library's too) re-run
+    expect(synthAffectedBy('environments/production/kiteclass.yaml')).toEqual(servicesOf('kiteclass').sort());
+    expect(affectedBy('environments/production/kiteclass.yaml')).toEqual(['kiteclass-system', ...servicesOf('kiteclass')].sort());
   });
 
   it('picks only that service when one service changes', () => {
@@ -45,7 +56,7 @@ describe('nx affected', () => {
   });
 
   it('picks every service, and the Argo CD generator, when an environment file changes', () => {
-    expect(affectedBy('environments/production/environment.yaml')).toEqual(allServices.sort());
+    expect(synthAffectedBy('environments/production/environment.yaml')).toEqual(allServices.sort());
     const all = execFileSync(NX, ['show', 'projects', '--affected', '--files=environments/production/environment.yaml'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', env });
     expect(all.split('\n').map((l) => l.trim())).toContain('argocd');
   });
@@ -66,14 +77,32 @@ describe('the synth cache', () => {
   });
   const nx = (...args: string[]) => execFileSync(NX, args, { cwd: tree, encoding: 'utf8', env });
   const status = () => execFileSync('git', ['status', '--porcelain', '--', 'dist', 'environments', 'argocd'], { cwd: tree, encoding: 'utf8' });
+  /** The worktree's (HEAD's) service projects and their systems (the dist/<env>/<system>/ of their outputs). */
+  const treeProjects = async () => (await findServiceProjects(tree)).map((p) => ({
+    name: p.name,
+    system: (JSON.parse(readFileSync(join(tree, p.root, 'project.json'), 'utf8')).targets.synth.outputs as string[])[0].split('/')[3],
+  }));
 
-  it('serves a second run wholly from the cache, and leaves dist/ untouched', async () => {
+  it('skips every project of a second run (inputs and dist/ unchanged), and leaves dist/ untouched', async () => {
+    // synth is not restored from Nx's cache (a restore is not atomic, see tools/nx-synth/synth.cjs):
+    // the executor itself skips a project whose inputs' hash and dist/ folders are as it last left them
     nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
     expect(status()).toBe('');
     const second = nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
     // counted in the worktree: HEAD's projects, not this checkout's uncommitted ones
-    const tasks = (await findServiceProjects(tree)).filter((p) => p.root.startsWith('libs/kiteclass/')).length;
-    expect(second).toContain(`Nx read the output from the cache instead of running the command for ${tasks} out of ${tasks} tasks`);
+    const kiteclass = (await findServiceProjects(tree)).filter((p) => p.root.startsWith('libs/kiteclass/'));
+    for (const p of kiteclass) expect(second).toContain(`synth ${p.name}: skipped, unchanged`);
+    expect(second).not.toMatch(/synth [a-z0-9-]+: \d+ folders/);
+    expect(status()).toBe('');
+  });
+
+  it('renders again a project whose dist/ folder was changed by hand, restoring it', () => {
+    const file = join(tree, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml');
+    const committed = readFileSync(file, 'utf8');
+    writeFileSync(file, `${committed}# edited by hand\n`);
+    const run = nx('run', 'kiteclass-core:synth');
+    expect(run).not.toContain('skipped, unchanged');
+    expect(readFileSync(file, 'utf8')).toBe(committed);
     expect(status()).toBe('');
   });
 
@@ -85,10 +114,32 @@ describe('the synth cache', () => {
     const run = nx('run', 'kiteclass-core:synth');
     expect(run).not.toContain('[local cache]');
     expect(run).not.toContain('[existing outputs match the cache');
+    expect(run).not.toContain('skipped, unchanged');
     expect(status().split('\n').filter(Boolean).sort()).toEqual([
       ' M dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml',
       ' M environments/production/kiteclass.yaml',
     ]);
     expect(readFileSync(join(tree, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml'), 'utf8')).toContain(`"weight":${weight}`);
+  });
+
+  it('writes no project when one project of the run fails, and npm run synth exits 1 (not 130)', async () => {
+    // GIVEN a valid change to one system and an invalid one to another
+    const good = (readdirSync(join(tree, 'environments/production')).find((f) => f !== 'kiteclass.yaml' && f !== 'environment.yaml' && f.endsWith('.yaml')))!;
+    const goodFile = join(tree, 'environments/production', good);
+    writeFileSync(goodFile, `${readFileSync(goodFile, 'utf8')}\n`); // a new hash for that system's tasks, same values
+    const bad = join(tree, 'environments/production/kiteclass.yaml');
+    writeFileSync(bad, readFileSync(bad, 'utf8').replace(/weight: \d+/, 'weight: 101'));
+    const before = execFileSync('git', ['status', '--porcelain', '--', 'dist', 'argocd'], { cwd: tree, encoding: 'utf8' });
+    // WHEN npm run synth's command runs
+    const run = spawnSync(process.execPath, [join(tree, 'tools/nx-synth/nx.mjs'), 'run-many', '-t', 'synth'], { cwd: tree, encoding: 'utf8', env });
+    // THEN it fails with status 1, every task of the batch names the failing projects, and dist/ is unchanged
+    expect(run.status).toBe(1);
+    const output = run.stdout + run.stderr;
+    // the projects of the validly changed system rendered (their inputs changed), but none was written
+    const others = (await treeProjects()).filter((p) => p.system === good.replace(/\.yaml$/, '')).map((p) => p.name);
+    expect(others.length).toBeGreaterThan(0);
+    for (const p of others) expect(output).toMatch(new RegExp(`synth ${p} failed; dist/ is unchanged\\.\\n`));
+    expect(output).toMatch(/not written: .*libs\/kiteclass\/kiteclass-core.* failed in the same run/);
+    expect(execFileSync('git', ['status', '--porcelain', '--', 'dist', 'argocd'], { cwd: tree, encoding: 'utf8' })).toBe(before);
   });
 });
