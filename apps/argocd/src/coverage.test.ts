@@ -136,4 +136,26 @@ describe('argocd/ covers dist/', () => {
     expect(problems).toContain('ApplicationSet staging-kiteclass: syncPolicy.applicationsSync must be create-update (got sync)');
     expect(problems).toContain('Application kiteclass-core-staging-ap-southeast-1 (ApplicationSet staging-kiteclass): syncPolicy.automated.allowEmpty must be false, so an empty folder is never synced');
   });
+
+  it('reads .json files under argocd/ (the bootstrap Application applies them too) and reports a namespace two projects permit', () => {
+    const root = scratchTree();
+    // GIVEN a hand-made AppProject, as JSON, that grants itself KiteClass's staging namespace
+    const kiteclass = readArgoCd(root).find((o) => o.kind === 'AppProject' && o.metadata.name === 'kiteclass');
+    const destination = kiteclass.spec.destinations[0];
+    writeObject(root, 'argocd/projects', 'intruder.json', JSON.stringify({
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', metadata: { name: 'intruder', namespace: 'argocd' },
+      spec: { sourceRepos: ['*'], destinations: [destination], clusterResourceWhitelist: [], namespaceResourceWhitelist: [{ group: '', kind: 'Pod' }] },
+    }));
+    // THEN
+    const problems = checkCoverage(root);
+    expect(problems).toContain(`AppProjects intruder and kiteclass both permit namespace ${destination.namespace} on ${destination.server}: a namespace belongs to one system`);
+    expect(problems).toContain('AppProject intruder: permits core/Pod, which is not a kind a system may own (SYSTEM_KINDS in apps/argocd/src/generate.ts)');
+  });
+
+  it('reports a project that permits a kind no system may own', () => {
+    const root = scratchTree();
+    const file = join(root, 'argocd/projects/kiteclass.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  namespaceResourceWhitelist:\n', '  namespaceResourceWhitelist:\n    - group: ""\n      kind: Pod\n'));
+    expect(checkCoverage(root)).toContain('AppProject kiteclass: permits core/Pod, which is not a kind a system may own (SYSTEM_KINDS in apps/argocd/src/generate.ts)');
+  });
 });

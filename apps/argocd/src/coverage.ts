@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ARGOCD_LAYOUT, MANIFEST_GENERATE_PATHS_ANNOTATION, SYNC_OPTIONS_ANNOTATION } from '@gitops/platform';
+import { ARGOCD_LAYOUT, MANIFEST_GENERATE_PATHS_ANNOTATION, serverKey, SYNC_OPTIONS_ANNOTATION } from '@gitops/platform';
 import { expandApplicationSet, goPathMatch } from './appset';
-import { applicationName, leafNamespace, leafNamespaces } from './generate';
+import { applicationName, BOOTSTRAP_NAME, leafNamespace, leafNamespaces, SYSTEM_KINDS } from './generate';
 import { loadEnvironments } from './render';
 import { foldersWithFiles, readDist, type DistLeaf } from './tree';
 
@@ -17,8 +17,13 @@ export function readArgoCd(root: string): any[] {
     readYamlFiles(root, dir).flatMap((text) => parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean)));
 }
 
+/**
+ * The manifest files of a folder: `.json` as well as `.yaml`/`.yml`, since the bootstrap
+ * Application's directory source applies all three (https://argo-cd.readthedocs.io/en/stable/user-guide/directory/).
+ * JSON is YAML, so one parser reads both.
+ */
 function readYamlFiles(root: string, dir: string): string[] {
-  return readdirSync(join(root, dir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => readFileSync(join(root, dir, f), 'utf8'));
+  return readdirSync(join(root, dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => readFileSync(join(root, dir, f), 'utf8'));
 }
 
 /** A generated Application and the ApplicationSet it came from. */
@@ -120,6 +125,26 @@ export function checkCoverage(root: string): string[] {
       const list = o.namespace ? project.spec.namespaceResourceWhitelist : project.spec.clusterResourceWhitelist;
       if (!(list ?? []).some((e: any) => e.group === o.group && e.kind === o.kind)) {
         problems.push(`${where}: project ${project.metadata.name} does not permit ${o.namespace ? 'namespaced' : 'cluster-scoped'} ${o.group || 'core'}/${o.kind} (${o.file})`);
+      }
+    }
+  }
+
+  // A namespace belongs to one system: no two projects permit it on one cluster.
+  const permittedBy = new Map<string, string>();
+  for (const [name, project] of [...projects].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const d of project.spec.destinations ?? []) {
+      const key = `${serverKey(d.server ?? '')} ${d.namespace}`;
+      const other = permittedBy.get(key);
+      if (other && other !== name) problems.push(`AppProjects ${other} and ${name} both permit namespace ${d.namespace} on ${d.server}: a namespace belongs to one system`);
+      else permittedBy.set(key, name);
+    }
+    // Only kinds a system may own, whichever project permits them (the bootstrap project permits Argo CD's own).
+    if (name === BOOTSTRAP_NAME) continue;
+    for (const [list, namespaced] of [[project.spec.clusterResourceWhitelist, false], [project.spec.namespaceResourceWhitelist, true]] as const) {
+      for (const e of list ?? []) {
+        if (!SYSTEM_KINDS.some((k) => k.group === e.group && k.kind === e.kind && k.namespaced === namespaced)) {
+          problems.push(`AppProject ${name}: permits ${e.group || 'core'}/${e.kind}, which is not a kind a system may own (SYSTEM_KINDS in apps/argocd/src/generate.ts)`);
+        }
       }
     }
   }
