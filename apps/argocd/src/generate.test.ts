@@ -63,4 +63,11 @@ describe('generate', () => {
     expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
     expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'Service' }, { group: 'apps', kind: 'Deployment' }]);
   });
+
+  it('refuses one API server spelled two ways in two environments (Argo CD would register two clusters)', () => {
+    const production: Environment = { ...staging, name: 'production', clusters: [{ name: 'production-a', server: 'https://A.example.com/', region: 'ap-southeast-1' }] };
+    const leaves = [leaf('api', [{ kind: 'Service', namespace: 'shop-staging' }]), { ...leaf('api', [{ kind: 'Service', namespace: 'shop-production' }]), env: 'production', path: 'dist/production/shop/api' }];
+    expect(() => generate({ leaves, environments: new Map([['staging', staging], ['production', production]]), config }))
+      .toThrow('environments/production/environment.yaml: clusters: production-a: server https://A.example.com/ is https://a.example.com spelled another way (environments/staging/environment.yaml, staging-a); Argo CD matches servers by their text, so write it the same way');
+  });
 });

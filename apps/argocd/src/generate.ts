@@ -9,7 +9,7 @@ import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppP
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import {
-  ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, LABEL_KEYS, ARGOCD_NAMESPACE, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, serverKey,
+  ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ENVIRONMENTS, LABEL_KEYS, ARGOCD_NAMESPACE, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, serverKey,
   SYNC_OPTIONS_ANNOTATION, type Environment, type RenderedObject,
 } from '@gitops/platform';
 import type { ArgoCdConfig } from './config';
@@ -120,6 +120,7 @@ export const SYSTEM_KINDS: readonly { group: string; kind: string; namespaced: b
 export function generate({ leaves, environments, config }: GenerateInput): GeneratedObject[] {
   checkLayout(leaves);
   checkKinds(leaves);
+  checkServerSpellings(environments);
   const systems = [...new Set(leaves.map((l) => l.system))].sort();
   for (const system of Object.keys(config.clusterScopedSystems)) {
     if (!systems.includes(system)) throw new GenerateError(`environments/argocd.yaml: clusterScopedSystems.${system}: no such system in dist/`);
@@ -237,6 +238,30 @@ function groupLeaves(leaves: DistLeaf[], config: ArgoCdConfig): LeafGroup[] {
   for (const g of groups) g.leaves.sort((a, b) => (a.path < b.path ? -1 : 1));
   return groups;
 }
+
+/**
+ * One API server, one spelling, across environments: Argo CD matches a cluster by its server
+ * string, so `https://A.example.com/` and `https://a.example.com` would be two clusters (and
+ * two sets of credentials) for one API server. Within one environment the schema refuses it.
+ */
+function checkServerSpellings(environments: ReadonlyMap<string, Environment>): void {
+  const seen = new Map<string, { env: string; cluster: string; server: string }>();
+  for (const [env, environment] of [...environments].sort(([a], [b]) => (a === b ? 0 : ENV_ORDER(a) - ENV_ORDER(b)))) {
+    for (const c of environment.clusters) {
+      const first = seen.get(serverKey(c.server));
+      if (first && first.server !== c.server) {
+        throw new GenerateError(`environments/${env}/environment.yaml: clusters: ${c.name}: server ${c.server} is ${first.server} spelled another way (environments/${first.env}/environment.yaml, ${first.cluster}); Argo CD matches servers by their text, so write it the same way`);
+      }
+      if (!first) seen.set(serverKey(c.server), { env, cluster: c.name, server: c.server });
+    }
+  }
+}
+
+/** Environments in promotion order (development, staging, production), others after. */
+const ENV_ORDER = (env: string) => {
+  const i = (ENVIRONMENTS as readonly string[]).indexOf(env);
+  return i < 0 ? ENVIRONMENTS.length : i;
+};
 
 function checkClusters(env: Environment): void {
   for (const c of env.clusters) {
