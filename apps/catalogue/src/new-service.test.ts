@@ -1,13 +1,20 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadServices } from '@gitops/platform';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 
-// A git worktree of HEAD: what a new user has after cloning.
+// A git worktree of HEAD with this checkout's working tree copied over it (tracked and untracked
+// files git does not ignore; deleted ones deleted): what a new user has after cloning this change.
 const tree = mkdtempSync(join(tmpdir(), 'new-service-'));
 execFileSync('git', ['worktree', 'add', '--detach', tree, 'HEAD'], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
+execFileSync('bash', ['-c', `git ls-files -z -co --exclude-standard | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "${tree}"; git ls-files -z -d | (cd "${tree}" && xargs -0 -r rm -f --)`], { cwd: WORKSPACE_ROOT });
+execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '-qam', 'working tree', '--allow-empty'], { cwd: tree });
+execFileSync('git', ['add', '-A'], { cwd: tree });
+execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '-qm', 'untracked files', '--allow-empty'], { cwd: tree });
 symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(tree, 'node_modules'));
 afterAll(() => {
   execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
@@ -17,15 +24,34 @@ afterAll(() => {
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
 const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: tree, encoding: 'utf8', env });
 const generate = (...args: string[]) => run(join(WORKSPACE_ROOT, 'node_modules/.bin/nx'), ['g', '@gitops/nx-synth:service', '--no-interactive', ...args]);
+const newService = (...args: string[]) => run(process.execPath, ['tools/nx-synth/new-service.mjs', ...args]);
 const status = () => execFileSync('git', ['status', '--porcelain', '-uall'], { cwd: tree, encoding: 'utf8' });
+const read = (file: string) => readFileSync(join(tree, file), 'utf8');
+const write = (file: string, text: string) => writeFileSync(join(tree, file), text);
+/** Each test starts from the tree as committed. */
+beforeEach(() => {
+  execFileSync('git', ['reset', '-q', '--hard'], { cwd: tree });
+  execFileSync('git', ['clean', '-qfdx', '--', 'libs', 'dist', 'argocd', 'environments', 'tsconfig.base.json'], { cwd: tree });
+});
+/** What npm run synth renders into dist/ (the platform's renderer, in one process). */
+const synthAll = () => run(process.execPath, ['--import', 'tsx', 'libs/platform/src/cli/synth.ts', '--all']);
+
+// The systems as the renderer finds them (a new system or service adds to them)
+const systems = new Map((await loadServices(WORKSPACE_ROOT)).map(({ service }) => [service.system.name, service.system]));
+const known = [...systems.keys()].sort();
 
 describe('npm run new-service', () => {
   it.each([
     [['--name', 'Bad_Name', '--system', 'kiteclass'], "--name 'Bad_Name' is not a DNS-1123 label (lower-case letters, digits and -, at most 63)"],
     [['--name', 'kiteclass-core', '--system', 'kiteclass'], "--name 'kiteclass-core' is taken: an Nx project of that name exists (libs/kiteclass/kiteclass-core)"],
-    [['--name', 'reports', '--system', 'nosuch'], "unknown system 'nosuch' (known: django, eks-demo, kiteclass, quizmentor); pass --create-system to make a new one"],
+    [['--name', 'reports', '--system', 'nosuch'], `unknown system 'nosuch' (known: ${known.join(', ')}); pass --create-system to make a new one`],
     [['--name', 'reports', '--system', 'kiteclass', '--create-system'], "--system 'kiteclass' exists already; leave out --create-system to add a service to it"],
     [['--name', 'a-very-long-service-name-that-will-not-fit-argo', '--system', 'kiteclass'], 'is too long: its Argo CD Application'],
+    [
+      ['--name', 'reports', '--system', 'kiteclass', '--environments', 'development'],
+      `--environments: system 'kiteclass' does not run in 'development' (it runs in: ${systems.get('kiteclass')!.environments.join(', ')})`,
+    ],
+    [['--name', 'reports', '--system', 'kiteclass', '--environments', 'staging,staging'], "--environments 'staging,staging': an environment is named twice"],
   ])('refuses %j with a clear message and writes nothing', (args, message) => {
     const r = generate(...args);
     expect(r.status).not.toBe(0);
@@ -33,14 +59,71 @@ describe('npm run new-service', () => {
     expect(status()).toBe('');
   });
 
+  it('finds every system the renderer renders, cluster-addons included, and says why a cluster-scoped one takes no web service', () => {
+    expect(known).toContain('cluster-addons');
+    const r = generate('--name', 'addon-api', '--system', 'cluster-addons');
+    expect(r.status).not.toBe(0);
+    expect(r.stdout + r.stderr).toContain(
+      "system 'cluster-addons' renders only cluster-scoped objects (environments/argocd.yaml: clusterScopedSystems.cluster-addons); a web service is namespaced, so it cannot join it",
+    );
+    expect(status()).toBe('');
+  });
+
+  it('honours --environments for an existing system: values, outputs and the service only there', () => {
+    const productionBefore = read('environments/production/kiteclass.yaml');
+    const r = generate('--name', 'reports', '--system', 'kiteclass', '--environments', 'staging');
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(parse(read('environments/staging/kiteclass.yaml')).webServices.reports.tag).toBe('0.1.0');
+    expect(read('environments/production/kiteclass.yaml')).toBe(productionBefore);
+    expect(JSON.parse(read('libs/kiteclass/reports/project.json')).targets.synth.outputs).toEqual(['{workspaceRoot}/dist/staging/kiteclass/reports']);
+    expect(read('libs/kiteclass/reports/src/index.ts')).toContain("environments: ['staging'],");
+    const synth = synthAll();
+    expect(synth.status, synth.stderr).toBe(0);
+    expect(existsSync(join(tree, 'dist/staging/kiteclass/reports/Deployment.reports.yaml'))).toBe(true);
+    expect(existsSync(join(tree, 'dist/production/kiteclass/reports'))).toBe(false);
+  });
+
+  it.each([
+    ['webServices: {}', (text: string) => `${text}\nwebServices: {}   # none yet\n`],
+    ['a 4-space-indented block', (text: string) => `${text}\nwebServices:\n    legacy:\n        tag: "1.0.0"\n        port: 8080\n        resources:\n            requests: { cpu: 100m, memory: 128Mi }\n            limits: { cpu: 500m, memory: 256Mi }\n        replicas: 1\n        livenessPath: /healthz\n        readinessPath: /readyz  # kept\n`],
+  ])('adds to %s without touching the rest of the file', (_, edit) => {
+    // GIVEN the staging values with such a webServices (and production's as it is)
+    const file = 'environments/staging/kiteclass.yaml';
+    const given = edit(read(file));
+    write(file, given);
+    const before = parse(given);
+    // WHEN
+    const r = generate('--name', 'notify', '--system', 'kiteclass', '--environments', 'staging');
+    // THEN the old values and the new entry, each once; every old line is still there
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    const after = read(file);
+    expect(parse(after, { uniqueKeys: true })).toEqual({ ...before, webServices: { ...(before.webServices ?? {}), notify: expect.objectContaining({ tag: '0.1.0', port: 8080, replicas: 1 }) } });
+    const added = after.split('\n').filter((l) => !given.split('\n').includes(l));
+    expect(given.split('\n').filter((l) => !after.split('\n').includes(l))).toEqual(given.includes('{}') ? ['webServices: {}   # none yet'] : []);
+    expect(added[added.length - 1]).toMatch(/readinessPath: \/readyz$/);
+  });
+
+  it('a render that fails after generation puts everything back and exits 1 with one line', () => {
+    // GIVEN a workspace whose render fails (another system's production values are wrong)
+    const file = 'environments/production/quizmentor.yaml';
+    write(file, read(file).replace(/^namespace: .*$/m, 'namespace: Not_A_Label'));
+    const broken = status();
+    // WHEN
+    const r = newService('--name', 'notifications', '--system', 'kiteclass');
+    // THEN
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('new-service failed: the render failed (its reason is above); the service was removed again and nothing was changed');
+    expect(status()).toBe(broken);
+  });
+
   it('adds a service and a new system that render, validate strictly and pass their tests with no edits', () => {
     expect(generate('--name', 'notifications', '--system', 'kiteclass').status).toBe(0);
     expect(generate('--name', 'billing-api', '--system', 'billing', '--create-system').status).toBe(0);
-    expect(readFileSync(join(tree, 'environments/production/kiteclass.yaml'), 'utf8')).toContain('webServices:\n  notifications:\n    tag: "0.1.0"');
+    expect(parse(read('environments/production/kiteclass.yaml')).webServices.notifications.tag).toBe('0.1.0');
 
     // what npm run synth does: dist/, then argocd/ from it
-    const synth = run(process.execPath, ['tools/nx-synth/renderer.mjs', '--all']);
-    expect(synth.stderr).toBe('');
+    const synth = synthAll();
+    expect(synth.status, synth.stderr).toBe(0);
     const argocd = run(process.execPath, ['--import', 'tsx', 'apps/argocd/src/main.ts']);
     expect(argocd.status, argocd.stderr).toBe(0);
     expect(status()).toContain('?? dist/production/kiteclass/notifications/Deployment.notifications.yaml');
@@ -48,7 +131,7 @@ describe('npm run new-service', () => {
     expect(status()).toContain('?? argocd/projects/billing.yaml');
 
     const validate = run(process.execPath, ['--import', 'tsx', 'libs/policy/src/cli/validate.ts', '--all']);
-    expect(validate.status, validate.stderr).toBe(0);
+    expect(validate.status, validate.stdout + validate.stderr).toBe(0);
     expect(validate.stdout).toMatch(/schema \(strict\): 0 failing; policy: 0 violations/);
 
     // the generated tests, and the Argo CD coverage proof over the new folders
