@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# npm run test:workflows: proves that the README's everyday workflows leave a repository whose
+# tests pass (issue 10). In a scratch clone of this checkout (its working tree as it is, committed
+# there), it runs, committing after each step as a person would:
+#   1. the README's promotion:  npm run promote -- --system kiteclass --from staging --to production
+#   2. a tag bump:              npm run set-image -- --env production --service sample-app --tag <new> --render
+#   3. a new service:           npm run new-service -- --name <new> --system kiteclass
+#   4. a bump of its tag:       npm run set-image -- --env staging --service <new> --tag <new> --render
+# then `npm test` in the clone, and exits with its status. The checkout itself is never changed.
+# Usage: tools/workflow-check.sh [--keep]   (--keep leaves the clone for a look)
+set -euo pipefail
+src="$(cd "$(dirname "$0")/.." && pwd)"
+keep="${1:-}"
+copy="$(mktemp -d "${TMPDIR:-/tmp}/workflow-check-XXXXXX")"
+cleanup() {
+  if [ "$keep" = "--keep" ]; then echo "workflow-check: the clone is kept in $copy" >&2; else rm -rf "$copy"; fi
+}
+trap cleanup EXIT
+export NX_NO_CLOUD=true NX_DAEMON=false
+step() { echo "workflow-check: $*" >&2; }
+
+# A clone that shares the checkout's objects, then the working tree copied over it (tracked and
+# untracked files git does not ignore; deleted files deleted), so uncommitted work is checked too.
+git clone --quiet --shared "$src" "$copy"
+(cd "$src" && git ls-files -z -co --exclude-standard) | (cd "$src" && tar --null -T - -cf - 2>/dev/null) | (cd "$copy" && tar -xf -)
+(cd "$src" && git ls-files -z -d) | (cd "$copy" && xargs -0 -r rm -f --)
+cd "$copy"
+git config user.name workflow-check
+git config user.email workflow-check@localhost
+commit() { git add -A && { git diff --cached --quiet || git commit --quiet -m "$1"; }; }
+commit "working tree of $src"
+
+# node_modules: the checkout's packages, except this workspace's own Nx plugin, which must be the
+# clone's (npm links workspaces as node_modules/@gitops/<name> -> the workspace folder)
+mkdir node_modules
+for entry in "$src"/node_modules/* "$src"/node_modules/.bin; do
+  name="$(basename "$entry")"
+  [ "$name" = "@gitops" ] || ln -s "$entry" "node_modules/$name"
+done
+mkdir node_modules/@gitops
+ln -s ../../tools/nx-synth node_modules/@gitops/nx-synth
+
+step "1/4 npm run promote -- --system kiteclass --from staging --to production"
+npm run -s promote -- --system kiteclass --from staging --to production
+commit "promote kiteclass from staging to production"
+
+tag="wf-$(date +%s)"
+step "2/4 npm run set-image -- --env production --service sample-app --tag $tag --render"
+npm run -s set-image -- --env production --service sample-app --tag "$tag" --render
+commit "sample-app $tag in production"
+
+name="wfcheck$(date +%s | tail -c 5)"
+step "3/4 npm run new-service -- --name $name --system kiteclass"
+npm run -s new-service -- --name "$name" --system kiteclass
+commit "new service $name"
+
+step "4/4 npm run set-image -- --env staging --service $name --tag $tag --render"
+npm run -s set-image -- --env staging --service "$name" --tag "$tag" --render
+commit "$name $tag in staging"
+
+step "npm test in $copy"
+set +e
+npm test
+status=$?
+set -e
+step "npm test exited $status after a promotion, tag bumps and a new service"
+exit "$status"
