@@ -2,10 +2,9 @@
  * What Argo CD will find in `dist/`: the leaf folders (`<env>/<system>/<service>`) and the
  * identity of every object in them. Read from files, so it can be pointed at any tree.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { DIST_DIR } from '@gitops/platform';
+import { DIST_DIR, FileProblemsError, parseYaml, readUtf8File, type FileProblem } from '@gitops/platform';
 
 /** The identity of a rendered object: what an AppProject has to permit. */
 export interface ObjectRef {
@@ -33,15 +32,29 @@ export function groupOf(apiVersion: string): string {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
-/** Every folder under `dist/` that holds files, sorted, with the objects they declare. */
+/**
+ * Every folder under `dist/` that holds files, sorted, with the objects they declare. A file that
+ * cannot be read safely (encoding, YAML syntax, keys given twice, alias bombs) throws a
+ * `FileProblemsError` naming every such file, line and column.
+ */
 export function readDist(root: string): DistLeaf[] {
   const leaves: DistLeaf[] = [];
+  const problems: FileProblem[] = [];
   for (const path of foldersWithFiles(root, DIST_DIR)) {
     const parts = path.split('/');
     const objects: ObjectRef[] = [];
     for (const file of filesIn(join(root, path))) {
-      for (const doc of parseAllDocuments(readFileSync(join(root, path, file), 'utf8'))) {
-        const o = doc.toJS() as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; spec?: unknown } | null;
+      let parsed;
+      try {
+        parsed = parseYaml(readUtf8File(join(root, path, file), `${path}/${file}`), `${path}/${file}`, { multi: true });
+      } catch (e) {
+        if (!(e instanceof FileProblemsError)) throw e;
+        problems.push(...e.problems);
+        continue;
+      }
+      problems.push(...parsed.problems);
+      for (const doc of parsed.documents) {
+        const o = doc.value as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; spec?: unknown } | null;
         if (!o) continue;
         objects.push({
           group: groupOf(o.apiVersion ?? ''),
@@ -56,6 +69,7 @@ export function readDist(root: string): DistLeaf[] {
     }
     leaves.push({ env: parts[1], system: parts[2], service: parts[3], path, objects });
   }
+  if (problems.length > 0) throw new FileProblemsError(problems);
   return leaves;
 }
 

@@ -97,7 +97,8 @@ describe('a bad value in environments/production', () => {
 
   it('an environment file that names another environment stops the render', async () => {
     edit('name: production', 'name: staging', 'environments/production/environment.yaml');
-    expect(await renderFails()).toContain('environments/production/environment.yaml:1:1: name: must be "production", the folder it is in (got "staging")');
+    // the position of the name value, not 1:1 (issue 10 item 15)
+    expect(await renderFails()).toContain(`environments/production/environment.yaml:${lineOf('name: staging', 'environments/production/environment.yaml')}:7: name: must be "production", the folder it is in (got "staging")`);
   });
 
   it('fails npm run synth with a non-zero exit, every problem, and dist/ unchanged', () => {

@@ -4,7 +4,7 @@
  * changed, field by field, and which of those changes are risky.
  */
 import microdiff, { type Difference } from 'microdiff';
-import { parse } from 'yaml';
+import { parseYaml } from '@gitops/platform';
 import { classifyRisks, type Risk } from './risk';
 
 /** A dist/ tree: path relative to dist/ → file content. */
@@ -71,7 +71,8 @@ export interface DiffOptions {
   readonly maxLossShare?: number;
 }
 
-const FILE = /^([^/]+)\/([^/]+)\/([^/]+)\/([^./]+)\.(.+)\.ya?ml$/;
+/** `.json` too: Argo CD's directory source applies .yaml, .yml and .json files (user guide, "Directory"). */
+const FILE = /^([^/]+)\/([^/]+)\/([^/]+)\/([^./]+)\.(.+)\.(ya?ml|json)$/;
 
 /** The object a dist/ path holds, or undefined for files that are not rendered objects. */
 export function refOf(file: string): ObjectRef | undefined {
@@ -81,13 +82,14 @@ export function refOf(file: string): ObjectRef | undefined {
   return { env, system, service, leaf: `${env}/${system}/${service}`, kind, name, file };
 }
 
-/** Parses a rendered file; a file that is not YAML is kept as its text so it still compares. */
-function parseObject(content: string): unknown {
-  try {
-    return parse(content) ?? null;
-  } catch {
-    return content;
-  }
+/**
+ * Parses a rendered file; a file that is not safe YAML (syntax, keys given twice, an alias bomb or
+ * a self-referencing alias, whose value would be endless) is kept as its text so it still compares.
+ */
+function parseObject(content: string, file: string): unknown {
+  const parsed = parseYaml(content, file);
+  if (parsed.problems.length > 0) return content;
+  return parsed.documents[0]?.value ?? null;
 }
 
 /** Compares two dist/ trees. */
@@ -99,18 +101,18 @@ export function diffTrees(base: DistTree, head: DistTree, opts: DiffOptions = {}
   const changed: ChangedObject[] = [];
 
   for (const [file, ref] of headRefs) {
-    if (!baseRefs.has(file)) added.push({ ...ref, object: parseObject(head.get(file)!) });
+    if (!baseRefs.has(file)) added.push({ ...ref, object: parseObject(head.get(file)!, file) });
   }
   for (const [file, ref] of baseRefs) {
     const after = head.get(file);
     if (after === undefined) {
-      removed.push({ ...ref, object: parseObject(base.get(file)!) });
+      removed.push({ ...ref, object: parseObject(base.get(file)!, file) });
       continue;
     }
     const beforeText = base.get(file)!;
     if (beforeText === after) continue;
-    const before = parseObject(beforeText);
-    const now = parseObject(after);
+    const before = parseObject(beforeText, file);
+    const now = parseObject(after, file);
     const fields = fieldChanges(before, now);
     // a changed header comment alone is no change to the object
     if (fields.length > 0) changed.push({ ...ref, before, after: now, fields });

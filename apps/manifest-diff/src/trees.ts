@@ -10,6 +10,9 @@ import { DIST_DIR, findServiceProjects, synth, type EnvironmentName } from '@git
 import { glob } from 'tinyglobby';
 import type { Progress } from '@gitops/platform';
 
+/** The files Argo CD's directory source applies: .yaml, .yml and .json (Argo CD user guide, "Directory"). */
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
 const git = (root: string, args: string[], input?: string) =>
   execFileSync('git', args, { cwd: root, input, maxBuffer: 512 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
 
@@ -29,7 +32,7 @@ export function readDistAtRef(root: string, ref: string): Map<string, string> {
       const [, type, oid] = meta.split(' ');
       return { type, oid, path };
     })
-    .filter((e) => e.type === 'blob' && /\.ya?ml$/.test(e.path));
+    .filter((e) => e.type === 'blob' && MANIFEST_FILE.test(e.path));
   const out = new Map<string, string>();
   if (entries.length === 0) return out;
   // one git process for every blob: `<oid> blob <size>\n<content>\n` each
@@ -44,9 +47,9 @@ export function readDistAtRef(root: string, ref: string): Map<string, string> {
   return out;
 }
 
-/** Every YAML file under `dir` (path relative to it → content); dot folders (the writer's staging) are skipped. */
+/** Every manifest file under `dir` (path relative to it → content); dot folders (the writer's staging) are skipped. */
 export async function readDistDir(dir: string): Promise<Map<string, string>> {
-  const files = (await glob(['**/*.{yaml,yml}'], { cwd: dir })).sort();
+  const files = (await glob(['**/*.{yaml,yml,json}'], { cwd: dir })).sort();
   return new Map(files.map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 }
 

@@ -2,7 +2,7 @@
  * Splits a manifest stream into resources, the way kubeconform does: one resource per YAML
  * document, empty and comment-only documents dropped, `kind: List` expanded into its items.
  */
-import { parseAllDocuments, isMap, type Document } from 'yaml';
+import { parseAllDocuments, isAlias, isMap, isNode, isPair, isSeq, type Document } from 'yaml';
 
 export interface ParsedResource {
   /** the decoded object; undefined when `error` is set */
@@ -54,7 +54,12 @@ export function parseResources(text: string, options: ParseOptions = {}): Parsed
       continue;
     }
     if (doc.contents === null) continue; // empty or comment-only document
-    const value: unknown = doc.toJS({ maxAliasCount: 1000 });
+    const plain = toPlain(doc);
+    if ('error' in plain) {
+      out.push({ error: plain.error });
+      continue;
+    }
+    const value = plain.value;
     if (value === null || value === undefined) continue;
     if (!isMap(doc.contents) || typeof value !== 'object' || Array.isArray(value)) {
       out.push({ object: {} }); // not an object: reported as missing kind, as kubeconform does
@@ -63,6 +68,45 @@ export function parseResources(text: string, options: ParseOptions = {}): Parsed
     out.push(...expandList(value as Record<string, unknown>));
   }
   return out;
+}
+
+/**
+ * The document as plain data, or the error kubeconform reports for it. Go's YAML decoder (which
+ * kubeconform reads resources with, through sigs.k8s.io/yaml) refuses an alias inside the node it
+ * names ("anchor 'x' value contains itself") and aliases that expand too much ("document contains
+ * excessive aliasing"); either is an error of that resource, and the other files go on.
+ */
+function toPlain(doc: Document): { value: unknown } | { error: string } {
+  const selfAlias = selfReferencingAlias(doc);
+  const prefix = 'error unmarshalling resource: error converting YAML to JSON: yaml:';
+  if (selfAlias) return { error: `${prefix} anchor '${selfAlias}' value contains itself` };
+  try {
+    return { value: doc.toJS({ maxAliasCount: 1000 }) };
+  } catch (e) {
+    if (e instanceof ReferenceError) return { error: `${prefix} document contains excessive aliasing` };
+    throw e;
+  }
+}
+
+/** The name of an alias that sits inside the node it refers to (its value would be endless). */
+function selfReferencingAlias(doc: Document): string | undefined {
+  const anchors = new Map<string, unknown>(); // the last node with each anchor so far (YAML 1.2, 3.2.2.2)
+  const open = new Set<unknown>();
+  const visit = (node: unknown): string | undefined => {
+    if (!isNode(node)) return undefined;
+    if (isAlias(node)) return open.has(anchors.get(node.source)) ? node.source : undefined;
+    if (node.anchor) anchors.set(node.anchor, node);
+    open.add(node);
+    let found: string | undefined;
+    if (isMap(node)) {
+      for (const pair of node.items) if (isPair(pair)) found ??= visit(pair.key) ?? visit(pair.value);
+    } else if (isSeq(node)) {
+      for (const item of node.items) found ??= visit(item);
+    }
+    open.delete(node);
+    return found;
+  };
+  return visit(doc.contents);
 }
 
 /** `kind: List` (any apiVersion, case-insensitive like kubeconform) stands for its items. */

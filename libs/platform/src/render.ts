@@ -2,7 +2,6 @@
  * Renders services into files in memory: every values file is read and checked first, and
  * nothing is returned (so nothing is written) unless every service renders.
  */
-import { join } from 'node:path';
 import { App } from 'cdk8s';
 import { EnvironmentSchema, type Environment, type EnvironmentName } from './environment';
 import { ServiceChart } from './chart';
@@ -59,6 +58,7 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
 
   // Phase 1: read and check every file, collecting all problems, so one run reports them all.
   const problems: ValueProblem[] = [];
+  const reported = new Set<string>(); // one line per problem, however many services share a file
   const envs = new Map<EnvironmentName, Environment>();
   const values = new Map<string, unknown>();
   for (const { service, env } of jobs) {
@@ -68,7 +68,11 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
       if (!values.has(file)) values.set(file, loadValues(file, service.system.values, opts.root));
     } catch (e) {
       if (!(e instanceof ValuesError)) throw e;
-      problems.push(...e.problems.filter((p) => !problems.some((q) => q.file === p.file && q.field === p.field && q.reason === p.reason)));
+      for (const p of e.problems) {
+        const key = JSON.stringify([p.file, p.field, p.reason]);
+        if (!reported.has(key)) problems.push(p);
+        reported.add(key);
+      }
     }
   }
   if (problems.length > 0) throw new ValuesError(problems);
@@ -112,12 +116,11 @@ function checkOwnership(leaves: readonly RenderedLeaf[]): void {
 }
 
 export function loadEnvironment(env: EnvironmentName, root: string): Environment {
-  const file = environmentFile(root, env);
-  const parsed = loadValues(file, EnvironmentSchema, root);
-  if (parsed.name !== env) {
-    throw new ValuesError([{ file: join('environments', env, 'environment.yaml'), line: 1, column: 1, field: 'name', reason: `must be "${env}", the folder it is in (got "${parsed.name}")` }]);
-  }
-  return parsed;
+  // Checked as part of the schema, so the message points at the `name` value like any other.
+  const schema = EnvironmentSchema.superRefine((e, ctx) => {
+    if (e.name !== env) ctx.addIssue({ code: 'custom', path: ['name'], message: `must be "${env}", the folder it is in`, input: e.name });
+  });
+  return loadValues(environmentFile(root, env), schema, root);
 }
 
 /** One file per object, named `<Kind>.<name>.yaml` so a PR diff reads object by object. */

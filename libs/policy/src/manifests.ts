@@ -1,10 +1,13 @@
 /**
  * Reads rendered manifests back from disk, with where each came from, for the policy checks.
+ * It reads what Argo CD applies from a synced folder: "Directory-type applications load plain
+ * manifest files from .yml, .yaml, and .json files" (Argo CD user guide, "Directory",
+ * https://argo-cd.readthedocs.io/en/stable/user-guide/directory/). Any other file in dist/ is
+ * reported: the render never writes one, and a reader that skipped it would hide it.
  */
-import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { glob } from 'tinyglobby';
-import { parseAllDocuments } from 'yaml';
+import { FileProblemsError, parseYaml, readUtf8File, type FileProblem } from '@gitops/platform';
 
 export interface K8sObject {
   apiVersion: string;
@@ -23,18 +26,59 @@ export interface Manifest {
   object: K8sObject;
 }
 
-/** Every object in the YAML files under `dirs` (relative to `root`). */
-export async function readManifests(root: string, dirs: readonly string[]): Promise<Manifest[]> {
-  const files = await glob(dirs.map((d) => `${d.replace(/\/+$/, '')}/**/*.{yaml,yml}`), { cwd: root, dot: false });
-  const out: Manifest[] = [];
+export interface ManifestFiles {
+  manifests: Manifest[];
+  /**
+   * Files that could not be read safely (encoding, YAML syntax, keys given twice, alias bombs)
+   * and files in dist/ that are not manifests, one located line each.
+   */
+  problems: FileProblem[];
+}
+
+/** The extensions Argo CD's directory source applies (case-sensitive, as its file match is). */
+export const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+/** Every object in the manifest files under `dirs` (relative to `root`), and every file problem. */
+export async function readManifestFiles(root: string, dirs: readonly string[]): Promise<ManifestFiles> {
+  const files = await glob(dirs.map((d) => `${d.replace(/\/+$/, '')}/**/*`), { cwd: root, dot: false });
+  const out: ManifestFiles = { manifests: [], problems: [] };
   for (const file of files.sort()) {
-    for (const doc of parseAllDocuments(readFileSync(`${root}/${file}`, 'utf8'))) {
-      const object = doc.toJS() as K8sObject | null;
+    if (!MANIFEST_FILE.test(file)) {
+      if (envOf(file) !== undefined) {
+        // Argo CD also evaluates *.jsonnet in a directory source (its manifest file match is
+        // `\.(yaml|yml|json|jsonnet)$`), which nothing here could check.
+        const reason = file.endsWith('.jsonnet')
+          ? 'a Jsonnet file: Argo CD would evaluate it and apply what it yields, which validate cannot check; the render writes nothing else into dist/, so remove it'
+          : 'not a manifest file: Argo CD applies only .yaml, .yml and .json files of a folder; the render writes nothing else into dist/, so remove it';
+        out.problems.push({ file, line: 0, column: 0, field: '', reason });
+      }
+      continue;
+    }
+    let parsed;
+    try {
+      // JSON is YAML: one parser, so .json files get the same checks and positions.
+      parsed = parseYaml(readUtf8File(`${root}/${file}`, file), file, { multi: true });
+    } catch (e) {
+      if (!(e instanceof FileProblemsError)) throw e;
+      out.problems.push(...e.problems);
+      continue;
+    }
+    out.problems.push(...parsed.problems);
+    if (parsed.problems.length > 0) continue;
+    for (const doc of parsed.documents) {
+      const object = doc.value as K8sObject | null;
       if (!object || typeof object !== 'object' || !object.kind) continue;
-      out.push({ file, env: envOf(file), object });
+      out.manifests.push({ file, env: envOf(file), object });
     }
   }
   return out;
+}
+
+/** As `readManifestFiles`, throwing a `FileProblemsError` (one line per problem) when a file cannot be checked. */
+export async function readManifests(root: string, dirs: readonly string[]): Promise<Manifest[]> {
+  const { manifests, problems } = await readManifestFiles(root, dirs);
+  if (problems.length > 0) throw new FileProblemsError(problems);
+  return manifests;
 }
 
 function envOf(file: string): string | undefined {

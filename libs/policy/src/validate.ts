@@ -3,9 +3,10 @@
  * folders a project renders. Cross-object rules see the whole of dist/ so that a reference into
  * another service's folder resolves; only the project's own files are reported.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateFiles, type ResourceResult } from '@gitops/kubeconform';
+import { readProjectJson } from '@gitops/platform';
 import { checkPolicies, formatViolation, type PolicyReport } from './policy';
 import { readManifests } from './manifests';
 
@@ -20,7 +21,7 @@ export interface ValidateResult {
 
 /** The folders a project renders: its `synth` outputs. */
 export function projectTargets(root: string, projectRoot: string): string[] {
-  const json = JSON.parse(readFileSync(join(root, projectRoot, 'project.json'), 'utf8'));
+  const json = readProjectJson(root, projectRoot); // a broken file: file:line:col, not a stack trace
   const outputs: string[] = json.targets?.synth?.outputs ?? [];
   if (outputs.length === 0) throw new Error(`${projectRoot}: has no synth outputs to validate`);
   return outputs.map((o) => o.replace('{workspaceRoot}/', '').replace('{projectRoot}', projectRoot));

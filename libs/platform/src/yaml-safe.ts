@@ -1,0 +1,275 @@
+/**
+ * Reading YAML (and JSON) that a person or an attacker wrote, safely and in linear time. Every
+ * problem becomes one `file:line:col: field: reason` line; nothing is silently changed or lost:
+ *
+ * - bytes are decoded as strict UTF-8 (a stray byte is an error, not U+FFFD in dist/; UTF-16/32
+ *   is named as such);
+ * - a key given twice, or a key a JavaScript object cannot hold (`__proto__`), is an error;
+ * - an alias that refers to the node it sits in (an endless value), or aliases that expand
+ *   beyond `maxAliasCount` ("billion laughs"), is an error naming the file and the alias;
+ * - the document is converted to plain data once.
+ *
+ * The yaml package's own duplicate-key check (`uniqueKeys: true`) compares each key with every
+ * earlier key of its map (quadratic: 40k keys took 11.7 s); here one Set per map does it.
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import {
+  isAlias,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  parseDocument,
+  type Document,
+  type Node,
+} from 'yaml';
+
+/** One problem of an input file, located. */
+export interface FileProblem {
+  file: string;
+  /** 1-based; 0 for a problem of the whole file, which has no position. */
+  line: number;
+  column: number;
+  /** Dotted field path, `services.kiteclass-core.replicas`; empty for the whole file. */
+  field: string;
+  reason: string;
+}
+
+export function formatFileProblem(p: FileProblem): string {
+  const at = p.line > 0 ? `:${p.line}:${p.column}` : '';
+  return `${p.file}${at}: ${p.field ? `${p.field}: ` : ''}${p.reason}`;
+}
+
+/** Thrown when input files cannot be read safely; `message` lists every problem, one per line. */
+export class FileProblemsError extends Error {
+  constructor(readonly problems: readonly FileProblem[]) {
+    super(problems.map(formatFileProblem).join('\n'));
+    this.name = 'FileProblemsError';
+  }
+}
+
+/** Keys that a plain JavaScript object cannot hold as data: assigning `__proto__` sets the prototype. */
+const UNHOLDABLE_KEYS = new Set(['__proto__']);
+
+/** Alias expansions allowed per document (the yaml package's default). */
+export const DEFAULT_MAX_ALIAS_COUNT = 100;
+
+/**
+ * Decodes UTF-8 strictly (TextDecoder with `fatal: true` is the check). A byte-order mark of
+ * UTF-16/32 or NUL bytes (never in a UTF-8 text file, always in UTF-16/32 text) get their own
+ * message; an invalid byte is reported at its line and column.
+ */
+export function decodeUtf8(bytes: Uint8Array, file: string): string {
+  const at = (line: number, column: number, reason: string) => new FileProblemsError([{ file, line, column, field: '', reason }]);
+  const b = bytes;
+  const utf32 = (b[0] === 0x00 && b[1] === 0x00 && b[2] === 0xfe && b[3] === 0xff) || (b[0] === 0xff && b[1] === 0xfe && b[2] === 0x00 && b[3] === 0x00);
+  const utf16 = !utf32 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
+  if (utf32 || utf16 || b.includes(0)) {
+    const what = utf32 ? 'UTF-32 (it starts with a UTF-32 byte-order mark)' : utf16 ? 'UTF-16 (it starts with a UTF-16 byte-order mark)' : 'UTF-16 or UTF-32 (it holds NUL bytes)';
+    return throwIt(at(1, 1, `the file is encoded as ${what}: save it as UTF-8`));
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Locate the first byte that is not UTF-8: the lenient decoding matches the strict one up to
+    // the first U+FFFD that the file does not spell as the three bytes EF BF BD.
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    for (let i = lenient.indexOf('\uFFFD'); i >= 0; i = lenient.indexOf('\uFFFD', i + 1)) {
+      const prefix = lenient.slice(0, i);
+      const offset = Buffer.byteLength(prefix, 'utf8');
+      if (b[offset] === 0xef && b[offset + 1] === 0xbf && b[offset + 2] === 0xbd) continue;
+      const line = prefix.split('\n').length;
+      const column = i - prefix.lastIndexOf('\n');
+      const hex = b[offset].toString(16).toUpperCase().padStart(2, '0');
+      return throwIt(at(line, column, `byte 0x${hex} is not UTF-8 (the file must be UTF-8; was it saved as Latin-1 or Windows-1252?)`));
+    }
+    return throwIt(at(1, 1, 'the file is not UTF-8: save it as UTF-8'));
+  }
+}
+
+function throwIt(e: Error): never {
+  throw e;
+}
+
+/**
+ * Reads a file as strict UTF-8.
+ * @param file the path to name in messages (relative to the workspace root)
+ */
+export function readUtf8File(path: string, file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new FileProblemsError([{ file, line: 1, column: 1, field: '', reason: `cannot read: ${(e as Error).message}` }]);
+  }
+  return decodeUtf8(bytes, file);
+}
+
+/**
+ * Parses a JSON file the way Nx reads `project.json` (nx/src/utils/json.ts `parseJson`:
+ * jsonc-parser, comments and trailing commas allowed), so a file Nx accepts is accepted here
+ * and a broken one is reported at its line and column instead of with a stack trace.
+ */
+export function parseJsonFile(text: string, file: string): unknown {
+  const errors: ParseError[] = [];
+  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0) {
+    const lines = new LineCounter();
+    let at = 0;
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      lines.addNewLine(at);
+      at = i + 1;
+    }
+    lines.addNewLine(at);
+    // The first error only: the parser's later ones follow from it.
+    const pos = lines.linePos(errors[0].offset);
+    throw new FileProblemsError([{ file, line: pos.line, column: pos.col, field: '', reason: `not valid JSON: ${printParseErrorCode(errors[0].error)}` }]);
+  }
+  return value;
+}
+
+/** One YAML document of a file, checked and converted once. */
+export interface YamlDocument {
+  readonly doc: Document.Parsed;
+  /** The plain data (undefined when the document had problems). */
+  readonly value: unknown;
+  /** The value node at `path` (map keys and sequence indexes), as the file spells it. */
+  nodeAt(path: readonly (string | number)[]): Node | undefined;
+}
+
+export interface ParsedYaml {
+  readonly documents: readonly YamlDocument[];
+  /** Every problem of every document, in file order. */
+  readonly problems: readonly FileProblem[];
+  /** Line and column (1-based) of a character offset. */
+  position(offset: number): { line: number; col: number };
+}
+
+export interface ParseYamlOptions {
+  /** A stream of documents (`---`), as manifests are; else exactly one document. @default false */
+  readonly multi?: boolean;
+  /** Alias expansions allowed per document. @default DEFAULT_MAX_ALIAS_COUNT */
+  readonly maxAliasCount?: number;
+}
+
+/** Parses YAML (JSON is YAML) with the checks described at the top of this module. */
+export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {}): ParsedYaml {
+  const lines = new LineCounter();
+  const position = (offset: number) => lines.linePos(offset);
+  // uniqueKeys: false, because the package's check is quadratic; checkDocument does it linearly.
+  const options = { lineCounter: lines, uniqueKeys: false, prettyErrors: false } as const;
+  const docs = opts.multi ? parseAllDocuments(text, options) : [parseDocument(text, options)];
+  const list = Array.isArray(docs) ? docs : [];
+  if (!Array.isArray(docs)) {
+    // parseAllDocuments returns an EmptyStream for a stream without documents.
+    return { documents: [], problems: [], position };
+  }
+  const problems: FileProblem[] = [];
+  const documents = list.map((doc) => {
+    const found: FileProblem[] = [];
+    const problem = (offset: number, field: string, reason: string) => {
+      const pos = position(offset);
+      found.push({ file, line: pos.line, column: pos.col, field, reason });
+    };
+    for (const e of doc.errors) problem(e.pos[0], '', `YAML syntax error: ${e.message.split('\n')[0]}`);
+    const nodes = checkDocument(doc, problem, position);
+    let value: unknown;
+    if (found.length === 0) {
+      const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
+      try {
+        value = doc.toJS({ maxAliasCount });
+      } catch (e) {
+        if (!(e instanceof ReferenceError)) throw e;
+        // The yaml package counts alias expansions and stops at maxAliasCount ("Excessive alias count").
+        problem(nodes.firstAlias ?? 0, nodes.firstAliasField ?? '', `YAML aliases expand too much (more than ${maxAliasCount} alias uses; an "alias bomb"?): write the values out instead`);
+      }
+    }
+    problems.push(...found);
+    return { doc, value: found.length === 0 ? value : undefined, nodeAt: (path: readonly (string | number)[]) => nodes.byPath.get(pathKey(path)) };
+  });
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { documents, problems, position };
+}
+
+/** As `parseYaml` with one document, throwing every problem; returns the plain data. */
+export function parseYamlValue(text: string, file: string, opts: Omit<ParseYamlOptions, 'multi'> = {}): unknown {
+  const parsed = parseYaml(text, file, opts);
+  if (parsed.problems.length > 0) throw new FileProblemsError(parsed.problems);
+  return parsed.documents[0]?.value;
+}
+
+const pathKey = (path: readonly (string | number)[]) => path.map(String).join('\u0000');
+
+interface DocumentIndex {
+  /** Value nodes by path key. */
+  byPath: Map<string, Node>;
+  firstAlias?: number;
+  firstAliasField?: string;
+}
+
+/**
+ * One visit in document order: duplicate keys (one Set per map), keys a JavaScript object cannot
+ * hold, aliases inside the node they refer to; and the index of value nodes by path.
+ */
+function checkDocument(
+  doc: Document.Parsed,
+  problem: (offset: number, field: string, reason: string) => void,
+  position: (offset: number) => { line: number; col: number },
+): DocumentIndex {
+  const index: DocumentIndex = { byPath: new Map() };
+  // An alias refers to the last node with its anchor before it (YAML 1.2, 3.2.2.2); a node's
+  // anchor comes before its content, so it is set before the node's children are visited.
+  const anchors = new Map<string, Node>();
+  const open = new Set<Node>();
+  const fieldOf = (path: readonly string[]) => path.join('.');
+
+  const visit = (node: unknown, path: string[], isKey = false): void => {
+    if (!isNode(node)) return;
+    if (!isKey) index.byPath.set(pathKey(path), node);
+    if (isAlias(node)) {
+      const offset = node.range?.[0] ?? 0;
+      if (index.firstAlias === undefined) {
+        index.firstAlias = offset;
+        index.firstAliasField = fieldOf(path);
+      }
+      const target = anchors.get(node.source);
+      if (target && open.has(target)) {
+        problem(offset, fieldOf(path), `alias *${node.source} refers to the node it is part of, which would make the value endless`);
+      }
+      return;
+    }
+    if (node.anchor) anchors.set(node.anchor, node);
+    open.add(node);
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        visit(pair.key, path, true); // a key may hold anchors that later aliases use
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const offset = isNode(pair.key) && pair.key.range ? pair.key.range[0] : (node.range?.[0] ?? 0);
+        const field = fieldOf([...path, key]);
+        const first = seen.get(key);
+        if (first !== undefined) {
+          // JavaScript objects keep one value per key (1 and "1" too), so a repeat would lose one.
+          const at = position(first);
+          problem(offset, field, `YAML syntax error: Map keys must be unique; "${key}" is already set at ${at.line}:${at.col}`);
+        } else {
+          seen.set(key, offset);
+        }
+        if (UNHOLDABLE_KEYS.has(key)) {
+          problem(offset, field, `"${key}" cannot be a key: a JavaScript object cannot hold it as data, so it would be silently dropped`);
+        }
+        visit(pair.value, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => visit(item, [...path, String(i)]));
+    }
+    open.delete(node);
+  };
+  visit(doc.contents, []);
+  return index;
+}
