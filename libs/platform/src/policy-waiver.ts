@@ -31,6 +31,7 @@ export const POLICY_RULES = {
   'no-host-access': 'pods use no host namespaces, hostPath volumes or host ports (Pod Security baseline)',
   'unique-object': 'each object (API group, kind, namespace, name) is rendered once per environment',
   'namespace-one-system': 'a namespace belongs to one system: only that system renders it and objects in it',
+  'valid-metadata': 'names, label keys and values, annotation keys and node selectors are what the API server accepts',
 } as const;
 
 export type PolicyRule = keyof typeof POLICY_RULES;

@@ -170,3 +170,37 @@ describe('every kind with a pod template gets the workload rules (item 8)', () =
     expect(found).toEqual(['dist/production/shop/api/Pod.api.yaml: Pod api: [production-pinned-image] spec.containers[0].image registry.example.com/api:LATEST: pin a tag or digest (not latest)']);
   });
 });
+
+describe('names, labels and annotations the API server would refuse (item 9)', () => {
+  const cm = (metadata: any) => at('dist/staging/shop/api/ConfigMap.x.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { namespace: 'shop-staging', ...metadata }, data: {} });
+  const rule = (manifests: Manifest[]) => checkPolicies(manifests).violations.filter((v) => v.rule === 'valid-metadata').map((v) => v.message);
+
+  it('refuses a bad label key, a bad label value, a bad annotation key and a bad name', () => {
+    expect(rule([cm({ name: 'Bad_Name', labels: { 'bad key!': 'x', tier: 'not ok' }, annotations: { 'example.com/a/b': 'x' } })])).toEqual([
+      'metadata.name Bad_Name: must be a DNS-1123 subdomain (lower-case letters, digits, - and ., at most 253)',
+      'metadata.labels: key "bad key!": must be a Kubernetes label key: an optional DNS subdomain prefix and /, then at most 63 of A-Z a-z 0-9 - _ . beginning and ending alphanumeric',
+      'metadata.labels.tier: value "not ok": must be a Kubernetes label value: at most 63 of A-Z a-z 0-9 - _ . beginning and ending alphanumeric',
+      'metadata.annotations: key "example.com/a/b": must be a Kubernetes label key: an optional DNS subdomain prefix and /, then at most 63 of A-Z a-z 0-9 - _ . beginning and ending alphanumeric',
+    ]);
+  });
+
+  it('refuses a Service name that is not a DNS-1035 label, a Namespace name that is not a DNS-1123 label, and a bad nodeSelector or pod label', () => {
+    const svc = at('dist/staging/shop/api/Service.a.b.yaml', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a.b', namespace: 'shop-staging' }, spec: {} });
+    expect(rule([svc])).toEqual(['metadata.name a.b: must be a DNS-1035 label (a lower-case letter, then lower-case letters, digits and -, at most 63)']);
+    const ns = at('dist/staging/shop/api/Namespace.shop_staging.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop_staging', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } });
+    expect(rule([ns])).toEqual(['metadata.name shop_staging: must be a DNS-1123 label (lower-case letters, digits and -, at most 63)']);
+    const pod = podSpec('api') as any;
+    pod.nodeSelector = { 'bad key!': 'x' };
+    const w = workload('Deployment', 'api', 'shop-staging', pod);
+    w.spec.template.metadata.labels['x/y/z'] = 'v';
+    expect(rule([at('dist/staging/shop/api/Deployment.api.yaml', w)])).toEqual([
+      'spec.template.metadata.labels: key "x/y/z": must be a Kubernetes label key: an optional DNS subdomain prefix and /, then at most 63 of A-Z a-z 0-9 - _ . beginning and ending alphanumeric',
+      'spec.template.spec.nodeSelector: key "bad key!": must be a Kubernetes label key: an optional DNS subdomain prefix and /, then at most 63 of A-Z a-z 0-9 - _ . beginning and ending alphanumeric',
+    ]);
+  });
+
+  it('accepts what the API server accepts', () => {
+    expect(rule([cm({ name: 'kiteclass-config.v2', labels: { 'app.kubernetes.io/name': 'x', empty: '' }, annotations: { 'alb.ingress.kubernetes.io/actions.x': '{}' } })])).toEqual([]);
+  });
+});
+

@@ -3,6 +3,7 @@
  * for one object only by `waivePolicy(...)` in the service's code (an annotation with a reason).
  */
 import { WAIVER_PREFIX, type PolicyRule } from '@gitops/platform';
+import { checkMetadata } from './checks/metadata';
 import { checkNamespaces } from './checks/namespaces';
 import { checkOwnership } from './checks/ownership';
 import { checkProduction } from './checks/production';
@@ -31,7 +32,7 @@ export function checkPolicies(manifests: readonly Manifest[]): PolicyReport {
   const found: Violation[] = [];
   for (const group of byEnv.values()) {
     const ctx = new PolicyContext(group);
-    found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx));
+    found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx));
   }
   const annotationsOf = new Map(manifests.map((m) => [`${m.file}#${m.object.kind}/${m.object.metadata.name}`, m.object.metadata.annotations ?? {}]));
   const report: PolicyReport = { violations: [], waived: [] };
