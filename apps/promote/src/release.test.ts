@@ -161,6 +161,14 @@ describe('set-image', () => {
     );
   });
 
+  it('refuses a service that declares no image tag, naming where it would', async () => {
+    const before = readTree(join(root, 'environments'));
+    await expect(setImage({ root, env: 'production', service: 'kiteclass-shared', tag: 'fixture-1' })).rejects.toThrow(
+      "service 'kiteclass-shared' has no image tag (libs/kiteclass/kiteclass-shared/src/index.ts declares no imageTags)",
+    );
+    expect(readTree(join(root, 'environments'))).toEqual(before);
+  });
+
   it('rejects latest, v1:2 and an unknown service with exact messages, leaving the file byte-identical', async () => {
     const before = readFileSync(join(root, PROD));
     await expect(setImage({ root, env: 'production', service: 'kiteclass-core', tag: 'latest' })).rejects.toThrow(
