@@ -5,19 +5,12 @@
 // its outputs and copying the files back one by one (nx/src/tasks-runner/cache.ts,
 // `copyFilesFromCache` after `removeRecordedOutputsHashes`), so a kill mid-restore left a folder
 // with 2 of its 11 files for Argo CD to sync. Instead this executor skips a project itself when
-// (1) Nx's hash of the task's inputs (computed for every task, cached or not:
-// nx/src/tasks-runner/task-orchestrator.js hashes all scheduled tasks before running them) equals
-// the hash of the project's last successful render, recorded under tmp/nx-synth/, and (2) its
-// dist/ folders still hold byte-for-byte what that render wrote. Anything else renders and goes
+// its inputs and dist/ folders are as its last render left them (skip.cjs), and renders the others
 // through the platform's transaction (libs/platform/src/writer.ts), so dist/ only ever changes
-// atomically. The check only reads; writes happen under the workspace lock in synthProjects().
-const { createHash } = require('node:crypto');
-const { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync, lstatSync } = require('node:fs');
-const { basename, dirname, join } = require('node:path');
+// atomically. The skip check only reads; renders and writes happen under the workspace lock.
+const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
-
-/** Where the record of each project's last render lives (git-ignored; never in dist/). */
-const STATE_DIR = 'tmp/nx-synth/state';
+const { record, taskOf, unchanged } = require('./skip.cjs');
 
 let platform;
 /** The platform's synth module, loaded once per process (a batch renders many projects with it). */
@@ -28,81 +21,15 @@ function loadPlatform(root) {
   return platform;
 }
 
-/** The project's declared synth outputs (its dist/ folders), workspace-relative. */
-function outputsOf(projectName, context) {
-  const project = context.projectsConfigurations.projects[projectName];
-  return (project.targets?.synth?.outputs ?? []).map((o) =>
-    o.replace('{workspaceRoot}/', '').replace('{projectRoot}', project.root));
-}
-
-/** sha256 of every file under the folders (path and content); a symlink or anything odd never matches. */
-function digestFolders(root, folders) {
-  const files = {};
-  const walk = (dir) => {
-    const abs = join(root, dir);
-    if (!existsSync(abs)) return;
-    for (const name of readdirSync(abs).sort()) {
-      const rel = `${dir}/${name}`;
-      const st = lstatSync(join(root, rel));
-      if (st.isDirectory()) walk(rel);
-      else files[rel] = st.isFile() ? createHash('sha256').update(readFileSync(join(root, rel))).digest('hex') : 'not a file';
-    }
-  };
-  for (const folder of folders) walk(folder);
-  return files;
-}
-
-function statePath(root, projectName) {
-  return join(root, STATE_DIR, `${projectName}.json`);
-}
-
-function sameFiles(a, b) {
-  const ka = Object.keys(a);
-  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
-}
-
-/** Whether a transaction is left beside dist/ (then the platform must run to recover it). */
-function pendingTransaction(root) {
-  let dist;
-  try {
-    dist = realpathSync(join(root, 'dist')); // staged beside dist/'s real folder (writer.ts)
-  } catch {
-    return false;
-  }
-  return readdirSync(dirname(dist)).some((e) => e.startsWith(`.${basename(dist)}.synth-`));
-}
-
-/** True when the task's inputs and its dist/ folders are exactly as its last render left them. */
-function unchanged(task, context) {
-  if (!task.hash) return false;
-  let state;
-  try {
-    state = JSON.parse(readFileSync(statePath(context.root, task.target.project), 'utf8'));
-  } catch {
-    return false;
-  }
-  return state.hash === task.hash && sameFiles(state.files, digestFolders(context.root, outputsOf(task.target.project, context)));
-}
-
-/** Records what a project's render wrote (tmp file + rename: a killed write leaves the old record or none). */
-function record(task, context) {
-  const file = statePath(context.root, task.target.project);
-  mkdirSync(dirname(file), { recursive: true });
-  const content = JSON.stringify({ hash: task.hash, files: digestFolders(context.root, outputsOf(task.target.project, context)) });
-  writeFileSync(`${file}.tmp`, content);
-  renameSync(`${file}.tmp`, file);
-}
-
 /**
  * Runs the tasks: skips the unchanged ones, renders the others in memory and writes them all in
- * one transaction (or none, if any fails). Returns a result per task id.
+ * one transaction, or none if any fails (every task then names the failing projects).
  */
 async function runTasks(tasks, context) {
   const results = {};
-  const pending = pendingTransaction(context.root);
   const toRender = [];
   for (const task of tasks) {
-    if (!pending && unchanged(task, context)) {
+    if (unchanged(task, context)) {
       const line = `synth ${task.target.project}: skipped, unchanged (inputs and dist/ folders as its last render left them)\n`;
       process.stdout.write(line);
       results[task.id] = { success: true, terminalOutput: line };
@@ -130,8 +57,8 @@ async function runTasks(tasks, context) {
       text = `synth ${task.target.project}: ${leaves.length} folders, ${objects} objects in ${Date.now() - started} ms\n`;
       process.stdout.write(text);
     } else {
-      const unchangedNote = /partly changed/.test(error) ? '' : '; dist/ is unchanged';
-      text = `synth ${task.target.project} failed${unchangedNote}.\n${error}\n`;
+      // a write error says itself when dist/ was partly changed (writer.ts); otherwise nothing was written
+      text = `synth ${task.target.project} failed${/partly changed/.test(error) ? '' : '; dist/ is unchanged'}.\n${error}\n`;
       process.stderr.write(text);
     }
     results[task.id] = { success: error === undefined, terminalOutput: text };
@@ -141,8 +68,7 @@ async function runTasks(tasks, context) {
 
 /** One task. */
 module.exports = async function synthExecutor(_options, context) {
-  const task = context.taskGraph?.tasks?.[`${context.projectName}:${context.targetName}${context.configurationName ? `:${context.configurationName}` : ''}`]
-    ?? { id: context.projectName, target: { project: context.projectName } };
+  const task = taskOf(context);
   const results = await runTasks([task], context);
   return { success: results[task.id].success };
 };
