@@ -199,6 +199,11 @@ describe('loadValues decodes the file as strict UTF-8', () => {
     expect(file(Buffer.from(text, 'utf16le'))).toBe('demo.yaml:1:1: the file is encoded as UTF-16 or UTF-32 (it holds NUL bytes): save it as UTF-8');
   });
 
+  it('refuses a stray NUL byte in a UTF-8 file at its line and column (it is no UTF-16 file)', () => {
+    const bytes = Buffer.concat([Buffer.from('webServices:\n  api: { replicas: 2 }\n  web: { rep'), Buffer.from([0]), Buffer.from('licas: 2 }\n')]);
+    expect(file(bytes)).toBe('demo.yaml:3:13: a NUL byte (0x00), which YAML and JSON do not allow: remove it');
+  });
+
   it('refuses a byte that is not UTF-8 at its line and column, instead of rendering U+FFFD', () => {
     const bytes = Buffer.concat([Buffer.from('webServices:\n  # caf\u00e9 \uFFFD\n  caf'), Buffer.from([0xe9]), Buffer.from(': { replicas: 2 }\n')]);
     expect(file(bytes)).toBe('demo.yaml:3:6: byte 0xE9 is not UTF-8 (the file must be UTF-8; was it saved as Latin-1 or Windows-1252?)');

@@ -68,9 +68,17 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
   const b = bytes;
   const utf32 = (b[0] === 0x00 && b[1] === 0x00 && b[2] === 0xfe && b[3] === 0xff) || (b[0] === 0xff && b[1] === 0xfe && b[2] === 0x00 && b[3] === 0x00);
   const utf16 = !utf32 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff));
-  if (utf32 || utf16 || b.includes(0)) {
-    const what = utf32 ? 'UTF-32 (it starts with a UTF-32 byte-order mark)' : utf16 ? 'UTF-16 (it starts with a UTF-16 byte-order mark)' : 'UTF-16 or UTF-32 (it holds NUL bytes)';
-    return throwIt(at(1, 1, `the file is encoded as ${what}: save it as UTF-8`));
+  if (utf32) return throwIt(at(1, 1, 'the file is encoded as UTF-32 (it starts with a UTF-32 byte-order mark): save it as UTF-8'));
+  if (utf16) return throwIt(at(1, 1, 'the file is encoded as UTF-16 (it starts with a UTF-16 byte-order mark): save it as UTF-8'));
+  const nul = b.indexOf(0);
+  if (nul >= 0) {
+    // UTF-16/32 text without a byte-order mark has a NUL in every other (or 3 of 4) bytes of
+    // ASCII; a UTF-8 file has none (YAML and JSON allow no NUL), so a few are stray bytes.
+    let nuls = 0;
+    for (const byte of b) if (byte === 0) nuls++;
+    if (nuls * 4 >= b.length) return throwIt(at(1, 1, 'the file is encoded as UTF-16 or UTF-32 (it holds NUL bytes): save it as UTF-8'));
+    const pos = positionOf(new TextDecoder('utf-8').decode(b.subarray(0, nul)), Infinity);
+    return throwIt(at(pos.line, pos.column, 'a NUL byte (0x00), which YAML and JSON do not allow: remove it'));
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -79,16 +87,20 @@ export function decodeUtf8(bytes: Uint8Array, file: string): string {
     // the first U+FFFD that the file does not spell as the three bytes EF BF BD.
     const lenient = new TextDecoder('utf-8').decode(bytes);
     for (let i = lenient.indexOf('\uFFFD'); i >= 0; i = lenient.indexOf('\uFFFD', i + 1)) {
-      const prefix = lenient.slice(0, i);
-      const offset = Buffer.byteLength(prefix, 'utf8');
+      const offset = Buffer.byteLength(lenient.slice(0, i), 'utf8');
       if (b[offset] === 0xef && b[offset + 1] === 0xbf && b[offset + 2] === 0xbd) continue;
-      const line = prefix.split('\n').length;
-      const column = i - prefix.lastIndexOf('\n');
+      const pos = positionOf(lenient, i);
       const hex = b[offset].toString(16).toUpperCase().padStart(2, '0');
-      return throwIt(at(line, column, `byte 0x${hex} is not UTF-8 (the file must be UTF-8; was it saved as Latin-1 or Windows-1252?)`));
+      return throwIt(at(pos.line, pos.column, `byte 0x${hex} is not UTF-8 (the file must be UTF-8; was it saved as Latin-1 or Windows-1252?)`));
     }
     return throwIt(at(1, 1, 'the file is not UTF-8: save it as UTF-8'));
   }
+}
+
+/** 1-based line and column of the character at `index` of `text` (its end for Infinity). */
+function positionOf(text: string, index: number): { line: number; column: number } {
+  const prefix = text.slice(0, index);
+  return { line: prefix.split('\n').length, column: prefix.length - prefix.lastIndexOf('\n') };
 }
 
 function throwIt(e: Error): never {
