@@ -2,7 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadServices, renderServices, stageTransaction, synth } from '@gitops/platform';
+import { loadServices, renderServices, stageTransaction, synth, withWorkspaceLock } from '@gitops/platform';
 import { readTree, scratchWorkspace } from '@gitops/platform/testing';
 import { inputFingerprint } from '../../../libs/platform/src/inputs';
 
@@ -127,5 +127,30 @@ describe('a transaction left half-applied by a killed render', () => {
     await synth({ root: ws.root, projects: [other], onNote: (l) => notes.push(l) });
     expect(readFileSync(join(ws.root, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml'), 'utf8')).toContain(`"weight":${weight}`);
     expect(notes).toEqual([expect.stringMatching(/finished .*still the current ones/)]);
+  });
+});
+
+describe('a render and another command that changes the workspace', () => {
+  it('never interleave: the render waits for the workspace lock', async () => {
+    const [first] = await loadServices(ws.root);
+    const events: string[] = [];
+    let acquired!: () => void;
+    let release!: () => void;
+    const holding = new Promise<void>((resolve) => (acquired = resolve));
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // another command (set-image, say) holds the lock ...
+    const holder = withWorkspaceLock(ws.root, 'set-image (test)', async () => {
+      acquired();
+      await gate;
+      events.push('holder done');
+    });
+    await holding;
+    // ... when a render starts (outside the holder's call chain, so it must wait)
+    const render = synth({ root: ws.root, projects: [first.project.root] }).then(() => events.push('render done'));
+    // time enough for a render of one project that ignored the lock to finish first
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    release();
+    await Promise.all([holder, render]);
+    expect(events).toEqual(['holder done', 'render done']);
   });
 });
