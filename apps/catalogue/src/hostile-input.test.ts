@@ -144,6 +144,12 @@ describe('validate reads every file Argo CD applies (libs/policy readManifests)'
       'dist/staging/shop/api/ConfigMap.dup.yaml:8:1: kind: YAML syntax error: Map keys must be unique; "kind" is already set at 2:1',
     ]);
   });
+  it('a file with no document but a broken directive is reported, not read as empty', async () => {
+    const root = tree({ 'dist/staging/shop/api/ConfigMap.settings.yaml': `%YAML\n# ${CONFIG_MAP.replace(/\n/g, '\n# ')}\n` });
+    await expect(readManifests(root, ['dist'])).rejects.toThrow(
+      'dist/staging/shop/api/ConfigMap.settings.yaml:1:1: YAML syntax error: %YAML directive should contain exactly one part',
+    );
+  });
 });
 
 describe('the Argo CD generator reads dist/ safely (apps/argocd readDist)', () => {

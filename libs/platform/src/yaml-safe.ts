@@ -175,18 +175,17 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
   // uniqueKeys: false, because the package's check is quadratic; checkDocument does it linearly.
   const options = { lineCounter: lines, uniqueKeys: false, prettyErrors: false } as const;
   const docs = opts.multi ? parseAllDocuments(text, options) : [parseDocument(text, options)];
-  const list = Array.isArray(docs) ? docs : [];
-  if (!Array.isArray(docs)) {
-    // parseAllDocuments returns an EmptyStream for a stream without documents.
-    return { documents: [], problems: [], position };
-  }
   const problems: FileProblem[] = [];
+  const located = (offset: number, field: string, reason: string): FileProblem => {
+    const pos = position(offset);
+    return { file, line: pos.line, column: pos.col, field, reason };
+  };
+  // A stream without documents (only comments or directives) still carries its errors.
+  if ('empty' in docs) problems.push(...docs.errors.map((e) => located(e.pos[0], '', `YAML syntax error: ${e.message.split('\n')[0]}`)));
+  const list = [...docs];
   const documents = list.map((doc) => {
     const found: FileProblem[] = [];
-    const problem = (offset: number, field: string, reason: string) => {
-      const pos = position(offset);
-      found.push({ file, line: pos.line, column: pos.col, field, reason });
-    };
+    const problem = (offset: number, field: string, reason: string) => found.push(located(offset, field, reason));
     for (const e of doc.errors) problem(e.pos[0], '', `YAML syntax error: ${e.message.split('\n')[0]}`);
     const nodes = checkDocument(doc, problem, position);
     let value: unknown;
@@ -205,13 +204,6 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
   });
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return { documents, problems, position };
-}
-
-/** As `parseYaml` with one document, throwing every problem; returns the plain data. */
-export function parseYamlValue(text: string, file: string, opts: Omit<ParseYamlOptions, 'multi'> = {}): unknown {
-  const parsed = parseYaml(text, file, opts);
-  if (parsed.problems.length > 0) throw new FileProblemsError(parsed.problems);
-  return parsed.documents[0]?.value;
 }
 
 const pathKey = (path: readonly (string | number)[]) => path.map(String).join('\u0000');
