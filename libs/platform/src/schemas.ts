@@ -183,7 +183,11 @@ export const cronSchedule = z.string().superRefine((value, ctx) => {
   try {
     CronExpressionParser.parse(s);
   } catch (e) {
-    add(`must be a valid cron expression: ${(e as Error).message}`);
+    return add(`must be a valid cron expression: ${(e as Error).message}`);
+  }
+  // robfig's day-of-week bounds are 0-6 (Sunday is 0); cron-parser also takes 7.
+  if (fields[4].split(',').some((r) => r.split('/')[0].split('-').some((n) => /^\d+$/.test(n) && Number(n) > 6))) {
+    add('must be a cron expression whose day-of-week is 0-6 or SUN-SAT (robfig/cron: Sunday is 0, not 7)');
   }
 });
 

@@ -76,6 +76,9 @@ describe('cron schedules (robfig/cron v3 standard parser)', () => {
     refuses(cronSchedule, '0 0 32 * *', 'cron');
     refuses(cronSchedule, '0 0 * 13 *', 'cron');
     refuses(cronSchedule, '0 0 * * 8', 'cron');
+    // robfig's day-of-week is 0-6 (Sunday is 0 or SUN); cron-parser alone would take 7
+    refuses(cronSchedule, '0 0 * * 7', 'day-of-week');
+    refuses(cronSchedule, '0 0 * * 5-7', 'day-of-week');
   });
 
   it('refuses a seconds field and the Quartz extensions robfig does not parse', () => {
@@ -86,7 +89,7 @@ describe('cron schedules (robfig/cron v3 standard parser)', () => {
   });
 
   it('accepts the standard forms and descriptors', () => {
-    for (const s of ['0 2 * * *', '*/15 * * * *', '0 0 1,15 * MON-FRI', '0 22 * * 5', '30 4 ? * SUN', '@daily', '@hourly', '@every 1h30m', '0 0 * * 7']) accepts(cronSchedule, s);
+    for (const s of ['0 2 * * *', '*/15 * * * *', '0 0 1,15 * MON-FRI', '0 22 * * 5', '30 4 ? * SUN', '@daily', '@hourly', '@every 1h30m', '0 0 * * 0', '0 0 * * 1-6/2', '0 0 * JAN,jul *']) accepts(cronSchedule, s);
   });
 });
 
