@@ -37,6 +37,8 @@ function problemsWith(file: string, schema: z.ZodType, path: (string | number)[]
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\!]/g, '\\$&');
 
 const CASES: { system: string; path: (string | number)[]; value: unknown; reason: string }[] = [
+  { system: 'kiteclass', path: ['namespace'], value: 'kube-system', reason: 'a system renders a namespace of its own' },
+  { system: 'django', path: ['namespace'], value: 'velero', reason: 'a system renders a namespace of its own' },
   { system: 'kiteclass', path: ['ingress', 'apiHost'], value: '203.0.113.10', reason: 'must be a DNS name, not an IP address' },
   { system: 'kiteclass', path: ['ingress', 'coreHost'], value: `${'a'.repeat(64)}.kiteclass.com`, reason: 'at most 63 characters' },
   { system: 'kiteclass', path: ['config', 'redisHost'], value: '*.cache.amazonaws.com', reason: 'no wildcard' },

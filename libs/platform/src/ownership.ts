@@ -93,6 +93,9 @@ function namespaceOwners(objects: readonly PlacedObject[]): OwnershipProblem[] {
     const system = systemOfFile(file);
     if (!system) return;
     if (isNamespace(object)) {
+      if (CLUSTER_NAMESPACES.has(object.metadata.name) || object.metadata.name.startsWith('kube-')) {
+        out.push({ at, rule: 'namespace-one-system', message: `namespace ${object.metadata.name} is one the cluster or its add-ons provide: a system renders a namespace of its own` });
+      }
       const systems = [...(owners.get(object.metadata.name)?.keys() ?? [])].sort();
       if (systems.length > 1) {
         out.push({ at, rule: 'namespace-one-system', message: `namespace ${object.metadata.name} is rendered by systems ${systems.join(', ')}: a namespace belongs to one system` });

@@ -6,6 +6,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
+import { CLUSTER_NAMESPACES } from './ownership';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -14,6 +15,17 @@ export const dnsLabel = z
   .string()
   .max(63, 'must be at most 63 characters')
   .regex(DNS_LABEL, 'must be a DNS-1123 label (lower-case letters, digits and -)');
+
+/**
+ * The namespace a system renders for itself: a DNS-1123 label, and never one the cluster or its
+ * add-ons provide (`default`, `velero`, ...) nor the `kube-` prefix Kubernetes reserves
+ * (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/): Argo CD would
+ * then manage, and could prune, a namespace that is not the system's.
+ */
+export const systemNamespace = dnsLabel.refine(
+  (ns) => !ns.startsWith('kube-') && !CLUSTER_NAMESPACES.has(ns),
+  'is a namespace the cluster or its add-ons provide (or reserved kube-): a system renders a namespace of its own',
+);
 
 /** IPv4 in any spelling Go's net.ParseIP (sloppy: leading zeros) reads, or IPv6. */
 function isIpAddress(s: string): boolean {

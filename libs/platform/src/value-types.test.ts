@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { EnvironmentSchema } from './environment';
 import {
   cidr, cpuQuantity, cronSchedule, dnsHostName, dnsLabel, hostName, imageTag, ingressHost, labelKey, memoryQuantity, nodeSelector, ResourcesSchema, s3BucketName,
+  systemNamespace,
 } from './schemas';
 import { parseValues, ValuesError } from './values';
 
@@ -49,6 +50,14 @@ describe('DNS names', () => {
     refuses(dnsHostName, '10.0.0.1', 'not an IP address');
     refuses(dnsHostName, '*.kiteclass.com', 'no wildcard');
     accepts(dnsHostName, 'kiteclass-production.xxxxx.cache.amazonaws.com');
+  });
+});
+
+describe('system namespaces', () => {
+  it('refuses the namespaces the cluster and its add-ons provide, and the reserved kube- prefix', () => {
+    for (const ns of ['kube-system', 'kube-node-lease', 'kube-anything', 'default', 'velero', 'argocd']) refuses(systemNamespace, ns, 'a system renders a namespace of its own');
+    refuses(systemNamespace, 'Shop', 'DNS-1123 label');
+    accepts(systemNamespace, 'quizmentor-prod');
   });
 });
 

@@ -105,6 +105,12 @@ describe('a namespace belongs to one system (item 7)', () => {
     ]);
   });
 
+  it('reports a system rendering a Namespace the cluster or its add-ons provide', () => {
+    expect(violations([namespace('staging', 'shop', 'kube-system')])).toEqual([
+      'dist/staging/shop/shop-shared/Namespace.kube-system.yaml: Namespace kube-system: [namespace-one-system] namespace kube-system is one the cluster or its add-ons provide: a system renders a namespace of its own',
+    ]);
+  });
+
   it('lets a system use its own namespace and the namespaces the cluster provides', () => {
     const objects = [
       namespace('production', 'kiteclass', 'kiteclass-production'),

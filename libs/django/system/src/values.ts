@@ -2,7 +2,7 @@
  * Schema of `environments/<env>/django.yaml`: what differs between the Django environments.
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, dnsHostName, dnsLabel, hostName, imageTag, replicas, ResourcesSchema, WebServicesSchema,
+  acmCertificateArn, AutoscalingSchema, cidr, dnsHostName, dnsLabel, hostName, imageTag, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -29,7 +29,7 @@ export const DjangoValuesSchema = z.strictObject({
   /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */
   webServices: WebServicesSchema,
   /** Namespace of every Django object in this environment. */
-  namespace: dnsLabel,
+  namespace: systemNamespace,
   /** The VPC (the document's 10.0.0.0/16): the load balancer reaches the pods from it. */
   vpcCidr: cidr,
   /** Private subnets of RDS (the document's 10.0.4-6.0/24): the only place pods may open 5432 to. */

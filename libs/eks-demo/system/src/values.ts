@@ -3,7 +3,7 @@
  * (the document's `values-dev.yaml`, `values-stage.yaml`, `values-prod.yaml`).
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, imageTag, ingressHost, replicas, ResourcesSchema, WebServicesSchema,
+  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, imageTag, ingressHost, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -33,7 +33,7 @@ export const EksDemoValuesSchema = z.strictObject({
   /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */
   webServices: WebServicesSchema,
   /** Namespace of every EKS demo object in this environment. */
-  namespace: dnsLabel,
+  namespace: systemNamespace,
   /** `LOG_LEVEL` of the app: debug in development, minimal in production. */
   logLevel: LogLevel,
   /** CIDR of the VPC: the ALB (target type ip) reaches the pods from it. */

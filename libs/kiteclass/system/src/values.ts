@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, cronSchedule, dnsHostName, dnsLabel, iamRoleArn, imageTag, ingressHost, replicas, ResourcesSchema, s3BucketName,
+  acmCertificateArn, AutoscalingSchema, cidr, cronSchedule, dnsHostName, dnsLabel, iamRoleArn, imageTag, ingressHost, replicas, ResourcesSchema, s3BucketName, systemNamespace,
   WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
@@ -32,7 +32,7 @@ export const KiteclassValuesSchema = z.strictObject({
   /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */
   webServices: WebServicesSchema,
   /** Namespace of every KiteClass object in this environment. */
-  namespace: dnsLabel,
+  namespace: systemNamespace,
   /** Per-stage Spring settings (the document's "Environment Variables by Stage"). */
   spring: z.strictObject({
     /** `SPRING_PROFILES_ACTIVE`. */

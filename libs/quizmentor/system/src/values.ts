@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  AutoscalingSchema, cidr, cpuQuantity, dnsLabel, iamRoleArn, imageTag, ingressHost, memoryQuantity, nodeSelector, replicas, ResourcesSchema, WebServicesSchema,
+  AutoscalingSchema, cidr, cpuQuantity, dnsLabel, iamRoleArn, imageTag, ingressHost, memoryQuantity, nodeSelector, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -44,7 +44,7 @@ export const QuizmentorValuesSchema = z.strictObject({
   /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */
   webServices: WebServicesSchema,
   /** Namespace of every QuizMentor object in this environment. */
-  namespace: dnsLabel,
+  namespace: systemNamespace,
   /** Image repository prefix of the QuizMentor services (`<prefix>/learning-orchestrator`). */
   imageRepository: z.string().regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, 'must be an image repository prefix such as quizmentor'),
   /** `NODE_ENV` of the Node.js services. */
