@@ -2,7 +2,7 @@
  * Schema of `environments/<env>/django.yaml`: what differs between the Django environments.
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, dnsHostName, dnsLabel, hostName, imageTag, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  acmCertificateArn, AutoscalingSchema, cidr, dnsHostName, hostName, imageTag, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 

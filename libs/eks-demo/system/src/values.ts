@@ -3,7 +3,7 @@
  * (the document's `values-dev.yaml`, `values-stage.yaml`, `values-prod.yaml`).
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, dnsLabel, imageTag, ingressHost, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  acmCertificateArn, AutoscalingSchema, cidr, imageTag, ingressHost, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 

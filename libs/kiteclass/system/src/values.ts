@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, cronSchedule, dnsHostName, dnsLabel, iamRoleArn, imageTag, ingressHost, replicas, ResourcesSchema, s3BucketName, systemNamespace,
+  acmCertificateArn, AutoscalingSchema, cidr, cronSchedule, dnsHostName, iamRoleArn, imageTag, ingressHost, replicas, ResourcesSchema, s3BucketName, systemNamespace,
   WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
