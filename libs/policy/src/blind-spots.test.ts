@@ -210,3 +210,34 @@ describe('names, labels and annotations the API server would refuse (item 9)', (
   });
 });
 
+describe('the rest of Pod Security "restricted" (item 8)', () => {
+  const file = 'dist/staging/shop/api/Deployment.api.yaml';
+  const found = (change: (pod: any) => void) => {
+    const pod = podSpec('api') as any;
+    change(pod);
+    return checkPolicies([namespace('staging', 'shop', 'shop-staging'), netpol('staging', 'shop', 'api', 'shop-staging'), at(file, workload('Deployment', 'api', 'shop-staging', pod))])
+      .violations.map((v) => `[${v.rule}] ${v.message}`);
+  };
+
+  it('refuses added capabilities other than NET_BIND_SERVICE', () => {
+    expect(found((pod) => { pod.containers[0].securityContext.capabilities.add = ['SYS_ADMIN', 'NET_BIND_SERVICE']; })).toEqual([
+      '[drop-all-capabilities] spec.template.spec.containers[0] (api): add no capability but NET_BIND_SERVICE (adds SYS_ADMIN)',
+    ]);
+    expect(found((pod) => { pod.containers[0].securityContext.capabilities.add = ['NET_BIND_SERVICE']; })).toEqual([]);
+  });
+
+  it('refuses volume types outside the restricted list, an unmasked /proc, unsafe sysctls and Windows host processes', () => {
+    expect(found((pod) => {
+      pod.volumes = [{ name: 'data', emptyDir: {} }, { name: 'share', nfs: { server: 'nfs.example.com', path: '/' } }];
+      pod.securityContext.sysctls = [{ name: 'kernel.shm_rmid_forced', value: '1' }, { name: 'net.core.somaxconn', value: '1024' }];
+      pod.containers[0].securityContext.procMount = 'Unmasked';
+      pod.containers[0].securityContext.windowsOptions = { hostProcess: true };
+    })).toEqual([
+      '[no-host-access] spec.template.spec: volume share is of type nfs; Pod Security restricted allows configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected and secret volumes',
+      '[no-host-access] spec.template.spec: sysctl net.core.somaxconn is not in the safe set Pod Security baseline allows',
+      '[no-host-access] spec.template.spec.containers[0] (api): set securityContext.procMount: Default (Pod Security baseline "/proc Mount Type")',
+      '[no-host-access] spec.template.spec.containers[0] (api): do not run as a Windows HostProcess container (Pod Security baseline "HostProcess")',
+    ]);
+  });
+});
+
