@@ -28,7 +28,7 @@ export const POLICY_RULES = {
   'hpa-target': 'every HPA targets an existing workload',
   'pdb-target': 'every PodDisruptionBudget selects pods of a rendered workload',
   'network-policy-selects': 'every NetworkPolicy pod and peer selector matches rendered pods or an existing namespace',
-  'no-host-access': 'pods use no host namespaces, hostPath volumes or host ports (Pod Security baseline)',
+  'no-host-access': 'pods use no host namespaces, host paths or ports, unsafe sysctls, unmasked /proc or volume types beyond Pod Security restricted',
   'unique-object': 'each object (API group, kind, namespace, name) is rendered once per environment',
   'namespace-one-system': 'a namespace belongs to one system: only that system renders it and objects in it',
   'valid-metadata': 'names, label keys and values, annotation keys and node selectors are what the API server accepts',
