@@ -32,6 +32,7 @@ export const POLICY_RULES = {
   'unique-object': 'each object (API group, kind, namespace, name) is rendered once per environment',
   'namespace-one-system': 'a namespace belongs to one system: only that system renders it and objects in it',
   'valid-metadata': 'names, label keys and values, annotation keys and node selectors are what the API server accepts',
+  'valid-values': 'Ingress hosts, NetworkPolicy CIDRs and cron schedules are what the API server and controllers accept',
 } as const;
 
 export type PolicyRule = keyof typeof POLICY_RULES;

@@ -241,3 +241,40 @@ describe('the rest of Pod Security "restricted" (item 8)', () => {
   });
 });
 
+describe('rendered values the API server or a controller would refuse (item 9)', () => {
+  const rule = (...manifests: Manifest[]) => checkPolicies(manifests).violations.filter((v) => v.rule === 'valid-values').map((v) => `${v.kind} ${v.message}`);
+
+  it('refuses an IP or an overlong label as an Ingress host', () => {
+    const ingress = at('dist/staging/shop/api/Ingress.api.yaml', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'api', namespace: 'shop-staging' },
+      spec: { rules: [{ host: '203.0.113.7' }, { host: `${'a'.repeat(64)}.example.com` }, { host: '*.example.com' }], tls: [{ hosts: ['10.0.0.1'] }] },
+    });
+    expect(rule(ingress)).toEqual([
+      'Ingress spec.rules[0].host 203.0.113.7: must be a DNS name, not an IP address',
+      `Ingress spec.rules[1].host ${'a'.repeat(64)}.example.com: must have labels of at most 63 characters (aaaaaaaaaaaa... has 64)`,
+      'Ingress spec.tls[0].hosts[0] 10.0.0.1: must be a DNS name, not an IP address',
+    ]);
+  });
+
+  it('refuses a malformed CIDR in a NetworkPolicy peer', () => {
+    const np = at('dist/staging/shop/api/NetworkPolicy.api.yaml', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'api', namespace: 'shop-staging' },
+      spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '999.20.0.0/99' } }] }], egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/33'] } }] }] },
+    });
+    expect(rule(np)).toEqual([
+      'NetworkPolicy spec.ingress[0].from[0].ipBlock.cidr 999.20.0.0/99: must be an IPv4 CIDR such as 10.0.0.0/16 (octets 0-255, prefix 0-32)',
+      'NetworkPolicy spec.egress[0].to[0].ipBlock.except[0] 10.1.0.0/33: must be an IPv4 CIDR such as 10.0.0.0/16 (octets 0-255, prefix 0-32)',
+    ]);
+  });
+
+  it('refuses a cron schedule robfig/cron would not parse, in a CronJob and a Velero Schedule', () => {
+    const cron = workload('CronJob', 'api', 'shop-staging');
+    cron.spec.schedule = '99 99 99 99 99';
+    const velero = at('dist/staging/shop/api/Schedule.backup.yaml', { apiVersion: 'velero.io/v1', kind: 'Schedule', metadata: { name: 'backup', namespace: 'velero' }, spec: { schedule: '0 2 * * 7' } });
+    expect(rule(at('dist/staging/shop/api/CronJob.api.yaml', cron), velero)).toEqual([
+      'CronJob spec.schedule 99 99 99 99 99: must be a valid cron expression: Constraint error, got value 99 expected range 0-59',
+      'Schedule spec.schedule 0 2 * * 7: must be a cron expression whose day-of-week is 0-6 or SUN-SAT (robfig/cron: Sunday is 0, not 7)',
+    ]);
+  });
+});
+

@@ -9,6 +9,7 @@ import { checkOwnership } from './checks/ownership';
 import { checkProduction } from './checks/production';
 import { checkReferences } from './checks/references';
 import { checkSecrets } from './checks/secrets';
+import { checkValues } from './checks/values';
 import { checkWorkloads } from './checks/workloads';
 import { PolicyContext, type Violation } from './context';
 import type { Manifest } from './manifests';
@@ -32,7 +33,7 @@ export function checkPolicies(manifests: readonly Manifest[]): PolicyReport {
   const found: Violation[] = [];
   for (const group of byEnv.values()) {
     const ctx = new PolicyContext(group);
-    found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx));
+    found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }
   const annotationsOf = new Map(manifests.map((m) => [`${m.file}#${m.object.kind}/${m.object.metadata.name}`, m.object.metadata.annotations ?? {}]));
   const report: PolicyReport = { violations: [], waived: [] };
