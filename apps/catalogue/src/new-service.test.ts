@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +121,31 @@ describe('npm run new-service', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('new-service failed: the render failed (its reason is above); the service was removed again and nothing was changed');
     expect(status()).toBe(broken);
+  });
+
+  it('a set-image started while new-service generates and renders waits for its lock; both changes land', async () => {
+    const production = () => parse(read('environments/production/kiteclass.yaml'));
+    const bump = 'fixture-concurrent';
+    expect(production().services['kitehub-backend'].tag).not.toBe(bump);
+    const start = (cmd: string, args: string[]) => {
+      const child = spawn(cmd, args, { cwd: tree, env });
+      let output = '';
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+      return { child, done: new Promise<[number | null, string]>((resolve) => child.on('close', (code) => resolve([code, output]))) };
+    };
+    // WHEN new-service holds the workspace lock (its folder exists), a pipeline bumps a tag in the same file
+    const adding = start(process.execPath, ['tools/nx-synth/new-service.mjs', '--name', 'notifications', '--system', 'kiteclass']);
+    while (!existsSync(join(tree, '.gitops.lock')) && adding.child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+    const bumping = start(join(WORKSPACE_ROOT, 'node_modules/.bin/tsx'), ['apps/promote/src/set-image.ts', '--env', 'production', '--service', 'kitehub-backend', '--tag', bump, '--render']);
+    const [added, bumped] = await Promise.all([adding.done, bumping.done]);
+    // THEN both succeeded, and the file has both changes
+    expect(added[0], added[1]).toBe(0);
+    expect(bumped[0], bumped[1]).toBe(0);
+    expect(production().webServices.notifications.tag).toBe('0.1.0');
+    expect(production().services['kitehub-backend'].tag).toBe(bump);
+    expect(read('dist/production/kiteclass/kitehub-backend/Deployment.kitehub-backend.yaml')).toContain(`:${bump}`);
+    expect(existsSync(join(tree, 'dist/production/kiteclass/notifications/Deployment.notifications.yaml'))).toBe(true);
   });
 
   it('adds a service and a new system that render, validate strictly and pass their tests with no edits', () => {

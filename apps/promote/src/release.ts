@@ -130,36 +130,39 @@ export interface ReleaseResult {
  */
 export async function setImage(opts: SetImageOptions): Promise<ReleaseResult> {
   checkTag(opts.tag);
+  // the catalogue too: a service being generated is not read half-written
+  return withWorkspaceLock(opts.root, 'set-image', () => setImageLocked(opts));
+}
+
+async function setImageLocked(opts: SetImageOptions): Promise<ReleaseResult> {
   const systems = await loadSystems(opts.root);
   const sys = [...systems.values()].find((s) => s.services.has(opts.service));
   if (!sys) throw new Error(`unknown service '${opts.service}' (services: ${list([...systems.values()].flatMap((s) => [...s.services.keys()]))})`);
   const service = sys.services.get(opts.service)!;
   checkEnv(sys, opts.env);
   if (service.imageTags.length === 0) throw new Error(`service '${opts.service}' has no image tag (${service.file} declares no imageTags)`);
-  return withWorkspaceLock(opts.root, 'set-image', () => {
-    const values = readValues(opts.root, sys, opts.env);
-    const present = among(tagPaths(sys.schema, values.data), service.imageTags);
-    const declared = service.imageTags.map((p) => p.join('.')).join(', ');
-    let path: string[];
-    if (opts.path) {
-      if (!service.imageTags.some((p) => p.join('.') === opts.path)) {
-        throw new Error(`${values.file}: '${opts.path}' is not an image tag of service '${opts.service}' (its tags: ${declared})`);
-      }
-      const named = present.find((p) => p.join('.') === opts.path);
-      if (!named) throw new Error(`${values.file}: ${opts.path} is not set in this file; add it by hand first`);
-      path = named;
-    } else {
-      path = service.imageTags[0];
-      if (!present.some((p) => key(p) === key(path))) throw new Error(`${values.file}: ${path.join('.')} (the main image tag of service '${opts.service}') is not set in this file`);
+  const values = readValues(opts.root, sys, opts.env);
+  const present = among(tagPaths(sys.schema, values.data), service.imageTags);
+  const declared = service.imageTags.map((p) => p.join('.')).join(', ');
+  let path: string[];
+  if (opts.path) {
+    if (!service.imageTags.some((p) => p.join('.') === opts.path)) {
+      throw new Error(`${values.file}: '${opts.path}' is not an image tag of service '${opts.service}' (its tags: ${declared})`);
     }
-    const from = valueAt(values.data, path) as string;
-    const changes = from === opts.tag ? [] : [{ file: values.file, path, from, to: opts.tag }];
-    if (changes.length > 0) {
-      const text = setTags(values.text, values.file, sys.schema, [{ path, tag: opts.tag }]);
-      if (!opts.dryRun) return { system: sys, env: opts.env, changes, restore: write(values, text) };
-    }
-    return { system: sys, env: opts.env, changes };
-  });
+    const named = present.find((p) => p.join('.') === opts.path);
+    if (!named) throw new Error(`${values.file}: ${opts.path} is not set in this file; add it by hand first`);
+    path = named;
+  } else {
+    path = service.imageTags[0];
+    if (!present.some((p) => key(p) === key(path))) throw new Error(`${values.file}: ${path.join('.')} (the main image tag of service '${opts.service}') is not set in this file`);
+  }
+  const from = valueAt(values.data, path) as string;
+  const changes = from === opts.tag ? [] : [{ file: values.file, path, from, to: opts.tag }];
+  if (changes.length > 0) {
+    const text = setTags(values.text, values.file, sys.schema, [{ path, tag: opts.tag }]);
+    if (!opts.dryRun) return { system: sys, env: opts.env, changes, restore: write(values, text) };
+  }
+  return { system: sys, env: opts.env, changes };
 }
 
 export interface PromoteOptions {
@@ -175,6 +178,11 @@ export interface PromoteOptions {
 /** Copies the tags (and only those) of `from`'s values file to `to`'s, where both have them and they differ. */
 export async function promote(opts: PromoteOptions): Promise<ReleaseResult> {
   if (opts.from === opts.to) throw new Error(`--from and --to are both '${opts.from}'; promote copies tags from one environment to another`);
+  // the catalogue too: a service being generated is not read half-written
+  return withWorkspaceLock(opts.root, 'promote', () => promoteLocked(opts));
+}
+
+async function promoteLocked(opts: PromoteOptions): Promise<ReleaseResult> {
   const sys = systemNamed(await loadSystems(opts.root), opts.system);
   if (opts.service && !sys.services.has(opts.service)) {
     throw new Error(`unknown service '${opts.service}' in system '${sys.name}' (services: ${list(sys.services.keys())})`);
@@ -183,21 +191,19 @@ export async function promote(opts: PromoteOptions): Promise<ReleaseResult> {
   checkEnv(sys, opts.to);
   // the tags the services declare: all of the system's, or the one service's
   const declared = [...sys.services].filter(([name]) => !opts.service || name === opts.service).flatMap(([, s]) => s.imageTags);
-  return withWorkspaceLock(opts.root, 'promote', () => {
-    const source = readValues(opts.root, sys, opts.from);
-    const target = readValues(opts.root, sys, opts.to);
-    const targetPaths = new Set(tagPaths(sys.schema, target.data).map(key));
-    const paths = among(tagPaths(sys.schema, source.data), declared).filter((p) => targetPaths.has(key(p)));
-    if (opts.service && paths.length === 0) throw new Error(`no image tag of service '${opts.service}' in both ${source.file} and ${target.file}`);
-    const changes: TagChange[] = paths
-      .map((path) => ({ file: target.file, path, from: valueAt(target.data, path) as string, to: valueAt(source.data, path) as string }))
-      .filter((c) => c.from !== c.to);
-    if (changes.length > 0) {
-      const text = setTags(target.text, target.file, sys.schema, changes.map((c) => ({ path: c.path, tag: c.to })));
-      if (!opts.dryRun) return { system: sys, env: opts.to, changes, restore: write(target, text) };
-    }
-    return { system: sys, env: opts.to, changes };
-  });
+  const source = readValues(opts.root, sys, opts.from);
+  const target = readValues(opts.root, sys, opts.to);
+  const targetPaths = new Set(tagPaths(sys.schema, target.data).map(key));
+  const paths = among(tagPaths(sys.schema, source.data), declared).filter((p) => targetPaths.has(key(p)));
+  if (opts.service && paths.length === 0) throw new Error(`no image tag of service '${opts.service}' in both ${source.file} and ${target.file}`);
+  const changes: TagChange[] = paths
+    .map((path) => ({ file: target.file, path, from: valueAt(target.data, path) as string, to: valueAt(source.data, path) as string }))
+    .filter((c) => c.from !== c.to);
+  if (changes.length > 0) {
+    const text = setTags(target.text, target.file, sys.schema, changes.map((c) => ({ path: c.path, tag: c.to })));
+    if (!opts.dryRun) return { system: sys, env: opts.to, changes, restore: write(target, text) };
+  }
+  return { system: sys, env: opts.to, changes };
 }
 
 /**
