@@ -3,7 +3,7 @@
 // executor uses (synthProjects -> the same writer transaction; synth is not restored by Nx's cache,
 // see tools/nx-synth/synth.cjs), and of the recovery itself. After the next command, dist/ is
 // byte-for-byte either wholly old or wholly new, and never a stale render replayed.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,14 +58,23 @@ function fixture(): string {
   return root;
 }
 
-/** Runs the driver in a child process; `killAt` makes it SIGKILL itself before that step. */
-function run(root: string, job: { recoverOnly?: boolean; current: Record<string, string> }, killAt = 0): 'killed' | 'done' {
+/**
+ * Runs the driver in a child process; `killAt` makes it SIGKILL itself before that step. Async, so
+ * the test worker's event loop keeps answering vitest while children run.
+ */
+async function run(root: string, job: { recoverOnly?: boolean; current: Record<string, string> }, killAt = 0): Promise<'killed' | 'done'> {
   const jobFile = join(root, `job-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(jobFile, JSON.stringify({ out: join(root, 'dist'), leaves: NEW, deletes: DELETES, inputs: INPUTS, ...job }));
-  const child = spawnSync(process.execPath, [driver, jobFile], { env: { ...process.env, SYNTH_TEST_KILL_AT_STEP: String(killAt) }, encoding: 'utf8' });
+  const child = spawn(process.execPath, [driver, jobFile], { env: { ...process.env, SYNTH_TEST_KILL_AT_STEP: String(killAt) } });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const [status, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, sig) => resolve([code, sig]));
+  });
   rmSync(jobFile);
-  if (child.signal === 'SIGKILL') return 'killed';
-  if (child.status !== 0) throw new Error(`driver failed (${child.status}): ${child.stderr}`);
+  if (signal === 'SIGKILL') return 'killed';
+  if (status !== 0) throw new Error(`driver failed (${status}): ${stderr}`);
   return 'done';
 }
 
@@ -77,13 +86,13 @@ const state = (root: string) => {
 };
 
 describe('a render killed at every step', () => {
-  it('leaves dist/ wholly old or wholly new after the next command, and never replays a stale render', () => {
+  it('leaves dist/ wholly old or wholly new after the next command, and never replays a stale render', async () => {
     // GIVEN the number of steps of an uninterrupted render (it exits normally once n passes them)
     let steps = 0;
     let nestedDone = false;
     for (let n = 1; ; n++) {
       const root = fixture();
-      const outcome = run(root, { current: INPUTS }, n);
+      const outcome = await run(root, { current: INPUTS }, n);
       if (outcome === 'done') {
         expect(state(root)).toBe('new');
         expect(leftOver(root)).toEqual([]);
@@ -96,14 +105,14 @@ describe('a render killed at every step', () => {
       const committed = leftOver(root).some((e) => existsSync(join(root, e, 'commit.json')));
 
       // WHEN the next command recovers with the same inputs: old (not committed) or new (finished)
-      expect(run(root, { recoverOnly: true, current: INPUTS }), `step ${n}`).toBe('done');
+      expect(await run(root, { recoverOnly: true, current: INPUTS }), `step ${n}`).toBe('done');
       expect(state(root), `step ${n}, inputs current`).toBe(committed ? 'new' : 'old');
       expect(leftOver(root), `step ${n}`).toEqual([]);
 
       // WHEN instead the inputs changed since: a left-over transaction is rolled back, never finished
       const stale = join(work, `stale-${n}`);
       cpSync(killed, stale, { recursive: true });
-      expect(run(stale, { recoverOnly: true, current: CHANGED })).toBe('done');
+      expect(await run(stale, { recoverOnly: true, current: CHANGED })).toBe('done');
       expect(state(stale), `step ${n}, inputs changed`).toBe('old');
       expect(leftOver(stale)).toEqual([]);
 
@@ -116,8 +125,8 @@ describe('a render killed at every step', () => {
           for (let m = 1; ; m++) {
             const again = join(work, `again-${n}-${m}-${current === INPUTS ? 'same' : 'changed'}`);
             cpSync(killed, again, { recursive: true });
-            const recovered = run(again, { recoverOnly: true, current }, m);
-            expect(run(again, { recoverOnly: true, current }), `step ${n}/${m}`).toBe('done');
+            const recovered = await run(again, { recoverOnly: true, current }, m);
+            expect(await run(again, { recoverOnly: true, current }), `step ${n}/${m}`).toBe('done');
             expect(state(again), `step ${n}, recovery killed at ${m}`).toBe(current === INPUTS ? 'new' : 'old');
             expect(leftOver(again)).toEqual([]);
             rmSync(again, { recursive: true });
