@@ -4,7 +4,7 @@
 // if either fails, everything they changed is put back: values files, the new libraries,
 // tsconfig.base.json, dist/ and argocd/. One line says why; the exit status is 1.
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -35,7 +35,8 @@ function snapshot() {
     if (!existsSync(abs)) return;
     const stat = lstatSync(abs);
     if (stat.isDirectory()) for (const entry of readdirSync(abs)) walk(join(rel, entry));
-    else if (stat.isFile()) files.set(rel, readFileSync(abs));
+    // a symlinked file (a values file kept elsewhere) is read, and restored, through its link
+    else if (stat.isFile() || statSync(abs, { throwIfNoEntry: false })?.isFile()) files.set(rel, readFileSync(abs));
   };
   watched.forEach(walk);
   return files;

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
@@ -31,7 +31,7 @@ const write = (file: string, text: string) => writeFileSync(join(tree, file), te
 /** Each test starts from the tree as committed. */
 beforeEach(() => {
   execFileSync('git', ['reset', '-q', '--hard'], { cwd: tree });
-  execFileSync('git', ['clean', '-qfdx', '--', 'libs', 'dist', 'argocd', 'environments', 'tsconfig.base.json'], { cwd: tree });
+  execFileSync('git', ['clean', '-qfdx', '--', 'libs', 'dist', 'argocd', 'environments', 'tsconfig.base.json', 'shared-values'], { cwd: tree });
 });
 /** What npm run synth renders into dist/ (the platform's renderer, in one process). */
 const synthAll = () => run(process.execPath, ['--import', 'tsx', 'libs/platform/src/cli/synth.ts', '--all']);
@@ -114,6 +114,11 @@ describe('npm run new-service', () => {
     // GIVEN a workspace whose render fails (another system's production values are wrong)
     const file = 'environments/production/quizmentor.yaml';
     write(file, read(file).replace(/^namespace: .*$/m, 'namespace: Not_A_Label'));
+    // and a values file the generator edits is a symlink to a file kept elsewhere
+    mkdirSync(join(tree, 'shared-values'));
+    renameSync(join(tree, 'environments/production/kiteclass.yaml'), join(tree, 'shared-values/kiteclass.yaml'));
+    symlinkSync('../../shared-values/kiteclass.yaml', join(tree, 'environments/production/kiteclass.yaml'));
+    const kept = read('shared-values/kiteclass.yaml');
     const broken = status();
     // WHEN
     const r = newService('--name', 'notifications', '--system', 'kiteclass');
@@ -121,6 +126,8 @@ describe('npm run new-service', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('new-service failed: the render failed (its reason is above); the service was removed again and nothing was changed');
     expect(status()).toBe(broken);
+    expect(lstatSync(join(tree, 'environments/production/kiteclass.yaml')).isSymbolicLink()).toBe(true);
+    expect(read('shared-values/kiteclass.yaml')).toBe(kept);
   });
 
   it('a set-image started while new-service generates and renders waits for its lock; both changes land', async () => {
