@@ -1,12 +1,15 @@
 // When a generating task may be skipped, for targets Nx does not cache (see synth.cjs for why):
 // Nx's hash of the task's inputs (Nx hashes every scheduled task, cached or not, before running it:
 // nx/dist/src/tasks-runner/task-orchestrator.js, executeCoordinatorLoop step 1) equals the hash
-// recorded by the task's last successful run under tmp/nx-synth/state/, its output folders still
-// hold byte-for-byte what that run left, and no transaction of the writer is pending beside them.
+// recorded by the task's last successful run under tmp/nx-synth/state/, the inputs that run really
+// read (recorded by the platform under the workspace lock: Nx hashes before the run, so a values
+// file changed in between would otherwise pass) are unchanged, its output folders still hold
+// byte-for-byte what that run left, and no transaction of the writer is pending beside them.
 // Only reads; a task that runs writes through the platform's transaction (libs/platform/src/writer.ts).
 const { createHash } = require('node:crypto');
 const { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } = require('node:fs');
 const { basename, dirname, join } = require('node:path');
+const { globSync } = require('tinyglobby');
 
 /** Where the record of each task's last run lives (git-ignored; never in dist/ or argocd/). */
 const STATE_DIR = 'tmp/nx-synth/state';
@@ -57,6 +60,27 @@ function pendingTransaction(root, outputs) {
   return false;
 }
 
+function fileDigest(path) {
+  try {
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  } catch {
+    return 'missing';
+  }
+}
+
+/** The same digest as codeDigest() in libs/platform/src/inputs.ts (a test compares them), over the same files. */
+function codeDigest(root) {
+  const { globs, ignore } = JSON.parse(readFileSync(join(root, 'libs/platform/src/code-inputs.json'), 'utf8'));
+  const hash = createHash('sha256');
+  for (const f of globSync(globs, { cwd: root, ignore, followSymbolicLinks: true }).sort()) hash.update(`${f}\0${fileDigest(join(root, f))}\n`);
+  return hash.digest('hex');
+}
+
+/** Whether every recorded input (a workspace file, or `code`) still has its recorded digest. */
+function inputsCurrent(root, inputs) {
+  return Object.entries(inputs).every(([name, digest]) => (name === 'code' ? codeDigest(root) : fileDigest(join(root, name))) === digest);
+}
+
 /** True when the task's inputs and its output folders are exactly as its last run left them. */
 function unchanged(task, context) {
   if (!task.hash) return false;
@@ -68,14 +92,17 @@ function unchanged(task, context) {
   } catch {
     return false;
   }
-  return state.hash === task.hash && sameFiles(state.files, digestFolders(context.root, outputs));
+  return state.hash === task.hash && inputsCurrent(context.root, state.inputs ?? {}) && sameFiles(state.files, digestFolders(context.root, outputs));
 }
 
-/** Records what the task's run left (tmp file + rename: a killed write leaves the old record or none). */
-function record(task, context) {
+/**
+ * Records what the task's run left and, when known, what it was made from (`inputs`: the platform's
+ * fingerprint); tmp file + rename, so a killed write leaves the old record or none.
+ */
+function record(task, context, inputs) {
   const file = statePath(context.root, task);
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(`${file}.tmp`, JSON.stringify({ hash: task.hash, files: digestFolders(context.root, outputsOf(task, context)) }));
+  writeFileSync(`${file}.tmp`, JSON.stringify({ hash: task.hash, inputs, files: digestFolders(context.root, outputsOf(task, context)) }));
   renameSync(`${file}.tmp`, file);
 }
 
@@ -85,4 +112,4 @@ function taskOf(context) {
   return context.taskGraph?.tasks?.[id] ?? { id, target: { project: context.projectName, target: context.targetName } };
 }
 
-module.exports = { unchanged, record, taskOf };
+module.exports = { unchanged, record, taskOf, codeDigest };

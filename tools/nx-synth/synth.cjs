@@ -49,10 +49,10 @@ async function runTasks(tasks, context) {
     outcomes = toRender.map((t) => ({ project: rootOf(t), error: e.message }));
   }
   for (const [i, task] of toRender.entries()) {
-    const { leaves, error } = outcomes[i];
+    const { leaves, inputs, error } = outcomes[i];
     let text;
     if (error === undefined) {
-      record(task, context);
+      record(task, context, inputs);
       const objects = leaves.reduce((n, l) => n + l.objects.length, 0);
       text = `synth ${task.target.project}: ${leaves.length} folders, ${objects} objects in ${Date.now() - started} ms\n`;
       process.stdout.write(text);

@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { InputFingerprint } from './writer';
+// the code: libraries' sources and project files, the executor, the locked dependencies (shared with tools/nx-synth/skip.cjs)
+import CODE_INPUTS from './code-inputs.json';
 
 /** The input name that stands for the code (every non-test source file the renderer may load). */
 export const CODE_INPUT = 'code';
 
-/** The code: libraries' sources and project files, the executor, and the locked dependencies. */
-const CODE_GLOBS = ['libs/**/*.ts', 'libs/**/project.json', 'tools/nx-synth/*.{cjs,mjs,json}', 'package-lock.json', 'tsconfig.base.json'];
 
 function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
@@ -26,19 +26,19 @@ function fileDigest(path: string): string {
   }
 }
 
-/** One digest over every code file (path and content). */
+/** One digest over every code file (path and content); tools/nx-synth/skip.cjs computes the same (a test compares them). */
 export function codeDigest(root: string): string {
-  const files = globSync(CODE_GLOBS, { cwd: root, ignore: ['**/*.test.ts', '**/node_modules/**'], followSymbolicLinks: true }).sort();
+  const files = globSync(CODE_INPUTS.globs, { cwd: root, ignore: CODE_INPUTS.ignore, followSymbolicLinks: true }).sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f}\0${fileDigest(join(root, f))}\n`);
   return hash.digest('hex');
 }
 
 /** The fingerprint of a render that read `files` (absolute or root-relative) with the current code. */
-export function inputFingerprint(root: string, files: Iterable<string>): InputFingerprint {
+export function inputFingerprint(root: string, files: Iterable<string>, code: string = codeDigest(root)): InputFingerprint {
   const out: Record<string, string> = {};
   for (const f of [...new Set([...files].map((f) => (isAbsolute(f) ? relative(root, f) : f)))].sort()) out[f] = fileDigest(join(root, f));
-  out[CODE_INPUT] = codeDigest(root);
+  out[CODE_INPUT] = code;
   return out;
 }
 

@@ -4,13 +4,13 @@
 import { join, resolve } from 'node:path';
 import { findServiceProjects, loadService, type ServiceProject } from './catalogue';
 import { ENVIRONMENTS, type EnvironmentName } from './environment';
-import { inputFingerprint, staleInputs } from './inputs';
+import { codeDigest, inputFingerprint, staleInputs } from './inputs';
 import { DIST_DIR, environmentFile, systemValuesFile } from './layout';
 import { withWorkspaceLock } from './lock';
 import { planPrune, type PrunePlan } from './prune';
 import { renderServices, type RenderedLeaf } from './render';
 import type { ServiceDefinition } from './service';
-import { writeLeaves, type WriteOptions } from './writer';
+import { writeLeaves, type InputFingerprint, type WriteOptions } from './writer';
 
 export interface SynthOptions extends Pick<WriteOptions, 'holdBeforeCommit' | 'onNote'> {
   /** Workspace root. */
@@ -91,6 +91,8 @@ export interface ProjectOutcome {
   /** Project folder, e.g. `libs/kiteclass/kiteclass-core`. */
   readonly project: string;
   readonly leaves?: readonly RenderedLeaf[];
+  /** What its leaves were rendered from (as the transaction records it), when written. */
+  readonly inputs?: InputFingerprint;
   readonly error?: string;
 }
 
@@ -119,7 +121,8 @@ export async function synthProjects(root: string, projectRoots: readonly string[
     } catch (e) {
       return outcomes.map((o) => ({ project: o.project, error: (e as Error).message }));
     }
-    return outcomes;
+    const code = codeDigest(root);
+    return outcomes.map((o) => ({ ...o, inputs: inputFingerprint(root, inputFiles(root, o.leaves ?? []), code) }));
   });
 }
 
@@ -135,8 +138,12 @@ function renderLoaded(root: string, loaded: readonly LoadedService[], opts: Pick
 
 /** What the render read (environment and values files, the code), so a stale transaction is never replayed. */
 function transactionOptions(root: string, leaves: readonly RenderedLeaf[]): Pick<WriteOptions, 'inputs' | 'staleInputs'> {
-  const files = leaves.flatMap((l) => [environmentFile(root, l.env), systemValuesFile(root, l.env, l.system)]);
-  return { inputs: inputFingerprint(root, files), staleInputs: (recorded) => staleInputs(root, recorded) };
+  return { inputs: inputFingerprint(root, inputFiles(root, leaves)), staleInputs: (recorded) => staleInputs(root, recorded) };
+}
+
+/** The files a render of these leaves read (renderServices: each environment's file and its system's values). */
+function inputFiles(root: string, leaves: readonly RenderedLeaf[]): string[] {
+  return leaves.flatMap((l) => [environmentFile(root, l.env), systemValuesFile(root, l.env, l.system)]);
 }
 
 function pick(loaded: readonly LoadedService[], projects: readonly string[] | undefined): readonly LoadedService[] {
