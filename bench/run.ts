@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { compareOutput, readDist, writeKustomize } from './kustomize';
+import { valuesCheckMs } from './values-scale';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const opts = new Command('bench')
@@ -186,6 +187,15 @@ if (!opts.skipScale) {
     check(big.rss < 1024, `peak memory under 1 GiB (${big.rss} MiB)`);
   }
   check(last.perService / first.perService <= 1.25, 'cost grows no faster than linearly (per-service cost within 25%)');
+}
+
+// ---- values checks on large files (issue 10 item 17) ----------------------------------------
+console.log('\nvalues checks on large files (refused with one line per problem):');
+for (const kind of ['duplicate', 'bad'] as const) {
+  const label = kind === 'duplicate' ? 'keys, one given twice' : 'entries, every one bad';
+  const small = row(`100,000 ${label}`, Array.from({ length: RUNS }, () => valuesCheckMs(100_000, kind)));
+  const large = row(`200,000 ${label}`, Array.from({ length: RUNS }, () => valuesCheckMs(200_000, kind)));
+  console.log(`    growth x${(large / small).toFixed(2)} for twice the entries (2 = linear, 4 = quadratic)`);
 }
 
 rmSync(scratch, { recursive: true, force: true });

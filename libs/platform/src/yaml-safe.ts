@@ -206,7 +206,8 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
   return { documents, problems, position };
 }
 
-const pathKey = (path: readonly (string | number)[]) => path.map(String).join('\u0000');
+/** A path as one string: each segment after a NUL (the root is ''), so a child's key is its parent's plus one segment. */
+const pathKey = (path: readonly (string | number)[]) => path.map((seg) => `\u0000${seg}`).join('');
 
 interface DocumentIndex {
   /** Value nodes by path key. */
@@ -229,51 +230,55 @@ function checkDocument(
   // anchor comes before its content, so it is set before the node's children are visited.
   const anchors = new Map<string, Node>();
   const open = new Set<Node>();
-  const fieldOf = (path: readonly string[]) => path.join('.');
 
-  const visit = (node: unknown, path: string[], isKey = false): void => {
+  // `key` is the path key (as pathKey builds it), `field` the dotted path.
+  const visit = (node: unknown, key: string, field: string, isKey = false): void => {
     if (!isNode(node)) return;
-    if (!isKey) index.byPath.set(pathKey(path), node);
+    if (!isKey) index.byPath.set(key, node);
     if (isAlias(node)) {
       const offset = node.range?.[0] ?? 0;
       if (index.firstAlias === undefined) {
         index.firstAlias = offset;
-        index.firstAliasField = fieldOf(path);
+        index.firstAliasField = field;
       }
       const target = anchors.get(node.source);
       if (target && open.has(target)) {
-        problem(offset, fieldOf(path), `alias *${node.source} refers to the node it is part of, which would make the value endless`);
+        problem(offset, field, `alias *${node.source} refers to the node it is part of, which would make the value endless`);
       }
       return;
     }
     if (node.anchor) anchors.set(node.anchor, node);
     open.add(node);
+    const child = (seg: string) => [`${key}\u0000${seg}`, field ? `${field}.${seg}` : seg] as const;
     if (isMap(node)) {
       const seen = new Map<string, number>();
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
-        visit(pair.key, path, true); // a key may hold anchors that later aliases use
-        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        visit(pair.key, key, field, true); // a key may hold anchors that later aliases use
+        const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const [childKey, childField] = child(name);
         const offset = isNode(pair.key) && pair.key.range ? pair.key.range[0] : (node.range?.[0] ?? 0);
-        const field = fieldOf([...path, key]);
-        const first = seen.get(key);
+        const first = seen.get(name);
         if (first !== undefined) {
           // JavaScript objects keep one value per key (1 and "1" too), so a repeat would lose one.
           const at = position(first);
-          problem(offset, field, `YAML syntax error: Map keys must be unique; "${key}" is already set at ${at.line}:${at.col}`);
+          problem(offset, childField, `YAML syntax error: Map keys must be unique; "${name}" is already set at ${at.line}:${at.col}`);
         } else {
-          seen.set(key, offset);
+          seen.set(name, offset);
         }
-        if (UNHOLDABLE_KEYS.has(key)) {
-          problem(offset, field, `"${key}" cannot be a key: a JavaScript object cannot hold it as data, so it would be silently dropped`);
+        if (UNHOLDABLE_KEYS.has(name)) {
+          problem(offset, childField, `"${name}" cannot be a key: a JavaScript object cannot hold it as data, so it would be silently dropped`);
         }
-        visit(pair.value, [...path, key]);
+        visit(pair.value, childKey, childField);
       }
     } else if (isSeq(node)) {
-      node.items.forEach((item, i) => visit(item, [...path, String(i)]));
+      node.items.forEach((item, i) => {
+        const [childKey, childField] = child(String(i));
+        visit(item, childKey, childField);
+      });
     }
     open.delete(node);
   };
-  visit(doc.contents, []);
+  visit(doc.contents, pathKey([]), '');
   return index;
 }
