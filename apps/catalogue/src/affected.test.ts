@@ -110,7 +110,7 @@ describe('the synth cache', () => {
     // a weight no earlier run used, so no cache entry can exist for it
     const weight = 11 + Math.floor(Math.random() * 39);
     const file = join(tree, 'environments/production/kiteclass.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('weight: 10', `weight: ${weight}`));
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/weight: \d+/, `weight: ${weight}`));
     const run = nx('run', 'kiteclass-core:synth');
     expect(run).not.toContain('[local cache]');
     expect(run).not.toContain('[existing outputs match the cache');
@@ -120,6 +120,36 @@ describe('the synth cache', () => {
       ' M environments/production/kiteclass.yaml',
     ]);
     expect(readFileSync(join(tree, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml'), 'utf8')).toContain(`"weight":${weight}`);
+  });
+
+  it('a run killed in the middle of its swap leaves a transaction that the next run finishes: dist/ wholly new', () => {
+    execFileSync('git', ['checkout', '--', 'environments', 'dist', 'argocd'], { cwd: tree });
+    nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
+    // GIVEN a changed value of the system (a weight no earlier test used)
+    const file = join(tree, 'environments/production/kiteclass.yaml');
+    const text = readFileSync(file, 'utf8');
+    const weight = Number(/weight: (\d+)/.exec(text)![1]) === 7 ? 8 : 7;
+    writeFileSync(file, text.replace(/weight: \d+/, `weight: ${weight}`));
+    // the writer's steps (writer.ts): a folder, then per leaf a folder and its files, then the commit
+    // point (2); the swap of the first leaf then moves the old folder out (2) and the new one in (2)
+    const leaves = ['staging', 'production'].flatMap((e) => {
+      const dir = join(tree, 'dist', e, 'kiteclass');
+      return readdirSync(dir).map((service) => readdirSync(join(dir, service)).length);
+    });
+    const staged = 1 + leaves.reduce((n, files) => n + 1 + files, 0) + 2;
+    // WHEN the batch process is SIGKILLed after moving the first old folder out, before moving the new one in
+    const killed = spawnSync(NX, ['run-many', '-t', 'synth', '--projects=tag:scope:kiteclass'], { cwd: tree, encoding: 'utf8', env: { ...env, SYNTH_TEST_KILL_AT_STEP: String(staged + 3) } });
+    expect(killed.status).not.toBe(0);
+    // (dist/ is half swapped: one folder of the system is missing)
+    expect(status().split('\n').filter((l) => l.startsWith(' D dist/')).length).toBeGreaterThan(0);
+    // THEN the next run finishes that transaction (its inputs are still the current ones): wholly new
+    nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
+    expect(status().split('\n').filter(Boolean).sort()).toEqual([
+      ' M dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml',
+      ' M environments/production/kiteclass.yaml',
+    ]);
+    expect(readFileSync(join(tree, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml'), 'utf8')).toContain(`"weight":${weight}`);
+    expect(readdirSync(tree).filter((e) => e.startsWith('.dist.synth-'))).toEqual([]);
   });
 
   it('writes no project when one project of the run fails, and npm run synth exits 1 (not 130)', async () => {
