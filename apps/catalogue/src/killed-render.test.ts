@@ -15,7 +15,9 @@ describe('a render killed midway', () => {
   it('leaves dist/ as it was, and the next render cleans up and completes', async () => {
     // GIVEN a change that alters the render
     const file = join(ws.root, 'environments/production/kiteclass.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('weight: 10', 'weight: 20'));
+    const text = readFileSync(file, 'utf8');
+    const weight = Number(/weight: (\d+)/.exec(text)![1]) === 20 ? 30 : 20; // another valid canary weight
+    writeFileSync(file, text.replace(/weight: \d+/, `weight: ${weight}`));
     const before = readTree(join(ws.root, 'dist'));
 
     // WHEN the render is killed (SIGKILL: no cleanup code runs) with every file staged
@@ -40,7 +42,7 @@ describe('a render killed midway', () => {
     await synth({ root: ws.root, prune: true });
     expect(readdirSync(ws.root).filter((e) => e.startsWith('.dist.synth-'))).toEqual([]);
     const ingress = readFileSync(join(ws.root, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml'), 'utf8');
-    expect(ingress).toContain('"weight":20');
-    expect(ingress).toContain('"weight":80');
+    expect(ingress).toContain(`"weight":${weight}`);
+    expect(ingress).toContain(`"weight":${100 - weight}`);
   });
 });
