@@ -53,6 +53,25 @@ describe('planPrune', () => {
     ]);
   });
 
+  it('never prunes through a symlinked environment or system folder', () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'prune-elsewhere-'));
+    try {
+      mkdirSync(join(elsewhere, 'demo/retired'), { recursive: true });
+      writeFileSync(join(elsewhere, 'demo/retired/Service.retired.yaml'), `${header('staging/demo/retired')}x\n`);
+      symlinkSync(elsewhere, join(out, 'staging'));
+      mkdirSync(join(out, 'production'));
+      symlinkSync(join(elsewhere, 'demo'), join(out, 'production/demo'));
+      const plan = planPrune(out, { environments: ['staging', 'production'], systems: ['demo'], keep: new Set() });
+      expect(plan.deletes).toEqual([]);
+      expect(plan.foreign).toEqual([
+        'production/demo: not a plain folder (a symlink or a file); nothing pruned in it',
+        'staging: not a plain folder (a symlink or a file); nothing pruned in it',
+      ]);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('finds nothing outside <env>/<system>/ of the output folder', () => {
     leaf('node_modules/a/b', { 'index.js': 'x\n' });
     leaf('libs/x/y', { 'index.ts': 'x\n' });

@@ -47,11 +47,23 @@ export function planPrune(out: string, scope: { environments: readonly string[];
   const deletes: string[] = [];
   const foreign: string[] = [];
   for (const env of [...scope.environments].sort()) {
+    try {
+      // a symlinked environment folder leads outside the output folder: never prune through it
+      if (!lstatSync(join(out, env)).isDirectory()) {
+        foreign.push(`${env}: not a plain folder (a symlink or a file); nothing pruned in it`);
+        continue;
+      }
+    } catch {
+      continue;
+    }
     for (const system of [...scope.systems].sort()) {
       const systemDir = join(out, env, system);
       let entries;
       try {
-        if (!lstatSync(systemDir).isDirectory()) continue;
+        if (!lstatSync(systemDir).isDirectory()) {
+          foreign.push(`${env}/${system}: not a plain folder (a symlink or a file); nothing pruned in it`);
+          continue;
+        }
         entries = readdirSync(systemDir, { withFileTypes: true });
       } catch {
         continue;
