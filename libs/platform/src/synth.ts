@@ -115,14 +115,20 @@ export async function synthProjects(root: string, projectRoots: readonly string[
     if (failed.length > 0) {
       return outcomes.map((o) => (o.error !== undefined ? o : { project: o.project, error: `not written: ${failed.join(', ')} failed in the same run, and a run writes all of its projects or none` }));
     }
-    const leaves = outcomes.flatMap((o) => o.leaves ?? []);
+    // what each project was rendered from, taken before writing (the transaction records their union)
+    const code = codeDigest(root);
+    const rendered = outcomes.map((o) => ({ ...o, inputs: inputFingerprint(root, inputFiles(root, o.leaves ?? []), code) }));
+    const leaves = rendered.flatMap((o) => o.leaves ?? []);
     try {
-      await writeLeaves(resolve(opts.outDir ?? join(root, DIST_DIR)), leaves, { ...transactionOptions(root, leaves), onNote: opts.onNote });
+      await writeLeaves(resolve(opts.outDir ?? join(root, DIST_DIR)), leaves, {
+        inputs: Object.assign({}, ...rendered.map((o) => o.inputs)),
+        staleInputs: (recorded) => staleInputs(root, recorded),
+        onNote: opts.onNote,
+      });
     } catch (e) {
       return outcomes.map((o) => ({ project: o.project, error: (e as Error).message }));
     }
-    const code = codeDigest(root);
-    return outcomes.map((o) => ({ ...o, inputs: inputFingerprint(root, inputFiles(root, o.leaves ?? []), code) }));
+    return rendered;
   });
 }
 
