@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /** kubeconform-compatible command line: `tsx libs/kubeconform/src/cli.ts [OPTION]... [FILE OR FOLDER]...` */
+import { cpus } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
-import { formatReport, hasFailures } from './output.js';
+import { formatReport, hasFailures, OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { StartupError } from './registry.js';
-import { Validator, type ValidationReport } from './validate.js';
+import { Validator, type ResourceResult, type ValidateOptions, type ValidationReport } from './validate.js';
 
 export interface CliResult {
   exitCode: number;
@@ -11,10 +13,48 @@ export interface CliResult {
   stderr: string;
 }
 
+/** What `-v` prints (kubeconform prints its build version). */
+export const VERSION = 'v0.7.0-gitops (offline, bundled schemas)';
+
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Validates files on `n` worker threads (really parallel, one validator each), in batches handed
+ * out as workers finish; results are put back in file order, so the output does not depend on n.
+ */
+async function validateInWorkers(files: string[], options: ValidateOptions, n: number): Promise<ResourceResult[][]> {
+  const out: ResourceResult[][] = new Array(files.length);
+  const batch = Math.max(1, Math.min(64, Math.ceil(files.length / (n * 8))));
+  let next = 0;
+  const workers = Array.from({ length: n }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: options }));
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              if (next >= files.length) return resolve();
+              const id = next;
+              next = Math.min(files.length, next + batch);
+              w.postMessage({ id, files: files.slice(id, next) });
+            };
+            w.on('message', (m: { id: number; results: ResourceResult[][] }) => {
+              m.results.forEach((r, i) => (out[m.id + i] = r));
+              send();
+            });
+            w.on('error', reject);
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return out;
 }
 
 /** Runs the CLI without touching the process (for tests and embedding). */
@@ -27,41 +67,57 @@ export async function runCli(argv: string[], stdin: NodeJS.ReadStream | NodeJS.R
     throw err;
   }
   if (options.help) return { exitCode: 0, stdout: `${usage()}\n`, stderr: '' };
+  if (options.version) return { exitCode: 0, stdout: `${VERSION}\n`, stderr: '' };
 
   const started = Date.now();
+  // main.go: stdin only when there is no file, or `-` alone; otherwise `-` is a file name
+  const useStdin = options.files.length === 0 || (options.files.length === 1 && options.files[0] === '-');
+  if (useStdin && (stdin as NodeJS.ReadStream).isTTY) return { exitCode: 1, stdout: '', stderr: 'failing to read data from stdin\n' };
+  // output.New: an unknown format stops the run, before any validation
+  if (!OUTPUT_FORMATS.includes(options.output as OutputFormat)) {
+    return { exitCode: 1, stdout: '', stderr: "'outputFormat' must be 'json', 'junit', 'pretty', 'tap' or 'text'\n" };
+  }
+  const validateOptions: ValidateOptions = {
+    strict: options.strict,
+    ignoreMissingSchemas: options.ignoreMissingSchemas,
+    skip: options.skip,
+    reject: options.reject,
+    kubernetesVersion: options.kubernetesVersion,
+    schemaLocations: options.schemaLocations,
+    cacheDir: options.cache,
+    ignoreFilenamePatterns: options.ignoreFilenamePatterns,
+  };
   let validator: Validator;
   try {
-    validator = new Validator({
-      strict: options.strict,
-      ignoreMissingSchemas: options.ignoreMissingSchemas,
-      skip: options.skip,
-      reject: options.reject,
-      kubernetesVersion: options.kubernetesVersion,
-      schemaLocations: options.schemaLocations,
-      cacheDir: options.cache,
-      ignoreFilenamePatterns: options.ignoreFilenamePatterns,
-    });
+    validator = new Validator(validateOptions);
   } catch (err) {
     if (err instanceof StartupError) return { exitCode: 1, stdout: '', stderr: `${err.message}\n` };
     throw err;
   }
 
-  let report: ValidationReport;
-  const useStdin = options.files.length === 0 || options.files.includes('-');
+  let results: ResourceResult[];
   if (useStdin) {
-    if ((stdin as NodeJS.ReadStream).isTTY) return { exitCode: 1, stdout: '', stderr: 'failing to read data from stdin\n' };
-    const text = await readStdin(stdin);
-    const fromFiles = validator.validateFiles(options.files.filter((f) => f !== '-'));
-    report = {
-      results: [...fromFiles.results, ...validator.validateDocuments(text, 'stdin')],
-      files: fromFiles.files + 1,
-      stdin: fromFiles.files === 0,
-    };
+    results = validator.validateStream(await readStdin(stdin));
   } else {
-    report = validator.validateFiles(options.files);
+    const found = [...validator.discover(options.files)];
+    const files = found.flatMap((f) => ('file' in f ? [f.file] : []));
+    const threads = Math.min(options.workers, cpus().length, Math.ceil(files.length / 50));
+    const perFile = threads > 1 ? await validateInWorkers(files, validateOptions, threads) : undefined;
+    results = [];
+    let i = 0;
+    for (const f of found) {
+      if ('error' in f) results.push(f.error);
+      else results.push(...(perFile ? perFile[i++] : validator.validateFile(f.file)));
+      if (options.exitOnError && results.some((r) => r.status === 'error' || r.status === 'invalid')) break;
+    }
   }
-
-  const text = formatReport(report, options.output, options, (Date.now() - started) / 1000);
+  if (options.exitOnError) {
+    // main.go processResults: nothing is written after the first failure
+    const first = results.findIndex((r) => r.status === 'error' || r.status === 'invalid');
+    if (first >= 0) results = results.slice(0, first + 1);
+  }
+  const report: ValidationReport = { results, files: new Set(results.map((r) => r.filename)).size, stdin: useStdin };
+  const text = formatReport(report, options.output as OutputFormat, options, (Date.now() - started) / 1000);
   return { exitCode: hasFailures(report) ? 1 : 0, stdout: text ? `${text}\n` : '', stderr: '' };
 }
 

@@ -1,8 +1,158 @@
 /**
- * Splits a manifest stream into resources, the way kubeconform does: one resource per YAML
- * document, empty and comment-only documents dropped, `kind: List` expanded into its items.
+ * From a stream to resources, as kubeconform's pkg/resource does: split (stream.go
+ * SplitYAMLDocument), name (resource.go Signature, SignatureFromMap) and expand `List`s
+ * (resource.go Resources).
  */
-import { parseAllDocuments, isAlias, isMap, isNode, isPair, isSeq, type Document } from 'yaml';
+import { decodeYaml, splitYamlDocuments, type Decoded } from './goyaml.js';
+
+/** One resource: the bytes of a document, or an item of a List (upstream re-marshals it). */
+export interface RawResource {
+  bytes: string;
+  /** set for an item of a List; `bytes` is then unused */
+  item?: { value: unknown };
+}
+
+/** kubeconform's Signature: kind, apiVersion, namespace and name as its output prints them. */
+export interface Signature {
+  kind: string;
+  apiVersion: string;
+  namespace: string;
+  name: string;
+  /** why Signature() failed (a List is then not expanded) */
+  error?: string;
+}
+
+const decodeCache = new WeakMap<RawResource, Decoded>();
+
+/** The document as sigs.k8s.io/yaml Unmarshal (non-strict) reads it; computed once per resource. */
+export function decodeLenient(res: RawResource): Decoded {
+  if (res.item) return res.item;
+  let d = decodeCache.get(res);
+  if (!d) {
+    d = decodeYaml(res.bytes, false);
+    decodeCache.set(res, d);
+  }
+  return d;
+}
+
+/** Go's encoding/json name for a JSON value's type, as in its UnmarshalTypeError. */
+export function goJsonType(v: unknown): string {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return 'number';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'string') return 'string';
+  return 'object';
+}
+
+/** strconv.FormatFloat(v, 'g', -1, 32) for the numbers sigs.k8s.io/yaml turns into strings. */
+function goNumberString(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) return BigInt(v).toString();
+  const f = Math.fround(v);
+  for (let p = 1; p <= 9; p++) {
+    const s = f.toPrecision(p);
+    if (Math.fround(Number(s)) === f) {
+      const exp = Math.floor(Math.log10(Math.abs(f)));
+      if (exp < -4 || exp >= 21) {
+        const [m, e] = f.toExponential(p - 1).split('e');
+        const n = Number(e);
+        return `${m.replace(/\.?0+$/, '')}e${n < 0 ? '-' : '+'}${String(Math.abs(n)).padStart(2, '0')}`;
+      }
+      return String(Number(s));
+    }
+  }
+  return String(v);
+}
+
+/**
+ * Decodes one field as encoding/json does into a Go string, after sigs.k8s.io/yaml turned numbers
+ * and booleans into strings for it: `{ value }`, `{}` for null, or the type error.
+ */
+function stringField(v: unknown): { value?: string; error?: string } {
+  if (v === null || v === undefined) return {};
+  if (typeof v === 'string') return { value: v };
+  if (typeof v === 'number') return { value: goNumberString(v) };
+  if (typeof v === 'boolean') return { value: String(v) };
+  return { error: `json: cannot unmarshal ${goJsonType(v)} into Go struct field .${'x'} of type string` };
+}
+
+/**
+ * The fields of an object as encoding/json fills a struct: each key goes to the field whose name
+ * equals it, or equals it ignoring case; a later key overwrites an earlier one.
+ */
+function structFields(obj: Record<string, unknown>, names: string[]): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  for (const key of Object.keys(obj)) {
+    const exact = names.find((n) => n === key);
+    const field = exact ?? names.find((n) => n.toLowerCase() === key.toLowerCase());
+    if (field) out.set(field, obj[key]);
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** resource.go Signature(): yaml.Unmarshal into a struct (fields matched without case). */
+export function signature(res: RawResource): Signature {
+  const sig: Signature = { kind: '', apiVersion: '', namespace: '', name: '' };
+  const decoded = decodeLenient(res);
+  if ('error' in decoded) return { ...sig, error: decoded.error };
+  const value = decoded.value;
+  let error: string | undefined;
+  if (value !== null && !isObject(value)) {
+    error = `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goJsonType(value)} into Go value of type struct`;
+  } else if (value) {
+    const top = structFields(value, ['APIVersion', 'Kind', 'Metadata']);
+    const set = (v: unknown, put: (s: string) => void) => {
+      const f = stringField(v);
+      if (f.error) error ??= f.error;
+      else if (f.value !== undefined) put(f.value);
+    };
+    if (top.has('APIVersion')) set(top.get('APIVersion'), (s) => (sig.apiVersion = s));
+    if (top.has('Kind')) set(top.get('Kind'), (s) => (sig.kind = s));
+    const meta = top.get('Metadata');
+    if (isObject(meta)) {
+      const m = structFields(meta, ['Name', 'Namespace', 'GenerateName']);
+      let generateName = '';
+      if (m.has('Name')) set(m.get('Name'), (s) => (sig.name = s));
+      if (m.has('Namespace')) set(m.get('Namespace'), (s) => (sig.namespace = s));
+      if (m.has('GenerateName')) set(m.get('GenerateName'), (s) => (generateName = s));
+      if (generateName !== '') sig.name = `${generateName}{{ generateName }}`;
+    } else if (meta !== undefined && meta !== null) {
+      error ??= `json: cannot unmarshal ${goJsonType(meta)} into Go struct field .Metadata of type struct`;
+    }
+  }
+  if (error) return { ...sig, error };
+  if (sig.kind === '') return { ...sig, error: "missing 'kind' key" };
+  if (sig.apiVersion === '') return { ...sig, error: "missing 'apiVersion' key" };
+  return sig;
+}
+
+/**
+ * resource.go Resources(): a document whose Signature() succeeds with kind `list` (any case)
+ * stands for its `items` (key matched without case; not an array: no items). Not recursive.
+ */
+export function expandList(res: RawResource): RawResource[] {
+  const sig = signature(res);
+  if (sig.error || sig.kind.toLowerCase() !== 'list') return [res];
+  const decoded = decodeLenient(res) as { value: Record<string, unknown> };
+  const items = structFields(decoded.value, ['Items']).get('Items');
+  if (!Array.isArray(items)) return [];
+  return items.map((item) => ({ bytes: '', item: { value: item } }));
+}
+
+/** The resources of a file (files.go findResourcesInReader): empty tokens dropped, none → one empty. */
+export function fileResources(text: string): RawResource[] {
+  const out: RawResource[] = [];
+  for (const bytes of splitYamlDocuments(text)) {
+    if (bytes.length > 0) out.push(...expandList({ bytes }));
+  }
+  return out.length > 0 ? out : [{ bytes: '' }];
+}
+
+/** The resources of standard input (stream.go FromStream): every token, empty ones included. */
+export function streamResources(text: string): RawResource[] {
+  return splitYamlDocuments(text).flatMap((bytes) => expandList({ bytes }));
+}
 
 export interface ParsedResource {
   /** the decoded object; undefined when `error` is set */
@@ -11,138 +161,14 @@ export interface ParsedResource {
   error?: string;
 }
 
-export interface ParseOptions {
-  /** reject duplicate mapping keys, like kubeconform's strict unmarshalling */
-  strict?: boolean;
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-function firstLine(message: string): string {
-  return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-}
-
-function documentError(doc: Document, text: string, strict: boolean): string | undefined {
-  for (const err of doc.errors) {
-    const line = err.linePos?.[0]?.line ?? lineOf(text, err.pos[0]);
-    if (err.code === 'DUPLICATE_KEY') {
-      if (!strict) continue;
-      return `error unmarshalling resource: line ${line}: ${firstLine(err.message)}`;
-    }
-    return `error unmarshalling resource: yaml: line ${line}: ${firstLine(err.message)}`;
-  }
-  return undefined;
-}
-
-/** Parses a YAML or JSON stream into resources. */
-export function parseResources(text: string, options: ParseOptions = {}): ParsedResource[] {
-  const strict = options.strict ?? false;
+/** Decodes each resource of a file (empty ones left out); for callers that want plain objects. */
+export function parseResources(text: string, options: { strict?: boolean } = {}): ParsedResource[] {
   const out: ParsedResource[] = [];
-  // uniqueKeys:false lets a duplicate key through as a plain value (last one wins); we then
-  // decide ourselves whether it is an error, from the DUPLICATE_KEY diagnostics.
-  const docs = parseAllDocuments(text, { uniqueKeys: false, prettyErrors: true, version: '1.2' });
-  const list = Array.isArray(docs) ? docs : [docs];
-  for (const doc of list) {
-    const dup = strict ? findDuplicateKey(doc, text) : undefined;
-    const error = documentError(doc, text, strict) ?? dup;
-    if (error) {
-      out.push({ error });
-      continue;
-    }
-    if (doc.contents === null) continue; // empty or comment-only document
-    const plain = toPlain(doc);
-    if ('error' in plain) {
-      out.push({ error: plain.error });
-      continue;
-    }
-    const value = plain.value;
-    if (value === null || value === undefined) continue;
-    if (!isMap(doc.contents) || typeof value !== 'object' || Array.isArray(value)) {
-      out.push({ object: {} }); // not an object: reported as missing kind, as kubeconform does
-      continue;
-    }
-    out.push(...expandList(value as Record<string, unknown>));
+  for (const res of fileResources(text)) {
+    const d = res.item ?? (res.bytes ? decodeYaml(res.bytes, options.strict ?? false) : { value: null });
+    if ('error' in d) out.push({ error: `error unmarshalling resource: ${d.error}` });
+    else if (isObject(d.value)) out.push({ object: d.value });
+    else if (d.value !== null) out.push({ object: {} });
   }
   return out;
-}
-
-/**
- * The document as plain data, or the error kubeconform reports for it. Go's YAML decoder (which
- * kubeconform reads resources with, through sigs.k8s.io/yaml) refuses an alias inside the node it
- * names ("anchor 'x' value contains itself") and aliases that expand too much ("document contains
- * excessive aliasing"); either is an error of that resource, and the other files go on.
- */
-function toPlain(doc: Document): { value: unknown } | { error: string } {
-  const selfAlias = selfReferencingAlias(doc);
-  const prefix = 'error unmarshalling resource: error converting YAML to JSON: yaml:';
-  if (selfAlias) return { error: `${prefix} anchor '${selfAlias}' value contains itself` };
-  try {
-    return { value: doc.toJS({ maxAliasCount: 1000 }) };
-  } catch (e) {
-    if (e instanceof ReferenceError) return { error: `${prefix} document contains excessive aliasing` };
-    throw e;
-  }
-}
-
-/** The name of an alias that sits inside the node it refers to (its value would be endless). */
-function selfReferencingAlias(doc: Document): string | undefined {
-  const anchors = new Map<string, unknown>(); // the last node with each anchor so far (YAML 1.2, 3.2.2.2)
-  const open = new Set<unknown>();
-  const visit = (node: unknown): string | undefined => {
-    if (!isNode(node)) return undefined;
-    if (isAlias(node)) return open.has(anchors.get(node.source)) ? node.source : undefined;
-    if (node.anchor) anchors.set(node.anchor, node);
-    open.add(node);
-    let found: string | undefined;
-    if (isMap(node)) {
-      for (const pair of node.items) if (isPair(pair)) found ??= visit(pair.key) ?? visit(pair.value);
-    } else if (isSeq(node)) {
-      for (const item of node.items) found ??= visit(item);
-    }
-    open.delete(node);
-    return found;
-  };
-  return visit(doc.contents);
-}
-
-/** `kind: List` (any apiVersion, case-insensitive like kubeconform) stands for its items. */
-function expandList(object: Record<string, unknown>): ParsedResource[] {
-  if (typeof object.kind === 'string' && object.kind.toLowerCase() === 'list' && Array.isArray(object.items)) {
-    return object.items.flatMap((item: unknown) =>
-      item && typeof item === 'object' && !Array.isArray(item)
-        ? expandList(item as Record<string, unknown>)
-        : [{ object: {} }],
-    );
-  }
-  return [{ object }];
-}
-
-/** With uniqueKeys:false the parser keeps duplicates silently, so strict mode looks for them. */
-function findDuplicateKey(doc: Document, text: string): string | undefined {
-  let found: string | undefined;
-  const visit = (node: unknown): void => {
-    if (found || !node || typeof node !== 'object') return;
-    if (isMap(node)) {
-      const seen = new Set<string>();
-      for (const pair of node.items) {
-        const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
-        const name = String(key && typeof key === 'object' && 'value' in key ? key.value : key);
-        if (seen.has(name)) {
-          const line = key?.range ? lineOf(text, key.range[0]) : 0;
-          found = `error unmarshalling resource: line ${line}: key "${name}" already set in map`;
-          return;
-        }
-        seen.add(name);
-        visit(pair.value);
-      }
-    } else if ('items' in node && Array.isArray((node as { items: unknown[] }).items)) {
-      for (const item of (node as { items: unknown[] }).items) visit(item);
-    }
-  };
-  visit(doc.contents);
-  return found;
 }

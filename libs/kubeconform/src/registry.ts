@@ -10,10 +10,12 @@
  *   (files named by the sha256 of the URL, as kubeconform stores them).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
+import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createAjv, type AjvInstance } from './ajv.js';
 import { convertCrds } from './crd.js';
 import type { JsonSchema, SchemaBundle } from './generate.js';
@@ -75,14 +77,10 @@ export class SchemaRegistry {
     }
     this.locations = specs.map((spec) => {
       if (spec === 'default') {
-        if (!isBundledVersion(version)) {
-          throw new StartupError(
-            `kubernetes version ${version} is not bundled: the bundled schemas are Kubernetes ${BUNDLED_KUBERNETES_VERSION} ` +
-              `(${BUNDLED_SOURCE}); use -kubernetes-version ${BUNDLED_KUBERNETES_VERSION} or master, ` +
-              `or -schema-location pointing at local schemas for ${version}`,
-          );
-        }
-        return bundledLocation(strict);
+        // upstream downloads <version>-standalone/...: an unknown version is a 404 per resource,
+        // i.e. "could not find schema" (or skipped with -ignore-missing-schemas), not a start-up failure
+        if (!isBundledVersion(version)) return { lookup: () => ({ found: false }) };
+        return bundledLocation(strict, version);
       }
       if (!spec.includes('{{') && /\.ya?ml$/i.test(spec)) return new CrdLocation([spec]);
       if (!spec.includes('{{') && isDirectory(spec) && crdFilesIn(spec).length > 0) {
@@ -141,9 +139,11 @@ function lenient(schema: unknown): unknown {
 class IndexedLocation implements Location {
   private readonly compiled = new Map<string, ValidateFunction>();
   constructor(
-    private readonly ajv: AjvInstance,
-    /** `<apiVersion>/<Kind>` → schema ref known to `ajv`, and the name shown in messages */
+    private readonly ajv: () => AjvInstance,
+    /** `<apiVersion>/<Kind>` → schema ref known to `ajv`, and the schema URL shown in messages */
     private readonly index: Map<string, { ref: string; display: string }>,
+    /** folder of precompiled validators (ajv standalone code), one file per kind; none: compile in memory */
+    private readonly cacheDir?: string,
   ) {}
 
   lookup(apiVersion: string, kind: string): SchemaLookup {
@@ -152,42 +152,124 @@ class IndexedLocation implements Location {
     if (!entry) return { found: false };
     let validate = this.compiled.get(key);
     if (!validate) {
-      validate = this.ajv.compile({ $ref: entry.ref });
+      validate = this.cacheDir ? this.precompiled(key, entry.ref) : this.ajv().compile({ $ref: entry.ref });
       this.compiled.set(key, validate);
     }
     return { found: true, id: entry.display, validate };
   }
+
+  /** The kind's standalone validator from the cache, generated (once, atomically) when absent. */
+  private precompiled(key: string, ref: string): ValidateFunction {
+    const file = path.join(this.cacheDir!, `${key.replace(/[^A-Za-z0-9.-]/g, '_')}.cjs`);
+    if (existsSync(file)) return requireCjs(file) as ValidateFunction;
+    const ajv = this.ajv();
+    const validate = ajv.compile({ $ref: ref });
+    const code = standaloneCode(ajv, validate);
+    mkdirSync(this.cacheDir!, { recursive: true });
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    writeFileSync(tmp, code);
+    renameSync(tmp, file);
+    return validate;
+  }
 }
 
-let bundledByMode: Partial<Record<'strict' | 'lenient', IndexedLocation>> = {};
+const requireCjs = createRequire(import.meta.url);
+const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as typeof standaloneModule;
+
+/** Where precompiled validators live: node_modules/.cache, keyed by the schemas' and generator's hash. */
+export const PRECOMPILED_ROOT = path.resolve(SCHEMAS_DIR, '../../../node_modules/.cache/gitops-kubeconform');
+
+let bundledByMode: Partial<Record<string, IndexedLocation>> = {};
+
+/**
+ * Bundled built-in schemas read as kubeconform's (yannh/kubernetes-json-schema "standalone")
+ * read: every type also allows null, and IntOrString / Quantity are `oneOf` string-or-number
+ * whose branches both allow null, so a null there matches both and fails ("oneOf failed,
+ * subschemas 0, 1 matched"), as upstream.
+ */
+function upstreamShape(schema: unknown, name = ''): unknown {
+  if (Array.isArray(schema)) return schema.map((s) => upstreamShape(s));
+  if (!schema || typeof schema !== 'object') return schema;
+  const s = schema as Record<string, unknown>;
+  if (/:(IntOrString|Quantity)$/.test(name)) {
+    const { type, pattern, ...rest } = s as { type?: string[]; pattern?: string };
+    const other = (type ?? []).find((t) => t !== 'string') ?? 'integer';
+    return { ...rest, oneOf: [{ type: ['string', 'null'], ...(pattern ? { pattern } : {}) }, { type: [other, 'null'] }] };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'type') out.type = [...new Set([...(Array.isArray(v) ? v : [v]), 'null'])];
+    else if (k === 'enum' && Array.isArray(v)) out.enum = v.includes(null) ? v : [...v, null];
+    else if (k === 'definitions' && v && typeof v === 'object') {
+      out.definitions = Object.fromEntries(Object.entries(v).map(([n, d]) => [n, upstreamShape(d, n)]));
+    } else if (k === 'properties' && v && typeof v === 'object') {
+      out.properties = Object.fromEntries(Object.entries(v).map(([n, d]) => [n, upstreamShape(d)]));
+    } else out[k] = upstreamShape(v);
+  }
+  return out;
+}
+
+/** The schema URL kubeconform's default location would name for a built-in kind. */
+function upstreamUrl(apiVersion: string, kind: string, version: string, strict: boolean): string {
+  const parts = apiVersion.split('/');
+  const group = parts[0].split('.')[0].toLowerCase();
+  const suffix = parts.length > 1 ? `-${group}-${parts[1].toLowerCase()}` : `-${group}`;
+  const v = version === 'master' ? 'master' : `v${version}`;
+  return `https://raw.githubusercontent.com/yannh/kubernetes-json-schema/master/${v}-standalone${strict ? '-strict' : ''}/${kind.toLowerCase()}${suffix}.json#`;
+}
 
 /** Bundled schemas. The generated ones follow -strict; hand-written CRD schemas are used as written. */
-function bundledLocation(strict: boolean): IndexedLocation {
-  const mode = strict ? 'strict' : 'lenient';
+function bundledLocation(strict: boolean, version: string): IndexedLocation {
+  const mode = `${strict ? 'strict' : 'lenient'}-${version}`;
   const existing = bundledByMode[mode];
   if (existing) return existing;
-  const ajv = createAjv();
+  const hash = createHash('sha256');
+  hash.update(`${GENERATOR_VERSION}\0${strict}\0${PRECOMPILED_ROOT}\0`);
   const index = new Map<string, { ref: string; display: string }>();
-  for (const file of readdirSync(GENERATED_DIR).filter((f) => f.endsWith('.json')).sort()) {
-    const bundle = JSON.parse(readFileSync(path.join(GENERATED_DIR, file), 'utf8')) as SchemaBundle;
+  const generated = readdirSync(GENERATED_DIR).filter((f) => f.endsWith('.json')).sort();
+  const handWritten = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.json')).sort();
+  const texts = new Map<string, string>();
+  for (const file of generated) {
+    const text = readFileSync(path.join(GENERATED_DIR, file), 'utf8');
+    texts.set(file, text);
+    hash.update(text);
+    // the kinds index is at the top of each bundle: read it without parsing the definitions
+    const bundle = JSON.parse(text) as SchemaBundle;
     const id = `bundled:/generated/${file}`;
-    const definitions = strict ? bundle.definitions : (lenient(bundle.definitions) as SchemaBundle['definitions']);
-    ajv.addSchema({ $id: id, definitions });
     for (const [key, def] of Object.entries(bundle.kinds)) {
-      index.set(key, { ref: `${id}#/definitions/${def}`, display: `${bundle.source}#${key}${strict ? ' (strict)' : ''}` });
+      const [apiVersion, kind] = [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)];
+      const display = file === 'kubernetes.json' ? upstreamUrl(apiVersion, kind, version, strict) : `${bundle.source}#${key}${strict ? ' (strict)' : ''}`;
+      index.set(key, { ref: `${id}#/definitions/${def}`, display });
     }
   }
-  for (const file of readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.json')).sort()) {
-    const schema = JSON.parse(readFileSync(path.join(SCHEMAS_DIR, file), 'utf8')) as JsonSchema;
-    const id = `bundled:/${file}`;
-    ajv.addSchema(withoutMetaSchema(schema), id);
-    const gvk = handWrittenKind(schema, file);
-    index.set(`${gvk.apiVersion}/${gvk.kind}`, { ref: id, display: `libs/kubeconform/schemas/${file}` });
+  for (const file of handWritten) {
+    const text = readFileSync(path.join(SCHEMAS_DIR, file), 'utf8');
+    texts.set(`/${file}`, text);
+    hash.update(text);
+    const gvk = handWrittenKind(JSON.parse(text) as JsonSchema, file);
+    index.set(`${gvk.apiVersion}/${gvk.kind}`, { ref: `bundled:/${file}`, display: `libs/kubeconform/schemas/${file}` });
   }
-  const location = new IndexedLocation(ajv, index);
+  // the ajv instance (all definitions) is built only when a validator must be generated
+  let ajv: AjvInstance | undefined;
+  const makeAjv = () => {
+    if (ajv) return ajv;
+    ajv = createAjv(true);
+    for (const file of generated) {
+      const bundle = JSON.parse(texts.get(file)!) as SchemaBundle;
+      const definitions = strict ? bundle.definitions : (lenient(bundle.definitions) as SchemaBundle['definitions']);
+      ajv.addSchema(upstreamShape({ $id: `bundled:/generated/${file}`, definitions }) as JsonSchema);
+    }
+    for (const file of handWritten) ajv.addSchema(withoutMetaSchema(JSON.parse(texts.get(`/${file}`)!) as JsonSchema), `bundled:/${file}`);
+    return ajv;
+  };
+  const cacheDir = process.env.KUBECONFORM_NO_PRECOMPILED ? undefined : path.join(PRECOMPILED_ROOT, hash.digest('hex').slice(0, 16), mode);
+  const location = new IndexedLocation(makeAjv, index, cacheDir);
   bundledByMode[mode] = location;
   return location;
 }
+
+/** Bump when the schema transformation or the generated code changes (invalidates the cache). */
+const GENERATOR_VERSION = 'upstream-shape-1';
 
 /** Hand-written schemas pin apiVersion and kind with single-value enums; that is their index key. */
 function handWrittenKind(schema: JsonSchema, file: string): { apiVersion: string; kind: string } {
@@ -217,7 +299,7 @@ class CrdLocation extends IndexedLocation {
         index.set(`${converted.apiVersion}/${converted.kind}`, { ref: id, display: `${file}#${converted.apiVersion}/${converted.kind}` });
       }
     }
-    super(ajv, index);
+    super(() => ajv, index);
   }
 }
 
@@ -263,7 +345,7 @@ class TemplateLocation implements Location {
     const where = this.render(apiVersion, kind);
     const id = /^https?:\/\//.test(where) ? where : pathToFileURL(path.resolve(where)).href;
     const known = this.loaded.get(id);
-    if (known) return { found: true, id: where, validate: known };
+    if (known) return { found: true, id: `${id}#`, validate: known };
     const text = this.read(id);
     if (text.kind === 'missing') return { found: false };
     if (text.kind === 'error') return { found: false, error: text.message };
@@ -273,11 +355,11 @@ class TemplateLocation implements Location {
       const validate = this.ajv.getSchema(id);
       if (!validate) return { found: false };
       this.loaded.set(id, validate);
-      return { found: true, id: where, validate };
-    } catch (err) {
-      // kubeconform treats a body that is not a JSON schema as "no schema here"
-      if (err instanceof SyntaxError) return { found: false };
-      return { found: false, error: `failed compiling schema ${where}: ${(err as Error).message}` };
+      return { found: true, id: `${id}#`, validate };
+    } catch {
+      // validator.go downloadSchema: a body that is not JSON or a schema that does not compile
+      // sends kubeconform on to the next location ("we try the next registry")
+      return { found: false };
     }
   }
 

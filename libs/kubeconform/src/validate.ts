@@ -1,8 +1,9 @@
 /** Validates resources: parse, skip/reject, schema lookup, schema check — kubeconform's order. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { describeAll, type FieldError } from './errors.js';
-import { parseResources } from './parse.js';
+import { describeFailure, type FieldError } from './errors.js';
+import { decodeYaml } from './goyaml.js';
+import { decodeLenient, fileResources, goJsonType, signature, streamResources, type RawResource } from './parse.js';
 import { SchemaRegistry, type RegistryOptions } from './registry.js';
 
 export type Status = 'valid' | 'invalid' | 'error' | 'skipped' | 'empty';
@@ -50,47 +51,64 @@ export class Validator {
   readonly registry: SchemaRegistry;
   private readonly skip: Set<string>;
   private readonly reject: Set<string>;
-  private readonly ignore: RegExp[];
 
   constructor(private readonly options: ValidateOptions = {}) {
     this.registry = new SchemaRegistry(options);
     this.skip = new Set(options.skip ?? []);
     this.reject = new Set(options.reject ?? []);
-    this.ignore = (options.ignoreFilenamePatterns ?? []).map((p) => new RegExp(p));
   }
 
-  /** Validates every resource of a YAML/JSON stream; a stream without resources gives one `empty` result. */
+  /** Validates every resource of a file's text (files.go: a file without resources gives one `empty` result). */
   validateDocuments(text: string, filename: string): ResourceResult[] {
-    const parsed = parseResources(text, { strict: this.options.strict });
-    if (parsed.length === 0) return [{ filename, status: 'empty', errors: [] }];
-    return parsed.map((r) =>
-      r.error !== undefined
-        ? { filename, status: 'error', message: r.error, errors: [] }
-        : this.validateObject(r.object ?? {}, filename),
-    );
+    return fileResources(text).map((r) => this.validateResource(r, filename));
   }
 
-  validateObject(object: Record<string, unknown>, filename: string): ResourceResult {
-    const meta = (object.metadata && typeof object.metadata === 'object' ? object.metadata : {}) as Record<string, unknown>;
-    const name =
-      typeof meta.name === 'string'
-        ? meta.name
-        : typeof meta.generateName === 'string'
-          ? `${meta.generateName}{{ generateName }}`
-          : undefined;
+  /** Validates standard input (stream.go: every document, empty ones included; nothing at all for no data). */
+  validateStream(text: string, filename = 'stdin'): ResourceResult[] {
+    return streamResources(text).map((r) => this.validateResource(r, filename));
+  }
+
+  /** validator.go ValidateResource, in its order. */
+  validateResource(res: RawResource, filename: string): ResourceResult {
+    const sig = signature(res);
     const result: ResourceResult = {
       filename,
       status: 'valid',
-      kind: typeof object.kind === 'string' ? object.kind : undefined,
-      name,
-      namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
-      apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : undefined,
+      kind: sig.kind,
+      name: sig.name,
+      namespace: sig.namespace,
+      apiVersion: sig.apiVersion,
       errors: [],
     };
-    const { kind, apiVersion } = result;
-    if (!kind) return { ...result, status: 'error', message: "error while parsing: missing 'kind' key" };
-    if (!apiVersion) return { ...result, status: 'error', message: "error while parsing: missing 'apiVersion' key" };
-    const matches = (set: Set<string>) => set.has(kind) || set.has(`${apiVersion}/${kind}`);
+    if (!res.item && res.bytes.length === 0) return { ...result, status: 'empty' };
+    const decoded = res.item ?? (this.options.strict ? decodeYaml(res.bytes, true) : decodeLenient(res));
+    if ('error' in decoded) return { ...result, status: 'error', message: `error unmarshalling resource: ${decoded.error}` };
+    const object = decoded.value;
+    if (object === null || object === undefined) return { ...result, status: 'empty' };
+    if (typeof object !== 'object' || Array.isArray(object)) {
+      const message = `error unmarshalling resource: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goJsonType(object)} into Go value of type map[string]interface {}`;
+      return { ...result, status: 'error', message };
+    }
+    return this.validateObject(object as Record<string, unknown>, filename, result);
+  }
+
+  /** SignatureFromMap onwards: kind and apiVersion must be strings under exactly those keys. */
+  validateObject(object: Record<string, unknown>, filename: string, shown?: ResourceResult): ResourceResult {
+    const meta = (object.metadata && typeof object.metadata === 'object' && !Array.isArray(object.metadata) ? object.metadata : {}) as Record<string, unknown>;
+    const result: ResourceResult = shown ?? {
+      filename,
+      status: 'valid',
+      kind: typeof object.kind === 'string' ? object.kind : '',
+      name: typeof meta.generateName === 'string' ? `${meta.generateName}{{ generateName }}` : typeof meta.name === 'string' ? meta.name : '',
+      namespace: typeof meta.namespace === 'string' ? meta.namespace : '',
+      apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : '',
+      errors: [],
+    };
+    const kind = object.kind;
+    const apiVersion = object.apiVersion;
+    if (typeof kind !== 'string') return { ...result, status: 'error', message: "error while parsing: missing 'kind' key" };
+    if (typeof apiVersion !== 'string') return { ...result, status: 'error', message: "error while parsing: missing 'apiVersion' key" };
+    const matches = (set: Set<string>) => set.has(`${apiVersion}/${kind}`) || set.has(kind);
     if (matches(this.skip)) return { ...result, status: 'skipped' };
     if (matches(this.reject)) return { ...result, status: 'error', message: `prohibited resource kind ${kind}` };
 
@@ -100,76 +118,114 @@ export class Validator {
       if (this.options.ignoreMissingSchemas) return { ...result, status: 'skipped' };
       return { ...result, status: 'error', message: `could not find schema for ${kind}` };
     }
-    if (schema.validate(withoutNulls(object))) return result;
-    const errors = describeAll(schema.validate.errors ?? []);
-    const detail = errors.map((e) => `at '${e.path}': ${e.message}`).join(' - ');
+    if (schema.validate(object)) return result;
+    const failure = describeFailure(schema.validate.errors ?? [], schema.id);
     return {
       ...result,
       status: 'invalid',
-      errors,
-      message: `problem validating schema. Check JSON formatting: jsonschema validation failed with '${schema.id}' - ${detail}`,
+      errors: failure.errors,
+      message: `problem validating schema. Check JSON formatting: ${failure.text.replace(/\n/g, ' ')}`,
     };
   }
 
   /** Validates files and folders (walked recursively, .yaml/.yml/.json only). */
-  validateFiles(paths: string[]): ValidationReport {
+  validateFiles(paths: string[], stopOnFailure = false): ValidationReport {
     const results: ResourceResult[] = [];
-    let files = 0;
-    for (const file of this.expand(paths, results)) {
-      files++;
-      let text: string;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (err) {
-        results.push({ filename: file, status: 'error', message: describeFsError(file, err), errors: [] });
+    const failed = () => stopOnFailure && results.some((r) => r.status === 'error' || r.status === 'invalid');
+    for (const item of this.discover(paths)) {
+      if (failed()) break;
+      if ('error' in item) {
+        results.push(item.error);
+        if (item.stop) break;
         continue;
       }
-      results.push(...this.validateDocuments(text, file));
+      results.push(...this.validateFile(item.file));
     }
+    const files = new Set(results.map((r) => r.filename)).size;
     return { results, files, stdin: false };
   }
 
-  private expand(paths: string[], results: ResourceResult[]): string[] {
-    const out: string[] = [];
-    const ignored = (p: string) => this.ignore.some((re) => re.test(p));
+  /** One file's results (an unreadable file is one error). */
+  validateFile(file: string): ResourceResult[] {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      return [{ filename: file, status: 'error', message: describeFsError(file, err), errors: [] }];
+    }
+    return this.validateDocuments(text, file);
+  }
+
+  /**
+   * files.go findFilesInFolders: each argument walked with filepath.Walk (lexical order); a file
+   * named on the command line is visited like any other, so one without a .yaml/.yml/.json suffix
+   * is left out. A walk error (missing path, bad -ignore-filename-pattern, tried on the first
+   * manifest) is one error named by the argument, and stops discovery (main.go cancels on it).
+   */
+  *discover(paths: string[]): Generator<{ file: string } | { error: ResourceResult; stop: boolean }> {
+    const patterns = this.options.ignoreFilenamePatterns ?? [];
+    let compiled: RegExp[] | undefined;
+    let patternError: string | undefined;
+    try {
+      compiled = patterns.map(goPattern);
+    } catch (e) {
+      patternError = (e as Error).message;
+    }
     for (const p of paths) {
       let isDir: boolean;
       try {
         isDir = statSync(p).isDirectory();
       } catch (err) {
-        results.push({ filename: p, status: 'error', message: describeFsError(p, err), errors: [] });
-        continue;
+        yield { error: { filename: p, status: 'error', message: describeFsError(p, err), errors: [] }, stop: true };
+        return;
       }
-      if (!isDir) {
-        if (!ignored(p)) out.push(p);
-        continue;
-      }
-      // lexical order, like Go's filepath.Walk
+      const files: string[] = [];
       const walk = (dir: string): void => {
         for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
           const full = path.join(dir, entry.name);
           if (entry.isDirectory()) walk(full);
-          else if (MANIFEST_EXTENSIONS.test(entry.name) && !ignored(full)) out.push(full);
+          else files.push(full);
         }
       };
-      walk(p);
+      if (isDir) walk(p);
+      else files.push(p);
+      for (const file of files) {
+        if (!MANIFEST_EXTENSIONS.test(file)) continue;
+        if (patternError) {
+          yield { error: { filename: p, status: 'error', message: patternError, errors: [] }, stop: true };
+          return;
+        }
+        if (compiled!.some((re) => re.test(file))) continue;
+        yield { file };
+      }
     }
-    return out;
   }
 }
 
-/** kubeconform's schemas accept null for every field; dropping null properties has the same effect. */
-function withoutNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutNulls);
-  if (!value || typeof value !== 'object') return value;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
-  return out;
+/**
+ * Go RE2 syntax for -ignore-filename-pattern (regexp.MatchString): inline flags `(?i)`, `(?s)`,
+ * `(?P<name>...)`, `\A`, `\z`. An invalid one fails as Go's regexp.Compile does.
+ */
+function goPattern(pattern: string): RegExp {
+  let source = pattern;
+  let flags = '';
+  const inline = /^\(\?([imsU]+)\)/.exec(source);
+  if (inline) {
+    source = source.slice(inline[0].length);
+    flags = [...inline[1]].filter((f) => f === 'i' || f === 'm' || f === 's').join('');
+  }
+  source = source.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
+  try {
+    return new RegExp(source, flags);
+  } catch (e) {
+    throw new Error(`error parsing regexp: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`);
+  }
 }
 
 function describeFsError(file: string, err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return `lstat ${file}: no such file or directory`;
+  if (code === 'EISDIR') return `read ${file}: is a directory`;
   if (code === 'EACCES') return `open ${file}: permission denied`;
   return (err as Error).message;
 }

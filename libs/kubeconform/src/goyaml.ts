@@ -1,0 +1,330 @@
+/**
+ * YAML read the way kubeconform v0.7.0 reads it: sigs.k8s.io/yaml v1.4.0 (its go.mod) on top of
+ * its go-yaml v2 fork (goyaml.v2), then JSON. The parsing itself is js-yaml's; what makes it
+ * go-yaml is the schema below (goyaml.v2/resolve.go) and the conversion to JSON (yaml.go
+ * convertToJSONableObject, encoding/json), plus the error texts of goyaml.v2/decode.go.
+ */
+import jsYaml from 'js-yaml';
+import { isAlias, isMap, isNode, isPair, isSeq, parseDocument } from 'yaml';
+
+const { Type, FAILSAFE_SCHEMA, YAMLException } = jsYaml;
+// js-yaml exports its built-in types (merge among them); @types/js-yaml does not declare them
+const types = (jsYaml as unknown as { types: { merge: InstanceType<typeof Type> } }).types;
+
+/** resolve.go resolveMap: YAML 1.1 booleans (y, yes, on, off, ...), nulls, .inf/.nan. */
+const BOOLS: Record<string, boolean> = {};
+for (const s of ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']) BOOLS[s] = true;
+for (const s of ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']) BOOLS[s] = false;
+const NULLS = new Set(['', '~', 'null', 'Null', 'NULL']);
+const SPECIAL_FLOATS: Record<string, number> = {
+  '.nan': NaN, '.NaN': NaN, '.NAN': NaN,
+  '.inf': Infinity, '.Inf': Infinity, '.INF': Infinity,
+  '+.inf': Infinity, '+.Inf': Infinity, '+.INF': Infinity,
+  '-.inf': -Infinity, '-.Inf': -Infinity, '-.INF': -Infinity,
+};
+
+/** A plain scalar go-yaml resolves to a timestamp; sigs.k8s.io/yaml writes it as RFC 3339 text. */
+export class GoTimestamp {
+  constructor(readonly text: string) {}
+}
+
+const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
+
+/** strconv.ParseInt(s, 0, 64) / ParseUint: base prefixes 0x, 0o, 0b and a leading 0 for octal. */
+function goParseInt(s: string): number | undefined {
+  const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return undefined;
+  const body = m[2];
+  let n: bigint;
+  if (/^0[xXoObB]/.test(body)) n = BigInt(body.toLowerCase());
+  else if (body.length > 1 && body[0] === '0') n = BigInt(`0o${body.slice(1)}`);
+  else n = BigInt(body);
+  if (m[1] === '-') n = -n;
+  // int64 or (non-negative) uint64, else not an integer for go-yaml
+  if (n < -(2n ** 63n) || n > 2n ** 64n - 1n) return undefined;
+  return Number(n);
+}
+
+/** The value goyaml.v2 resolve() gives an untagged plain scalar. */
+export function resolvePlain(s: string): unknown {
+  if (s in BOOLS) return BOOLS[s];
+  if (NULLS.has(s)) return null;
+  if (s in SPECIAL_FLOATS) return SPECIAL_FLOATS[s];
+  const c = s[0];
+  if (c === '.') {
+    const f = goParseFloat(s);
+    return f === undefined ? s : f;
+  }
+  if ((c >= '0' && c <= '9') || c === '+' || c === '-') {
+    if (isTimestamp(s)) return new GoTimestamp(s);
+    const plain = s.replace(/_/g, '');
+    const i = goParseInt(plain);
+    if (i !== undefined) return i;
+    if (YAML_STYLE_FLOAT.test(plain)) return Number(plain);
+    if (plain.startsWith('-0b') && /^-0b[01]+$/.test(plain)) return -parseInt(plain.slice(3), 2);
+  }
+  return s;
+}
+
+/** strconv.ParseFloat for the forms a scalar starting with '.' can take (".5", ".5e3"). */
+function goParseFloat(s: string): number | undefined {
+  return /^\.[0-9]+([eE][-+]?[0-9]+)?$/.test(s) ? Number(s) : undefined;
+}
+
+/** resolve.go allowedTimestampFormats: 2006-1-2, with T/t or space and a time, optional zone. */
+const TIMESTAMP =
+  /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[-+]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?))?$/;
+
+function isTimestamp(s: string): boolean {
+  const m = TIMESTAMP.exec(s);
+  if (!m) return false;
+  const [month, day] = [Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  const h = Number(m[4] ?? m[9] ?? 0);
+  const mi = Number(m[5] ?? m[10] ?? 0);
+  const se = Number(m[6] ?? m[11] ?? 0);
+  return h < 24 && mi < 60 && se < 60;
+}
+
+/** Go's time.Time MarshalJSON (RFC 3339 with nanoseconds, trailing zeros dropped). */
+export function goTimestampJson(s: string): string {
+  const m = TIMESTAMP.exec(s)!;
+  const pad = (v: string | undefined, n = 2) => String(Number(v ?? 0)).padStart(n, '0');
+  const frac = (m[7] ?? m[12] ?? '').replace(/0+$/, '');
+  const zone = m[8] === undefined || m[8] === 'Z' ? 'Z' : m[8] === '+00:00' ? 'Z' : m[8];
+  const date = `${m[1]}-${pad(m[2])}-${pad(m[3])}`;
+  return `${date}T${pad(m[4] ?? m[9])}:${pad(m[5] ?? m[10])}:${pad(m[6] ?? m[11])}${frac === '.' ? '' : frac}${zone}`;
+}
+
+// js-yaml types that resolve plain scalars as goyaml.v2 does; explicit tags (!!str, !!int) still work.
+const goNull = new Type('tag:yaml.org,2002:null', {
+  kind: 'scalar',
+  resolve: (s: string) => NULLS.has(s),
+  construct: () => null,
+});
+const goBool = new Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (s: string) => s in BOOLS,
+  construct: (s: string) => BOOLS[s],
+});
+const goInt = new Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (s: string) => {
+    const c = s[0];
+    if (!((c >= '0' && c <= '9') || c === '+' || c === '-') || isTimestamp(s)) return false;
+    const plain = s.replace(/_/g, '');
+    return goParseInt(plain) !== undefined || /^-0b[01]+$/.test(plain);
+  },
+  construct: (s: string) => resolvePlain(s),
+});
+const goFloat = new Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (s: string) => {
+    if (s in SPECIAL_FLOATS) return true;
+    const v = resolvePlain(s);
+    return typeof v === 'number' && !isTimestamp(s);
+  },
+  construct: (s: string) => {
+    if (s in SPECIAL_FLOATS) return SPECIAL_FLOATS[s];
+    const v = resolvePlain(s);
+    return typeof v === 'number' ? v : Number(s);
+  },
+});
+const goTimestamp = new Type('tag:yaml.org,2002:timestamp', {
+  kind: 'scalar',
+  resolve: (s: string) => isTimestamp(s),
+  construct: (s: string) => new GoTimestamp(s),
+  instanceOf: GoTimestamp,
+});
+
+/** goyaml.v2's resolution table as a js-yaml schema (merge keys `<<` included, as go-yaml has them). */
+export const GO_YAML_SCHEMA = FAILSAFE_SCHEMA.extend({
+  implicit: [goNull, goBool, goInt, goFloat, goTimestamp, types.merge],
+});
+
+export type Decoded = { value: unknown } | { error: string };
+
+const CONVERT = 'error converting YAML to JSON: ';
+
+/**
+ * yaml.Unmarshal / yaml.UnmarshalStrict of sigs.k8s.io/yaml into `interface{}`: the first
+ * document only (go-yaml's Unmarshal stops there), then the JSON value; or the error text.
+ */
+export function decodeYaml(text: string, strict: boolean): Decoded {
+  const first = firstDocument(text);
+  let value: unknown;
+  try {
+    value = jsYaml.load(first, { schema: GO_YAML_SCHEMA, json: !strict });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    if (strict && e.reason === 'duplicated mapping key') return { error: CONVERT + duplicateKeys(first) };
+    return { error: CONVERT + syntaxError(e) };
+  }
+  return toJson(value, first);
+}
+
+/** Text up to a `...` document end marker: what follows is a further document Unmarshal never reads. */
+function firstDocument(text: string): string {
+  const m = /^\.\.\.(?:[ \t]|$)/m.exec(text);
+  return m ? text.slice(0, m.index) : text;
+}
+
+/** go-yaml's scanner/parser wording for the problems js-yaml reports differently. */
+function syntaxError(e: InstanceType<typeof YAMLException>): string {
+  const line = (e.mark?.line ?? 0) + 1;
+  const reason = e.reason ?? e.message;
+  const go: [RegExp, string][] = [
+    [/tab characters must not be used in indentation/, 'found character that cannot start any token'],
+    [/bad indentation of a mapping entry/, 'mapping values are not allowed in this context'],
+    [/end of the stream within a flow collection/, 'did not find expected node content'],
+    [/unidentified alias/, `unknown anchor '${/"(.*)"/.exec(reason)?.[1] ?? ''}' referenced`],
+  ];
+  const found = go.find(([re]) => re.test(reason));
+  return `yaml: line ${line}: ${found ? found[1] : reason}`;
+}
+
+/**
+ * UnmarshalStrict's error for duplicate keys (goyaml.v2 decode.go setMapIndex): every duplicate,
+ * `line N: key "x" already set in map`, N the line of the duplicate's value, counted in the document.
+ */
+function duplicateKeys(text: string): string {
+  const doc = parseDocument(text, { uniqueKeys: false, version: '1.1', keepSourceTokens: false });
+  const lines: string[] = [];
+  const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+  const visit = (node: unknown): void => {
+    if (!isNode(node)) return;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        if (!isPair(pair)) continue;
+        const key = pair.key as { source?: string; value?: unknown; type?: string; range?: [number, number, number] } | null;
+        const raw = key && typeof key === 'object' && 'value' in key ? key.value : key;
+        const plain = key && typeof key === 'object' && key.type === 'PLAIN' && typeof key.source === 'string';
+        const value = plain ? resolvePlain(key!.source as string) : raw;
+        const id = `${typeof value}:${String(value)}`;
+        if (seen.has(id)) {
+          const at = (pair.value as { range?: [number, number, number] } | null)?.range?.[0] ?? key?.range?.[0] ?? 0;
+          lines.push(`line ${lineOf(at)}: key ${typeof value === 'string' ? JSON.stringify(value) : String(value)} already set in map`);
+        }
+        seen.add(id);
+        visit(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(doc.contents);
+  return `yaml: unmarshal errors:\n  ${lines.join('\n  ')}`;
+}
+
+/** goyaml.v2 decode.go allowedAliasRatio: the "billion laughs" guard. */
+function allowedAliasRatio(decodeCount: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decodeCount <= low) return 0.99;
+  if (decodeCount >= high) return 0.1;
+  return 0.99 - 0.89 * ((decodeCount - low) / (high - low));
+}
+
+/**
+ * The JSON value sigs.k8s.io/yaml makes of a decoded document: timestamps as RFC 3339 text,
+ * NaN/Inf refused by encoding/json, aliases checked as go-yaml checks them (an alias inside its
+ * own anchor, excessive aliasing). js-yaml shares one object per anchor, so the expansion is
+ * measured over that graph rather than built.
+ */
+function toJson(value: unknown, text: string): Decoded {
+  const sizes = new Map<object, { nodes: number; aliases: number }>();
+  const open = new Set<object>();
+  let cycle = false;
+  let unsupported: string | undefined;
+  const measure = (v: unknown): { nodes: number; aliases: number } => {
+    if (v === null || typeof v !== 'object' || v instanceof GoTimestamp) {
+      if (typeof v === 'number' && !Number.isFinite(v)) unsupported ??= Number.isNaN(v) ? 'NaN' : v > 0 ? '+Inf' : '-Inf';
+      return { nodes: 1, aliases: 0 };
+    }
+    const known = sizes.get(v);
+    if (known) return { nodes: known.nodes + 1, aliases: known.aliases + 1 }; // a second use is an alias
+    if (open.has(v)) {
+      cycle = true;
+      return { nodes: 1, aliases: 1 };
+    }
+    open.add(v);
+    let nodes = 1;
+    let aliases = 0;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      const s = measure(child);
+      nodes += s.nodes;
+      aliases += s.aliases;
+    }
+    open.delete(v);
+    const total = { nodes, aliases };
+    sizes.set(v, total);
+    return total;
+  };
+  const total = measure(value);
+  if (cycle) return { error: `${CONVERT}yaml: anchor '${selfAnchor(text)}' value contains itself` };
+  if (total.aliases > 100 && total.nodes > 1000 && total.aliases / total.nodes > allowedAliasRatio(total.nodes)) {
+    return { error: `${CONVERT}yaml: document contains excessive aliasing` };
+  }
+  if (unsupported) return { error: `${CONVERT}json: unsupported value: ${unsupported}` };
+  return { value: plainJson(value) };
+}
+
+/** Copies only what needs converting (timestamps); shares nothing, so validation sees a tree. */
+function plainJson(v: unknown): unknown {
+  if (v instanceof GoTimestamp) return goTimestampJson(v.text);
+  if (Array.isArray(v)) return v.map(plainJson);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = plainJson((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+/** The name of the anchor whose value contains an alias to itself (rare path: the yaml AST). */
+function selfAnchor(text: string): string {
+  const doc = parseDocument(text, { uniqueKeys: false });
+  const anchors = new Map<string, unknown>();
+  const open = new Set<unknown>();
+  const visit = (node: unknown): string | undefined => {
+    if (!isNode(node)) return undefined;
+    if (isAlias(node)) return open.has(anchors.get(node.source)) ? node.source : undefined;
+    if (node.anchor) anchors.set(node.anchor, node);
+    open.add(node);
+    let found: string | undefined;
+    if (isMap(node)) for (const pair of node.items) if (isPair(pair)) found ??= visit(pair.key) ?? visit(pair.value);
+    if (isSeq(node)) for (const item of node.items) found ??= visit(item);
+    open.delete(node);
+    return found;
+  };
+  return visit(doc.contents) ?? '';
+}
+
+/**
+ * Splits a stream as kubeconform's SplitYAMLDocument (pkg/resource/stream.go) under bufio.Scanner:
+ * a separator is "\n---" anywhere (so `----` and `--- x` lines too); the rest of its line is
+ * dropped; at the end, data after a separator line with no newline is never returned (the
+ * scanner stops), and a stream ending in "\n---" ends the document before it. Empty tokens are kept.
+ */
+export function splitYamlDocuments(text: string): string[] {
+  const out: string[] = [];
+  let data = text;
+  while (data.length > 0) {
+    const i = data.indexOf('\n---');
+    if (i < 0) {
+      out.push(data);
+      break;
+    }
+    const after = data.slice(i + 4);
+    if (after.length === 0) {
+      out.push(data.slice(0, i));
+      break;
+    }
+    const j = after.indexOf('\n');
+    if (j < 0) break; // the scanner asks for more data at EOF and stops: the rest is lost
+    out.push(data.slice(0, i));
+    data = after.slice(j + 1);
+  }
+  return out;
+}
