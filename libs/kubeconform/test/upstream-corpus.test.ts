@@ -1,0 +1,186 @@
+/**
+ * Differential corpus derived from kubeconform v0.7.0's own tests and source (yannh/kubeconform
+ * at e65429b, plus sigs.k8s.io/yaml v1.4.0 goyaml.v2 and santhosh-tekuri/jsonschema v6). Each
+ * case names the upstream test or code path its expectation comes from. The expectations are
+ * upstream's behaviour as that code defines it, not this implementation's output.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../src/cli.js';
+import { splitYamlDocuments } from '../src/goyaml.js';
+import { fileResources, signature, streamResources } from '../src/parse.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'kubeconform-corpus-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+/** Writes a fixture and returns its path. */
+function file(text: string, name = `f${++n}.yaml`): string {
+  const p = path.join(dir, name);
+  mkdirSync(path.dirname(p), { recursive: true });
+  writeFileSync(p, text);
+  return p;
+}
+const stdin = (text: string) => Readable.from([Buffer.from(text)]);
+async function run(argv: string[], input?: string) {
+  return runCli(argv, input === undefined ? stdin('') : stdin(input));
+}
+
+const RC = 'apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: "bob"\nspec:\n  replicas: 2\n  selector:\n    app: nginx\n  template:\n    metadata:\n      name: nginx\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n        ports:\n        - containerPort: 80\n';
+const CM = (name: string, data = 'a: b') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  ${data}\n`;
+
+type Split = { basis: string; input: string; want: string[] };
+const splits: Split[] = [
+  { basis: "pkg/resource/stream_test.go TestFromStream case 1 (leading '---')", input: '---\napiVersion: v1\nkind: ReplicationController\n', want: ['---\napiVersion: v1\nkind: ReplicationController\n'] },
+  { basis: 'pkg/resource/stream_test.go TestFromStream case 2 (two documents)', input: 'apiVersion: v1\n---\napiVersion: v2\n', want: ['apiVersion: v1', 'apiVersion: v2\n'] },
+  { basis: 'pkg/resource/stream_test.go TestFromStream case 3 (three documents)', input: 'apiVersion: v1\nkind: ReplicationController\n---\napiVersion: v1\nkind: Deployment\n---\napiVersion: v2\nkind: CronJob\n', want: ['apiVersion: v1\nkind: ReplicationController', 'apiVersion: v1\nkind: Deployment', 'apiVersion: v2\nkind: CronJob\n'] },
+  { basis: 'pkg/resource/stream_test.go TestFromStream case 4 (multiple yaml documents)', input: 'apiVersion: v1\nkind: ReplicationController\n---\napiVersion: v1\nkind: Deployment\n', want: ['apiVersion: v1\nkind: ReplicationController', 'apiVersion: v1\nkind: Deployment\n'] },
+  { basis: 'stream.go SplitYAMLDocument: the rest of the separator line is dropped', input: 'a: 1\n--- # comment\nb: 2\n', want: ['a: 1', 'b: 2\n'] },
+  { basis: 'stream.go SplitYAMLDocument: "\\n---" matches a line of dashes', input: 'a: 1\n-----\nb: 2\n', want: ['a: 1', 'b: 2\n'] },
+  { basis: 'stream.go SplitYAMLDocument: stream ending in "\\n---" at EOF', input: 'a: 1\n---', want: ['a: 1'] },
+  { basis: 'stream.go SplitYAMLDocument + bufio.Scanner: separator line without newline at EOF loses the rest', input: 'a: 1\n---b', want: [] },
+  { basis: 'stream.go SplitYAMLDocument: "---" right after a separator line has no "\\n" before it: it stays in the next token', input: 'a: 1\n---\n---\nb: 2\n', want: ['a: 1', '---\nb: 2\n'] },
+  { basis: 'stream.go SplitYAMLDocument: an empty line between separators is an empty token', input: 'a: 1\n---\n\n---\nb: 2\n', want: ['a: 1', '', 'b: 2\n'] },
+  { basis: 'stream.go SplitYAMLDocument: a block scalar line starting with --- splits too', input: 'a: |\n  x\n---y\nb: 2\n', want: ['a: |\n  x', 'b: 2\n'] },
+  { basis: 'bufio.Scanner: no data, no token', input: '', want: [] },
+];
+
+describe('document splitting (pkg/resource/stream.go)', () => {
+  for (const c of splits) it(c.basis, () => expect(splitYamlDocuments(c.input)).toEqual(c.want));
+});
+
+describe('signatures and lists (pkg/resource/resource.go)', () => {
+  it('pkg/resource/resource_test.go TestSignatureFromBytes "valid deployment"', () => {
+    const s = signature({ bytes: '\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: myService\n  namespace: default\n  labels:\n    app: myService\nspec:\n' });
+    expect([s.kind, s.apiVersion, s.namespace, s.error]).toEqual(['Deployment', 'apps/v1', 'default', undefined]);
+  });
+  it('pkg/resource/resource_test.go TestSignatureFromMap', () => {
+    const s = signature({ bytes: 'apiVersion: v1\nkind: ReplicationController\nmetadata:\n  name: "bob"\nspec:\n  replicas: 2\n' });
+    expect([s.kind, s.apiVersion, s.namespace, s.name]).toEqual(['ReplicationController', 'v1', '', 'bob']);
+  });
+  const lists: [string, string, number][] = [
+    ['pkg/resource/resource_test.go TestResources case 0 (List without items)', '\napiVersion: v1\nkind: List\n', 0],
+    ['pkg/resource/resource_test.go TestResources case 1 (Items: [])', '\napiVersion: v1\nkind: List\nItems: []\n', 0],
+    ['pkg/resource/resource_test.go TestResources case 2 (one item under Items:)', `\napiVersion: v1\nkind: List\nItems:\n- apiVersion: v1\n  kind: ReplicationController\n  metadata:\n    name: "bob"\n  spec:\n    replicas: 2\n`, 1],
+    ['pkg/resource/resource_test.go TestResources case 3 (two items)', `\napiVersion: v1\nkind: List\nItems:\n- apiVersion: v1\n  kind: ReplicationController\n  metadata:\n    name: "bob"\n- apiVersion: v1\n  kind: ReplicationController\n  metadata:\n    name: "Jim"\n`, 2],
+    ['resource.go Resources: kind matched case-insensitively (strings.ToLower(s.Kind) == "list")', 'apiVersion: v1\nkind: LIST\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n', 1],
+    ['resource.go Resources: a List without apiVersion fails Signature() and is not expanded', 'kind: List\nitems:\n- {apiVersion: v1, kind: ConfigMap, metadata: {name: a}}\n', 1],
+    ['resource.go Resources: items that are not a list decode to no items', 'apiVersion: v1\nkind: List\nitems: {a: 1}\n', 0],
+  ];
+  for (const [basis, text, count] of lists) {
+    it(basis, () => expect(streamResources(text).length).toBe(count));
+  }
+  it('resource.go Signature: generateName wins over name (name = generateName + "{{ generateName }}")', () => {
+    expect(signature({ bytes: 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  generateName: b-\n' }).name).toBe('b-{{ generateName }}');
+  });
+  it('resource.go Signature + sigs.k8s.io/yaml: a numeric name is turned into a string for the struct field', () => {
+    expect(signature({ bytes: 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 123\n' }).name).toBe('123');
+  });
+  it('resource.go Signature: fields matched like encoding/json, ignoring case (Kind:, APIVERSION:)', () => {
+    const s = signature({ bytes: 'APIVERSION: v1\nKind: ConfigMap\nMetadata:\n  Name: x\n' });
+    expect([s.apiVersion, s.kind, s.name]).toEqual(['v1', 'ConfigMap', 'x']);
+  });
+  it('files.go findResourcesInReader: a file without resources yields one empty resource', () => {
+    expect(fileResources('# only a comment\n').map((r) => r.bytes.length)).toEqual([17]);
+    expect(fileResources('').length).toBe(1);
+  });
+});
+
+type Case = { basis: string; argv: (f: (t: string, name?: string) => string) => string[]; stdin?: string; exit: number; out: string | RegExp | ((out: string) => void) };
+const cases: Case[] = [
+  // acceptance.bats
+  { basis: 'acceptance.bats "Pass when parsing a valid Kubernetes config YAML file"', argv: (f) => ['-summary', f(RC)], exit: 0, out: /^Summary: 1 resource found in 1 file - Valid: 1, Invalid: 0, Errors: 0, Skipped: 0\n$/ },
+  { basis: 'acceptance.bats "Pass when parsing a folder containing a file with a wrong extension" (the .txt is not read)', argv: (f) => ['-summary', path.dirname(f(RC, 'ext/a.yaml')), f('garbage', 'ext/b.txt') && path.join(dir, 'ext')].slice(0, 1).concat([path.join(dir, 'ext')]), exit: 0, out: /Summary: 1 resource found in 1 file/ },
+  { basis: 'acceptance.bats "Pass when parsing a Kubernetes file with string and integer quantities"', argv: (f) => ['-summary', f('apiVersion: v1\nkind: LimitRange\nmetadata:\n  name: mem\nspec:\n  limits:\n  - default:\n      memory: 512Mi\n      cpu: 1\n    type: Container\n')], exit: 0, out: /Valid: 1,/ },
+  { basis: 'acceptance.bats "Return relevant error for non-existent file"', argv: () => [path.join(dir, 'nope.yaml')], exit: 1, out: `${path.join(dir, 'nope.yaml')} - failed validation: lstat ${path.join(dir, 'nope.yaml')}: no such file or directory\n` },
+  { basis: 'acceptance.bats "Fail when parsing a config with missing kind"', argv: (f) => ['-summary', f('apiVersion: v1\nmetadata:\n  name: x\n')], exit: 1, out: /failed validation: error while parsing: missing 'kind' key\nSummary: 1 resource found in 1 file - Valid: 0, Invalid: 0, Errors: 1, Skipped: 0/ },
+  { basis: 'acceptance.bats "Fail when parsing a config with missing apiVersion"', argv: (f) => [f('kind: ConfigMap\nmetadata:\n  name: x\n')], exit: 1, out: /ConfigMap x failed validation: error while parsing: missing 'apiVersion' key/ },
+  { basis: 'acceptance.bats "Pass when parsing a blank config file" (Empty: no resource)', argv: (f) => ['-summary', f('')], exit: 0, out: 'Summary: 0 resource found in 1 file - Valid: 0, Invalid: 0, Errors: 0, Skipped: 0\n' },
+  { basis: 'acceptance.bats "Pass when parsing a file containing only a comment"', argv: (f) => ['-summary', f('# a comment\n')], exit: 0, out: 'Summary: 0 resource found in 1 file - Valid: 0, Invalid: 0, Errors: 0, Skipped: 0\n' },
+  { basis: 'acceptance.bats "Pass when using a valid, preset -output value" (json)', argv: (f) => ['-output', 'json', '-summary', f(RC)], exit: 0, out: '{\n  "resources": [],\n  "summary": {\n    "valid": 1,\n    "invalid": 0,\n    "errors": 0,\n    "skipped": 0\n  }\n}\n' },
+  { basis: 'acceptance.bats "Fail when using an invalid -output value" (output.New error, no usage)', argv: (f) => ['-output', 'foo', f(RC)], exit: 1, out: '' },
+  { basis: 'acceptance.bats "Fail early when passing a non valid -kubernetes-version"', argv: () => ['-kubernetes-version', '1.25'], exit: 1, out: '' },
+  { basis: 'acceptance.bats "Pass when parsing a valid Kubernetes config YAML file on stdin"', argv: () => ['-summary'], stdin: RC, exit: 0, out: 'Summary: 1 resource found parsing stdin - Valid: 1, Invalid: 0, Errors: 0, Skipped: 0\n' },
+  { basis: 'acceptance.bats "Skip when parsing a resource from a kind to skip"', argv: (f) => ['-verbose', '-skip', 'ReplicationController', f(RC)], exit: 0, out: / - bob ReplicationController skipped\n$/ },
+  { basis: 'acceptance.bats "Fail when parsing a resource from a kind to reject"', argv: (f) => ['-reject', 'ReplicationController', f(RC)], exit: 1, out: / - ReplicationController bob failed validation: prohibited resource kind ReplicationController\n$/ },
+  { basis: 'acceptance.bats "Fail when parsing a List that contains an invalid resource"', argv: (f) => ['-summary', f('apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: a\n  data: 5\n')], exit: 1, out: /ConfigMap a is invalid: .*Summary: 1 resource found in 1 file - Valid: 0, Invalid: 1/s },
+  { basis: 'acceptance.bats "Pass when parsing a List resource from stdin"', argv: () => ['-summary'], stdin: `apiVersion: v1\nkind: List\nitems:\n- ${CM('a').trimEnd().replace(/\n/g, '\n  ')}\n`, exit: 0, out: 'Summary: 1 resource found parsing stdin - Valid: 1, Invalid: 0, Errors: 0, Skipped: 0\n' },
+  { basis: 'acceptance.bats "Pass when parsing a blank List" (empty List: Empty)', argv: (f) => ['-summary', f('apiVersion: v1\nkind: List\nitems: []\n')], exit: 0, out: 'Summary: 0 resource found in 1 file - Valid: 0, Invalid: 0, Errors: 0, Skipped: 0\n' },
+  { basis: 'acceptance.bats "Fail when parsing a config that is missing a kind value" (kind: null is not a string)', argv: (f) => [f('apiVersion: v1\nkind:\nmetadata:\n  name: x\n')], exit: 1, out: /failed validation: error while parsing: missing 'kind' key/ },
+  { basis: 'acceptance.bats "Pass with -ignore-missing-schemas for an unknown kind"', argv: (f) => ['-summary', '-ignore-missing-schemas', f('apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n')], exit: 0, out: /Skipped: 1\n$/ },
+  { basis: 'acceptance.bats "Fail when parsing a resource with a missing schema"', argv: (f) => [f('apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n')], exit: 1, out: / - Widget w failed validation: could not find schema for Widget\n$/ },
+  { basis: 'acceptance.bats "Pass when displaying help with -h"', argv: () => ['-h'], exit: 0, out: /^Usage: kubeconform \[OPTION\]\.\.\. \[FILE OR FOLDER\]\.\.\./ },
+  { basis: 'acceptance.bats "Fail and display help when using an incorrect flag"', argv: () => ['-xyz'], exit: 1, out: '' },
+  { basis: 'acceptance.bats "Fail when parsing a config with additional properties and strict set"', argv: (f) => ['-strict', f(CM('x').replace('\ndata:', '\nextra: 1\ndata:'))], exit: 1, out: /is invalid: problem validating schema\. Check JSON formatting: jsonschema validation failed with 'https:\/\/raw\.githubusercontent\.com\/yannh\/kubernetes-json-schema\/master\/master-standalone-strict\/configmap-v1\.json#' - at '': additional properties 'extra' not allowed\n$/ },
+  { basis: 'acceptance.bats "Pass when parsing a config with additional properties" (no -strict)', argv: (f) => [f(CM('x').replace('\ndata:', '\nextra: 1\ndata:'))], exit: 0, out: '' },
+  { basis: 'acceptance.bats "Fail when parsing a config with duplicate properties and strict set" (UnmarshalStrict)', argv: (f) => ['-strict', f(CM('x', 'a: b\n  a: c'))], exit: 1, out: / - ConfigMap x failed validation: error unmarshalling resource: error converting YAML to JSON: yaml: unmarshal errors:\n  line 7: key "a" already set in map\n$/ },
+  { basis: 'acceptance.bats "Pass when parsing a config with duplicate properties" (no -strict: last wins)', argv: (f) => [f(CM('x', 'a: b\n  a: c'))], exit: 0, out: '' },
+  { basis: 'acceptance.bats "Fail when -ignore-filename-pattern is given an invalid regexp" (a walk error, reported per path)', argv: (f) => ['-summary', '-ignore-filename-pattern', '(', f(RC)], exit: 1, out: /failed validation: error parsing regexp: .*\nSummary: 1 resource found in 1 file - Valid: 0, Invalid: 0, Errors: 1, Skipped: 0\n$/ },
+  { basis: 'acceptance.bats "Pass when using -ignore-filename-pattern" (Go RE2 inline flag (?i))', argv: (f) => ['-summary', '-ignore-filename-pattern', '(?i)IGNORED', f('garbage: [', 'ignored.yaml'), f(RC)], exit: 0, out: 'Summary: 1 resource found in 1 file - Valid: 1, Invalid: 0, Errors: 0, Skipped: 0\n' },
+  { basis: 'acceptance.bats "Pass when using -output junit" (skipped testcase with message="")', argv: (f) => ['-output', 'junit', '-skip', 'ConfigMap', f(CM('x'))], exit: 0, out: /<testcase name="x" classname="ConfigMap@v1" time="0">\n      <skipped message=""><\/skipped>\n    <\/testcase>/ },
+  // cmd/kubeconform/main.go
+  { basis: 'main.go: -exit-on-error stops writing after the first failure', argv: (f) => ['-exit-on-error', f('kind: X\n'), f('kind: Y\n')], exit: 1, out: (o) => expect(o.trim().split('\n')).toHaveLength(1) },
+  { basis: 'main.go: "-" with other files is a file name, not stdin', argv: (f) => ['-summary', '-', f(CM('x'))], exit: 1, out: /^- - failed validation: lstat -: no such file or directory\n/ },
+  { basis: 'main.go: -v prints the version', argv: () => ['-v'], exit: 0, out: /./ },
+  { basis: 'config.go: -insecure-skip-tls-verify and -debug are accepted', argv: (f) => ['-insecure-skip-tls-verify', '-debug', '-summary', f(CM('x'))], exit: 0, out: /Valid: 1,/ },
+  { basis: 'config.go: a repeated -skip replaces the earlier value (flag.StringVar)', argv: (f) => ['-skip', 'ConfigMap', '-skip', 'Secret', '-summary', f(CM('x'))], exit: 0, out: /Valid: 1, Invalid: 0, Errors: 0, Skipped: 0/ },
+  { basis: 'validator.go: an unknown -kubernetes-version is a missing schema per resource, with a Summary', argv: (f) => ['-summary', '-kubernetes-version', '1.99.0', f(CM('x'))], exit: 1, out: / - ConfigMap x failed validation: could not find schema for ConfigMap\nSummary: 1 resource found in 1 file - Valid: 0, Invalid: 0, Errors: 1, Skipped: 0\n$/ },
+  { basis: 'files.go isYAMLFile: a file named on the command line without a manifest suffix is not read', argv: (f) => ['-summary', f('garbage: [', 'notes.txt')], exit: 0, out: 'Summary: 0 resource found in 0 file - Valid: 0, Invalid: 0, Errors: 0, Skipped: 0\n' },
+  { basis: 'files.go: the same file given twice is validated twice, counted once (text.go counts distinct paths)', argv: (f) => { const p = f(CM('x')); return ['-summary', p, p]; }, exit: 0, out: 'Summary: 2 resources found in 1 file - Valid: 2, Invalid: 0, Errors: 0, Skipped: 0\n' },
+  // validator.go ValidateResource
+  { basis: 'validator.go: a top-level sequence fails json decoding into map[string]interface{}', argv: (f) => [f('- a\n- b\n')], exit: 1, out: / - failed validation: error unmarshalling resource: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal array into Go value of type map\[string\]interface \{\}\n$/ },
+  { basis: 'validator.go: a top-level scalar likewise', argv: (f) => [f('hello\n')], exit: 1, out: /json: cannot unmarshal string into Go value of type map\[string\]interface \{\}\n$/ },
+  { basis: 'validator.go: "null" decodes to a nil map: Empty', argv: (f) => ['-summary', f('null\n')], exit: 0, out: 'Summary: 0 resource found in 1 file - Valid: 0, Invalid: 0, Errors: 0, Skipped: 0\n' },
+  { basis: 'validator.go SignatureFromMap: a numeric kind is not a string', argv: (f) => [f('apiVersion: v1\nkind: 5\nmetadata:\n  name: x\n')], exit: 1, out: / - 5 x failed validation: error while parsing: missing 'kind' key\n$/ },
+  { basis: 'validator.go: a numeric metadata.name is invalid against the schema (type string)', argv: (f) => ['-output', 'json', f('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 123\n')], exit: 1, out: /"path": "\/metadata\/name",\n\s+"msg": "got number, want null or string"/ },
+  { basis: 'goyaml.v2 resolve.go: plain yes is a YAML 1.1 boolean (ConfigMap data must be strings)', argv: (f) => ['-output', 'json', f(CM('x', 'enabled: yes'))], exit: 1, out: /"path": "\/data\/enabled",\n\s+"msg": "got boolean, want null or string"/ },
+  { basis: 'goyaml.v2 resolve.go: plain on/off are booleans too', argv: (f) => [f(CM('x', 'a: "on"\n  b: off'))], exit: 1, out: /at '\/data\/b': got boolean, want null or string/ },
+  { basis: 'goyaml.v2 resolve.go: quoted "yes" stays a string', argv: (f) => [f(CM('x', 'a: "yes"'))], exit: 0, out: '' },
+  { basis: 'goyaml.v2 resolve.go: 0755 is an octal integer (not a string)', argv: (f) => [f(CM('x', 'mode: 0755'))], exit: 1, out: /at '\/data\/mode': got number, want null or string/ },
+  { basis: 'goyaml.v2 resolve.go: an unquoted date is a timestamp, written as RFC 3339 text (a string)', argv: (f) => [f(CM('x', 'day: 2024-01-02'))], exit: 0, out: '' },
+  { basis: 'goyaml.v2 resolve.go: ~ and Null are null, which the standalone schemas allow', argv: (f) => [f(CM('x', 'a: ~'))], exit: 0, out: '' },
+  { basis: 'goyaml.v2 Unmarshal reads the first document only: what follows "..." is ignored', argv: (f) => [f(`${CM('x')}...\ngarbage: [\n`)], exit: 0, out: '' },
+  { basis: 'goyaml.v2 scanner: a tab in indentation "found character that cannot start any token", line within the document', argv: (f) => [f(`${CM('a')}---\n${'apiVersion: v1\nkind: ConfigMap\nmetadata:\n\tname: b\n'}`)], exit: 1, out: /failed validation: error unmarshalling resource: error converting YAML to JSON: yaml: line 4: found character that cannot start any token\n$/ },
+  { basis: 'goyaml.v2 decode.go: strict duplicate keys, each one, lines counted within the document', argv: (f) => ['-strict', f(`${CM('a')}---\napiVersion: v1\nkind: ConfigMap\nkind: ConfigMap\nmetadata:\n  name: b\n  name: b\n`)], exit: 1, out: /yaml: unmarshal errors:\n  line 3: key "kind" already set in map\n  line 6: key "name" already set in map\n$/ },
+  { basis: 'validator.go: IntOrString null matches both oneOf branches of the standalone schema (invalid)', argv: (f) => [f('apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n    targetPort: null\n')], exit: 1, out: /at '\/spec\/ports\/0\/targetPort': oneOf failed, subschemas 0, 1 matched\n$/ },
+  { basis: 'jsonschema v6 validator.go Validate: a root error that is a group is unwrapped once', argv: (f) => [f('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 1\n  namespace: 2\n')], exit: 1, out: /configmap-v1\.json#' - at '\/metadata\/name': got number, want null or string - at '\/metadata\/namespace': got number, want null or string\n$/ },
+  { basis: 'jsonschema v6 validator.go + output.go: a property with several errors beside another error is a "validation failed" group, its causes indented', argv: (f) => ['-output', 'json', f('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 1\n  namespace: 2\ndata: 5\n')], exit: 1, out: (o) => {
+    const r = JSON.parse(o).resources[0];
+    expect(r.validationErrors).toEqual(expect.arrayContaining([{ path: '/metadata', msg: 'validation failed' }, { path: '/data', msg: 'got number, want null or object' }]));
+    expect(r.msg).toContain("- at '/metadata': validation failed   - at '/metadata/name': got number, want null or string   - at '/metadata/namespace': got number, want null or string");
+  } },
+  { basis: 'jsonschema v6 kind.go Required: "missing property \'x\'" at the object', argv: (f) => ['-output', 'json', f('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template: {}\n')], exit: 1, out: /"path": "\/spec",\n\s+"msg": "missing property 'selector'"/ },
+  // pkg/output
+  { basis: 'pkg/output/text.go: valid with -verbose "<path> - <Kind> <name> is valid"', argv: (f) => ['-verbose', f(CM('x'), 'v.yaml')], exit: 0, out: `${path.join(dir, 'v.yaml')} - ConfigMap x is valid\n` },
+  { basis: 'pkg/output/text.go: error without a name "<path> - failed validation: <err>"', argv: (f) => [f('apiVersion: v1\nkind: Widget\n', 'noname.yaml')], exit: 1, out: `${path.join(dir, 'noname.yaml')} - failed validation: could not find schema for Widget\n` },
+  { basis: 'pkg/output/json.go: -verbose lists empty documents too (status "")', argv: (f) => ['-output', 'json', '-verbose', f('')], exit: 0, out: /"status": "",\n\s+"msg": ""/ },
+  { basis: 'pkg/output/json.go: encoding/json escapes <, > and & in messages', argv: (f) => ['-output', 'json', '-reject', 'ConfigMap', f(CM('a<b>&'))], exit: 1, out: /"name": "a\\u003cb\\u003e\\u0026"/ },
+  { basis: 'pkg/output/tap.go: invalid uses "(<qualified>): ", error uses ": " with no signature', argv: (f) => ['-output', 'tap', f(CM('x', 'a: 1')), f('kind: X\n')], exit: 1, out: /^TAP version 13\nnot ok 1 - .* \(v1\/ConfigMap\/\/x\): problem validating schema.*\nnot ok 2 - .*: error while parsing: missing 'apiVersion' key\n1\.\.2\n$/ },
+  { basis: 'pkg/output/tap.go: an empty file is "ok N - <path> (empty)"', argv: (f) => ['-output', 'tap', f('')], exit: 0, out: /^TAP version 13\nok 1 - .* \(empty\)\n1\.\.1\n$/ },
+  { basis: 'pkg/output/tap.go: empty stdin writes no header, only the plan "1..0"', argv: () => ['-output', 'tap'], stdin: '', exit: 0, out: '1..0\n' },
+  { basis: 'pkg/output/tap.go: skipped "ok N - <path> (<qualified>) # skip"', argv: (f) => ['-output', 'tap', '-skip', 'ConfigMap', f(CM('x'))], exit: 0, out: /ok 1 - .* \(v1\/ConfigMap\/\/x\) # skip\n/ },
+  { basis: 'pkg/output/junit.go: a file of empty documents is an empty testsuite', argv: (f) => ['-output', 'junit', f('# nothing\n')], exit: 0, out: /<testsuite name=".*" id="1" tests="0" failures="0" errors="0" disabled="0" skipped="0"><\/testsuite>\n<\/testsuites>\n$/ },
+  { basis: 'pkg/output/junit.go: testcase name is namespace/name, failure has message and type=""', argv: (f) => ['-output', 'junit', f(CM('x', 'a: 1').replace('  name: x', '  name: x\n  namespace: ns'))], exit: 1, out: /<testcase name="ns\/x" classname="ConfigMap@v1" time="0">\n      <failure message="problem validating schema.*" type=""><\/failure>/ },
+  { basis: 'pkg/output/junit.go: no result at all is an empty testsuites element', argv: () => ['-output', 'junit'], stdin: '', exit: 0, out: /^<testsuites name="kubeconform" time="[0-9.e-]+" tests="0" failures="0" disabled="0" errors="0"><\/testsuites>\n$/ },
+  { basis: 'pkg/output/pretty.go: invalid line with the cross mark', argv: (f) => ['-output', 'pretty', f(CM('x', 'a: 1'))], exit: 1, out: /^\x1b\[31m\u2716\x1b\[0m .*: \x1b\[31mConfigMap x is invalid: / },
+  { basis: 'pkg/output/pretty.go: -verbose valid line with the check mark, and the summary', argv: (f) => ['-output', 'pretty', '-verbose', '-summary', f(CM('x'))], exit: 0, out: /^\x1b\[32m\u2714\x1b\[0m .*: \x1b\[32mConfigMap x is valid\x1b\[0m\nSummary: 1 resource found in 1 file/ },
+  { basis: 'stream.go FromStream: stdin keeps empty documents as Empty results (not counted)', argv: () => ['-summary', '-output', 'tap'], stdin: `${CM('a')}---\n\n---\n${CM('b')}`, exit: 0, out: /^TAP version 13\nok 1 - stdin \(v1\/ConfigMap\/\/a\)\nok 2 - stdin \(empty\)\nok 3 - stdin \(v1\/ConfigMap\/\/b\)\n1\.\.3\n$/ },
+];
+
+describe('command line against upstream behaviour', () => {
+  for (const c of cases) {
+    it(c.basis, async () => {
+      const r = await run(c.argv(file), c.stdin);
+      expect(r.exitCode).toBe(c.exit);
+      if (typeof c.out === 'string') expect(r.stdout).toBe(c.out);
+      else if (c.out instanceof RegExp) expect(r.stdout).toMatch(c.out);
+      else c.out(r.stdout);
+    });
+  }
+});
+
+it('the corpus is larger than ../shared/conformance (66 cases)', () => {
+  expect(splits.length + 15 + cases.length).toBeGreaterThan(66);
+});
