@@ -7,10 +7,20 @@
 #   3. a new service:           npm run new-service -- --name <new> --system kiteclass
 #   4. a bump of its tag:       npm run set-image -- --env staging --service <new> --tag <new> --render
 # then `npm test` in the clone, and exits with its status. The checkout itself is never changed.
-# Usage: tools/workflow-check.sh [--keep]   (--keep leaves the clone for a look)
+# Usage: tools/workflow-check.sh [--keep] [--committed]
+#   --keep       leave the clone for a look
+#   --committed  check HEAD only, without the working tree's uncommitted changes
 set -euo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
-keep="${1:-}"
+keep=""
+committed=""
+for arg in "$@"; do
+  case "$arg" in
+    --keep) keep="--keep" ;;
+    --committed) committed=1 ;;
+    *) echo "workflow-check: unknown option $arg (see the usage at the top of $0)" >&2; exit 1 ;;
+  esac
+done
 copy="$(mktemp -d "${TMPDIR:-/tmp}/workflow-check-XXXXXX")"
 cleanup() {
   if [ "$keep" = "--keep" ]; then echo "workflow-check: the clone is kept in $copy" >&2; else rm -rf "$copy"; fi
@@ -22,8 +32,10 @@ step() { echo "workflow-check: $*" >&2; }
 # A clone that shares the checkout's objects, then the working tree copied over it (tracked and
 # untracked files git does not ignore; deleted files deleted), so uncommitted work is checked too.
 git clone --quiet --shared "$src" "$copy"
-(cd "$src" && git ls-files -z -co --exclude-standard) | (cd "$src" && tar --null -T - -cf - 2>/dev/null) | (cd "$copy" && tar -xf -)
-(cd "$src" && git ls-files -z -d) | (cd "$copy" && xargs -0 -r rm -f --)
+if [ -z "$committed" ]; then
+  (cd "$src" && git ls-files -z -co --exclude-standard) | (cd "$src" && tar --null -T - -cf - 2>/dev/null) | (cd "$copy" && tar -xf -)
+  (cd "$src" && git ls-files -z -d) | (cd "$copy" && xargs -0 -r rm -f --)
+fi
 cd "$copy"
 git config user.name workflow-check
 git config user.email workflow-check@localhost
