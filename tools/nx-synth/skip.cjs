@@ -76,13 +76,16 @@ function codeDigest(root) {
   return hash.digest('hex');
 }
 
-/** Whether every recorded input (a workspace file, or `code`) still has its recorded digest. */
-function inputsCurrent(root, inputs) {
-  return Object.entries(inputs).every(([name, digest]) => (name === 'code' ? codeDigest(root) : fileDigest(join(root, name))) === digest);
+/** Whether every recorded input (a workspace file, or `code`) still has its recorded digest; `memo` keeps the code digest of one run. */
+function inputsCurrent(root, inputs, memo) {
+  return Object.entries(inputs).every(([name, digest]) => (name === 'code' ? (memo.code ??= codeDigest(root)) : fileDigest(join(root, name))) === digest);
 }
 
-/** True when the task's inputs and its output folders are exactly as its last run left them. */
-function unchanged(task, context) {
+/**
+ * True when the task's inputs and its output folders are exactly as its last run left them.
+ * Pass one `memo` object for the tasks of one run (the code digest is computed once).
+ */
+function unchanged(task, context, memo = {}) {
   if (!task.hash) return false;
   const outputs = outputsOf(task, context);
   if (pendingTransaction(context.root, outputs)) return false;
@@ -92,7 +95,7 @@ function unchanged(task, context) {
   } catch {
     return false;
   }
-  return state.hash === task.hash && inputsCurrent(context.root, state.inputs ?? {}) && sameFiles(state.files, digestFolders(context.root, outputs));
+  return state.hash === task.hash && inputsCurrent(context.root, state.inputs ?? {}, memo) && sameFiles(state.files, digestFolders(context.root, outputs));
 }
 
 /**

@@ -28,8 +28,9 @@ function loadPlatform(root) {
 async function runTasks(tasks, context) {
   const results = {};
   const toRender = [];
+  const memo = {};
   for (const task of tasks) {
-    if (unchanged(task, context)) {
+    if (unchanged(task, context, memo)) {
       const line = `synth ${task.target.project}: skipped, unchanged (inputs and dist/ folders as its last render left them)\n`;
       process.stdout.write(line);
       results[task.id] = { success: true, terminalOutput: line };
