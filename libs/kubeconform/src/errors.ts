@@ -125,8 +125,10 @@ function nodesAt(errors: ErrorObject[], base: string[]): Node[] {
   const required = new Map<string, string[]>();
   const additional = new Map<string, string[]>();
   for (const e of errors) {
-    if (owner(e)) continue;
     const tokens = tokensOf(e.instancePath);
+    // a branch error belongs to its combinator, which sits at or above it
+    const combinator = owner(e);
+    if (combinator && tokensOf(combinator.instancePath).length <= base.length) continue;
     if (tokens.length > base.length) {
       const next = tokens[base.length];
       if (!children.has(next)) children.set(next, []);

@@ -243,7 +243,9 @@ function toJson(value: unknown, text: string): Decoded {
       return { nodes: 1, aliases: 0 };
     }
     const known = sizes.get(v);
-    if (known) return { nodes: known.nodes + 1, aliases: known.aliases + 1 }; // a second use is an alias
+    // a second use is an alias: decode.go counts the alias node, then every node of its expansion
+    // as decoded "while aliasDepth > 0"
+    if (known) return { nodes: known.nodes + 1, aliases: known.nodes };
     if (open.has(v)) {
       cycle = true;
       return { nodes: 1, aliases: 1 };

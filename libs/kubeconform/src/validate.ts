@@ -176,8 +176,10 @@ export class Validator {
       try {
         isDir = statSync(p).isDirectory();
       } catch (err) {
-        yield { error: { filename: p, status: 'error', message: describeFsError(p, err), errors: [] }, stop: true };
-        return;
+        // upstream cancels the run on a discovery error, racing with the walk of the next
+        // argument; here the other arguments are always walked (deterministic output)
+        yield { error: { filename: p, status: 'error', message: describeFsError(p, err), errors: [] }, stop: false };
+        continue;
       }
       const files: string[] = [];
       const walk = (dir: string): void => {
@@ -192,8 +194,9 @@ export class Validator {
       for (const file of files) {
         if (!MANIFEST_EXTENSIONS.test(file)) continue;
         if (patternError) {
-          yield { error: { filename: p, status: 'error', message: patternError, errors: [] }, stop: true };
-          return;
+          // isIgnored fails on the first manifest; filepath.Walk returns that error for the argument
+          yield { error: { filename: p, status: 'error', message: patternError, errors: [] }, stop: false };
+          break;
         }
         if (compiled!.some((re) => re.test(file))) continue;
         yield { file };

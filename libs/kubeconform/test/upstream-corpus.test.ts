@@ -137,6 +137,7 @@ const cases: Case[] = [
   { basis: 'validator.go: a numeric metadata.name is invalid against the schema (type string)', argv: (f) => ['-output', 'json', f('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: 123\n')], exit: 1, out: /"path": "\/metadata\/name",\n\s+"msg": "got number, want null or string"/ },
   { basis: 'goyaml.v2 resolve.go: plain yes is a YAML 1.1 boolean (ConfigMap data must be strings)', argv: (f) => ['-output', 'json', f(CM('x', 'enabled: yes'))], exit: 1, out: /"path": "\/data\/enabled",\n\s+"msg": "got boolean, want null or string"/ },
   { basis: 'goyaml.v2 resolve.go: plain on/off are booleans too', argv: (f) => [f(CM('x', 'a: "on"\n  b: off'))], exit: 1, out: /at '\/data\/b': got boolean, want null or string/ },
+  { basis: 'goyaml.v2 resolve.go: plain n is the boolean false, even as a name', argv: (f) => [f('apiVersion: v1\nkind: Namespace\nmetadata: {name: n}\n')], exit: 1, out: / - Namespace false is invalid: .* - at '\/metadata\/name': got boolean, want null or string\n$/ },
   { basis: 'goyaml.v2 resolve.go: quoted "yes" stays a string', argv: (f) => [f(CM('x', 'a: "yes"'))], exit: 0, out: '' },
   { basis: 'goyaml.v2 resolve.go: 0755 is an octal integer (not a string)', argv: (f) => [f(CM('x', 'mode: 0755'))], exit: 1, out: /at '\/data\/mode': got number, want null or string/ },
   { basis: 'goyaml.v2 resolve.go: an unquoted date is a timestamp, written as RFC 3339 text (a string)', argv: (f) => [f(CM('x', 'day: 2024-01-02'))], exit: 0, out: '' },
