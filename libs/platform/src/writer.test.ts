@@ -86,6 +86,19 @@ describe('writeLeaves', () => {
     expect(notes[0]).toMatch(/discarded .*inputs changed since \(environments\/production\/demo\.yaml\); rolled back 1 folder\(s\): production\/demo\/api/);
   });
 
+  it('rolls back a half-swapped transaction left by an earlier version of the writer (no inputs, no version)', async () => {
+    const before = readTree(out);
+    const txn = await stageTransaction(out, NEW);
+    writeFileSync(join(txn, 'commit.json'), JSON.stringify({ leaves: NEW.map((l) => l.path) }));
+    mkdirSync(join(txn, 'old/production/demo'), { recursive: true });
+    renameSync(join(out, 'production/demo/api'), join(txn, 'old/production/demo/api'));
+    renameSync(join(txn, 'new/production/demo/api'), join(out, 'production/demo/api'));
+    renameSync(txn, join(dirname(txn), '.dist.synth-999999999-xyz'));
+    recoverTransactions(out, { staleInputs: () => [], onNote: () => undefined });
+    expect(readTree(out)).toEqual(before);
+    expect(readdirSync(parent)).toEqual(['dist']);
+  });
+
   it('never rolls forward a transaction that recorded no inputs', async () => {
     const before = readTree(out);
     const txn = await stageTransaction(out, NEW);

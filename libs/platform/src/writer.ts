@@ -42,6 +42,8 @@ const TransactionRecord = z.strictObject({
   inputs: z.record(z.string(), z.string()).optional(),
 });
 type TransactionRecord = z.infer<typeof TransactionRecord>;
+/** What renders before input fingerprints wrote: only the leaves (recovered by rolling back: its inputs are unknown). */
+const LegacyTransactionRecord = z.strictObject({ leaves: z.array(z.string()) });
 
 /** A write that failed; `unchanged` says whether the output is exactly as it was before. */
 export class WriteError extends Error {
@@ -337,7 +339,10 @@ function checkSameFileSystem(out: string, txn: string, leaves: readonly string[]
 function readRecord(txn: string, out: string): TransactionRecord {
   const file = join(txn, COMMIT);
   try {
-    return TransactionRecord.parse(JSON.parse(readFileSync(file, 'utf8')));
+    const json: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const legacy = LegacyTransactionRecord.safeParse(json);
+    if (legacy.success) return { version: 2, leaves: legacy.data.leaves, deletes: [] };
+    return TransactionRecord.parse(json);
   } catch (e) {
     const reason = e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : describe(e);
     throw new WriteError(
