@@ -13,6 +13,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { runKubeconformBench } from './kubeconform';
 import { compareOutput, readDist, writeKustomize } from './kustomize';
 import { valuesCheckMs } from './values-scale';
 
@@ -199,3 +200,6 @@ for (const kind of ['duplicate', 'bad'] as const) {
 }
 
 rmSync(scratch, { recursive: true, force: true });
+
+// ---- kubeconform (issue 14): validation rate with -n 1 / -n 2 and one-file start-up ---------
+runKubeconformBench({ runs: RUNS });

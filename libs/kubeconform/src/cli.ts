@@ -1,10 +1,14 @@
 #!/usr/bin/env node
 /** kubeconform-compatible command line: `tsx libs/kubeconform/src/cli.ts [OPTION]... [FILE OR FOLDER]...` */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { cpus } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
 import { formatReport, hasFailures, OUTPUT_FORMATS, type OutputFormat } from './output.js';
-import { StartupError } from './registry.js';
+import { PRECOMPILED_ROOT, StartupError } from './registry.js';
 import { Validator, type ResourceResult, type ValidateOptions, type ValidationReport } from './validate.js';
 
 export interface CliResult {
@@ -23,34 +27,79 @@ async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
 }
 
 /**
- * Validates files on `n` worker threads (really parallel, one validator each), in batches handed
- * out as workers finish; results are put back in file order, so the output does not depend on n.
+ * The worker's code as one plain-JavaScript file (esbuild, npm packages left external), built once
+ * into the cache next to the precompiled validators and keyed by the sources' hash: a worker then
+ * starts without a TypeScript loader. Without esbuild, the tsx entry (worker.mjs) is used.
  */
-async function validateInWorkers(files: string[], options: ValidateOptions, n: number): Promise<ResourceResult[][]> {
+async function workerEntry(): Promise<URL> {
+  const srcDir = path.dirname(fileURLToPath(import.meta.url));
+  const hash = createHash('sha256');
+  for (const f of readdirSync(srcDir).sort()) if (/\.(ts|cjs|mjs)$/.test(f)) hash.update(f).update(readFileSync(path.join(srcDir, f)));
+  const out = path.join(PRECOMPILED_ROOT, `worker-${hash.digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(out)) {
+    try {
+      const esbuild = await import('esbuild');
+      mkdirSync(PRECOMPILED_ROOT, { recursive: true });
+      const tmp = `${out}.${process.pid}.tmp`;
+      esbuild.buildSync({
+        entryPoints: [path.join(srcDir, 'worker.ts')],
+        bundle: true,
+        format: 'esm',
+        platform: 'node',
+        packages: 'external',
+        outfile: tmp,
+        logLevel: 'silent',
+        // every module of the bundle lives in src/: paths it derives from import.meta.url stay right
+        define: { 'import.meta.url': JSON.stringify(new URL('./worker.ts', import.meta.url).href) },
+      });
+      renameSync(tmp, out);
+    } catch {
+      return new URL('./worker.mjs', import.meta.url);
+    }
+  }
+  return new URL(`file://${out}`);
+}
+
+/**
+ * Validates files on `n` threads that really run in parallel: this one and n-1 workers (each with
+ * its own validator, loading the precompiled validators), taking batches as they finish; results
+ * are put back in file order, so the output does not depend on n.
+ */
+async function validateInWorkers(files: string[], options: ValidateOptions, validator: Validator, n: number): Promise<ResourceResult[][]> {
   const out: ResourceResult[][] = new Array(files.length);
   const batch = Math.max(1, Math.min(64, Math.ceil(files.length / (n * 8))));
   let next = 0;
-  const workers = Array.from({ length: n }, () => new Worker(new URL('./worker.mjs', import.meta.url), { workerData: options }));
+  const take = (): [number, number] | undefined => {
+    if (next >= files.length) return undefined;
+    const range: [number, number] = [next, Math.min(files.length, next + batch)];
+    next = range[1];
+    return range;
+  };
+  const entry = await workerEntry();
+  const workers = Array.from({ length: n - 1 }, () => new Worker(entry, { workerData: options }));
   try {
-    await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            const send = () => {
-              if (next >= files.length) return resolve();
-              const id = next;
-              next = Math.min(files.length, next + batch);
-              w.postMessage({ id, files: files.slice(id, next) });
-            };
-            w.on('message', (m: { id: number; results: ResourceResult[][] }) => {
-              m.results.forEach((r, i) => (out[m.id + i] = r));
-              send();
-            });
-            w.on('error', reject);
+    const done = workers.map(
+      (w) =>
+        new Promise<void>((resolve, reject) => {
+          const send = () => {
+            const range = take();
+            if (!range) return resolve();
+            w.postMessage({ id: range[0], files: files.slice(range[0], range[1]) });
+          };
+          w.on('message', (m: { id: number; results: ResourceResult[][] }) => {
+            m.results.forEach((r, i) => (out[m.id + i] = r));
             send();
-          }),
-      ),
+          });
+          w.on('error', reject);
+          send();
+        }),
     );
+    // this thread works too, yielding between batches so the workers' answers are handled
+    for (let range = take(); range; range = take()) {
+      for (let i = range[0]; i < range[1]; i++) out[i] = validator.validateFile(files[i]);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(done);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -102,7 +151,7 @@ export async function runCli(argv: string[], stdin: NodeJS.ReadStream | NodeJS.R
     const found = [...validator.discover(options.files)];
     const files = found.flatMap((f) => ('file' in f ? [f.file] : []));
     const threads = Math.min(options.workers, cpus().length, Math.ceil(files.length / 50));
-    const perFile = threads > 1 ? await validateInWorkers(files, validateOptions, threads) : undefined;
+    const perFile = threads > 1 ? await validateInWorkers(files, validateOptions, validator, threads) : undefined;
     results = [];
     let i = 0;
     for (const f of found) {

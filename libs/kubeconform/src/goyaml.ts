@@ -76,6 +76,8 @@ const TIMESTAMP =
   /^(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt](\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?(Z|[-+]\d{2}:\d{2}))|(?: (\d{1,2}):(\d{1,2}):(\d{1,2})(\.\d+)?))?$/;
 
 function isTimestamp(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c < 48 || c > 57) return false; // all formats start with a digit
   const m = TIMESTAMP.exec(s);
   if (!m) return false;
   const [month, day] = [Number(m[2]), Number(m[3])];
@@ -121,11 +123,16 @@ const goFloat = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
   resolve: (s: string) => {
     if (s in SPECIAL_FLOATS) return true;
+    const c = s[0];
+    if (!((c >= '0' && c <= '9') || c === '+' || c === '-' || c === '.')) return false;
     const v = resolvePlain(s);
     return typeof v === 'number' && !isTimestamp(s);
   },
   construct: (s: string) => {
-    if (s in SPECIAL_FLOATS) return SPECIAL_FLOATS[s];
+    if (s in SPECIAL_FLOATS) {
+      special = true;
+      return SPECIAL_FLOATS[s];
+    }
     const v = resolvePlain(s);
     return typeof v === 'number' ? v : Number(s);
   },
@@ -133,9 +140,15 @@ const goFloat = new Type('tag:yaml.org,2002:float', {
 const goTimestamp = new Type('tag:yaml.org,2002:timestamp', {
   kind: 'scalar',
   resolve: (s: string) => isTimestamp(s),
-  construct: (s: string) => new GoTimestamp(s),
+  construct: (s: string) => {
+    special = true;
+    return new GoTimestamp(s);
+  },
   instanceOf: GoTimestamp,
 });
+
+/** Set when a document holds a timestamp or a non-finite float (they need converting or refusing). */
+let special = false;
 
 /** goyaml.v2's resolution table as a js-yaml schema (merge keys `<<` included, as go-yaml has them). */
 export const GO_YAML_SCHEMA = FAILSAFE_SCHEMA.extend({
@@ -153,6 +166,7 @@ const CONVERT = 'error converting YAML to JSON: ';
 export function decodeYaml(text: string, strict: boolean): Decoded {
   const first = firstDocument(text);
   let value: unknown;
+  special = false;
   try {
     value = jsYaml.load(first, { schema: GO_YAML_SCHEMA, json: !strict });
   } catch (e) {
@@ -160,6 +174,8 @@ export function decodeYaml(text: string, strict: boolean): Decoded {
     if (strict && e.reason === 'duplicated mapping key') return { error: CONVERT + duplicateKeys(first) };
     return { error: CONVERT + syntaxError(e) };
   }
+  // no anchor, no timestamp, no NaN/Inf: already the JSON value (the common case, kept fast)
+  if (!special && !first.includes('&')) return { value };
   return toJson(value, first);
 }
 

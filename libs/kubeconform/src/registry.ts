@@ -15,7 +15,6 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
-import standaloneModule from 'ajv/dist/standalone/index.js';
 import { createAjv, type AjvInstance } from './ajv.js';
 import { convertCrds } from './crd.js';
 import type { JsonSchema, SchemaBundle } from './generate.js';
@@ -174,7 +173,9 @@ class IndexedLocation implements Location {
 }
 
 const requireCjs = createRequire(import.meta.url);
-const standaloneCode = ((standaloneModule as unknown as { default?: unknown }).default ?? standaloneModule) as typeof standaloneModule;
+/** ajv's standalone code generator, loaded only when a validator is generated. */
+const standaloneCode = (ajv: AjvInstance, validate: ValidateFunction): string =>
+  (requireCjs('ajv/dist/standalone') as { default: (a: AjvInstance, v: ValidateFunction) => string }).default(ajv, validate);
 
 /** Where precompiled validators live: node_modules/.cache, keyed by the schemas' and generator's hash. */
 export const PRECOMPILED_ROOT = path.resolve(SCHEMAS_DIR, '../../../node_modules/.cache/gitops-kubeconform');
