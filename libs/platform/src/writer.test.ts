@@ -40,6 +40,17 @@ describe('writeLeaves', () => {
     expect(readdirSync(parent)).toEqual(['dist']);
   });
 
+  it('refuses a file name that is not one path segment, writing nothing', async () => {
+    const before = readTree(out);
+    for (const name of ['../escape.yaml', 'a/b.yaml', '..', '']) {
+      const error = await writeLeaves(out, [{ path: 'production/demo/api', files: new Map([[name, 'x']]) }]).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(WriteError);
+      expect((error as Error).message).toBe(`production/demo/api: ${JSON.stringify(name)} is not a file name`);
+    }
+    expect(readTree(out)).toEqual(before);
+    expect(readdirSync(parent)).toEqual(['dist']);
+  });
+
   it('discards a transaction that died before its commit point', async () => {
     const before = readTree(out);
     const txn = join(parent, '.dist.synth-999999999-abc');

@@ -129,6 +129,12 @@ export async function writeLeaves(outDir: string, leaves: readonly LeafFiles[], 
 export async function stageTransaction(outDir: string, leaves: readonly LeafFiles[], opts: WriteOptions = {}): Promise<string> {
   const deletes = opts.deletes ?? [];
   for (const p of [...leaves.map((l) => l.path), ...deletes]) checkLeafPath(p);
+  for (const leaf of leaves) {
+    for (const name of leaf.files.keys()) {
+      // a file name is one path segment: never a way out of its leaf folder
+      if (name === '' || name === '.' || name === '..' || /[\\/\0]/.test(name)) throw new WriteError(`${leaf.path}: ${JSON.stringify(name)} is not a file name`, true);
+    }
+  }
   const overlap = deletes.filter((d) => leaves.some((l) => l.path === d));
   if (overlap.length > 0) throw new WriteError(`${overlap.join(', ')}: both written and deleted`, true);
   if (!existsSync(outDir)) {
