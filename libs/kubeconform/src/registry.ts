@@ -143,26 +143,48 @@ class IndexedLocation implements Location {
     private readonly index: Map<string, { ref: string; display: string }>,
     /** folder of precompiled validators (ajv standalone code), one file per kind; none: compile in memory */
     private readonly cacheDir?: string,
+    /** find kinds as upstream's default URL does (case-insensitively), then check kind and apiVersion */
+    private readonly upstreamLookup = false,
   ) {}
 
   lookup(apiVersion: string, kind: string): SchemaLookup {
-    const key = `${apiVersion}/${kind}`;
+    let key = `${apiVersion}/${kind}`;
+    if (!this.index.has(key) && this.upstreamLookup) key = this.lowercase().get(key.toLowerCase()) ?? key;
     const entry = this.index.get(key);
     if (!entry) return { found: false };
     let validate = this.compiled.get(key);
     if (!validate) {
-      validate = this.cacheDir ? this.precompiled(key, entry.ref) : this.ajv().compile({ $ref: entry.ref });
+      validate = this.cacheDir ? this.precompiled(key, this.schemaOf(key, entry.ref)) : this.ajv().compile(this.schemaOf(key, entry.ref));
       this.compiled.set(key, validate);
     }
     return { found: true, id: entry.display, validate };
   }
 
+  /**
+   * Upstream's default location is a URL built from the lowercased kind, group and version
+   * (registry.go schemaPath: ResourceKind, KindSuffix), so a kind or apiVersion spelt in another
+   * case finds the schema, whose `kind` and `apiVersion` enums (openapi2jsonschema --kubernetes)
+   * then make the resource invalid. The bundled location does the same.
+   */
+  private schemaOf(_key: string, ref: string): object {
+    return { $ref: ref }; // the generated schemas pin kind and apiVersion with enums already
+  }
+
+  private lowercaseIndex?: Map<string, string>;
+  private lowercase(): Map<string, string> {
+    if (!this.lowercaseIndex) {
+      this.lowercaseIndex = new Map();
+      for (const k of this.index.keys()) if (!this.lowercaseIndex.has(k.toLowerCase())) this.lowercaseIndex.set(k.toLowerCase(), k);
+    }
+    return this.lowercaseIndex;
+  }
+
   /** The kind's standalone validator from the cache, generated (once, atomically) when absent. */
-  private precompiled(key: string, ref: string): ValidateFunction {
+  private precompiled(key: string, schema: object): ValidateFunction {
     const file = path.join(this.cacheDir!, `${key.replace(/[^A-Za-z0-9.-]/g, '_')}.cjs`);
     if (existsSync(file)) return requireCjs(file) as ValidateFunction;
     const ajv = this.ajv();
-    const validate = ajv.compile({ $ref: ref });
+    const validate = ajv.compile(schema);
     const code = standaloneCode(ajv, validate);
     mkdirSync(this.cacheDir!, { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -200,11 +222,12 @@ function upstreamShape(schema: unknown, name = ''): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
     if (k === 'type') out.type = [...new Set([...(Array.isArray(v) ? v : [v]), 'null'])];
-    else if (k === 'enum' && Array.isArray(v)) out.enum = v.includes(null) ? v : [...v, null];
+    else if (k === 'enum' && Array.isArray(v)) out.enum = v.includes(null) || /:(kind|apiVersion)$/.test(name) ? v : [...v, null];
     else if (k === 'definitions' && v && typeof v === 'object') {
       out.definitions = Object.fromEntries(Object.entries(v).map(([n, d]) => [n, upstreamShape(d, n)]));
     } else if (k === 'properties' && v && typeof v === 'object') {
-      out.properties = Object.fromEntries(Object.entries(v).map(([n, d]) => [n, upstreamShape(d)]));
+      // kind and apiVersion enums (openapi2jsonschema --kubernetes) do not take null
+      out.properties = Object.fromEntries(Object.entries(v).map(([n, d]) => [n, n === 'kind' || n === 'apiVersion' ? upstreamShape(d, `:${n}`) : upstreamShape(d)]));
     } else out[k] = upstreamShape(v);
   }
   return out;
@@ -264,13 +287,13 @@ function bundledLocation(strict: boolean, version: string): IndexedLocation {
     return ajv;
   };
   const cacheDir = process.env.KUBECONFORM_NO_PRECOMPILED ? undefined : path.join(PRECOMPILED_ROOT, hash.digest('hex').slice(0, 16), mode);
-  const location = new IndexedLocation(makeAjv, index, cacheDir);
+  const location = new IndexedLocation(makeAjv, index, cacheDir, true);
   bundledByMode[mode] = location;
   return location;
 }
 
 /** Bump when the schema transformation or the generated code changes (invalidates the cache). */
-const GENERATOR_VERSION = 'upstream-shape-1';
+const GENERATOR_VERSION = 'upstream-shape-3';
 
 /** Hand-written schemas pin apiVersion and kind with single-value enums; that is their index key. */
 function handWrittenKind(schema: JsonSchema, file: string): { apiVersion: string; kind: string } {

@@ -153,6 +153,8 @@ const cases: Case[] = [
     expect(r.msg).toContain("- at '/metadata': validation failed   - at '/metadata/name': got number, want null or string   - at '/metadata/namespace': got number, want null or string");
   } },
   { basis: 'jsonschema v6 kind.go Required: "missing property \'x\'" at the object', argv: (f) => ['-output', 'json', f('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template: {}\n')], exit: 1, out: /"path": "\/spec",\n\s+"msg": "missing property 'selector'"/ },
+  { basis: 'registry.go schemaPath: the kind is lowercased in the URL, so "configmap" finds the schema; its kind enum makes it invalid', argv: (f) => [f('apiVersion: v1\nkind: configmap\nmetadata:\n  name: x\n')], exit: 1, out: / - configmap x is invalid: .*configmap-v1\.json#' - at '\/kind': value must be 'ConfigMap'\n$/ },
+  { basis: 'registry.go schemaPath: group and version are lowercased in KindSuffix, so "Apps/V1" finds the Deployment schema; its apiVersion enum makes it invalid', argv: (f) => ['-output', 'json', f('apiVersion: Apps/V1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector: {}\n  template: {}\n')], exit: 1, out: /"path": "\/apiVersion",\n\s+"msg": "value must be 'apps\/v1'"/ },
   // pkg/output
   { basis: 'pkg/output/text.go: valid with -verbose "<path> - <Kind> <name> is valid"', argv: (f) => ['-verbose', f(CM('x'), 'v.yaml')], exit: 0, out: `${path.join(dir, 'v.yaml')} - ConfigMap x is valid\n` },
   { basis: 'pkg/output/text.go: error without a name "<path> - failed validation: <err>"', argv: (f) => [f('apiVersion: v1\nkind: Widget\n', 'noname.yaml')], exit: 1, out: `${path.join(dir, 'noname.yaml')} - failed validation: could not find schema for Widget\n` },
