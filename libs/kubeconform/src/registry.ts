@@ -50,15 +50,35 @@ export interface RegistryOptions {
 }
 
 export type SchemaLookup =
-  | { found: true; id: string; validate: ValidateFunction }
+  | { found: true; id: string; validate: ValidateFunction; key?: string }
   | { found: false; error?: string };
 
 interface Location {
   lookup(apiVersion: string, kind: string): SchemaLookup;
 }
 
+/** The oldest Kubernetes minor `-kubernetes-version` serves from the bundled schemas. */
+export const OLDEST_KUBERNETES_MINOR = 20;
+const BUNDLED_MINOR = Number(BUNDLED_KUBERNETES_VERSION.split('.')[1]);
+
+/** `master` or 1.20.x to the bundled minor (1.36.x): served from the bundled schemas. */
 export function isBundledVersion(version: string): boolean {
-  return version === 'master' || version.split('.').slice(0, 2).join('.') === BUNDLED_KUBERNETES_VERSION.split('.').slice(0, 2).join('.');
+  if (version === 'master') return true;
+  const [major, minor] = version.split('.').map(Number);
+  return major === 1 && minor >= OLDEST_KUBERNETES_MINOR && minor <= BUNDLED_MINOR;
+}
+
+let availability: Record<string, number> | undefined;
+/**
+ * Whether Kubernetes `version` serves a bundled GA API: from pluto's deprecated-API data
+ * (data/api-availability.json), e.g. autoscaling/v2 HorizontalPodAutoscaler from 1.23, batch/v1
+ * CronJob from 1.21. Upstream has no schema for an API its version does not serve.
+ */
+function servedIn(version: string, key: string): boolean {
+  if (version === 'master') return true;
+  availability ??= (JSON.parse(readFileSync(path.join(SCHEMAS_DIR, '../data/api-availability.json'), 'utf8')) as { since: Record<string, number> }).since;
+  const since = availability[key];
+  return since === undefined || Number(version.split('.')[1]) >= since;
 }
 
 export class SchemaRegistry {
@@ -79,7 +99,13 @@ export class SchemaRegistry {
         // upstream downloads <version>-standalone/...: an unknown version is a 404 per resource,
         // i.e. "could not find schema" (or skipped with -ignore-missing-schemas), not a start-up failure
         if (!isBundledVersion(version)) return { lookup: () => ({ found: false }) };
-        return bundledLocation(strict, version);
+        const bundled = bundledLocation(strict, version);
+        return {
+          lookup: (apiVersion: string, kind: string) => {
+            const found = bundled.lookup(apiVersion, kind);
+            return found.found && !servedIn(version, found.key ?? `${apiVersion}/${kind}`) ? { found: false } : found;
+          },
+        };
       }
       if (!spec.includes('{{') && /\.ya?ml$/i.test(spec)) return new CrdLocation([spec]);
       if (!spec.includes('{{') && isDirectory(spec) && crdFilesIn(spec).length > 0) {
@@ -157,7 +183,7 @@ class IndexedLocation implements Location {
       validate = this.cacheDir ? this.precompiled(key, this.schemaOf(key, entry.ref)) : this.ajv().compile(this.schemaOf(key, entry.ref));
       this.compiled.set(key, validate);
     }
-    return { found: true, id: entry.display, validate };
+    return { found: true, id: entry.display, validate, key };
   }
 
   /**
@@ -286,7 +312,7 @@ function bundledLocation(strict: boolean, version: string): IndexedLocation {
     for (const file of handWritten) ajv.addSchema(withoutMetaSchema(JSON.parse(texts.get(`/${file}`)!) as JsonSchema), `bundled:/${file}`);
     return ajv;
   };
-  const cacheDir = process.env.KUBECONFORM_NO_PRECOMPILED ? undefined : path.join(PRECOMPILED_ROOT, hash.digest('hex').slice(0, 16), mode);
+  const cacheDir = process.env.KUBECONFORM_NO_PRECOMPILED ? undefined : path.join(PRECOMPILED_ROOT, hash.digest('hex').slice(0, 16), strict ? 'strict' : 'lenient');
   const location = new IndexedLocation(makeAjv, index, cacheDir, true);
   bundledByMode[mode] = location;
   return location;
