@@ -385,7 +385,7 @@ class TemplateLocation implements Location {
       StrictSuffix: this.strict ? '-strict' : '',
       ResourceKind: kind.toLowerCase(),
       ResourceAPIVersion: parts[parts.length - 1],
-      Group: parts.length > 1 ? parts[0] : '',
+      Group: parts[0], // registry.go: groupParts[0], so `v1` for core kinds
       KindSuffix: kindSuffix,
     };
     return this.template.replace(/{{\s*\.(\w+)\s*}}/g, (_m, f: string) => fields[f]);

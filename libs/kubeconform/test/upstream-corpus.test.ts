@@ -11,6 +11,8 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { splitYamlDocuments } from '../src/goyaml.js';
+import { formatReport, type OutputFormat } from '../src/output.js';
+import type { ResourceResult } from '../src/validate.js';
 import { fileResources, signature, streamResources } from '../src/parse.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kubeconform-corpus-'));
@@ -158,6 +160,9 @@ const cases: Case[] = [
   { basis: 'jsonschema v6 kind.go Required: "missing property \'x\'" at the object', argv: (f) => ['-output', 'json', f('apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  template: {}\n')], exit: 1, out: /"path": "\/spec",\n\s+"msg": "missing property 'selector'"/ },
   { basis: 'registry.go schemaPath: the kind is lowercased in the URL, so "configmap" finds the schema; its kind enum makes it invalid', argv: (f) => [f('apiVersion: v1\nkind: configmap\nmetadata:\n  name: x\n')], exit: 1, out: / - configmap x is invalid: .*configmap-v1\.json#' - at '\/kind': value must be 'ConfigMap'\n$/ },
   { basis: 'registry.go schemaPath: group and version are lowercased in KindSuffix, so "Apps/V1" finds the Deployment schema; its apiVersion enum makes it invalid', argv: (f) => ['-output', 'json', f('apiVersion: Apps/V1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  selector: {}\n  template: {}\n')], exit: 1, out: /"path": "\/apiVersion",\n\s+"msg": "value must be 'apps\/v1'"/ },
+  { basis: 'registry.go schemaPath: {{ .Group }} is groupParts[0], i.e. "v1" for a core kind; v6 names the local schema by its file URL', argv: (f) => { f('{"properties": {"data": {"type": "string"}}}', 'tpl/v1/configmap.json'); return ['-schema-location', `${dir}/tpl/{{ .Group }}/{{ .ResourceKind }}.json`, f(CM('x'))]; }, exit: 1, out: new RegExp(`jsonschema validation failed with 'file://${dir}/tpl/v1/configmap\\.json#' - at '/data': got object, want string\\n$`) },
+  { basis: 'validator.go downloadSchema: a local schema that is not JSON sends the lookup to the next location', argv: (f) => { f('not json', 'bad/v1/configmap.json'); return ['-summary', '-schema-location', `${dir}/bad/{{ .Group }}/{{ .ResourceKind }}.json`, '-schema-location', 'default', f(CM('x'))]; }, exit: 0, out: /Valid: 1,/ },
+  { basis: 'validator.go downloadSchema: a local schema that does not compile sends the lookup to the next location, then "could not find schema"', argv: (f) => { f('{"type": 5}', 'broken/v1/configmap.json'); return ['-schema-location', `${dir}/broken/{{ .Group }}/{{ .ResourceKind }}.json`, f(CM('x'))]; }, exit: 1, out: / - ConfigMap x failed validation: could not find schema for ConfigMap\n$/ },
   // pkg/output
   { basis: 'pkg/output/text.go: valid with -verbose "<path> - <Kind> <name> is valid"', argv: (f) => ['-verbose', f(CM('x'), 'v.yaml')], exit: 0, out: `${path.join(dir, 'v.yaml')} - ConfigMap x is valid\n` },
   { basis: 'pkg/output/text.go: error without a name "<path> - failed validation: <err>"', argv: (f) => [f('apiVersion: v1\nkind: Widget\n', 'noname.yaml')], exit: 1, out: `${path.join(dir, 'noname.yaml')} - failed validation: could not find schema for Widget\n` },
@@ -187,6 +192,41 @@ describe('command line against upstream behaviour', () => {
   }
 });
 
+/** The deployment every pkg/output test uses, as the result its Signature() gives. */
+const deployment = (status: ResourceResult['status'], filename = 'deployment.yml', message?: string, errors: ResourceResult['errors'] = []): ResourceResult => ({
+  filename, status, kind: 'Deployment', name: 'my-app', namespace: '', apiVersion: 'apps/v1', message, errors,
+});
+const empty = (filename = 'deployment.yml'): ResourceResult => ({ filename, status: 'empty', kind: '', name: '', namespace: '', apiVersion: '', errors: [] });
+type Out = { basis: string; format: OutputFormat; summary: boolean; verbose: boolean; results: ResourceResult[]; want: string };
+const outputs: Out[] = [
+  { basis: 'pkg/output/text_test.go TestTextWrite "a single deployment, no summary, no verbose"', format: 'text', summary: false, verbose: false, results: [], want: '' },
+  { basis: 'pkg/output/text_test.go TestTextWrite "a single deployment, summary, no verbose"', format: 'text', summary: true, verbose: false, results: [deployment('valid')], want: 'Summary: 1 resource found in 1 file - Valid: 1, Invalid: 0, Errors: 0, Skipped: 0' },
+  { basis: 'pkg/output/text_test.go TestTextWrite "a single deployment, verbose, with summary"', format: 'text', summary: true, verbose: true, results: [deployment('valid')], want: 'deployment.yml - Deployment my-app is valid\nSummary: 1 resource found in 1 file - Valid: 1, Invalid: 0, Errors: 0, Skipped: 0' },
+  { basis: 'pkg/output/json_test.go TestJSONWrite "a single deployment, no summary, no verbose"', format: 'json', summary: false, verbose: false, results: [], want: '{\n  "resources": []\n}' },
+  { basis: 'pkg/output/json_test.go TestJSONWrite "a single deployment, summary, no verbose"', format: 'json', summary: true, verbose: false, results: [deployment('valid')], want: '{\n  "resources": [],\n  "summary": {\n    "valid": 1,\n    "invalid": 0,\n    "errors": 0,\n    "skipped": 0\n  }\n}' },
+  { basis: 'pkg/output/json_test.go TestJSONWrite "a single deployment, verbose, with summary"', format: 'json', summary: true, verbose: true, results: [deployment('valid')], want: '{\n  "resources": [\n    {\n      "filename": "deployment.yml",\n      "kind": "Deployment",\n      "name": "my-app",\n      "version": "apps/v1",\n      "status": "statusValid",\n      "msg": ""\n    }\n  ],\n  "summary": {\n    "valid": 1,\n    "invalid": 0,\n    "errors": 0,\n    "skipped": 0\n  }\n}' },
+  { basis: 'pkg/output/json_test.go TestJSONWrite "a single invalid deployment, verbose, with summary"', format: 'json', summary: true, verbose: true, results: [deployment('invalid', 'deployment.yml', 'bar', [{ path: 'foo', message: 'bar' }])], want: '{\n  "resources": [\n    {\n      "filename": "deployment.yml",\n      "kind": "Deployment",\n      "name": "my-app",\n      "version": "apps/v1",\n      "status": "statusInvalid",\n      "msg": "bar",\n      "validationErrors": [\n        {\n          "path": "foo",\n          "msg": "bar"\n        }\n      ]\n    }\n  ],\n  "summary": {\n    "valid": 0,\n    "invalid": 1,\n    "errors": 0,\n    "skipped": 0\n  }\n}' },
+  { basis: 'pkg/output/tap_test.go TestTapWrite "a single deployment, summary, no verbose"', format: 'tap', summary: true, verbose: false, results: [deployment('valid')], want: 'TAP version 13\nok 1 - deployment.yml (apps/v1/Deployment//my-app)\n1..1' },
+  { basis: 'pkg/output/tap_test.go TestTapWrite "a single deployment, verbose, with summary"', format: 'tap', summary: true, verbose: true, results: [deployment('valid')], want: 'TAP version 13\nok 1 - deployment.yml (apps/v1/Deployment//my-app)\n1..1' },
+  { basis: 'pkg/output/pretty_test.go TestPrettyTextWrite "a single deployment, no summary, no verbose"', format: 'pretty', summary: false, verbose: false, results: [], want: '' },
+  { basis: 'pkg/output/pretty_test.go TestPrettyTextWrite "a single deployment, summary, no verbose"', format: 'pretty', summary: true, verbose: false, results: [deployment('valid')], want: 'Summary: 1 resource found in 1 file - Valid: 1, Invalid: 0, Errors: 0, Skipped: 0' },
+  { basis: 'pkg/output/pretty_test.go TestPrettyTextWrite "a single deployment, verbose, with summary"', format: 'pretty', summary: true, verbose: true, results: [deployment('valid')], want: '\x1b[32m\u2714\x1b[0m deployment.yml: \x1b[32mDeployment my-app is valid\x1b[0m\nSummary: 1 resource found in 1 file - Valid: 1, Invalid: 0, Errors: 0, Skipped: 0' },
+  { basis: 'pkg/output/junit_test.go TestJunitWrite "an empty result"', format: 'junit', summary: true, verbose: false, results: [], want: '<testsuites name="kubeconform" time="" tests="0" failures="0" disabled="0" errors="0"></testsuites>' },
+  { basis: 'pkg/output/junit_test.go TestJunitWrite "a single deployment, summary, no verbose"', format: 'junit', summary: true, verbose: false, results: [deployment('valid')], want: '<testsuites name="kubeconform" time="" tests="1" failures="0" disabled="0" errors="0">\n  <testsuite name="deployment.yml" id="1" tests="1" failures="0" errors="0" disabled="0" skipped="0">\n    <testcase name="my-app" classname="Deployment@apps/v1" time=""></testcase>\n  </testsuite>\n</testsuites>' },
+  { basis: 'pkg/output/junit_test.go TestJunitWrite "a deployment, an empty resource, summary, no verbose"', format: 'junit', summary: true, verbose: false, results: [deployment('valid'), empty()], want: '<testsuites name="kubeconform" time="" tests="1" failures="0" disabled="0" errors="0">\n  <testsuite name="deployment.yml" id="1" tests="1" failures="0" errors="0" disabled="0" skipped="0">\n    <testcase name="my-app" classname="Deployment@apps/v1" time=""></testcase>\n  </testsuite>\n</testsuites>' },
+  { basis: 'pkg/output/junit_test.go TestJunitWrite "one error, one invalid"', format: 'junit', summary: true, verbose: false, results: [deployment('error', 'deployment.yml', 'error validating deployment.yml'), deployment('error', 'deployment2.yml', 'error validating deployment.yml'), deployment('invalid', 'deployment3.yml', 'deployment3.yml is invalid')], want: '<testsuites name="kubeconform" time="" tests="3" failures="1" disabled="0" errors="2">\n  <testsuite name="deployment.yml" id="1" tests="1" failures="0" errors="1" disabled="0" skipped="0">\n    <testcase name="my-app" classname="Deployment@apps/v1" time="">\n      <error message="error validating deployment.yml" type=""></error>\n    </testcase>\n  </testsuite>\n  <testsuite name="deployment2.yml" id="2" tests="1" failures="0" errors="1" disabled="0" skipped="0">\n    <testcase name="my-app" classname="Deployment@apps/v1" time="">\n      <error message="error validating deployment.yml" type=""></error>\n    </testcase>\n  </testsuite>\n  <testsuite name="deployment3.yml" id="3" tests="1" failures="1" errors="0" disabled="0" skipped="0">\n    <testcase name="my-app" classname="Deployment@apps/v1" time="">\n      <failure message="deployment3.yml is invalid" type=""></failure>\n    </testcase>\n  </testsuite>\n</testsuites>' },
+];
+
+describe('output formats (pkg/output/*_test.go)', () => {
+  for (const c of outputs) {
+    it(c.basis, () => {
+      const text = formatReport({ results: c.results, files: 0, stdin: false }, c.format, { summary: c.summary, verbose: c.verbose }, 0.25);
+      // junit_test.go blanks every time="…" before comparing
+      expect(c.format === 'junit' ? text.replace(/time="[^"]*"/g, 'time=""') : text).toBe(c.want);
+    });
+  }
+});
+
 it('the corpus is larger than ../shared/conformance (66 cases)', () => {
-  expect(splits.length + 15 + cases.length).toBeGreaterThan(66);
+  expect(splits.length + 17 + cases.length + outputs.length).toBeGreaterThan(66);
 });
