@@ -130,3 +130,26 @@ describe('the cli process', () => {
     expect([help.exitCode, help.stdout.split('\n')[0]]).toEqual([0, 'Usage: kubeconform [OPTION]... [FILE OR FOLDER]...']);
   });
 });
+
+describe('worker threads (-n)', () => {
+  it('-n 2 validates on a worker too and prints exactly what -n 1 prints, in file order', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'kubeconform-workers-'));
+    try {
+      // 2,000 files: enough for a second thread (one per 1,000 files); failures spread over the batches
+      for (let i = 0; i < 2000; i++) {
+        const sub = path.join(dir, `d${String(i % 20).padStart(2, '0')}`);
+        mkdirSync(sub, { recursive: true });
+        const data = i % 97 === 0 ? 'data: {a: 1}' : 'data: {a: "1"}';
+        writeFileSync(path.join(sub, `cm-${String(i).padStart(4, '0')}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c${i}}\n${data}\n`);
+      }
+      const one = await runCli(['-n', '1', '-summary', dir]);
+      const two = await runCli(['-n', '2', '-summary', dir]);
+      expect(one.stdout.split('\n').filter((l) => l.includes('is invalid'))).toHaveLength(21);
+      expect(two).toEqual(one);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
