@@ -35,21 +35,24 @@ interface FlagSpec {
   bool: boolean;
   help: string;
   arg?: string;
+  /** shown as Go shows a non-zero default (strings quoted) */
+  default?: string;
 }
 
+/** config.go FromFlags: the same flags, usage texts, argument names and defaults as kubeconform. */
 export const FLAGS: FlagSpec[] = [
-  { name: 'cache', bool: false, arg: 'string', help: 'cache schemas downloaded via HTTP to this folder (here: read-only; http(s) schema locations are served only from it)' },
+  { name: 'cache', bool: false, arg: 'string', help: 'cache schemas downloaded via HTTP to this folder' },
   { name: 'debug', bool: true, help: 'print debug information' },
   { name: 'exit-on-error', bool: true, help: 'immediately stop execution when the first error is encountered' },
   { name: 'h', bool: true, help: 'show help information' },
-  { name: 'ignore-filename-pattern', bool: false, arg: 'value', help: 'regular expression of file paths to ignore (can be specified multiple times)' },
+  { name: 'ignore-filename-pattern', bool: false, arg: 'value', help: 'regular expression specifying paths to ignore (can be specified multiple times)' },
   { name: 'ignore-missing-schemas', bool: true, help: 'skip files with missing schemas instead of failing' },
   { name: 'insecure-skip-tls-verify', bool: true, help: "disable verification of the server's SSL certificate. This will make your HTTPS connections insecure" },
-  { name: 'kubernetes-version', bool: false, arg: 'string', help: 'version of Kubernetes to validate against, e.g.: 1.36.0 (default "master" = the bundled 1.36.0 schemas)' },
-  { name: 'n', bool: false, arg: 'int', help: 'number of goroutines to run concurrently (here: worker threads, at most one per core) (default 4)' },
-  { name: 'output', bool: false, arg: 'string', help: 'output format - json, junit, pretty, tap, text (default "text")' },
+  { name: 'kubernetes-version', bool: false, arg: 'value', help: 'version of Kubernetes to validate against, e.g.: 1.18.0', default: 'master' },
+  { name: 'n', bool: false, arg: 'int', help: 'number of goroutines to run concurrently', default: '4' },
+  { name: 'output', bool: false, arg: 'string', help: 'output format - json, junit, pretty, tap, text', default: '"text"' },
   { name: 'reject', bool: false, arg: 'string', help: 'comma-separated list of kinds or GVKs to reject' },
-  { name: 'schema-location', bool: false, arg: 'value', help: 'override schemas location search path: "default" (bundled schemas), a path template, a CRD file or a folder of CRDs (can be specified multiple times)' },
+  { name: 'schema-location', bool: false, arg: 'value', help: 'override schemas location search path (can be specified multiple times)' },
   { name: 'skip', bool: false, arg: 'string', help: 'comma-separated list of kinds or GVKs to ignore' },
   { name: 'strict', bool: true, help: 'disallow additional properties not in schema or duplicated keys' },
   { name: 'summary', bool: true, help: 'print a summary at the end (ignored for junit output)' },
@@ -57,10 +60,16 @@ export const FLAGS: FlagSpec[] = [
   { name: 'verbose', bool: true, help: 'print results for all resources (ignored for tap and junit output)' },
 ];
 
+/**
+ * Go's flag.PrintDefaults: `  -name type` then the usage on the next line after "    \t"; a
+ * one-letter flag without type keeps its usage on the same line; non-zero defaults appended.
+ */
 export function usage(program = 'kubeconform'): string {
   const lines = [`Usage: ${program} [OPTION]... [FILE OR FOLDER]...`];
   for (const f of FLAGS) {
-    lines.push(`  -${f.name}${f.arg ? ` ${f.arg}` : ''}`, `    \t${f.help}`);
+    const head = `  -${f.name}${f.arg ? ` ${f.arg}` : ''}`;
+    const text = `${f.help}${f.default ? ` (default ${f.default})` : ''}`;
+    lines.push(head.length <= 4 ? `${head}\t${text}` : `${head}\n    \t${text}`);
   }
   return lines.join('\n');
 }
