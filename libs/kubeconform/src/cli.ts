@@ -67,7 +67,7 @@ async function workerEntry(): Promise<URL> {
  */
 async function validateInWorkers(files: string[], options: ValidateOptions, validator: Validator, n: number): Promise<ResourceResult[][]> {
   const out: ResourceResult[][] = new Array(files.length);
-  const batch = Math.max(1, Math.min(64, Math.ceil(files.length / (n * 8))));
+  const batch = Math.max(1, Math.min(32, Math.ceil(files.length / (n * 16))));
   let next = 0;
   const take = (): [number, number] | undefined => {
     if (next >= files.length) return undefined;
@@ -81,17 +81,21 @@ async function validateInWorkers(files: string[], options: ValidateOptions, vali
     const done = workers.map(
       (w) =>
         new Promise<void>((resolve, reject) => {
+          // a few batches in flight, so a worker never waits for this thread to finish its own batch
+          let inFlight = 0;
           const send = () => {
             const range = take();
-            if (!range) return resolve();
+            if (!range) return inFlight === 0 && resolve();
+            inFlight++;
             w.postMessage({ id: range[0], files: files.slice(range[0], range[1]) });
           };
           w.on('message', (m: { id: number; results: ResourceResult[][] }) => {
+            inFlight--;
             m.results.forEach((r, i) => (out[m.id + i] = r));
             send();
           });
           w.on('error', reject);
-          send();
+          for (let i = 0; i < 3; i++) send();
         }),
     );
     // this thread works too, yielding between batches so the workers' answers are handled
