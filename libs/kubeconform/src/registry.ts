@@ -279,25 +279,45 @@ function bundledLocation(strict: boolean, version: string): IndexedLocation {
   const generated = readdirSync(GENERATED_DIR).filter((f) => f.endsWith('.json')).sort();
   const handWritten = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.json')).sort();
   const texts = new Map<string, string>();
-  for (const file of generated) {
-    const text = readFileSync(path.join(GENERATED_DIR, file), 'utf8');
-    texts.set(file, text);
-    hash.update(text);
-    // the kinds index is at the top of each bundle: read it without parsing the definitions
-    const bundle = JSON.parse(text) as SchemaBundle;
-    const id = `bundled:/generated/${file}`;
-    for (const [key, def] of Object.entries(bundle.kinds)) {
-      const [apiVersion, kind] = [key.slice(0, key.lastIndexOf('/')), key.slice(key.lastIndexOf('/') + 1)];
-      const display = file === 'kubernetes.json' ? upstreamUrl(apiVersion, kind, version, strict) : `${bundle.source}#${key}${strict ? ' (strict)' : ''}`;
-      index.set(key, { ref: `${id}#/definitions/${def}`, display });
+  for (const file of generated) texts.set(file, readFileSync(path.join(GENERATED_DIR, file), 'utf8'));
+  for (const file of handWritten) texts.set(`/${file}`, readFileSync(path.join(SCHEMAS_DIR, file), 'utf8'));
+  for (const text of texts.values()) hash.update(text);
+  const digest = hash.digest('hex').slice(0, 16);
+  // which kind is where: parsed from the bundles once, then kept beside the precompiled validators
+  // (parsing 1.3 MB of schemas is most of a small run's start-up)
+  type Row = { key: string; ref: string; source?: string; kubernetes: boolean };
+  const indexFile = path.join(PRECOMPILED_ROOT, digest, 'kinds.json');
+  let rows: Row[] | undefined;
+  try {
+    rows = JSON.parse(readFileSync(indexFile, 'utf8')) as Row[];
+  } catch {
+    rows = [];
+    for (const file of generated) {
+      const bundle = JSON.parse(texts.get(file)!) as SchemaBundle;
+      for (const [key, def] of Object.entries(bundle.kinds)) {
+        rows.push({ key, ref: `bundled:/generated/${file}#/definitions/${def}`, source: bundle.source, kubernetes: file === 'kubernetes.json' });
+      }
+    }
+    for (const file of handWritten) {
+      const gvk = handWrittenKind(JSON.parse(texts.get(`/${file}`)!) as JsonSchema, file);
+      rows.push({ key: `${gvk.apiVersion}/${gvk.kind}`, ref: `bundled:/${file}`, kubernetes: false });
+    }
+    if (!process.env.KUBECONFORM_NO_PRECOMPILED) {
+      mkdirSync(path.dirname(indexFile), { recursive: true });
+      const tmp = `${indexFile}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(rows));
+      renameSync(tmp, indexFile);
     }
   }
-  for (const file of handWritten) {
-    const text = readFileSync(path.join(SCHEMAS_DIR, file), 'utf8');
-    texts.set(`/${file}`, text);
-    hash.update(text);
-    const gvk = handWrittenKind(JSON.parse(text) as JsonSchema, file);
-    index.set(`${gvk.apiVersion}/${gvk.kind}`, { ref: `bundled:/${file}`, display: `libs/kubeconform/schemas/${file}` });
+  for (const row of rows) {
+    const slash = row.key.lastIndexOf('/');
+    const [apiVersion, kind] = [row.key.slice(0, slash), row.key.slice(slash + 1)];
+    const display = row.kubernetes
+      ? upstreamUrl(apiVersion, kind, version, strict)
+      : row.source
+        ? `${row.source}#${row.key}${strict ? ' (strict)' : ''}`
+        : `libs/kubeconform/schemas/${row.ref.replace('bundled:/', '')}`;
+    index.set(row.key, { ref: row.ref, display });
   }
   // the ajv instance (all definitions) is built only when a validator must be generated
   let ajv: AjvInstance | undefined;
@@ -312,7 +332,7 @@ function bundledLocation(strict: boolean, version: string): IndexedLocation {
     for (const file of handWritten) ajv.addSchema(withoutMetaSchema(JSON.parse(texts.get(`/${file}`)!) as JsonSchema), `bundled:/${file}`);
     return ajv;
   };
-  const cacheDir = process.env.KUBECONFORM_NO_PRECOMPILED ? undefined : path.join(PRECOMPILED_ROOT, hash.digest('hex').slice(0, 16), strict ? 'strict' : 'lenient');
+  const cacheDir = process.env.KUBECONFORM_NO_PRECOMPILED ? undefined : path.join(PRECOMPILED_ROOT, digest, strict ? 'strict' : 'lenient');
   const location = new IndexedLocation(makeAjv, index, cacheDir, true);
   bundledByMode[mode] = location;
   return location;
