@@ -32,6 +32,8 @@ const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/
 
 /** strconv.ParseInt(s, 0, 64) / ParseUint: base prefixes 0x, 0o, 0b and a leading 0 for octal. */
 function goParseInt(s: string): number | undefined {
+  // the common case: a decimal that a double holds exactly
+  if (/^[-+]?(0|[1-9][0-9]{0,14})$/.test(s)) return Number(s);
   const m = /^([-+]?)(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
   if (!m) return undefined;
   const body = m[2];
@@ -113,7 +115,9 @@ const goInt = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
   resolve: (s: string) => {
     const c = s[0];
-    if (!((c >= '0' && c <= '9') || c === '+' || c === '-') || isTimestamp(s)) return false;
+    if (!((c >= '0' && c <= '9') || c === '+' || c === '-')) return false;
+    if (/^[-+]?(0|[1-9][0-9]{0,14})$/.test(s)) return true; // the common case
+    if (isTimestamp(s)) return false;
     const plain = s.replace(/_/g, '');
     return goParseInt(plain) !== undefined || /^-0b[01]+$/.test(plain);
   },
