@@ -37,7 +37,7 @@ describe('CI', () => {
     }
   });
 
-  it('.ci/run runs the prune check, the test command the README gives, validation and the drift check', () => {
+  it('.ci/run runs the prune check, the test command the README gives, validation, the drift check and the workflow check', () => {
     const script = readFileSync(join(WORKSPACE_ROOT, '.ci/run'), 'utf8');
     const readme = readFileSync(join(WORKSPACE_ROOT, 'README.md'), 'utf8');
     expect(readme).toContain('npm test ');
@@ -47,6 +47,7 @@ describe('CI', () => {
     expect(script).toMatch(/^npm run -s validate$/m);
     expect(script).toMatch(/^\s*npm run -s prune-check -- --base /m);
     expect(script).toMatch(/git status --porcelain -- dist argocd/);
+    expect(script).toMatch(/^npm run -s test:workflows$/m);
     expect(execFileSync('bash', ['-n', join(WORKSPACE_ROOT, '.ci/run')], { encoding: 'utf8' })).toBe('');
   });
 });
