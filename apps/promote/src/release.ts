@@ -2,9 +2,9 @@
  * Image promotion and tag bumps on the values files, found through the platform's catalogue:
  * a system's values schema says where its tags are, its services and environments say what exists.
  */
-import { chmodSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, basename } from 'node:path';
-import { loadServices, parseValues, synth, systemValuesFile, withWorkspaceLock, type EnvironmentName } from '@gitops/platform';
+import { loadServices, parseValues, readUtf8File, synth, systemValuesFile, withWorkspaceLock, type EnvironmentName } from '@gitops/platform';
 import type { z } from 'zod';
 import type { Progress } from '@gitops/platform';
 import { declaredTagPaths, tagPaths, valueAt } from './tag-paths';
@@ -77,12 +77,8 @@ interface ValuesFile {
 function readValues(root: string, sys: SystemInfo, env: EnvironmentName): ValuesFile {
   const path = systemValuesFile(root, env, sys.name);
   const file = relative(root, path);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new Error(`${file}: cannot read the values of system '${sys.name}' in '${env}'`);
-  }
+  // strict UTF-8: a stray byte is reported, never written back as U+FFFD
+  const text = readUtf8File(path, file);
   return { path, file, text, data: parseValues(text, file, sys.schema) };
 }
 

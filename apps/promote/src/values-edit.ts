@@ -41,7 +41,10 @@ function tagSource(tag: string, original: string): string {
  */
 export function setTags(text: string, file: string, schema: z.ZodType, changes: readonly { path: readonly string[]; tag: string }[]): string {
   for (const c of changes) checkTag(c.tag);
-  const doc = parseDocument(text, { uniqueKeys: true });
+  // the file as it is must be valid values (duplicate keys found in linear time by the platform's
+  // reader); the yaml package's own uniqueKeys check is quadratic, so it is off here
+  parseValues(text, file, schema);
+  const doc = parseDocument(text, { uniqueKeys: false });
   if (doc.errors.length > 0) throw new Error(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   const splices: { start: number; end: number; source: string }[] = [];
   for (const c of changes) {

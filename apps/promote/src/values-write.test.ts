@@ -76,3 +76,18 @@ describe('writing values files', () => {
     expect(chosen.map(([service]) => [service, after.get(service)?.tag])).toEqual(chosen.map(([service], i) => [service, `race-${i}`]));
   }, 120_000);
 });
+
+describe('set-image reads a values file strictly', () => {
+  it('refuses a file with a byte that is not UTF-8, naming its line and column, and changes nothing', async () => {
+    const service = [...(await mainTags('production')).entries()].find(([, t]) => t.system === 'kiteclass')!;
+    const file = systemValuesFile(root, 'production', 'kiteclass');
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(file, Buffer.from([0x23, 0x20, 0x63, 0x61, 0x66, 0xe9, 0x0a])); // "# caf\xe9" in Latin-1
+    const before = readFileSync(file);
+    const lines = before.toString('latin1').split('\n').length - 1;
+    await expect(setImage({ root, env: 'production', service: service[0], tag: 'utf8check1' })).rejects.toThrow(
+      new RegExp(`^environments/production/kiteclass\\.yaml:${lines}:6: `),
+    );
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+});
