@@ -176,7 +176,7 @@ export function decodeYaml(text: string, strict: boolean): Decoded {
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
     if (strict && e.reason === 'duplicated mapping key') return { error: CONVERT + duplicateKeys(first) };
-    return { error: CONVERT + syntaxError(e) };
+    return { error: CONVERT + syntaxError(e, first) };
   }
   // no anchor, no timestamp, no NaN/Inf: already the JSON value (the common case, kept fast)
   if (!special && !first.includes('&')) return { value };
@@ -189,18 +189,43 @@ function firstDocument(text: string): string {
   return m ? text.slice(0, m.index) : text;
 }
 
-/** go-yaml's scanner/parser wording for the problems js-yaml reports differently. */
-function syntaxError(e: InstanceType<typeof YAMLException>): string {
-  const line = (e.mark?.line ?? 0) + 1;
+/**
+ * go-yaml's wording for the problems js-yaml reports differently (goyaml.v2 scannerc.go and
+ * parserc.go messages). decode.go p.fail prints a scanner error's line 1-based but a parser
+ * error's line as the 0-based index it holds, i.e. one line earlier: both are reproduced.
+ */
+function syntaxError(e: InstanceType<typeof YAMLException>, text: string): string {
+  const mark = e.mark ?? { line: 0, column: 0 };
   const reason = e.reason ?? e.message;
-  const go: [RegExp, string][] = [
-    [/tab characters must not be used in indentation/, 'found character that cannot start any token'],
-    [/bad indentation of a mapping entry/, 'mapping values are not allowed in this context'],
-    [/end of the stream within a flow collection/, 'did not find expected node content'],
-    [/unidentified alias/, `unknown anchor '${/"(.*)"/.exec(reason)?.[1] ?? ''}' referenced`],
-  ];
-  const found = go.find(([re]) => re.test(reason));
-  return `yaml: line ${line}: ${found ? found[1] : reason}`;
+  const scanner = (problem: string) => `yaml: line ${mark.line + 1}: ${problem}`;
+  const parser = (problem: string) => (mark.line > 0 ? `yaml: line ${mark.line}: ${problem}` : `yaml: ${problem}`);
+  const lineText = text.split('\n')[mark.line] ?? '';
+  const char = lineText[mark.column];
+  // the innermost flow collection still open before the error
+  const opener = (() => {
+    const upto = text.split('\n').slice(0, mark.line).join('\n') + '\n' + lineText.slice(0, mark.column);
+    const stack: string[] = [];
+    for (const c of upto) {
+      if (c === '[' || c === '{') stack.push(c);
+      else if ((c === ']' || c === '}') && stack.length) stack.pop();
+    }
+    return stack.pop() === '[' ? ']' : '}';
+  })();
+  if (/tab characters must not be used in indentation/.test(reason)) return scanner('found character that cannot start any token');
+  if (/bad indentation of a mapping entry/.test(reason)) {
+    if (char === '@' || char === '`') return scanner('found character that cannot start any token');
+    const indent = lineText.length - lineText.trimStart().length;
+    // a ':' after the start of the line: a value that is itself a mapping on the same line
+    if (mark.column > indent) return scanner('mapping values are not allowed in this context');
+    return parser('did not find expected key');
+  }
+  if (/a multiline key may not be an implicit key/.test(reason)) return scanner("could not find expected ':'");
+  if (/unexpected end of the stream within a (double|single) quoted scalar/.test(reason)) return scanner('found unexpected end of stream');
+  if (/missed comma between flow collection entries|end of the stream within a flow collection/.test(reason)) {
+    return parser(`did not find expected ',' or '${opener}'`);
+  }
+  if (/unidentified alias/.test(reason)) return `yaml: unknown anchor '${/"(.*)"/.exec(reason)?.[1] ?? ''}' referenced`;
+  return scanner(reason);
 }
 
 /**
