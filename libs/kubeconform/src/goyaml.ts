@@ -171,9 +171,13 @@ export function decodeYaml(text: string, strict: boolean): Decoded {
   const first = firstDocument(text);
   let value: unknown;
   special = false;
+  const tooDeep = flowDepthError(first);
+  if (tooDeep) return { error: CONVERT + tooDeep };
   try {
     value = jsYaml.load(first, { schema: GO_YAML_SCHEMA, json: !strict });
   } catch (e) {
+    // js-yaml recurses per level: nesting it cannot hold is reported as go-yaml's depth limit
+    if (e instanceof RangeError) return { error: `${CONVERT}yaml: exceeded max depth of ${MAX_DEPTH}` };
     if (!(e instanceof YAMLException)) throw e;
     if (strict && e.reason === 'duplicated mapping key') return { error: CONVERT + duplicateKeys(first) };
     return { error: CONVERT + syntaxError(e, first) };
@@ -181,6 +185,38 @@ export function decodeYaml(text: string, strict: boolean): Decoded {
   // no anchor, no timestamp, no NaN/Inf: already the JSON value (the common case, kept fast)
   if (!special && !first.includes('&')) return { value };
   return toJson(value, first);
+}
+
+/** goyaml.v2 scannerc.go max_flow_level / max_indents. */
+const MAX_DEPTH = 10000;
+
+/**
+ * scannerc.go yaml_parser_increase_flow_level: more than 10,000 open `[`/`{` is a scanner error
+ * (`exceeded max depth of 10000`, line 1-based, none on the first line). Quoted text and comments
+ * are skipped; only reached by hostile input, so a linear scan.
+ */
+function flowDepthError(text: string): string | undefined {
+  if (text.length <= MAX_DEPTH) return undefined;
+  let depth = 0;
+  let line = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = '';
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < text.length && text[i] !== '\n') i++;
+      i--;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_DEPTH) return line > 0 ? `yaml: line ${line + 1}: exceeded max depth of ${MAX_DEPTH}` : `yaml: exceeded max depth of ${MAX_DEPTH}`;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 /** Text up to a `...` document end marker: what follows is a further document Unmarshal never reads. */
