@@ -1,10 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findServiceProjects } from '@gitops/platform';
-import { WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { gitWorktree, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 const NX = join(WORKSPACE_ROOT, 'node_modules/.bin/nx');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
@@ -67,14 +66,10 @@ describe('nx affected', () => {
 });
 
 describe('the synth cache', () => {
-  // A git worktree of HEAD: a clean workspace with its own Nx cache, like CI's clone.
-  const tree = mkdtempSync(join(tmpdir(), 'nx-cache-'));
-  execFileSync('git', ['worktree', 'add', '--detach', tree, 'HEAD'], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
-  symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(tree, 'node_modules'));
-  afterAll(() => {
-    execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
-    rmSync(tree, { recursive: true, force: true });
-  });
+  // A git worktree of HEAD: a clean workspace like CI's clone. It shares this checkout's Nx cache
+  // (Nx finds it through the linked node_modules), so each change below is one no run made before.
+  const { root: tree, cleanup } = gitWorktree('nx-cache');
+  afterAll(cleanup);
   const nx = (...args: string[]) => execFileSync(NX, args, { cwd: tree, encoding: 'utf8', env });
   const status = () => execFileSync('git', ['status', '--porcelain', '--', 'dist', 'environments', 'argocd'], { cwd: tree, encoding: 'utf8' });
   /** The worktree's (HEAD's) service projects and their systems (the dist/<env>/<system>/ of their outputs). */

@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { gitWorktree, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 /**
  * A test target's inputs must name every file its tests read, or Nx serves a green result from
@@ -19,13 +18,8 @@ const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => 
 const fromCache = (output: string) => /\[local cache\]|\[existing outputs match the cache|read the output from the cache/.test(output);
 
 describe('test targets are re-run when a file their tests read changes', () => {
-  const tree = mkdtempSync(join(tmpdir(), 'nx-test-inputs-'));
-  execFileSync('git', ['worktree', 'add', '--detach', tree, 'HEAD'], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
-  symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(tree, 'node_modules'));
-  afterAll(() => {
-    execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
-    rmSync(tree, { recursive: true, force: true });
-  });
+  const { root: tree, cleanup } = gitWorktree('nx-test-inputs');
+  afterAll(cleanup);
   const test = (project: string) => execFileSync(NX, ['run', `${project}:test`], { cwd: tree, encoding: 'utf8', env });
   // a comment no earlier run wrote: the worktree shares this checkout's Nx cache, so a repeated
   // change would find the result an earlier run of this test stored

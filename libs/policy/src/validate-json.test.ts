@@ -3,32 +3,16 @@
  * directory source applies `*.yaml`, `*.yml` and `*.json` files
  * (https://argo-cd.readthedocs.io/en/stable/user-guide/directory/).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONFIG_MAP, validateFixture, type ValidateFixture } from './validate-fixture';
 
-const WORKSPACE = resolve(__dirname, '../../..');
-const CLI = resolve(__dirname, 'cli/validate.ts');
-
-let root: string;
+let fx: ValidateFixture;
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'validate-json-'));
+  fx = validateFixture('validate-json');
 });
-afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-function put(file: string, text: string): void {
-  mkdirSync(dirname(join(root, file)), { recursive: true });
-  writeFileSync(join(root, file), text);
-}
-
-function validate(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--root', root], { encoding: 'utf8', cwd: WORKSPACE });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-const CONFIG_MAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop-staging\ndata:\n  mode: fast\n';
+afterEach(() => fx.cleanup());
+const put = (file: string, text: string) => fx.put(file, text);
+const validate = (...args: string[]) => fx.validate(...args);
 
 describe('validate reads .json manifests as Argo CD does', () => {
   it('fails on a plaintext Secret written as JSON', () => {

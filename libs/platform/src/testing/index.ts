@@ -1,6 +1,7 @@
 /**
  * Test fixtures shared by every project's tests (import from `@gitops/platform/testing`).
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -76,4 +77,21 @@ export function readTree(dir: string): Map<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/**
+ * A git worktree of HEAD with the checkout's node_modules linked: a clean workspace as CI's clone
+ * has it, for tests that run Nx. Remove it with `cleanup()`.
+ */
+export function gitWorktree(prefix: string): { root: string; cleanup: () => void } {
+  const root = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  execFileSync('git', ['worktree', 'add', '--detach', root, 'HEAD'], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
+  symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(root, 'node_modules'));
+  return {
+    root,
+    cleanup: () => {
+      execFileSync('git', ['worktree', 'remove', '--force', root], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
