@@ -4,7 +4,21 @@
  * tree (validator.go: a schema node with more than one error returns a "validation failed"
  * group; output.go prints the tree as `- at '<pointer>': <message>` lines).
  */
+import { createRequire } from 'node:module';
 import type { ErrorObject } from 'ajv';
+
+const runtime = createRequire(import.meta.url)('./runtime.cjs') as {
+  v6DateTimeReason: (s: string) => string | undefined;
+  kubeconformDurationReason: (s: string) => string | undefined;
+};
+
+/** kind.go Format: `<value> is not valid <format>: <reason>`, the reason from the format's check. */
+function formatReason(format: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (format === 'date-time') return runtime.v6DateTimeReason(value);
+  if (format === 'duration') return runtime.kubeconformDurationReason(value);
+  return undefined;
+}
 
 export interface FieldError {
   /** JSON pointer of the instance, tokens unescaped as kubeconform joins them, e.g. `/spec/replicas` */
@@ -82,8 +96,10 @@ function leafMessage(e: ErrorObject): string {
       return p.allowedValue !== null && typeof p.allowedValue === 'object' ? 'const failed' : `value must be ${display(p.allowedValue)}`;
     case 'pattern':
       return `${quote(String(e.data))} does not match pattern ${quote(String(p.pattern))}`;
-    case 'format':
-      return `${display(e.data)} is not valid ${p.format}`;
+    case 'format': {
+      const reason = formatReason(String(p.format), e.data);
+      return `${display(e.data)} is not valid ${p.format}${reason ? `: ${reason}` : ''}`;
+    }
     case 'minimum':
     case 'maximum':
       return `${e.keyword}: got ${goNumber(e.data)}, want ${goNumber(p.limit)}`;

@@ -275,6 +275,8 @@ function bundledLocation(strict: boolean, version: string): IndexedLocation {
   if (existing) return existing;
   const hash = createHash('sha256');
   hash.update(`${GENERATOR_VERSION}\0${strict}\0${PRECOMPILED_ROOT}\0`);
+  // the generated code calls the formats and regexp helpers of runtime.cjs: a change there counts too
+  hash.update(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'runtime.cjs')));
   const index = new Map<string, { ref: string; display: string }>();
   const generated = readdirSync(GENERATED_DIR).filter((f) => f.endsWith('.json')).sort();
   const handWritten = readdirSync(SCHEMAS_DIR).filter((f) => f.endsWith('.json')).sort();
