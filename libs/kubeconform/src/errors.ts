@@ -88,7 +88,9 @@ function leafMessage(e: ErrorObject): string {
       return `got ${typeOf(e.data)}, want ${TYPE_ORDER.filter((t) => want.includes(t)).join(' or ')}`;
     }
     case 'enum': {
-      const values = (p.allowedValues as unknown[]) ?? [];
+      const parent = e.parentSchema as Record<string, unknown> | undefined;
+      // null added to a bundled enum (registry.ts upstreamShape) is not one of the listed values
+      const values = ((p.allowedValues as unknown[]) ?? []).filter((v) => !(v === null && parent?.['x-kubeconform-null-added']));
       if (values.some((v) => v !== null && typeof v === 'object')) return 'enum failed';
       return values.length === 1 ? `value must be ${display(values[0])}` : `value must be one of ${values.map(display).join(', ')}`;
     }

@@ -248,7 +248,14 @@ function upstreamShape(schema: unknown, name = ''): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(s)) {
     if (k === 'type') out.type = [...new Set([...(Array.isArray(v) ? v : [v]), 'null'])];
-    else if (k === 'enum' && Array.isArray(v)) out.enum = v.includes(null) || /:(kind|apiVersion)$/.test(name) ? v : [...v, null];
+    else if (k === 'enum' && Array.isArray(v)) {
+      if (v.includes(null) || /:(kind|apiVersion)$/.test(name)) out.enum = v;
+      else {
+        // null is accepted like everywhere else, but is not one of the values a message lists
+        out.enum = [...v, null];
+        out[NULL_ADDED] = true;
+      }
+    }
     else if (k === 'definitions' && v && typeof v === 'object') {
       out.definitions = Object.fromEntries(Object.entries(v).map(([n, d]) => [n, upstreamShape(d, n)]));
     } else if (k === 'properties' && v && typeof v === 'object') {
@@ -341,7 +348,10 @@ function bundledLocation(strict: boolean, version: string): IndexedLocation {
 }
 
 /** Bump when the schema transformation or the generated code changes (invalidates the cache). */
-const GENERATOR_VERSION = 'upstream-shape-3';
+const GENERATOR_VERSION = 'upstream-shape-4';
+
+/** Marks an enum to which upstreamShape added null (errors.ts leaves it out of the message). */
+export const NULL_ADDED = 'x-kubeconform-null-added';
 
 /** Hand-written schemas pin apiVersion and kind with single-value enums; that is their index key. */
 function handWrittenKind(schema: JsonSchema, file: string): { apiVersion: string; kind: string } {
