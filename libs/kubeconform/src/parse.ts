@@ -72,7 +72,7 @@ function stringField(v: unknown): { value?: string; error?: string } {
   if (typeof v === 'string') return { value: v };
   if (typeof v === 'number') return { value: goNumberString(v) };
   if (typeof v === 'boolean') return { value: String(v) };
-  return { error: `json: cannot unmarshal ${goJsonType(v)} into Go struct field .${'x'} of type string` };
+  return { error: `json: cannot unmarshal ${goJsonType(v)} into Go value of type string` };
 }
 
 /**

@@ -13,13 +13,13 @@ export interface ResourceResult {
   filename: string;
   status: Status;
   kind?: string;
-  /** metadata.name, or `<generateName>{{ generateName }}` */
+  /** metadata.name, or `<generateName>{{ generateName }}` (as resource.go Signature decodes them) */
   name?: string;
   namespace?: string;
   apiVersion?: string;
   /** one-line message for invalid/error results */
   message?: string;
-  /** schema violations, each with its field path */
+  /** schema violations: kubeconform's validationErrors (JSON-pointer path, jsonschema v6 message) */
   errors: FieldError[];
 }
 
@@ -32,13 +32,13 @@ export interface ValidateOptions extends RegistryOptions {
   skip?: string[];
   /** kinds to reject: `Kind` or `<apiVersion>/<Kind>` */
   reject?: string[];
-  /** unanchored regular expressions; matching file paths are not read */
+  /** unanchored Go (RE2) regular expressions; matching file paths are not read */
   ignoreFilenamePatterns?: string[];
 }
 
 export interface ValidationReport {
   results: ResourceResult[];
-  /** number of files read (stdin counts as one) */
+  /** number of distinct paths in the results (what kubeconform's Summary counts) */
   files: number;
   /** true when the input was standard input */
   stdin: boolean;
