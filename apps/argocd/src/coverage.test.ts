@@ -2,7 +2,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { systemClusters } from '@gitops/platform';
 import { readTree, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { applicationName } from './generate';
 import { checkCoverage, generatedApplications, readArgoCd } from './coverage';
 import { flatten, loadEnvironments, renderArgoCd } from './render';
 import { readDist } from './tree';
@@ -15,6 +17,8 @@ function scratchTree(): string {
   return root;
 }
 const scratch: string[] = [];
+/** The cluster KiteClass runs on in staging, as environments/staging/environment.yaml places it. */
+const KITECLASS_STAGING = systemClusters(loadEnvironments(WORKSPACE_ROOT).get('staging')!, 'kiteclass')![0].name;
 afterEach(() => scratch.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));
 
 function writeObject(root: string, folder: string, file: string, yaml: string): void {
@@ -37,28 +41,30 @@ describe('argocd/ covers dist/', () => {
     expect(checkCoverage(WORKSPACE_ROOT)).toEqual([]);
   });
 
-  it('generates one Application per dist leaf folder and cluster of its environment, each from one ApplicationSet', () => {
+  it('generates one Application per dist leaf folder and cluster its system runs on, each from one ApplicationSet', () => {
     // GIVEN
     const leaves = readDist(WORKSPACE_ROOT);
     const envs = loadEnvironments(WORKSPACE_ROOT);
     // WHEN
     const apps = generatedApplications(WORKSPACE_ROOT);
     // THEN
-    const expected = leaves.flatMap((l) => envs.get(l.env)!.clusters.map((c) => `${l.path} -> ${c.server}`)).sort();
+    const expected = leaves.flatMap((l) => systemClusters(envs.get(l.env)!, l.system)!.map((c) => `${l.path} -> ${c.server}`)).sort();
     expect(apps.map(({ app }) => `${app.spec.source.path} -> ${app.spec.destination.server}`).sort()).toEqual(expected);
     expect(expected.length).toBeGreaterThanOrEqual(leaves.length);
   });
 
-  it('deploys every production service to both production clusters, under names that tell system, service and cluster', () => {
-    const names = generatedApplications(WORKSPACE_ROOT).map(({ app }) => app.metadata.name);
-    expect(names).toEqual(expect.arrayContaining([
-      'kiteclass-core-production-ap-southeast-1',
-      'kiteclass-core-production-ap-southeast-2',
-      'kiteclass-core-staging-ap-southeast-1',
-      'kiteclass-shared-production-ap-southeast-2',
-      'cluster-addons-cluster-secret-store-production-ap-southeast-2',
-    ]));
-    for (const n of names) expect(n.length, n).toBeLessThanOrEqual(63);
+  it('deploys each service to exactly its system clusters (environment.yaml), under names that tell system, service and cluster', () => {
+    const envs = loadEnvironments(WORKSPACE_ROOT);
+    const apps = generatedApplications(WORKSPACE_ROOT);
+    expect(apps.length).toBeGreaterThan(0);
+    for (const { app } of apps) {
+      const leaf = readDist(WORKSPACE_ROOT).find((l) => l.path === app.spec.source.path)!;
+      const placed = systemClusters(envs.get(leaf.env)!, leaf.system)!;
+      const cluster = placed.find((c) => c.server === app.spec.destination.server);
+      expect(cluster, `${app.metadata.name} -> ${app.spec.destination.server}`).toBeDefined();
+      expect(app.metadata.name).toBe(applicationName(leaf.system, leaf.service, cluster!.name));
+      expect(app.metadata.name.length, app.metadata.name).toBeLessThanOrEqual(63);
+    }
   });
 
   it('never syncs an empty or deleted folder as an empty app: allowEmpty false, only folders git has, Applications kept', () => {
@@ -88,7 +94,10 @@ describe('argocd/ covers dist/', () => {
     const root = scratchTree();
     writeObject(root, 'dist/staging/payments/payments-api', 'ConfigMap.hand-made.yaml', CONFIG_MAP('payments-staging'));
     // WHEN / THEN
-    expect(checkCoverage(root)).toEqual(['dist/staging/payments/payments-api: no ApplicationSet generates an Application for it']);
+    expect(checkCoverage(root)).toEqual([
+      'dist/staging/payments/payments-api: environments/staging/environment.yaml places payments on no cluster',
+      'dist/staging/payments/payments-api: no ApplicationSet generates an Application for it',
+    ]);
   });
 
   it('reports a folder of an existing system whose kinds or namespace its project does not permit', () => {
@@ -98,9 +107,9 @@ describe('argocd/ covers dist/', () => {
       'apiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: reports\n  namespace: reports\nspec: {}\n');
     // THEN
     const problems = checkCoverage(root);
-    expect(problems).toContain('Application kiteclass-reports-staging-ap-southeast-1 (ApplicationSet staging-kiteclass): destination namespace kiteclass-staging, but the objects of dist/staging/kiteclass/kiteclass-reports are in reports');
-    expect(problems).toContain('Application kiteclass-reports-staging-ap-southeast-1 (ApplicationSet staging-kiteclass): project kiteclass does not permit namespace reports on staging-ap-southeast-1');
-    expect(problems).toContain('Application kiteclass-reports-staging-ap-southeast-1 (ApplicationSet staging-kiteclass): project kiteclass does not permit namespaced batch/CronJob (dist/staging/kiteclass/kiteclass-reports/CronJob.reports.yaml)');
+    expect(problems).toContain(`Application kiteclass-reports-${KITECLASS_STAGING} (ApplicationSet staging-kiteclass): destination namespace kiteclass-staging, but the objects of dist/staging/kiteclass/kiteclass-reports are in reports`);
+    expect(problems).toContain(`Application kiteclass-reports-${KITECLASS_STAGING} (ApplicationSet staging-kiteclass): project kiteclass does not permit namespace reports on ${KITECLASS_STAGING}`);
+    expect(problems).toContain(`Application kiteclass-reports-${KITECLASS_STAGING} (ApplicationSet staging-kiteclass): project kiteclass does not permit namespaced batch/CronJob (dist/staging/kiteclass/kiteclass-reports/CronJob.reports.yaml)`);
   });
 
   it('reports a folder that two ApplicationSets cover, and files outside a service folder', () => {
@@ -113,7 +122,7 @@ describe('argocd/ covers dist/', () => {
     // THEN
     const problems = checkCoverage(root);
     expect(problems).toContain('dist/staging/kiteclass/kiteclass-core: covered by several ApplicationSets (staging-kiteclass, staging-kiteclass-copy)');
-    expect(problems).toContain('dist/staging/kiteclass/kiteclass-core: 2 Applications for cluster staging-ap-southeast-1; exactly one expected');
+    expect(problems).toContain(`dist/staging/kiteclass/kiteclass-core: 2 Applications for cluster ${KITECLASS_STAGING}; exactly one expected`);
     expect(problems).toContain('dist/staging/kiteclass/kiteclass-core/extra: no ApplicationSet generates an Application for it');
   });
 
@@ -134,7 +143,7 @@ describe('argocd/ covers dist/', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('applicationsSync: create-update', 'applicationsSync: sync').replace('allowEmpty: false', 'allowEmpty: true'));
     const problems = checkCoverage(root);
     expect(problems).toContain('ApplicationSet staging-kiteclass: syncPolicy.applicationsSync must be create-update (got sync)');
-    expect(problems).toContain('Application kiteclass-core-staging-ap-southeast-1 (ApplicationSet staging-kiteclass): syncPolicy.automated.allowEmpty must be false, so an empty folder is never synced');
+    expect(problems).toContain(`Application kiteclass-core-${KITECLASS_STAGING} (ApplicationSet staging-kiteclass): syncPolicy.automated.allowEmpty must be false, so an empty folder is never synced`);
   });
 
   it('reads .json files under argocd/ (the bootstrap Application applies them too) and reports a namespace two projects permit', () => {

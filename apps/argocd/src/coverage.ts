@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { ARGOCD_LAYOUT, MANIFEST_GENERATE_PATHS_ANNOTATION, serverKey, SYNC_OPTIONS_ANNOTATION } from '@gitops/platform';
+import { ARGOCD_LAYOUT, MANIFEST_GENERATE_PATHS_ANNOTATION, serverKey, SYNC_OPTIONS_ANNOTATION, systemClusters } from '@gitops/platform';
 import { expandApplicationSet, goPathMatch } from './appset';
 import { applicationName, BOOTSTRAP_NAME, leafNamespace, leafNamespaces, SYSTEM_KINDS } from './generate';
 import { loadEnvironments } from './render';
@@ -64,7 +64,7 @@ export function checkCoverage(root: string): string[] {
     if (s.spec.syncPolicy?.applicationsSync !== 'create-update') problems.push(`ApplicationSet ${name}: syncPolicy.applicationsSync must be create-update (got ${s.spec.syncPolicy?.applicationsSync})`);
   }
 
-  // Every leaf: exactly one Application per cluster of its environment, from exactly one ApplicationSet.
+  // Every leaf: exactly one Application per cluster its system runs on (environment.yaml), from exactly one ApplicationSet.
   for (const leaf of leaves) {
     const env = environments.get(leaf.env);
     if (!env) {
@@ -75,7 +75,13 @@ export function checkCoverage(root: string): string[] {
     const sets = [...new Set(covering.map((g) => g.appSet))].sort();
     if (sets.length === 0) problems.push(`${leaf.path}: no ApplicationSet generates an Application for it`);
     if (sets.length > 1) problems.push(`${leaf.path}: covered by several ApplicationSets (${sets.join(', ')})`);
-    for (const cluster of env.clusters) {
+    // exactly the clusters the system runs on in the environment, no other
+    const placed = systemClusters(env, leaf.system) ?? [];
+    if (placed.length === 0) problems.push(`${leaf.path}: environments/${leaf.env}/environment.yaml places ${leaf.system} on no cluster`);
+    for (const g of covering) {
+      if (!placed.some((c) => c.server === g.app.spec.destination?.server)) problems.push(`${leaf.path}: Application ${g.app.metadata.name} goes to ${g.app.spec.destination?.server}, not a cluster ${leaf.system} runs on in ${leaf.env}`);
+    }
+    for (const cluster of placed) {
       const n = covering.filter((g) => g.app.spec.destination?.server === cluster.server).length;
       if (sets.length > 0 && n !== 1) problems.push(`${leaf.path}: ${n} Applications for cluster ${cluster.name}; exactly one expected`);
     }

@@ -4,7 +4,14 @@ import { generate } from './generate';
 import { ArgoCdConfigSchema } from './config';
 import type { DistLeaf } from './tree';
 
-const staging: Environment = { name: 'staging', awsAccountId: '111122223333', awsRegion: 'ap-southeast-1', clusters: [{ name: 'staging-a', server: 'https://a.example.com', region: 'ap-southeast-1' }] };
+const cluster = (name: string, server: string, region = 'ap-southeast-1') => ({
+  name, server, accountId: '111122223333', region, kubernetesVersion: '1.32',
+  network: { vpcCidr: '10.0.0.0/16', loadBalancerSubnets: ['10.0.1.0/24'], databaseSubnets: [] }, certificates: {},
+});
+const staging: Environment = {
+  name: 'staging', awsAccountId: '111122223333', awsRegion: 'ap-southeast-1', clusters: [cluster('staging-a', 'https://a.example.com')],
+  systems: { shop: { clusters: ['staging-a'] }, blog: { clusters: ['staging-a'] } },
+};
 const config = ArgoCdConfigSchema.parse({ repoURL: 'https://example.com/repo.git', targetRevision: 'main' });
 const leaf = (service: string, objects: { kind: string; group?: string; namespace?: string }[], system = 'shop'): DistLeaf => ({
   env: 'staging', system, service, path: `dist/staging/${system}/${service}`,
@@ -29,10 +36,33 @@ describe('generate', () => {
     expect(sets[1].spec.template.spec.destination).toEqual({ server: 'https://a.example.com', namespace: 'payments' });
   });
 
-  it('refuses a cluster whose name does not start with its environment', () => {
-    const env = { ...staging, clusters: [{ ...staging.clusters[0], name: 'blue' }] };
+  it('targets exactly the clusters the system runs on: ApplicationSet, AppProject destinations, roles and sync windows', () => {
+    // GIVEN an environment of two clusters, shop placed on the second only
+    const env: Environment = {
+      ...staging,
+      clusters: [cluster('blog-staging', 'https://blog.example.com'), cluster('shop-staging', 'https://shop.example.com', 'us-east-1')],
+      systems: { blog: { clusters: ['blog-staging'] }, shop: { clusters: ['shop-staging'] } },
+    };
+    const withWindows = ArgoCdConfigSchema.parse({
+      repoURL: 'https://example.com/repo.git', targetRevision: 'main',
+      roles: [{ name: 'dev', description: 'd', groups: ['g'], environments: ['staging'], actions: ['sync'] }],
+      syncWindows: { staging: [{ kind: 'deny', schedule: '0 18 * * 5', duration: '62h', timeZone: 'UTC', manualSync: true, description: 'freeze' }] },
+    });
+    const out = generate({ leaves: [leaf('api', [{ kind: 'Service', namespace: 'shop-staging' }])], environments: new Map([['staging', env]]), config: withWindows });
+    const set = out.find((o) => o.object.kind === 'ApplicationSet')!.object as any;
+    const project = out.find((o) => o.object.kind === 'AppProject' && o.object.metadata.name === 'shop')!.object as any;
+    // THEN everything names shop-staging, nothing names blog-staging
+    expect(set.spec.template.spec.destination.server).toBe('https://shop.example.com');
+    expect(set.spec.template.metadata.name).toContain('-shop-staging');
+    expect(project.spec.destinations).toEqual([{ server: 'https://shop.example.com', namespace: 'shop-staging' }]);
+    expect(project.spec.syncWindows.map((w: any) => w.clusters)).toEqual([['https://shop.example.com']]);
+    expect(project.spec.roles[0].policies).toEqual(['p, proj:shop:dev, applications, sync, shop/shop-*-shop-staging, allow']);
+  });
+
+  it('refuses a folder of a system the environment does not place on any cluster', () => {
+    const env: Environment = { ...staging, systems: { blog: { clusters: ['staging-a'] } } };
     expect(() => generate({ leaves: [leaf('api', [{ kind: 'Service', namespace: 'shop-staging' }])], environments: new Map([['staging', env]]), config }))
-      .toThrow('environments/staging/environment.yaml: clusters: blue: must start with "staging-", so the names of its Argo CD Applications tell the environment');
+      .toThrow('environments/staging/environment.yaml: systems.shop: no placement, but dist/staging/shop/ exists; say which clusters it runs on');
   });
 
   it('refuses to grant one namespace to two AppProjects', () => {
@@ -65,7 +95,7 @@ describe('generate', () => {
   });
 
   it('refuses one API server spelled two ways in two environments (Argo CD would register two clusters)', () => {
-    const production: Environment = { ...staging, name: 'production', clusters: [{ name: 'production-a', server: 'https://A.example.com/', region: 'ap-southeast-1' }] };
+    const production: Environment = { ...staging, name: 'production', clusters: [cluster('production-a', 'https://A.example.com/')], systems: { shop: { clusters: ['production-a'] } } };
     const leaves = [leaf('api', [{ kind: 'Service', namespace: 'shop-staging' }]), { ...leaf('api', [{ kind: 'Service', namespace: 'shop-production' }]), env: 'production', path: 'dist/production/shop/api' }];
     expect(() => generate({ leaves, environments: new Map([['staging', staging], ['production', production]]), config }))
       .toThrow('environments/production/environment.yaml: clusters: production-a: server https://A.example.com/ is https://a.example.com spelled another way (environments/staging/environment.yaml, staging-a); Argo CD matches servers by their text, so write it the same way');

@@ -2,7 +2,8 @@
  * Generates what Argo CD reads (`argocd/`) from the folder layout of `dist/`, the environments'
  * clusters and `environments/argocd.yaml`: one AppProject per system, one ApplicationSet per
  * environment and system (a git directory generator over `dist/<env>/<system>/*`, crossed with
- * the environment's clusters when it has several), and the bootstrap Application with its project.
+ * the system's clusters when it runs on several), and the bootstrap Application with its project.
+ * A system's Applications go to exactly the clusters `environments/<env>/environment.yaml` places it on.
  * Pure: the same inputs give the same objects, in the same order.
  */
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
@@ -10,7 +11,7 @@ import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/App
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import {
   ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ENVIRONMENTS, LABEL_KEYS, ARGOCD_NAMESPACE, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, serverKey,
-  SYNC_OPTIONS_ANNOTATION, type Environment, type RenderedObject,
+  SYNC_OPTIONS_ANNOTATION, systemClusters, type Cluster, type Environment, type RenderedObject,
 } from '@gitops/platform';
 import type { ArgoCdConfig } from './config';
 import type { DistLeaf } from './tree';
@@ -131,7 +132,7 @@ export function generate({ leaves, environments, config }: GenerateInput): Gener
   for (const system of systems) {
     const envs = [...new Set(leaves.filter((l) => l.system === system).map((l) => l.env))].sort();
     const groupsByEnv = new Map(envs.map((env) => [env, groupLeaves(leaves.filter((l) => l.system === system && l.env === env), config)]));
-    for (const d of projectDestinations(groupsByEnv, environments)) {
+    for (const d of projectDestinations(system, groupsByEnv, environments)) {
       // Two AppProjects granted one namespace both sync into it: a namespace belongs to one system.
       const key = `${serverKey(d.server)} ${d.namespace}`;
       const other = granted.get(key);
@@ -145,9 +146,9 @@ export function generate({ leaves, environments, config }: GenerateInput): Gener
     for (const env of envs) {
       const environment = environments.get(env);
       if (!environment) throw new GenerateError(`dist/${env}/: no environments/${env}/environment.yaml names its clusters`);
-      checkClusters(environment);
       const groups = groupsByEnv.get(env)!;
-      groups.forEach((group, i) => out.push(applicationSet(system, environment, group, i === 0 ? groups.slice(1) : null, config)));
+      const clusters = clustersOf(environments, env, system);
+      groups.forEach((group, i) => out.push(applicationSet(system, environment, clusters, group, i === 0 ? groups.slice(1) : null, config)));
     }
   }
   out.push(bootstrapProject(config), bootstrapApplication(config));
@@ -178,10 +179,10 @@ function checkKinds(leaves: readonly DistLeaf[]): void {
 }
 
 /** The (server, namespace) destinations of a system's AppProject, each with a leaf that needs it. */
-function projectDestinations(groupsByEnv: Map<string, LeafGroup[]>, environments: ReadonlyMap<string, Environment>) {
+function projectDestinations(system: string, groupsByEnv: Map<string, LeafGroup[]>, environments: ReadonlyMap<string, Environment>) {
   const out: { env: string; server: string; namespace: string; leaf: string }[] = [];
   for (const [env, groups] of groupsByEnv) {
-    for (const cluster of environments.get(env)?.clusters ?? []) {
+    for (const cluster of clustersOf(environments, env, system)) {
       for (const g of groups) {
         out.push({ env, server: cluster.server, namespace: g.namespace, leaf: g.leaves[0]?.path ?? distSystemPath(env, '') });
         for (const l of g.leaves) for (const namespace of leafNamespaces(l)) out.push({ env, server: cluster.server, namespace, leaf: l.path });
@@ -263,12 +264,13 @@ const ENV_ORDER = (env: string) => {
   return i < 0 ? ENVIRONMENTS.length : i;
 };
 
-function checkClusters(env: Environment): void {
-  for (const c of env.clusters) {
-    if (!c.name.startsWith(`${env.name}-`)) {
-      throw new GenerateError(`environments/${env.name}/environment.yaml: clusters: ${c.name}: must start with "${env.name}-", so the names of its Argo CD Applications tell the environment`);
-    }
-  }
+/** The clusters `environments/<env>/environment.yaml` places a system on. */
+export function clustersOf(environments: ReadonlyMap<string, Environment>, env: string, system: string): Cluster[] {
+  const environment = environments.get(env);
+  if (!environment) throw new GenerateError(`dist/${env}/: no environments/${env}/environment.yaml names its clusters`);
+  const clusters = systemClusters(environment, system);
+  if (!clusters) throw new GenerateError(`environments/${env}/environment.yaml: systems.${system}: no placement, but dist/${env}/${system}/ exists; say which clusters it runs on`);
+  return clusters;
 }
 
 /** `<system>-<service without the system prefix>-<cluster>`: project, service, environment and cluster in one name. */
@@ -278,7 +280,7 @@ export function applicationName(system: string, service: string, cluster: string
 
 function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: DistLeaf[], environments: ReadonlyMap<string, Environment>, config: ArgoCdConfig): GeneratedObject {
   const destinations = new Map<string, { server: string; namespace: string }>();
-  for (const { server, namespace } of projectDestinations(groupsByEnv, environments)) destinations.set(`${server} ${namespace}`, { server, namespace });
+  for (const { server, namespace } of projectDestinations(system, groupsByEnv, environments)) destinations.set(`${server} ${namespace}`, { server, namespace });
   const kinds = (namespaced: boolean) => {
     const set = new Map<string, { group: string; kind: string }>();
     for (const o of leaves.flatMap((l) => l.objects)) if (Boolean(o.namespace) === namespaced) set.set(`${o.group}/${o.kind}`, { group: o.group, kind: o.kind });
@@ -291,15 +293,17 @@ function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: 
       name: r.name,
       description: r.description,
       groups: [...r.groups],
-      policies: r.environments.filter((e) => envs.includes(e)).flatMap((e) =>
-        r.actions.map((a) => `p, proj:${system}:${r.name}, applications, ${a}, ${system}/${system}-*-${e}-*, allow`)),
+      // Application names end with their cluster (applicationName), so a role reaches an
+      // environment's Applications through the clusters the system runs on there.
+      policies: r.environments.filter((e) => envs.includes(e)).flatMap((e) => clustersOf(environments, e, system).flatMap((c) =>
+        r.actions.map((a) => `p, proj:${system}:${r.name}, applications, ${a}, ${system}/${system}-*-${c.name}, allow`))),
     }));
   const syncWindows = envs.flatMap((env) =>
     (config.syncWindows[env as keyof typeof config.syncWindows] ?? []).map((w) => ({
       ...w,
       // Applications name their cluster by server, so the window matches servers; no
       // `applications` list, which would widen the window to every cluster (windows OR their selectors).
-      clusters: (environments.get(env)?.clusters ?? []).map((c) => c.server),
+      clusters: clustersOf(environments, env, system).map((c) => c.server),
     })));
   const model = new AppProject({
     metadata: { name: system, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
@@ -319,9 +323,10 @@ function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: 
   return emit(ARGOCD_LAYOUT.projectsDir, `${system}.yaml`, model);
 }
 
-function applicationSet(system: string, env: Environment, group: LeafGroup, carvedOut: LeafGroup[] | null, config: ArgoCdConfig): GeneratedObject {
-  const several = env.clusters.length > 1;
-  const only = env.clusters[0];
+function applicationSet(system: string, env: Environment, clusters: readonly Cluster[], group: LeafGroup, carvedOut: LeafGroup[] | null, config: ArgoCdConfig): GeneratedObject {
+  // exactly the clusters the system runs on in this environment
+  const several = clusters.length > 1;
+  const only = clusters[0];
   const clusterParam = several ? '{{ .cluster }}' : only.name;
   const serverParam = several ? '{{ .server }}' : only.server;
   // The main group lists every folder of the system (so a new service needs no change here),
@@ -331,10 +336,10 @@ function applicationSet(system: string, env: Environment, group: LeafGroup, carv
     : group.leaves.map((l) => ({ path: l.path }));
   const git = { repoURL: config.repoURL, revision: config.targetRevision, directories };
   const generators = several
-    ? [{ matrix: { generators: [{ git }, { list: { elements: env.clusters.map((c) => ({ cluster: c.name, server: c.server })) } }] } }]
+    ? [{ matrix: { generators: [{ git }, { list: { elements: clusters.map((c) => ({ cluster: c.name, server: c.server })) } }] } }]
     : [{ git }];
   for (const leaf of group.leaves) {
-    for (const c of env.clusters) {
+    for (const c of clusters) {
       const name = applicationName(system, leaf.service, c.name);
       if (name.length > 63) throw new GenerateError(`${leaf.path}: Application name ${name} is ${name.length} characters; at most 63 (shorten the service or cluster name)`);
     }

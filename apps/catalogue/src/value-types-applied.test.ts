@@ -12,13 +12,15 @@ import type { z } from 'zod';
 import { DjangoValuesSchema } from '@gitops/django-system';
 import { EksDemoValuesSchema } from '@gitops/eks-demo-system';
 import { KiteclassValuesSchema } from '@gitops/kiteclass-system';
-import { parseValues } from '@gitops/platform';
+import { EnvironmentSchema, parseValues } from '@gitops/platform';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { QuizmentorValuesSchema } from '@gitops/quizmentor-system';
 import { ArgoCdConfigSchema } from '../../argocd/src/config';
 
 const SCHEMAS: Record<string, z.ZodType> = {
   kiteclass: KiteclassValuesSchema, quizmentor: QuizmentorValuesSchema, 'eks-demo': EksDemoValuesSchema, django: DjangoValuesSchema,
+  // the clusters' network facts live in environment.yaml (the fleet)
+  environment: EnvironmentSchema,
 };
 
 /** The problems of `file` (relative to the workspace) once the value at `path` is `value`; '' when it passes. */
@@ -42,15 +44,16 @@ const CASES: { system: string; path: (string | number)[]; value: unknown; reason
   { system: 'kiteclass', path: ['ingress', 'apiHost'], value: '203.0.113.10', reason: 'must be a DNS name, not an IP address' },
   { system: 'kiteclass', path: ['ingress', 'coreHost'], value: `${'a'.repeat(64)}.kiteclass.com`, reason: 'at most 63 characters' },
   { system: 'kiteclass', path: ['config', 'redisHost'], value: '*.cache.amazonaws.com', reason: 'no wildcard' },
-  { system: 'kiteclass', path: ['vpcCidr'], value: '999.20.0.0/99', reason: 'must be an IPv4 CIDR' },
+  { system: 'environment', path: ['clusters', 0, 'network', 'vpcCidr'], value: '999.20.0.0/99', reason: 'must be an IPv4 CIDR' },
   { system: 'kiteclass', path: ['backup', 'schedule'], value: '99 99 99 99 99', reason: 'must be a valid cron expression' },
   { system: 'kiteclass', path: ['config', 's3Bucket'], value: 'a..b', reason: 'must not have two adjacent periods' },
   { system: 'kiteclass', path: ['services', 'kiteclass-core', 'tag'], value: 'LATEST', reason: 'must be pinned' },
   { system: 'quizmentor', path: ['services', 'batch-processor', 'spotNodeSelector', 'bad key!'], value: 'x', reason: 'must be a Kubernetes label key' },
   { system: 'quizmentor', path: ['ingress', 'host'], value: '10.0.0.1', reason: 'must be a DNS name, not an IP address' },
   { system: 'eks-demo', path: ['ingress', 'host'], value: '10.0.0.1', reason: 'must be a DNS name, not an IP address' },
-  { system: 'eks-demo', path: ['vpcCidr'], value: '10.20.0.1/16', reason: 'network address' },
-  { system: 'django', path: ['databaseSubnets', 0], value: '10.0.4.0/40', reason: 'must be an IPv4 CIDR' },
+  { system: 'environment', path: ['clusters', 0, 'network', 'loadBalancerSubnets', 0], value: '10.20.0.1/16', reason: 'network address' },
+  { system: 'environment', path: ['clusters', 0, 'server'], value: 'http://a.example.com', reason: 'must be an https:// URL' },
+  { system: 'environment', path: ['clusters', 0, 'kubernetesVersion'], value: '1.19', reason: '1.19 cannot be validated' },
   { system: 'django', path: ['database', 'host'], value: '10.0.4.12', reason: 'not an IP address' },
 ];
 

@@ -1,36 +1,100 @@
 import { z } from 'zod';
-import { dnsLabel } from './schemas';
+import { acmCertificateArn, cidr, dnsLabel } from './schemas';
 
 /** The environments a system can run in, in promotion order. */
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
 export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
-/** One Kubernetes cluster an environment deploys to, as Argo CD knows it. */
+const awsRegion = z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be an AWS region such as ap-southeast-1');
+
+/**
+ * Kubernetes minor versions a cluster may declare: those `npm run validate` and the bundled
+ * kubeconform can check a folder against (libs/kubeconform serves 1.20 to 1.36 from its schemas).
+ */
+export const VALIDATABLE_KUBERNETES_VERSIONS = { oldest: 20, newest: 36 } as const;
+
+const kubernetesVersion = z.string().superRefine((v, ctx) => {
+  const m = /^1\.(\d+)$/.exec(v);
+  const { oldest, newest } = VALIDATABLE_KUBERNETES_VERSIONS;
+  if (!m) ctx.addIssue({ code: 'custom', message: 'must be a Kubernetes minor version such as "1.32" (a string, quoted)', input: v });
+  else if (Number(m[1]) < oldest || Number(m[1]) > newest) {
+    ctx.addIssue({ code: 'custom', message: `${v} cannot be validated: the bundled schemas cover 1.${oldest} to 1.${newest}`, input: v });
+  }
+});
+
+/** `arn:aws:<service>:<region>:<account>:...`: the region and account of a regional ARN. */
+export function arnRegion(arn: string): { service: string; region: string; account: string } | undefined {
+  const m = /^arn:aws:([a-z0-9-]+):([a-z]{2}-[a-z]+-\d):(\d{12}):/.exec(arn);
+  return m ? { service: m[1], region: m[2], account: m[3] } : undefined;
+}
+
+/**
+ * One EKS cluster, as Argo CD knows it and as its AWS account and VPC make it. Everything that
+ * belongs to the cluster (region, account, network, region-bound ARNs) lives here, never in a
+ * system's values.
+ */
 export const ClusterSchema = z.strictObject({
-  /** Argo CD cluster name (`argocd cluster add --name`). */
+  /** Argo CD cluster name (`argocd cluster add --name`), the EKS cluster name. */
   name: dnsLabel,
   /** API server URL registered in Argo CD. */
   server: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }),
+  /** AWS account of the cluster. */
+  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   /** AWS region of the EKS cluster. */
-  region: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be an AWS region such as ap-southeast-1'),
+  region: awsRegion,
+  /** Kubernetes minor version the control plane runs ("1.32"); folders synced here are validated at it. */
+  kubernetesVersion,
+  network: z.strictObject({
+    /** The cluster's VPC. With the VPC CNI pods get VPC addresses, so never admit it whole. */
+    vpcCidr: cidr,
+    /** Subnets the cluster's load balancers (ALB/NLB) live in: the only sources admitted for their traffic. */
+    loadBalancerSubnets: z.array(cidr).min(1, 'at least one subnet is required'),
+    /** Private subnets of the VPC's databases (RDS), where pods may open database ports. @default none */
+    databaseSubnets: z.array(cidr).default([]),
+  }),
+  /**
+   * ACM certificates in the cluster's region, by system: the certificate a system's load balancers
+   * terminate TLS with on this cluster (ACM certificates are regional; a load balancer can only use
+   * one of its own region). @default none
+   */
+  certificates: z.record(dnsLabel, acmCertificateArn).default({}),
 });
 
+export type Cluster = z.infer<typeof ClusterSchema>;
+
+/** Where one system runs in an environment. */
+export const PlacementSchema = z.strictObject({
+  /** Clusters the system runs on (names from `clusters`). */
+  clusters: z.array(dnsLabel).min(1, 'at least one cluster is required'),
+  /**
+   * Where the system's stateful singletons run (StatefulSets with volume claims, migration hooks,
+   * backup schedules): one cluster, unless `replication` says how several copies stay one.
+   * @default - the only cluster in `clusters` (required when there are several)
+   */
+  singletons: z.strictObject({
+    clusters: z.array(dnsLabel).min(1, 'at least one cluster is required'),
+    /** How the copies replicate (e.g. "PostgreSQL streaming replication, primary on X"). */
+    replication: z.string().min(1).optional(),
+  }).optional(),
+});
+
+export type Placement = z.infer<typeof PlacementSchema>;
+
 /**
- * `environments/<env>/environment.yaml`: what every system in that environment shares.
+ * `environments/<env>/environment.yaml`: the environment's clusters and which systems run where.
  * Thin by design (Tanka's environments): where it runs, not how services are built.
  */
 export const EnvironmentSchema = z.strictObject({
   /** Must equal the folder name, so a copied file cannot silently render as another environment. */
   name: z.enum(ENVIRONMENTS),
-  /** AWS account that owns the clusters, the ECR registry and the secrets. */
+  /** AWS account of the environment's ECR registry and secrets. */
   awsAccountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
   /** Region of the ECR registry and of AWS Secrets Manager. */
-  awsRegion: z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be an AWS region such as ap-southeast-1'),
-  /**
-   * Clusters this environment deploys to; production lists several (one per region). Every
-   * cluster gets every service of the environment (an Argo CD Application per service and cluster).
-   */
+  awsRegion,
+  /** The environment's clusters. */
   clusters: z.array(ClusterSchema).min(1, 'at least one cluster is required'),
+  /** Each system's placement, by system name (every system rendered in the environment needs one). */
+  systems: z.record(dnsLabel, PlacementSchema),
 }).superRefine((env, ctx) => {
   env.clusters.forEach((cluster, i) => {
     if (env.clusters.findIndex((c) => c.name === cluster.name) < i) {
@@ -48,8 +112,46 @@ export const EnvironmentSchema = z.strictObject({
         input: cluster.server,
       });
     }
+    for (const [system, arn] of Object.entries(cluster.certificates)) {
+      const at = arnRegion(arn);
+      if (at && at.region !== cluster.region) {
+        ctx.addIssue({ code: 'custom', path: ['clusters', i, 'certificates', system], message: `is in ${at.region}; the cluster is in ${cluster.region} (a load balancer uses certificates of its own region only)`, input: arn });
+      } else if (at && at.account !== cluster.accountId) {
+        ctx.addIssue({ code: 'custom', path: ['clusters', i, 'certificates', system], message: `is in account ${at.account}; the cluster is in ${cluster.accountId}`, input: arn });
+      }
+    }
   });
+  const names = new Set(env.clusters.map((c) => c.name));
+  for (const [system, placement] of Object.entries(env.systems)) {
+    placement.clusters.forEach((name, j) => {
+      if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['systems', system, 'clusters', j], message: `no cluster ${name} in clusters (${[...names].join(', ')})`, input: name });
+      else if (placement.clusters.indexOf(name) < j) ctx.addIssue({ code: 'custom', path: ['systems', system, 'clusters', j], message: `${name} is listed twice`, input: name });
+    });
+    const singletons = placement.singletons;
+    if (!singletons && placement.clusters.length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['systems', system, 'singletons'], message: 'the system runs on several clusters: say which one runs its stateful singletons (databases, migration hooks, backup schedules)' });
+    }
+    singletons?.clusters.forEach((name, j) => {
+      if (!placement.clusters.includes(name)) ctx.addIssue({ code: 'custom', path: ['systems', system, 'singletons', 'clusters', j], message: `${name} is not one of the system's clusters (${placement.clusters.join(', ')})`, input: name });
+    });
+    if (singletons && singletons.clusters.length > 1 && !singletons.replication) {
+      ctx.addIssue({ code: 'custom', path: ['systems', system, 'singletons', 'clusters'], message: 'a stateful singleton placed on several clusters makes independent copies (two writers, two migrations, two backups): name one cluster, or say how they replicate in singletons.replication' });
+    }
+  }
 });
+
+/** The clusters a system runs on in an environment; undefined when the environment does not place it. */
+export function systemClusters(env: Environment, system: string): Cluster[] | undefined {
+  const placement = env.systems[system];
+  return placement?.clusters.map((name) => env.clusters.find((c) => c.name === name)!);
+}
+
+/** The clusters that run a system's stateful singletons in an environment. */
+export function singletonClusters(env: Environment, system: string): string[] {
+  const placement = env.systems[system];
+  if (!placement) return [];
+  return placement.singletons?.clusters ?? placement.clusters.slice(0, 1);
+}
 
 /**
  * What identifies an API server: its URL normalized as the WHATWG URL parser does (lower-case
@@ -69,4 +171,16 @@ export type Environment = z.infer<typeof EnvironmentSchema>;
 /** The ECR registry host of an environment's account and region. */
 export function ecrRegistry(env: Environment): string {
   return `${env.awsAccountId}.dkr.ecr.${env.awsRegion}.amazonaws.com`;
+}
+
+/**
+ * The ACM certificate of `system`'s load balancers on `cluster` (from the cluster, which holds the
+ * certificates of its region). A system whose load balancer terminates TLS needs one on each of its clusters.
+ */
+export function clusterCertificate(env: Environment, cluster: Cluster, system: string): string {
+  const arn = cluster.certificates[system];
+  if (!arn) {
+    throw new Error(`environments/${env.name}/environment.yaml: clusters.${cluster.name}.certificates.${system}: missing; ${system} terminates TLS on its load balancer there, so the cluster must name an ACM certificate of its region (${cluster.region})`);
+  }
+  return arn;
 }

@@ -37,3 +37,4 @@ export * from './web-service';
 export * from './constructs/pod-defaults';
 export * from './progress';
 export * from './lock';
+export * from './singletons';

@@ -3,10 +3,12 @@
  * nothing is returned (so nothing is written) unless every service renders.
  */
 import { App } from 'cdk8s';
-import { EnvironmentSchema, type Environment, type EnvironmentName } from './environment';
+import { EnvironmentSchema, singletonClusters, systemClusters, type Cluster, type Environment, type EnvironmentName } from './environment';
+import { singletonReason } from './singletons';
 import { ServiceChart } from './chart';
 import { serviceEnvironments, type ServiceDefinition } from './service';
 import { loadValues, ValuesError, type ValueProblem } from './values';
+import { relative } from 'node:path';
 import { environmentFile, systemValuesFile } from './layout';
 import { toYaml } from './manifest-yaml';
 import { ownershipProblems } from './ownership';
@@ -21,12 +23,20 @@ export interface RenderedObject {
   [key: string]: unknown;
 }
 
-/** A rendered leaf folder: `dist/<env>/<system>/<service>`. */
+/**
+ * A rendered leaf folder: `dist/<env>/<system>/<service>`, synced to every cluster the system
+ * runs on in the environment; or, where a service's objects differ between those clusters (or it
+ * runs on some of them only), `dist/<env>/<system>/<service>/<cluster>`, synced to that cluster.
+ */
 export interface RenderedLeaf {
   env: EnvironmentName;
   system: string;
   service: string;
-  /** `<env>/<system>/<service>`, relative to the output folder. */
+  /** The cluster of a per-cluster folder; undefined when the folder goes to all the system's clusters. */
+  cluster?: string;
+  /** Names of the clusters the folder is synced to. */
+  clusters: string[];
+  /** `<env>/<system>/<service>[/<cluster>]`, relative to the output folder. */
   path: string;
   objects: RenderedObject[];
   /** File name (`<Kind>.<name>.yaml`) to file content, sorted by name. */
@@ -77,22 +87,47 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
   }
   if (problems.length > 0) throw new ValuesError(problems);
 
-  // Phase 2: build the charts.
-  const leaves = jobs.map(({ service, env }, i) => {
-    opts.onProgress?.(i + 1, jobs.length, `${env}/${service.system.name}/${service.name}`);
+  // Placement: every system rendered in an environment must say which of its clusters it runs on.
+  for (const { service, env } of jobs) {
+    const environment = envs.get(env)!;
+    if (!systemClusters(environment, service.system.name)) {
+      const key = JSON.stringify([env, service.system.name]);
+      if (!reported.has(key)) {
+        problems.push({ file: relative(opts.root, environmentFile(opts.root, env)), line: 0, column: 0, field: `systems.${service.system.name}`, reason: `no placement: say which clusters the system runs on (clusters: ${environment.clusters.map((c) => c.name).join(', ')})` });
+      }
+      reported.add(key);
+    }
+  }
+  if (problems.length > 0) throw new ValuesError(problems);
+
+  // Phase 2: build the charts, once per cluster the system runs on.
+  const leaves = jobs.flatMap(({ service, env }, i) => {
+    const path = `${env}/${service.system.name}/${service.name}`;
+    opts.onProgress?.(i + 1, jobs.length, path);
     const environment = envs.get(env)!;
     const systemValues = values.get(systemValuesFile(opts.root, env, service.system.name));
     const namespace = service.system.namespace(systemValues, environment);
-    const app = new App();
-    const chart = new ServiceChart(app, service.name, { namespace, system: service.system.name });
-    service.render(chart, { env: environment, values: systemValues, namespace, system: service.system.name, service: service.name });
-    const objects = chart.toJson() as RenderedObject[];
-    const path = `${env}/${service.system.name}/${service.name}`;
-    if (objects.length === 0) {
+    const clusters = systemClusters(environment, service.system.name)!;
+    const singletonsOn = singletonClusters(environment, service.system.name);
+    const renders = clusters.map((cluster) => {
+      const objects = renderOn(service, environment, cluster, systemValues, namespace)
+        // A stateful singleton runs on the system's singleton cluster(s) only (singletons.ts).
+        .filter((o) => singletonsOn.includes(cluster.name) || !singletonReason(o));
+      return { cluster: cluster.name, objects, files: toFiles(path, objects, opts.sourceOf?.(service)) };
+    }).filter((r) => r.objects.length > 0);
+    if (renders.length === 0) {
       // An empty folder would make Argo CD prune everything the service had.
       throw new RenderError(`${path}: renders no objects; a service must render at least one object in every environment it runs in`);
     }
-    return { env, system: service.system.name, service: service.name, path, objects, files: toFiles(path, objects, opts.sourceOf?.(service)) };
+    const same = renders.length === clusters.length && renders.every((r) => sameFiles(r.files, renders[0].files));
+    if (same) {
+      return [{ env, system: service.system.name, service: service.name, clusters: renders.map((r) => r.cluster), path, objects: renders[0].objects, files: renders[0].files }];
+    }
+    // Objects differ between clusters (or the service runs on some only): a folder per cluster.
+    return renders.map((r) => {
+      const leafPath = `${path}/${r.cluster}`;
+      return { env, system: service.system.name, service: service.name, cluster: r.cluster, clusters: [r.cluster], path: leafPath, objects: r.objects, files: toFiles(leafPath, r.objects, opts.sourceOf?.(service)) };
+    });
   });
   checkOwnership(leaves);
   return leaves;
@@ -113,6 +148,18 @@ function checkOwnership(leaves: readonly RenderedLeaf[]): void {
     }
   }
   if (lines.length > 0) throw new RenderError(lines.join('\n'));
+}
+
+/** One service's objects as rendered for one cluster. */
+function renderOn(service: ServiceDefinition, env: Environment, cluster: Cluster, values: unknown, namespace: string): RenderedObject[] {
+  const app = new App();
+  const chart = new ServiceChart(app, service.name, { namespace, system: service.system.name });
+  service.render(chart, { env, cluster, values, namespace, system: service.system.name, service: service.name });
+  return chart.toJson() as RenderedObject[];
+}
+
+function sameFiles(a: Map<string, string>, b: Map<string, string>): boolean {
+  return a.size === b.size && [...a].every(([name, text]) => b.get(name) === text);
 }
 
 export function loadEnvironment(env: EnvironmentName, root: string): Environment {

@@ -3,7 +3,7 @@
  * one `defineService(...)`; the renderer needs nothing else to find and render it.
  */
 import type { z } from 'zod';
-import type { Environment, EnvironmentName } from './environment';
+import type { Cluster, Environment, EnvironmentName } from './environment';
 import type { ServiceChart } from './chart';
 
 export interface SystemDefinition<S extends z.ZodType = z.ZodType> {
@@ -21,9 +21,14 @@ export function defineSystem<S extends z.ZodType>(def: SystemDefinition<S>): Sys
   return def;
 }
 
-/** What a service's render function gets for one environment. */
+/** What a service's render function gets for one environment and cluster. */
 export interface RenderContext<V> {
   readonly env: Environment;
+  /**
+   * The cluster this render is for: its region, account, network and region-bound ARNs. Objects
+   * that use it differ per cluster, so a system on several clusters gets a folder per cluster.
+   */
+  readonly cluster: Cluster;
   readonly values: V;
   readonly namespace: string;
   readonly system: string;

@@ -147,7 +147,11 @@ describe('image tags', () => {
 describe('cluster servers', () => {
   const env = (...servers: string[]) => ({
     name: 'production', awsAccountId: '111122223333', awsRegion: 'ap-southeast-1',
-    clusters: servers.map((server, i) => ({ name: `production-${i}`, server, region: 'ap-southeast-1' })),
+    clusters: servers.map((server, i) => ({
+      name: `production-${i}`, server, accountId: '111122223333', region: 'ap-southeast-1', kubernetesVersion: '1.32',
+      network: { vpcCidr: '10.0.0.0/16', loadBalancerSubnets: ['10.0.1.0/24'] },
+    })),
+    systems: {},
   });
 
   it('refuses two spellings of one server: a trailing slash or a different case', () => {

@@ -72,6 +72,8 @@ async function serviceGenerator(tree, options) {
   const ownEnvironments = !createSystem && options.environments !== undefined;
   writeService(tree, { name, system, systemImport, envs, ownEnvironments });
   if (createSystem) for (const env of envs) tree.write(`environments/${env}/${system}.yaml`, addWebService(tree.read(`environments/${env}/${system}.yaml`, 'utf-8'), `environments/${env}/${system}.yaml`, name, env === 'production'));
+  // a new system runs on its environment's first cluster until someone places it elsewhere (environment.yaml systems)
+  if (createSystem) for (const env of envs) tree.write(`environments/${env}/environment.yaml`, placeSystem(tree.read(`environments/${env}/environment.yaml`, 'utf-8'), system, clusterNames(tree, env)[0]));
   for (const [file, text] of values) tree.write(file, text);
 };
 
@@ -98,6 +100,13 @@ function findSystems(root) {
     throw new Error(`cannot read the catalogue's systems: ${String(e.stderr || e.message).trim().split('\n')[0]}`);
   }
   return new Map(JSON.parse(out).map((s) => [s.name, s]));
+}
+
+/** environment.yaml with `systems.<system>: { clusters: [<cluster>] }` added, the rest of the text as it was. */
+function placeSystem(text, system, cluster) {
+  const doc = parseDocument(text);
+  doc.setIn(['systems', system], doc.createNode({ clusters: [cluster] }, { flow: true }));
+  return doc.toString();
 }
 
 function clusterNames(tree, env) {

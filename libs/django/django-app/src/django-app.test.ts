@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadEnvironment, loadValues, systemClusters, systemValuesFile, type EnvironmentName } from '@gitops/platform';
 import { envVar, findObject, mainContainer, objectsOfKind, renderLeaf, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import djangoApp from './index';
 
@@ -140,10 +140,12 @@ describe('django-app Service and network', () => {
     });
   });
 
-  it('admits the load balancer from the VPC on 8000 and lets the app reach RDS and HTTPS APIs', () => {
+  it('admits the load balancer from its cluster\'s load-balancer subnets (not the VPC) on 8000 and lets the app reach RDS and HTTPS APIs', () => {
     const policy = findObject(production, 'NetworkPolicy', 'django-app-netpol');
+    const [cluster] = systemClusters(loadEnvironment('production', WORKSPACE_ROOT), 'django')!;
     expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'django-app' } });
-    expect(policy.spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }], ports: [{ port: 8000, protocol: 'TCP' }] }]);
+    expect(policy.spec.ingress).toEqual([{ from: cluster.network.loadBalancerSubnets.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: 8000, protocol: 'TCP' }] }]);
+    expect(policy.spec.egress[1].to).toEqual(cluster.network.databaseSubnets.map((cidr) => ({ ipBlock: { cidr } })));
     expect(policy.spec.egress.map((r: any) => r.ports.map((p: any) => `${p.protocol}/${p.port}`).join(' '))).toEqual([
       'UDP/53 TCP/53', 'TCP/5432', 'TCP/443',
     ]);

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AppService, Autoscaler, defineService, DisruptionBudget, ecrRegistry, SecureDeployment, SecureJob, WorkloadNetworkPolicy,
+  AppService, Autoscaler, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, loadBalancerIngress, SecureDeployment, SecureJob, WorkloadNetworkPolicy,
   type EnvSource, type NetworkRule,
 } from '@gitops/platform';
 import {
@@ -58,7 +58,7 @@ export default defineService({
     });
     new WorkloadNetworkPolicy(chart, 'MigrateNetworkPolicy', {
       app: MIGRATE,
-      egress: [databaseEgress(v.databaseSubnets, v.database.port)],
+      egress: [databaseEgress(ctx.cluster.network.databaseSubnets, v.database.port)],
     });
 
     const workload = new SecureDeployment(chart, 'Deployment', {
@@ -102,7 +102,8 @@ export default defineService({
         'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
         'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
         'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
-        'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': v.loadBalancer.certificateArn,
+        // ACM certificates are regional: the one of this cluster's region
+        'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': clusterCertificate(ctx.env, ctx.cluster, ctx.system),
         'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': 'https',
         'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': HEALTH_PATH,
       },
@@ -111,11 +112,12 @@ export default defineService({
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
       app: APP,
       ingress: [
-        // NLB with IP targets and no client-IP preservation: traffic arrives from its VPC addresses
-        { peers: [{ cidr: v.vpcCidr }], ports: [{ port: GUNICORN_PORT }] },
+        // NLB with IP targets and no client-IP preservation: traffic arrives from the NLB's own
+        // addresses, in the cluster's load-balancer subnets (never the whole VPC: pods have VPC addresses)
+        loadBalancerIngress(ctx.cluster, [{ port: GUNICORN_PORT }]),
       ],
       egress: [
-        databaseEgress(v.databaseSubnets, v.database.port),
+        databaseEgress(ctx.cluster.network.databaseSubnets, v.database.port),
         // the API keys are for third-party HTTPS APIs, which have no fixed addresses
         { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] },
       ],
@@ -123,7 +125,8 @@ export default defineService({
   },
 });
 
-/** PostgreSQL on RDS, in the document's private subnets only. */
+/** PostgreSQL on RDS, in the cluster's database subnets only (the document's private subnets). */
 function databaseEgress(subnets: readonly string[], port: number): NetworkRule {
+  if (subnets.length === 0) throw new Error('the cluster names no network.databaseSubnets; django-app reaches RDS there');
   return { peers: subnets.map((cidr) => ({ cidr })), ports: [{ port }] };
 }

@@ -1,8 +1,9 @@
 /**
  * Schema of `environments/<env>/django.yaml`: what differs between the Django environments.
+ * The VPC, its subnets and the load balancer's certificate belong to the cluster (environment.yaml).
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, dnsHostName, hostName, imageTag, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  AutoscalingSchema, dnsHostName, hostName, imageTag, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -30,10 +31,6 @@ export const DjangoValuesSchema = z.strictObject({
   webServices: WebServicesSchema,
   /** Namespace of every Django object in this environment. */
   namespace: systemNamespace,
-  /** The VPC (the document's 10.0.0.0/16): the load balancer reaches the pods from it. */
-  vpcCidr: cidr,
-  /** Private subnets of RDS (the document's 10.0.4-6.0/24): the only place pods may open 5432 to. */
-  databaseSubnets: z.array(cidr).min(1, 'at least one subnet is required'),
   /** Non-secret settings, rendered into the `django-config` ConfigMap. */
   settings: z.strictObject({
     debug: z.boolean(),
@@ -46,10 +43,6 @@ export const DjangoValuesSchema = z.strictObject({
     host: dnsHostName,
     port: z.number().int().min(1).max(65535),
     name: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a PostgreSQL database name'),
-  }),
-  loadBalancer: z.strictObject({
-    /** ACM certificate of the load balancer's TLS listener on 443. */
-    certificateArn: acmCertificateArn,
   }),
   app: AppValuesSchema,
 });

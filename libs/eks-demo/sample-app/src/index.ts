@@ -1,5 +1,5 @@
 import {
-  AlbIngress, AppService, Autoscaler, defineService, DisruptionBudget, ecrRegistry, ExternalSecret, PrometheusAlerts,
+  AlbIngress, AppService, Autoscaler, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, ExternalSecret, loadBalancerIngress, PrometheusAlerts,
   SecureDeployment, SecureNamespace, ServiceMonitor, WorkloadNetworkPolicy,
 } from '@gitops/platform';
 import {
@@ -78,8 +78,8 @@ export default defineService({
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
       app: SAMPLE_APP,
       ingress: [
-        // target-type ip: the ALB sends traffic from its nodes in the VPC straight to pod IPs
-        { peers: [{ cidr: v.vpcCidr }], ports: [{ port: CONTAINER_PORT }] },
+        // target-type ip: the ALB sends traffic from its own addresses, in the cluster's load-balancer subnets
+        loadBalancerIngress(ctx.cluster, [{ port: CONTAINER_PORT }]),
         { peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: CONTAINER_PORT }] },
       ],
       // no egress besides DNS: the demo has no database or downstream service ("application-only")
@@ -92,7 +92,7 @@ export default defineService({
 
     new AlbIngress(chart, 'Ingress', {
       name: SAMPLE_APP,
-      certificateArn: v.ingress.certificateArn,
+      certificateArn: clusterCertificate(ctx.env, ctx.cluster, ctx.system),
       healthcheckPath: HEALTH_PATH,
       rules: [{ host: v.ingress.host, paths: [{ path: '/', service: SAMPLE_APP, port: SERVICE_PORT }] }],
     });

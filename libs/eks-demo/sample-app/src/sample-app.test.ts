@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadEnvironment, loadValues, systemClusters, systemValuesFile, type EnvironmentName } from '@gitops/platform';
 import { envVar, findObject, mainContainer, objectsOfKind, renderLeaf, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -178,12 +178,13 @@ describe('sample-app around the workload', () => {
     }
   });
 
-  it('admits only the ALB from the VPC and Prometheus, on 8000, in every environment', () => {
-    for (const [env, cidr] of [['development', '10.30.0.0/16'], ['staging', '10.10.0.0/16'], ['production', '10.20.0.0/16']] as const) {
+  it('admits only the ALB (its cluster\'s load-balancer subnets, not the VPC) and Prometheus, on 8000, in every environment', () => {
+    for (const env of ['development', 'staging', 'production'] as const) {
+      const [cluster] = systemClusters(loadEnvironment(env, WORKSPACE_ROOT), 'eks-demo')!;
       const policy = findObject(ALL[env], 'NetworkPolicy', 'sample-app-netpol');
       expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'sample-app' } });
       expect(policy.spec.ingress).toEqual([
-        { from: [{ ipBlock: { cidr } }], ports: [{ port: 8000, protocol: 'TCP' }] },
+        { from: cluster.network.loadBalancerSubnets.map((cidr) => ({ ipBlock: { cidr } })), ports: [{ port: 8000, protocol: 'TCP' }] },
         { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [{ port: 8000, protocol: 'TCP' }] },
       ]);
       // DNS only

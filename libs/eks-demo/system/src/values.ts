@@ -3,7 +3,7 @@
  * (the document's `values-dev.yaml`, `values-stage.yaml`, `values-prod.yaml`).
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, imageTag, ingressHost, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  AutoscalingSchema, imageTag, ingressHost, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -36,13 +36,9 @@ export const EksDemoValuesSchema = z.strictObject({
   namespace: systemNamespace,
   /** `LOG_LEVEL` of the app: debug in development, minimal in production. */
   logLevel: LogLevel,
-  /** CIDR of the VPC: the ALB (target type ip) reaches the pods from it. */
-  vpcCidr: cidr,
   ingress: z.strictObject({
     /** Public host of the API. */
     host: ingressHost,
-    /** ACM certificate of the ALB's HTTPS listener. */
-    certificateArn: acmCertificateArn,
   }),
   sampleApp: SampleAppValuesSchema,
 });

@@ -1,4 +1,4 @@
-import { AlbIngress, defineService } from '@gitops/platform';
+import { AlbIngress, clusterCertificate, defineService } from '@gitops/platform';
 import { CONFIG_MAP, DATASOURCE_ENV, CORE_CANARY, CORE_INGRESS, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, PORTS, SECRETS } from '@gitops/kiteclass-system';
 
 /**
@@ -23,14 +23,14 @@ export default defineService({
         SPRING_REDIS_HOST: { configMap: CONFIG_MAP, key: 'redis-host' },
         JWT_SECRET: { secret: SECRETS.jwt.name, key: 'secret' },
       },
-      egress: [dataLayerEgress(ctx.values), HTTPS_EGRESS],
+      egress: [dataLayerEgress(ctx.cluster), HTTPS_EGRESS],
       canary: values.canary && { tag: values.canary.tag, replicas: values.canary.replicas },
     });
 
     new AlbIngress(chart, 'Ingress', {
       name: CORE_INGRESS,
       scheme: 'internal',
-      certificateArn: ctx.values.ingress.certificateArn,
+      certificateArn: clusterCertificate(ctx.env, ctx.cluster, ctx.system),
       healthcheckPath: '/actuator/health',
       rules: [{
         host: ctx.values.ingress.coreHost,

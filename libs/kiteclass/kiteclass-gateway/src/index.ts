@@ -21,7 +21,7 @@ export default defineService({
       },
       egress: [
         // the internal ALB's addresses are in the VPC
-        { peers: [{ cidr: ctx.values.vpcCidr }], ports: [{ port: 443 }, { port: 6379 }] },
+        { peers: [{ cidr: ctx.cluster.network.vpcCidr }], ports: [{ port: 443 }, { port: 6379 }] },
         HTTPS_EGRESS,
       ],
     });

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
-import { AlbIngress, defineService, ExternalSecret, PrometheusAlerts, SecureNamespace, VeleroSchedule } from '@gitops/platform';
+import { AlbIngress, clusterCertificate, defineService, ExternalSecret, PrometheusAlerts, SecureNamespace, VeleroSchedule } from '@gitops/platform';
 import { CONFIG_MAP, INGRESS, kiteclass, PORTS, remoteKey, SECRETS } from '@gitops/kiteclass-system';
 
 /**
@@ -25,7 +25,7 @@ export default defineService({
 
     new AlbIngress(chart, 'Ingress', {
       name: INGRESS,
-      certificateArn: v.ingress.certificateArn,
+      certificateArn: clusterCertificate(ctx.env, ctx.cluster, ctx.system),
       healthcheckPath: '/actuator/health',
       rules: [
         // KiteHub API

@@ -26,7 +26,7 @@ export default defineService({
         S3_BUCKET: { configMap: CONFIG_MAP, key: 's3-bucket' },
       },
       // RDS, ElastiCache, Amazon MQ; HTTPS for S3, STS (IRSA), Google OAuth, Zalo and VNPay
-      egress: [dataLayerEgress(ctx.values), HTTPS_EGRESS],
+      egress: [dataLayerEgress(ctx.cluster), HTTPS_EGRESS],
     });
   },
 });

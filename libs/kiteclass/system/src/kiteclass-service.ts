@@ -1,6 +1,6 @@
 import {
-  AppService, Autoscaler, DisruptionBudget, ecrRegistry, IrsaServiceAccount, SecureDeployment, WorkloadNetworkPolicy,
-  type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
+  AppService, Autoscaler, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, SecureDeployment, WorkloadNetworkPolicy,
+  type Cluster, type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
 import { PORTS, SECRETS } from './names';
@@ -100,8 +100,8 @@ export class KiteclassService extends Construct {
       new WorkloadNetworkPolicy(this, `${id}NetworkPolicy`, {
         app,
         ingress: [
-          // target-type ip: the ALB sends traffic from its nodes in the VPC straight to pod IPs
-          { peers: [{ cidr: ctx.values.vpcCidr }], ports: [{ port: this.port }] },
+          // target-type ip: the ALB sends traffic from its own addresses, in the cluster's load-balancer subnets
+          loadBalancerIngress(ctx.cluster, [{ port: this.port }]),
           ...(springBoot ? [{ peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: this.port }] }] : []),
         ],
         egress: props.egress,
@@ -129,8 +129,8 @@ export const DATASOURCE_ENV: Readonly<Record<string, EnvSource>> = {
 };
 
 /** Egress to the data layer in the VPC: RDS PostgreSQL, ElastiCache Redis, Amazon MQ (AMQPS). */
-export function dataLayerEgress(values: KiteclassValues): NetworkRule {
-  return { peers: [{ cidr: values.vpcCidr }], ports: [{ port: 5432 }, { port: 6379 }, { port: 5671 }] };
+export function dataLayerEgress(cluster: Cluster): NetworkRule {
+  return { peers: [{ cidr: cluster.network.vpcCidr }], ports: [{ port: 5432 }, { port: 6379 }, { port: 5671 }] };
 }
 
 /** HTTPS to AWS APIs (STS for IRSA, S3) and third parties, which have no fixed addresses. */

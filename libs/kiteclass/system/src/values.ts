@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  acmCertificateArn, AutoscalingSchema, cidr, cronSchedule, dnsHostName, iamRoleArn, imageTag, ingressHost, replicas, ResourcesSchema, s3BucketName, systemNamespace,
+  AutoscalingSchema, cronSchedule, dnsHostName, iamRoleArn, imageTag, ingressHost, replicas, ResourcesSchema, s3BucketName, systemNamespace,
   WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
@@ -49,11 +49,7 @@ export const KiteclassValuesSchema = z.strictObject({
     instancesHost: ingressHost,
     /** Host of kiteclass-core on the internal ALB, where the canary split happens. */
     coreHost: ingressHost,
-    /** ACM certificate for the ALB listeners. */
-    certificateArn: acmCertificateArn,
   }),
-  /** CIDR of the VPC: the ALB targets pods from it, and RDS, ElastiCache and Amazon MQ live in it. */
-  vpcCidr: cidr,
   /** The `kiteclass-config` ConfigMap. */
   config: z.strictObject({
     redisHost: dnsHostName,

@@ -1,3 +1,4 @@
+import type { Cluster } from '../environment';
 import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-27/lib/imports/k8s';
 import { selectorLabels } from '../labels';
@@ -79,4 +80,13 @@ function toPeer(p: NetworkPeer): NetworkPolicyPeer {
 
 function toPort(p: NetworkPortSpec): NetworkPolicyPort {
   return { port: IntOrString.fromNumber(p.port), protocol: p.protocol ?? 'TCP' };
+}
+
+/**
+ * Ingress from the cluster's load balancers (ALB/NLB with IP targets): their subnets only. With
+ * the VPC CNI pods have VPC addresses, so admitting the whole VPC would admit every pod and undo
+ * default-deny (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html).
+ */
+export function loadBalancerIngress(cluster: Cluster, ports: NetworkRule['ports']): NetworkRule {
+  return { peers: cluster.network.loadBalancerSubnets.map((cidr) => ({ cidr })), ports };
 }

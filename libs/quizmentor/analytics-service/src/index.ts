@@ -26,7 +26,7 @@ export default defineService({
       },
       ingress: [fromApps(['learning-orchestrator'], port)],
       // Amazon OpenSearch (HTTPS) and MSK (TLS 9094) in the VPC
-      egress: [{ peers: [{ cidr: ctx.values.vpcCidr }], ports: [{ port: 443 }, { port: 9094 }] }],
+      egress: [{ peers: [{ cidr: ctx.cluster.network.vpcCidr }], ports: [{ port: 443 }, { port: 9094 }] }],
     });
   },
 });

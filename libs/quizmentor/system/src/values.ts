@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  AutoscalingSchema, cidr, cpuQuantity, dnsLabel, iamRoleArn, imageTag, ingressHost, memoryQuantity, nodeSelector, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  AutoscalingSchema, cpuQuantity, dnsLabel, iamRoleArn, imageTag, ingressHost, memoryQuantity, nodeSelector, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -71,8 +71,6 @@ export const QuizmentorValuesSchema = z.strictObject({
     proxyBodySize: z.string().regex(/^\d+[kmg]?$/, 'must be an nginx size such as 10m'),
     proxyTimeoutSeconds: z.number().int().min(1).max(3600),
   }),
-  /** CIDR of the VPC, where the managed Elasticsearch and Kafka of analytics-service live. */
-  vpcCidr: cidr,
   services: z.strictObject({
     'learning-orchestrator': appValues({
       /** IAM role of the `learning-orchestrator` service account (IRSA). */
