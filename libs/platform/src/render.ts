@@ -141,7 +141,10 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
 function checkOwnership(leaves: readonly RenderedLeaf[]): void {
   const lines: string[] = [];
   for (const env of new Set(leaves.map((l) => l.env))) {
-    const placed = leaves.filter((l) => l.env === env).flatMap((l) => l.objects.map((object) => ({ file: `dist/${l.path}/${object.kind}.${object.metadata.name}.yaml`, object })));
+    // A service's per-cluster folders hold one object per cluster it goes to: it counts once.
+    const seen = new Set<string>();
+    const placed = leaves.filter((l) => l.env === env).flatMap((l) => l.objects.map((object) => ({ file: `dist/${l.path}/${object.kind}.${object.metadata.name}.yaml`, object, key: `${l.system}/${l.service} ${object.apiVersion} ${object.kind} ${object.metadata.namespace ?? ''} ${object.metadata.name}` })))
+      .filter((p) => !seen.has(p.key) && Boolean(seen.add(p.key)));
     for (const p of ownershipProblems(placed)) {
       const { file, object } = placed[p.at];
       lines.push(`${file}: ${object.kind} ${object.metadata.name}: [${p.rule}] ${p.message}`);

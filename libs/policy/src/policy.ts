@@ -3,6 +3,8 @@
  * for one object only by `waivePolicy(...)` in the service's code (an annotation with a reason).
  */
 import { WAIVER_PREFIX, type PolicyRule } from '@gitops/platform';
+import type { Environment } from '@gitops/platform';
+import { checkFleet } from './checks/fleet';
 import { checkMetadata } from './checks/metadata';
 import { checkNamespaces } from './checks/namespaces';
 import { checkOwnership } from './checks/ownership';
@@ -26,13 +28,15 @@ export interface PolicyReport {
 /**
  * Checks `manifests`. Cross-object rules look only within one environment (objects of one
  * `dist/<env>`, or objects outside dist/ on their own).
+ * @param fleet each environment's clusters and placements, for the fleet rules (checks/fleet.ts) @default - none: those rules are skipped
  */
-export function checkPolicies(manifests: readonly Manifest[]): PolicyReport {
+export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMap<string, Environment>): PolicyReport {
   const byEnv = new Map<string, Manifest[]>();
   for (const m of manifests) byEnv.set(m.env ?? '', [...(byEnv.get(m.env ?? '') ?? []), m]);
   const found: Violation[] = [];
-  for (const group of byEnv.values()) {
+  for (const [env, group] of byEnv) {
     const ctx = new PolicyContext(group);
+    found.push(...checkFleet(ctx, fleet?.get(env)));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }
   const annotationsOf = new Map(manifests.map((m) => [`${m.file}#${m.object.kind}/${m.object.metadata.name}`, m.object.metadata.annotations ?? {}]));

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateFiles, type ResourceResult } from '@gitops/kubeconform';
-import { readProjectJson } from '@gitops/platform';
+import { ENVIRONMENTS, environmentFile, loadEnvironment, readProjectJson, type Environment } from '@gitops/platform';
 import { checkPolicies, formatViolation, type PolicyReport } from './policy';
 import { readManifests } from './manifests';
 
@@ -32,7 +32,12 @@ export function projectTargets(root: string, projectRoot: string): string[] {
  * per project; a batch computes it once for all its projects.
  */
 export async function policyReport(root: string): Promise<PolicyReport> {
-  return checkPolicies(await readManifests(root, ['dist', 'argocd'].filter((d) => existsSync(join(root, d)))));
+  return checkPolicies(await readManifests(root, ['dist', 'argocd'].filter((d) => existsSync(join(root, d)))), loadFleet(root));
+}
+
+/** Each environment's clusters and placements (environment.yaml), for the fleet rules. */
+export function loadFleet(root: string): Map<string, Environment> {
+  return new Map(ENVIRONMENTS.filter((env) => existsSync(environmentFile(root, env))).map((env) => [env, loadEnvironment(env, root)]));
 }
 
 /**

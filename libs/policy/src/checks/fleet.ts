@@ -1,0 +1,86 @@
+/**
+ * What the fleet (environments/<env>/environment.yaml) makes checkable in dist/: each folder is
+ * synced to known clusters (dist/<env>/<system>/<service>: every cluster the system runs on;
+ * dist/<env>/<system>/<service>/<cluster>: that one), so
+ * - a regional ARN must be in the region of every cluster the folder goes to (an ACM certificate
+ *   is usable only by a load balancer of its own region; buckets and queues are regional too);
+ * - a stateful singleton (singletons.ts) reaches one cluster of its environment, unless the
+ *   system's placement says how its copies replicate;
+ * - no NetworkPolicy admits (ingress) a whole VPC of its clusters: with the VPC CNI pods have VPC
+ *   addresses, so that admits every pod and undoes default-deny.
+ */
+import ipaddr from 'ipaddr.js';
+import { arnRegion, singletonReason, systemClusters, type Cluster, type Environment } from '@gitops/platform';
+import type { PolicyContext, Violation } from '../context';
+import { violation } from '../context';
+import type { Manifest } from '../manifests';
+
+/** The clusters the folder of `file` is synced to; undefined when the file is not in a service folder or the system has no placement. */
+export function folderClusters(env: Environment, file: string): Cluster[] | undefined {
+  const parts = file.split('/');
+  if (parts[0] !== 'dist' || parts.length < 5) return undefined;
+  const placed = systemClusters(env, parts[2]);
+  if (!placed) return undefined;
+  // dist/<env>/<system>/<service>/<cluster>/<file>: that cluster only
+  return parts.length === 6 ? placed.filter((c) => c.name === parts[4]) : placed;
+}
+
+export function checkFleet(ctx: PolicyContext, env: Environment | undefined): Violation[] {
+  if (!env) return [];
+  const out: Violation[] = [];
+  const singletons = new Map<string, { m: Manifest; clusters: Set<string> }>();
+  for (const m of ctx.manifests) {
+    const clusters = folderClusters(env, m.file);
+    if (!clusters) continue;
+    for (const { path, value } of strings(m.object, '')) {
+      for (const match of value.matchAll(/arn:aws:[a-z0-9-]+:[a-z]{2}-[a-z]+-\d:\d{12}:[^\s"',]*/g)) {
+        const at = arnRegion(match[0])!;
+        const elsewhere = clusters.filter((c) => c.region !== at.region);
+        if (elsewhere.length > 0) {
+          out.push(violation(m, 'regional-arn', `${path}: ${match[0]} is in ${at.region}, but the folder is synced to ${elsewhere.map((c) => `${c.name} (${c.region})`).join(', ')}`));
+        }
+      }
+    }
+    if (singletonReason(m.object)) {
+      const key = `${m.object.apiVersion.split('/')[0]}/${m.object.kind}/${m.object.metadata.namespace ?? ''}/${m.object.metadata.name}`;
+      const seen = singletons.get(key) ?? { m, clusters: new Set<string>() };
+      for (const c of clusters) seen.clusters.add(c.name);
+      singletons.set(key, seen);
+    }
+    if (m.object.kind === 'NetworkPolicy') {
+      (m.object.spec?.ingress ?? []).forEach((rule: any, i: number) => (rule?.from ?? []).forEach((peer: any, j: number) => {
+        const block = peer?.ipBlock?.cidr;
+        for (const c of clusters) {
+          if (typeof block === 'string' && covers(block, c.network.vpcCidr)) {
+            out.push(violation(m, 'no-vpc-ingress', `spec.ingress[${i}].from[${j}].ipBlock.cidr ${block} admits the whole VPC ${c.network.vpcCidr} of ${c.name} (every pod has a VPC address); admit its load-balancer subnets (${c.network.loadBalancerSubnets.join(', ')})`));
+          }
+        }
+      }));
+    }
+  }
+  for (const { m, clusters } of singletons.values()) {
+    const system = m.file.split('/')[2];
+    if (clusters.size > 1 && !env.systems[system]?.singletons?.replication) {
+      out.push(violation(m, 'singleton-one-cluster', `${singletonReason(m.object)} is synced to ${clusters.size} clusters of ${env.name} (${[...clusters].sort().join(', ')}); place it on one (environment.yaml systems.${system}.singletons)`));
+    }
+  }
+  return out;
+}
+
+/** Whether `outer` contains the whole of `inner` (both IPv4 CIDRs); false for anything unparsable (valid-values reports it). */
+function covers(outer: string, inner: string): boolean {
+  try {
+    const [a, aBits] = ipaddr.parseCIDR(outer);
+    const [b, bBits] = ipaddr.parseCIDR(inner);
+    return a.kind() === b.kind() && aBits <= bBits && b.match(a, aBits);
+  } catch {
+    return false;
+  }
+}
+
+/** Every string in an object, with its path. */
+function* strings(value: unknown, path: string): Generator<{ path: string; value: string }> {
+  if (typeof value === 'string') yield { path, value };
+  else if (Array.isArray(value)) for (let i = 0; i < value.length; i++) yield* strings(value[i], `${path}[${i}]`);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, path ? `${path}.${k}` : k);
+}

@@ -1,0 +1,64 @@
+/**
+ * The fleet rules over dist/ (checks/fleet.ts): regional ARNs in their clusters' region, stateful
+ * singletons on one cluster, no NetworkPolicy admitting a whole VPC. Expected values come from
+ * environments/ and dist/ as they are, never from today's clusters or ARNs.
+ */
+import { describe, expect, it } from 'vitest';
+import { singletonReason, systemClusters, type Environment } from '@gitops/platform';
+import { WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { readManifests, type Manifest } from './manifests';
+import { checkPolicies, formatViolation } from './policy';
+import { loadFleet } from './validate';
+
+const FLEET_RULES = ['regional-arn', 'singleton-one-cluster', 'no-vpc-ingress'];
+const fleet = loadFleet(WORKSPACE_ROOT);
+const manifests = await readManifests(WORKSPACE_ROOT, ['dist']);
+const fleetViolations = (ms: Manifest[], f: ReadonlyMap<string, Environment> = fleet) =>
+  checkPolicies(ms, f).violations.filter((v) => FLEET_RULES.includes(v.rule)).map(formatViolation);
+const clone = (ms: Manifest[]) => ms.map((m) => ({ ...m, object: structuredClone(m.object) }));
+
+describe('the fleet rules', () => {
+  it('hold for dist/ as rendered, and had something to check', () => {
+    expect(fleetViolations(manifests)).toEqual([]);
+    expect(manifests.some((m) => JSON.stringify(m.object).includes('arn:aws:acm:'))).toBe(true);
+    expect(manifests.some((m) => singletonReason(m.object))).toBe(true);
+    expect(manifests.some((m) => m.object.kind === 'NetworkPolicy' && (m.object.spec?.ingress ?? []).some((r: any) => (r.from ?? []).some((p: any) => p.ipBlock)))).toBe(true);
+  });
+
+  it('refuse a NetworkPolicy that admits the whole VPC of its cluster', () => {
+    const copy = clone(manifests);
+    const m = copy.find((x) => x.object.kind === 'NetworkPolicy' && (x.object.spec?.ingress ?? []).some((r: any) => (r.from ?? []).some((p: any) => p.ipBlock)))!;
+    const [, env, system] = m.file.split('/');
+    const [cluster] = systemClusters(fleet.get(env)!, system)!;
+    const rule = m.object.spec.ingress.findIndex((r: any) => (r.from ?? []).some((p: any) => p.ipBlock));
+    m.object.spec.ingress[rule].from = [{ ipBlock: { cidr: cluster.network.vpcCidr } }];
+    expect(fleetViolations(copy)).toEqual([
+      `${m.file}: NetworkPolicy ${m.object.metadata.name}: [no-vpc-ingress] spec.ingress[${rule}].from[0].ipBlock.cidr ${cluster.network.vpcCidr} admits the whole VPC ${cluster.network.vpcCidr} of ${cluster.name} (every pod has a VPC address); admit its load-balancer subnets (${cluster.network.loadBalancerSubnets.join(', ')})`,
+    ]);
+  });
+
+  it('refuse a regional ARN outside the region of the cluster its folder is synced to', () => {
+    const copy = clone(manifests);
+    const m = copy.find((x) => JSON.stringify(x.object).includes('arn:aws:acm:'))!;
+    const [, env, system] = m.file.split('/');
+    const [cluster] = systemClusters(fleet.get(env)!, system)!;
+    const other = cluster.region === 'eu-west-1' ? 'eu-central-1' : 'eu-west-1';
+    const moved = JSON.parse(JSON.stringify(m.object).replaceAll(`arn:aws:acm:${cluster.region}:`, `arn:aws:acm:${other}:`));
+    m.object = moved;
+    const lines = fleetViolations(copy);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`${m.file}: ${m.object.kind} ${m.object.metadata.name}: [regional-arn] `);
+    expect(lines[0]).toContain(`is in ${other}, but the folder is synced to ${cluster.name} (${cluster.region})`);
+  });
+
+  it('refuse a stateful singleton whose folder goes to two clusters of one environment', () => {
+    // GIVEN a system with a singleton placed (by hand, past the schema) on two clusters with one folder for both
+    const m = manifests.find((x) => singletonReason(x.object))!;
+    const [, env, system] = m.file.split('/');
+    const environment = fleet.get(env)!;
+    const second = environment.clusters.find((c) => !environment.systems[system].clusters.includes(c.name))!;
+    const widened: Environment = { ...environment, systems: { ...environment.systems, [system]: { clusters: [...environment.systems[system].clusters, second.name], singletons: { clusters: environment.systems[system].clusters } } } };
+    const lines = fleetViolations(manifests, new Map([...fleet, [env, widened]]));
+    expect(lines).toContain(`${m.file}: ${m.object.kind} ${m.object.metadata.name}: [singleton-one-cluster] ${singletonReason(m.object)} is synced to 2 clusters of ${env} (${[...environment.systems[system].clusters, second.name].sort().join(', ')}); place it on one (environment.yaml systems.${system}.singletons)`);
+  });
+});
