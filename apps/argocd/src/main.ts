@@ -4,21 +4,48 @@
  * Run from the workspace root (Nx: `nx run argocd:synth`, after every service's synth). Written
  * with the platform's atomic writer: a failed run leaves `argocd/` as it was.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGOCD_LAYOUT, writeLeaves } from '@gitops/platform';
-import { renderArgoCd } from './render';
+import { ARGOCD_LAYOUT, withWorkspaceLock, writeLeaves } from '@gitops/platform';
+import { HEADER, renderArgoCd } from './render';
+
+/** Whether every entry of `dir` is a file this generator wrote (its header first), so it may be deleted. */
+function generatedHere(dir: string): string | undefined {
+  if (!lstatSync(dir).isDirectory()) return 'not a folder';
+  const entries = readdirSync(dir);
+  if (entries.length === 0) return 'empty folder';
+  for (const name of entries) {
+    const file = join(dir, name);
+    if (!lstatSync(file).isFile()) return `${name} is not a regular file`;
+    if (!readFileSync(file, 'utf8').startsWith(HEADER)) return `${name} was not written by this generator`;
+  }
+  return undefined;
+}
 
 async function main(): Promise<void> {
   const root = process.argv[2] ?? process.cwd();
   const outDir = join(root, ARGOCD_LAYOUT.root);
-  const rendered = renderArgoCd(root);
-  await writeLeaves(outDir, [...rendered].map(([path, files]) => ({ path, files })));
-  // Folders the generator no longer writes (each folder is replaced whole, so files inside are already current).
-  const stale = existsSync(outDir) ? readdirSync(outDir).filter((d) => !d.startsWith('.') && !rendered.has(d)) : [];
-  for (const d of stale) rmSync(join(outDir, d), { recursive: true, force: true });
-  const count = [...rendered.values()].reduce((n, f) => n + f.size, 0);
-  console.log(`argocd: ${count} objects in ${rendered.size} folders${stale.length ? `; removed ${stale.join(', ')}` : ''}`);
+  await withWorkspaceLock(root, 'argocd synth', async () => {
+    const rendered = renderArgoCd(root);
+    await writeLeaves(outDir, [...rendered].map(([path, files]) => ({ path, files })));
+    // Folders the generator no longer writes: deleted only when every file in them is its own
+    // (each went out with one rename, so a folder is never half there); anything else is reported.
+    const stale = existsSync(outDir) ? readdirSync(outDir).filter((d) => !d.startsWith('.') && !rendered.has(d)) : [];
+    const removed: string[] = [];
+    for (const d of stale) {
+      const why = generatedHere(join(outDir, d));
+      if (why) {
+        console.error(`argocd: ${ARGOCD_LAYOUT.root}/${d} left alone (${why}); remove it by hand if it is not needed`);
+        continue;
+      }
+      const doomed = join(outDir, `.${d}.removed-${process.pid}`);
+      renameSync(join(outDir, d), doomed);
+      rmSync(doomed, { recursive: true, force: true });
+      removed.push(d);
+    }
+    const count = [...rendered.values()].reduce((n, f) => n + f.size, 0);
+    console.log(`argocd: ${count} objects in ${rendered.size} folders${removed.length ? `; removed ${removed.join(', ')}` : ''}`);
+  });
 }
 
 main().catch((e: Error) => {
