@@ -173,6 +173,11 @@ export function ecrRegistry(env: Environment): string {
   return `${env.awsAccountId}.dkr.ecr.${env.awsRegion}.amazonaws.com`;
 }
 
+/** The ARN of IAM role `roleName` in the account of `cluster` (IRSA roles trust that cluster's OIDC provider). */
+export function clusterRoleArn(cluster: Cluster, roleName: string): string {
+  return `arn:aws:iam::${cluster.accountId}:role/${roleName}`;
+}
+
 /**
  * The ACM certificate of `system`'s load balancers on `cluster` (from the cluster, which holds the
  * certificates of its region). A system whose load balancer terminates TLS needs one on each of its clusters.

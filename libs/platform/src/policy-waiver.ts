@@ -33,7 +33,7 @@ export const POLICY_RULES = {
   'namespace-one-system': 'a namespace belongs to one system: only that system renders it and objects in it',
   'valid-metadata': 'names, label keys and values, annotation keys and node selectors are what the API server accepts',
   'valid-values': 'Ingress hosts, NetworkPolicy CIDRs and cron schedules are what the API server and controllers accept',
-  'regional-arn': "regional ARNs are in the region of every cluster their folder is synced to",
+  'regional-arn': 'ARNs are in the region (when they have one) and account of every cluster their folder is synced to',
   'singleton-one-cluster': 'stateful singletons (volume-claiming StatefulSets, hook Jobs, backup Schedules) reach one cluster per environment',
   'no-vpc-ingress': "no NetworkPolicy admits a whole VPC of its clusters",
 } as const;

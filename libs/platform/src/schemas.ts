@@ -147,6 +147,11 @@ export const iamRoleArn = z
   .string()
   .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)');
 
+/** An IAM role's name; its ARN takes the account of the cluster it is used on (clusterRoleArn). */
+export const iamRoleName = z
+  .string()
+  .regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name (letters, digits and +=,.@_-, at most 64; not an ARN: the account is the cluster\'s)');
+
 export const acmCertificateArn = z
   .string()
   .regex(/^arn:aws:acm:[a-z]{2}-[a-z]+-\d:\d{12}:certificate\/[0-9a-f-]{36}$/, 'must be an ACM certificate ARN');

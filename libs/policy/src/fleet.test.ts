@@ -62,3 +62,17 @@ describe('the fleet rules', () => {
     expect(lines).toContain(`${m.file}: ${m.object.kind} ${m.object.metadata.name}: [singleton-one-cluster] ${singletonReason(m.object)} is synced to 2 clusters of ${env} (${[...environment.systems[system].clusters, second.name].sort().join(', ')}); place it on one (environment.yaml systems.${system}.singletons)`);
   });
 });
+
+describe('the fleet rules on accounts', () => {
+  it('refuse an ARN of another account than the cluster its folder is synced to (an IRSA role ARN)', () => {
+    const copy = clone(manifests);
+    const m = copy.find((x) => JSON.stringify(x.object).includes('arn:aws:iam::'))!;
+    const [, env, system] = m.file.split('/');
+    const [cluster] = systemClusters(fleet.get(env)!, system)!;
+    const other = cluster.accountId === '000000000000' ? '000000000001' : '000000000000';
+    m.object = JSON.parse(JSON.stringify(m.object).replaceAll(`arn:aws:iam::${cluster.accountId}:`, `arn:aws:iam::${other}:`));
+    const lines = fleetViolations(copy);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`is in account ${other}, but the folder is synced to ${cluster.name} (account ${cluster.accountId})`);
+  });
+});

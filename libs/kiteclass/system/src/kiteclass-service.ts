@@ -1,5 +1,5 @@
 import {
-  AppService, Autoscaler, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, SecureDeployment, WorkloadNetworkPolicy,
+  AppService, Autoscaler, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, SecureDeployment, WorkloadNetworkPolicy,
   type Cluster, type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
@@ -66,7 +66,7 @@ export class KiteclassService extends Construct {
     const springBoot = props.springBoot ?? true;
     this.port = PORTS[name];
 
-    const serviceAccount = new IrsaServiceAccount(this, 'ServiceAccount', { name, roleArn: values.roleArn });
+    const serviceAccount = new IrsaServiceAccount(this, 'ServiceAccount', { name, roleArn: clusterRoleArn(ctx.cluster, values.roleName) });
 
     const container = {
       system: ctx.system,

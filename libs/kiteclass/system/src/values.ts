@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  AutoscalingSchema, cronSchedule, dnsHostName, iamRoleArn, imageTag, ingressHost, replicas, ResourcesSchema, s3BucketName, systemNamespace,
+  AutoscalingSchema, cronSchedule, dnsHostName, iamRoleName, imageTag, ingressHost, replicas, ResourcesSchema, s3BucketName, systemNamespace,
   WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
@@ -16,8 +16,8 @@ export const ServiceValuesSchema = z.strictObject({
   tag: imageTag,
   resources: ResourcesSchema,
   autoscaling: AutoscalingSchema,
-  /** IAM role of the service account (IRSA). */
-  roleArn: iamRoleArn,
+  /** IAM role of the service account (IRSA), by name: its account is the cluster's. */
+  roleName: iamRoleName,
 });
 
 /** The production canary of kiteclass-core: its own image, and the share of traffic it takes. */

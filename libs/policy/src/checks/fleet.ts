@@ -2,15 +2,16 @@
  * What the fleet (environments/<env>/environment.yaml) makes checkable in dist/: each folder is
  * synced to known clusters (dist/<env>/<system>/<service>: every cluster the system runs on;
  * dist/<env>/<system>/<service>/<cluster>: that one), so
- * - a regional ARN must be in the region of every cluster the folder goes to (an ACM certificate
- *   is usable only by a load balancer of its own region; buckets and queues are regional too);
+ * - an ARN must be in the region (when it has one) and account of every cluster the folder goes to
+ *   (an ACM certificate is usable only by a load balancer of its own region and account; buckets
+ *   and queues are regional too; an IRSA role trusts its own account's cluster OIDC provider);
  * - a stateful singleton (singletons.ts) reaches one cluster of its environment, unless the
  *   system's placement says how its copies replicate;
  * - no NetworkPolicy admits (ingress) a whole VPC of its clusters: with the VPC CNI pods have VPC
  *   addresses, so that admits every pod and undoes default-deny.
  */
 import ipaddr from 'ipaddr.js';
-import { arnRegion, singletonReason, systemClusters, type Cluster, type Environment } from '@gitops/platform';
+import { singletonReason, systemClusters, type Cluster, type Environment } from '@gitops/platform';
 import type { PolicyContext, Violation } from '../context';
 import { violation } from '../context';
 import type { Manifest } from '../manifests';
@@ -33,11 +34,15 @@ export function checkFleet(ctx: PolicyContext, env: Environment | undefined): Vi
     const clusters = folderClusters(env, m.file);
     if (!clusters) continue;
     for (const { path, value } of strings(m.object, '')) {
-      for (const match of value.matchAll(/arn:aws:[a-z0-9-]+:[a-z]{2}-[a-z]+-\d:\d{12}:[^\s"',]*/g)) {
-        const at = arnRegion(match[0])!;
-        const elsewhere = clusters.filter((c) => c.region !== at.region);
+      // arn:aws:<service>:<region, empty for global services such as IAM>:<account>:<resource>
+      for (const [arn, , region, account] of value.matchAll(/arn:aws:([a-z0-9-]+):([a-z]{2}-[a-z]+-\d|):(\d{12}):[^\s"',]*/g)) {
+        const elsewhere = clusters.filter((c) => region !== '' && c.region !== region);
         if (elsewhere.length > 0) {
-          out.push(violation(m, 'regional-arn', `${path}: ${match[0]} is in ${at.region}, but the folder is synced to ${elsewhere.map((c) => `${c.name} (${c.region})`).join(', ')}`));
+          out.push(violation(m, 'regional-arn', `${path}: ${arn} is in ${region}, but the folder is synced to ${elsewhere.map((c) => `${c.name} (${c.region})`).join(', ')}`));
+        }
+        const otherAccount = clusters.filter((c) => c.accountId !== account);
+        if (otherAccount.length > 0) {
+          out.push(violation(m, 'regional-arn', `${path}: ${arn} is in account ${account}, but the folder is synced to ${otherAccount.map((c) => `${c.name} (account ${c.accountId})`).join(', ')}`));
         }
       }
     }

@@ -1,4 +1,4 @@
-import { CanaryVirtualService, defineService, VersionedDestinationRule, VerticalPodAutoscaler } from '@gitops/platform';
+import { CanaryVirtualService, clusterRoleArn, defineService, VersionedDestinationRule, VerticalPodAutoscaler } from '@gitops/platform';
 import {
   APPS, appEgress, CANARY, INGRESS_NGINX, POSTGRES_EGRESS, QuizmentorService, quizmentor, REDIS_EGRESS, SECRETS,
 } from '@gitops/quizmentor-system';
@@ -24,7 +24,7 @@ export default defineService({
       name,
       component: 'backend',
       values,
-      roleArn: values.roleArn,
+      roleArn: clusterRoleArn(ctx.cluster, values.roleName),
       env: {
         NODE_ENV: ctx.values.nodeEnv,
         DATABASE_URL: database,

@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  AutoscalingSchema, cpuQuantity, dnsLabel, iamRoleArn, imageTag, ingressHost, memoryQuantity, nodeSelector, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  AutoscalingSchema, cpuQuantity, dnsLabel, iamRoleName, imageTag, ingressHost, memoryQuantity, nodeSelector, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -73,8 +73,8 @@ export const QuizmentorValuesSchema = z.strictObject({
   }),
   services: z.strictObject({
     'learning-orchestrator': appValues({
-      /** IAM role of the `learning-orchestrator` service account (IRSA). */
-      roleArn: iamRoleArn,
+      /** IAM role of the `learning-orchestrator` service account (IRSA), by name: its account is the cluster's. */
+      roleName: iamRoleName,
       /** The v2 canary; omitted: Istio sends everything to v1. */
       canary: CanarySchema.optional(),
     }),
