@@ -2,6 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { systemClusters } from '@gitops/platform';
 import { readTree, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { applicationName } from './generate';
@@ -87,6 +88,35 @@ describe('argocd/ covers dist/', () => {
     const after = generatedApplications(root);
     expect(after.length).toBe(before - 1);
     expect(after.map(({ app }) => app.spec.source.path)).not.toContain('dist/staging/kiteclass/kiteclass-frontend');
+  });
+
+  it('covers per-cluster folders: a system placed on two clusters gets each folder once, on its own cluster only', () => {
+    // GIVEN django placed on a second cluster of staging, its app rendered per cluster
+    const root = scratchTree();
+    const envFile = join(root, 'environments/staging/environment.yaml');
+    const doc = parseDocument(readFileSync(envFile, 'utf8'));
+    const [own] = systemClusters(loadEnvironments(root).get('staging')!, 'django')!;
+    const other = loadEnvironments(root).get('staging')!.clusters.find((c) => c.name !== own.name)!;
+    doc.setIn(['systems', 'django'], doc.createNode({ clusters: [own.name, other.name], singletons: { clusters: [own.name] } }));
+    writeFileSync(envFile, doc.toString());
+    const app = join(root, 'dist/staging/django/django-app');
+    for (const c of [own.name, other.name]) cpSync(app, join(root, 'tmp-per-cluster', c), { recursive: true });
+    rmSync(app, { recursive: true });
+    cpSync(join(root, 'tmp-per-cluster'), app, { recursive: true });
+    rmSync(join(root, 'tmp-per-cluster'), { recursive: true });
+    // WHEN argocd/ is regenerated
+    rmSync(join(root, 'argocd'), { recursive: true });
+    for (const [file, text] of flatten(renderArgoCd(root))) {
+      mkdirSync(join(root, file, '..'), { recursive: true });
+      writeFileSync(join(root, file), text);
+    }
+    // THEN every folder is covered once per cluster it goes to, and the per-cluster ones by their cluster only
+    expect(checkCoverage(root)).toEqual([]);
+    const apps = generatedApplications(root).map(({ app }) => `${app.spec.source.path} -> ${app.spec.destination.server}`);
+    expect(apps).toContain(`dist/staging/django/django-app/${own.name} -> ${own.server}`);
+    expect(apps).toContain(`dist/staging/django/django-app/${other.name} -> ${other.server}`);
+    expect(apps.filter((a) => a.startsWith('dist/staging/django/django-app'))).toHaveLength(2);
+    expect(apps).toContain(`dist/staging/django/django-shared -> ${other.server}`);
   });
 
   it('reports a service folder added by hand in a new system, without its Argo CD side', () => {

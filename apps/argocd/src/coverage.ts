@@ -76,7 +76,9 @@ export function checkCoverage(root: string): string[] {
     if (sets.length === 0) problems.push(`${leaf.path}: no ApplicationSet generates an Application for it`);
     if (sets.length > 1) problems.push(`${leaf.path}: covered by several ApplicationSets (${sets.join(', ')})`);
     // exactly the clusters the system runs on in the environment, no other
-    const placed = systemClusters(env, leaf.system) ?? [];
+    // dist/<env>/<system>/<service>/<cluster> goes to that cluster only
+    const perCluster = leaf.path.split('/')[4];
+    const placed = (systemClusters(env, leaf.system) ?? []).filter((c) => perCluster === undefined || c.name === perCluster);
     if (placed.length === 0) problems.push(`${leaf.path}: environments/${leaf.env}/environment.yaml places ${leaf.system} on no cluster`);
     for (const g of covering) {
       if (!placed.some((c) => c.server === g.app.spec.destination?.server)) problems.push(`${leaf.path}: Application ${g.app.metadata.name} goes to ${g.app.spec.destination?.server}, not a cluster ${leaf.system} runs on in ${leaf.env}`);

@@ -101,3 +101,29 @@ describe('generate', () => {
       .toThrow('environments/production/environment.yaml: clusters: production-a: server https://A.example.com/ is https://a.example.com spelled another way (environments/staging/environment.yaml, staging-a); Argo CD matches servers by their text, so write it the same way');
   });
 });
+
+describe('generate, per-cluster folders', () => {
+  const two: Environment = {
+    ...staging,
+    clusters: [cluster('shop-sg', 'https://sg.example.com'), cluster('shop-us', 'https://us.example.com', 'us-east-1')],
+    systems: { shop: { clusters: ['shop-sg', 'shop-us'], singletons: { clusters: ['shop-us'] } } },
+  };
+  const at = (path: string, service: string): DistLeaf => ({ ...leaf(service, [{ kind: 'ConfigMap', namespace: 'shop-staging' }]), path });
+
+  it('sends dist/<env>/<system>/<service>/<cluster> to that cluster only, and keeps it out of the system generator', () => {
+    const leaves = [at('dist/staging/shop/docs', 'docs'), at('dist/staging/shop/web/shop-sg', 'web'), at('dist/staging/shop/web/shop-us', 'web')];
+    const sets = generate({ leaves, environments: new Map([['staging', two]]), config }).filter((o) => o.object.kind === 'ApplicationSet').map((o) => o.object as any);
+    expect(sets.map((s) => s.metadata.name)).toEqual(['staging-shop', 'staging-shop-per-cluster']);
+    expect(sets[0].spec.generators[0].matrix.generators[0].git.directories).toEqual([{ path: 'dist/staging/shop/*' }, { path: 'dist/staging/shop/web', exclude: true }]);
+    expect(sets[1].spec.generators[0].list.elements).toEqual([
+      { path: 'dist/staging/shop/web/shop-sg', service: 'web', cluster: 'shop-sg', server: 'https://sg.example.com', namespace: 'shop-staging' },
+      { path: 'dist/staging/shop/web/shop-us', service: 'web', cluster: 'shop-us', server: 'https://us.example.com', namespace: 'shop-staging' },
+    ]);
+    expect(sets[1].spec.template.metadata.name).toBe('shop-{{ trimPrefix "shop-" .service }}-{{ .cluster }}');
+  });
+
+  it('refuses a per-cluster folder of a cluster the system is not placed on', () => {
+    expect(() => generate({ leaves: [at('dist/staging/shop/web/elsewhere', 'web')], environments: new Map([['staging', two]]), config }))
+      .toThrow('dist/staging/shop/web/elsewhere: elsewhere is not a cluster environments/staging/environment.yaml places shop on');
+  });
+});

@@ -131,6 +131,15 @@ export function generate({ leaves, environments, config }: GenerateInput): Gener
   const granted = new Map<string, { system: string; leaf: string }>();
   for (const system of systems) {
     const envs = [...new Set(leaves.filter((l) => l.system === system).map((l) => l.env))].sort();
+    // dist/<env>/<system>/<service>/<cluster>: a service whose objects differ per cluster (render.ts)
+    const perCluster = leaves.filter((l) => l.system === system && isPerCluster(l));
+    for (const l of perCluster) {
+      const cluster = l.path.split('/')[4];
+      if (!clustersOf(environments, l.env, system).some((c) => c.name === cluster)) {
+        throw new GenerateError(`${l.path}: ${cluster} is not a cluster environments/${l.env}/environment.yaml places ${system} on`);
+      }
+      if (leaves.some((s) => s.path === distServicePath(l))) throw new GenerateError(`${distServicePath(l)}: files both in the folder and in its per-cluster folders; a service renders one way or the other`);
+    }
     const groupsByEnv = new Map(envs.map((env) => [env, groupLeaves(leaves.filter((l) => l.system === system && l.env === env), config)]));
     for (const d of projectDestinations(system, groupsByEnv, environments)) {
       // Two AppProjects granted one namespace both sync into it: a namespace belongs to one system.
@@ -148,18 +157,39 @@ export function generate({ leaves, environments, config }: GenerateInput): Gener
       if (!environment) throw new GenerateError(`dist/${env}/: no environments/${env}/environment.yaml names its clusters`);
       const groups = groupsByEnv.get(env)!;
       const clusters = clustersOf(environments, env, system);
-      groups.forEach((group, i) => out.push(applicationSet(system, environment, clusters, group, i === 0 ? groups.slice(1) : null, config)));
+      const own = perCluster.filter((l) => l.env === env);
+      groups.forEach((group, i) => {
+        const shared = { ...group, leaves: group.leaves.filter((l) => !isPerCluster(l)) };
+        // the main generator's dist/<env>/<system>/* must not take a folder of per-cluster folders
+        const carved = i === 0 ? [...groups.slice(1), { namespace: '', leaves: own }] : null;
+        if (shared.leaves.length > 0 || i === 0) out.push(applicationSet(system, environment, clusters, shared, carved, config));
+      });
+      if (own.length > 0) out.push(perClusterApplicationSet(system, environment, clusters, own, groups[0].namespace, config));
     }
   }
   out.push(bootstrapProject(config), bootstrapApplication(config));
   return out;
 }
 
-/** Leaves must be `dist/<env>/<system>/<service>`: no files elsewhere, nothing deeper. */
+/** `dist/<env>/<system>/<service>/<cluster>`: one cluster's folder of a service whose objects differ per cluster. */
+function isPerCluster(leaf: DistLeaf): boolean {
+  return leaf.path.split('/').length === 5;
+}
+
+/** `dist/<env>/<system>/<service>` of a leaf. */
+function distServicePath(leaf: DistLeaf): string {
+  return leaf.path.split('/').slice(0, 4).join('/');
+}
+
+/**
+ * Leaves must be `dist/<env>/<system>/<service>` (synced to every cluster of the system), or
+ * `dist/<env>/<system>/<service>/<cluster>` (synced to that cluster): no files elsewhere, nothing deeper.
+ */
 function checkLayout(leaves: readonly DistLeaf[]): void {
   for (const leaf of leaves) {
-    if (!leaf.service || leaf.path.split('/').length !== 4) {
-      throw new GenerateError(`${leaf.path}: files must be in dist/<env>/<system>/<service>/, one folder per service`);
+    const depth = leaf.path.split('/').length;
+    if (!leaf.service || (depth !== 4 && depth !== 5)) {
+      throw new GenerateError(`${leaf.path}: files must be in dist/<env>/<system>/<service>/ (or its per-cluster folders dist/<env>/<system>/<service>/<cluster>/), one folder per service`);
     }
     if (leaf.objects.length === 0) throw new GenerateError(`${leaf.path}: holds no Kubernetes object`);
   }
@@ -332,7 +362,7 @@ function applicationSet(system: string, env: Environment, clusters: readonly Clu
   // The main group lists every folder of the system (so a new service needs no change here),
   // minus the folders of other groups; a further group lists its folders by name.
   const directories = carvedOut
-    ? [{ path: `${distSystemPath(env.name, system)}/*` }, ...carvedOut.flatMap((g) => g.leaves).map((l) => ({ path: l.path, exclude: true }))]
+    ? [{ path: `${distSystemPath(env.name, system)}/*` }, ...[...new Set(carvedOut.flatMap((g) => g.leaves).map(distServicePath))].map((path) => ({ path, exclude: true }))]
     : group.leaves.map((l) => ({ path: l.path }));
   const git = { repoURL: config.repoURL, revision: config.targetRevision, directories };
   const generators = several
@@ -369,6 +399,49 @@ function applicationSet(system: string, env: Environment, clusters: readonly Clu
           project: system,
           source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: '{{ .path.path }}', directory: { recurse: false } },
           destination: { server: serverParam, namespace: group.namespace },
+          syncPolicy: structuredClone(SERVICE_SYNC_POLICY) as never,
+        },
+      },
+    },
+  });
+  return emit(ARGOCD_LAYOUT.applicationSetsDir, `${name}.yaml`, model);
+}
+
+/**
+ * The Applications of per-cluster folders, listed one by one (a list generator): each folder goes
+ * to its own cluster only, under the name and labels every other Application of the system has.
+ */
+function perClusterApplicationSet(system: string, env: Environment, clusters: readonly Cluster[], leaves: readonly DistLeaf[], mainNamespace: string, config: ArgoCdConfig): GeneratedObject {
+  const elements = leaves.map((l) => {
+    const cluster = clusters.find((c) => c.name === l.path.split('/')[4])!;
+    const name = applicationName(system, l.service, cluster.name);
+    if (name.length > 63) throw new GenerateError(`${l.path}: Application name ${name} is ${name.length} characters; at most 63 (shorten the service or cluster name)`);
+    return { path: l.path, service: l.service, cluster: cluster.name, server: cluster.server, namespace: leafNamespace(l) ?? mainNamespace };
+  });
+  const name = `${env.name}-${system}-per-cluster`;
+  const model = new ApplicationSet({
+    metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.environment]: env.name, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: [{ list: { elements } }],
+      syncPolicy: { ...APPLICATION_SET_SYNC_POLICY },
+      template: {
+        metadata: {
+          name: `${system}-{{ trimPrefix "${system}-" .service }}-{{ .cluster }}`,
+          labels: {
+            [LABELS.partOf]: system,
+            [LABELS.service]: '{{ .service }}',
+            [LABELS.environment]: env.name,
+            [LABELS.cluster]: '{{ .cluster }}',
+            [LABELS.managedBy]: ARGOCD_MANAGED_BY,
+          },
+          annotations: { [MANIFEST_GENERATE_PATHS_ANNOTATION]: '/{{ .path }}' },
+        },
+        spec: {
+          project: system,
+          source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: '{{ .path }}', directory: { recurse: false } },
+          destination: { server: '{{ .server }}', namespace: '{{ .namespace }}' },
           syncPolicy: structuredClone(SERVICE_SYNC_POLICY) as never,
         },
       },
