@@ -3,18 +3,19 @@
  * folders a project renders. Cross-object rules see the whole of dist/ so that a reference into
  * another service's folder resolves; only the project's own files are reported.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { validateFiles, type ResourceResult } from '@gitops/kubeconform';
 import { ENVIRONMENTS, environmentFile, loadEnvironment, readProjectJson, type Environment } from '@gitops/platform';
 import { checkPolicies, formatViolation, type PolicyReport } from './policy';
 import { readManifests } from './manifests';
+import { folderClusters } from './checks/fleet';
 
 export interface ValidateResult {
   /** Folders checked, relative to the root. */
   targets: string[];
-  /** Schema results that are not valid (invalid or error). */
-  schemaFailures: ResourceResult[];
+  /** Schema results that are not valid (invalid or error), each with the Kubernetes version it was checked at. */
+  schemaFailures: (ResourceResult & { kubernetesVersion?: string })[];
   resources: number;
   policy: PolicyReport;
 }
@@ -44,14 +45,50 @@ export function loadFleet(root: string): Map<string, Environment> {
  * Validates `targets` (folders relative to `root`).
  * @param full the policy report over the whole render @default - computed here
  */
-export async function validate(root: string, targets: readonly string[], full?: PolicyReport): Promise<ValidateResult> {
+export interface ValidateOptions {
+  /**
+   * Validate every dist/ folder at this Kubernetes minor ("1.33") instead of its clusters' own
+   * versions: what would break if the clusters were upgraded to it. @default - each folder at the
+   * version of every cluster it is synced to (environment.yaml)
+   */
+  readonly kubernetesVersion?: string;
+}
+
+/**
+ * The Kubernetes versions each file is validated at: a dist/ folder at those of the clusters it
+ * is synced to (an API a cluster's version does not serve is an error there); anything else
+ * (argocd/, the Argo CD cluster) at kubeconform's default, the bundled schemas' release.
+ */
+function filesByVersion(root: string, targets: readonly string[], fleet: ReadonlyMap<string, Environment>, override?: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (version: string, file: string) => out.set(version, [...(out.get(version) ?? []), file]);
+  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
+  for (const t of targets) {
+    for (const file of walk(join(root, t)).sort()) {
+      const rel = relative(root, file).split('\\').join('/');
+      const env = rel.startsWith('dist/') ? fleet.get(rel.split('/')[1]) : undefined;
+      const clusters = env ? folderClusters(env, rel) : undefined;
+      if (!clusters) add('', file);
+      else for (const version of new Set(override ? [override] : clusters.map((c) => c.kubernetesVersion))) add(version, file);
+    }
+  }
+  return out;
+}
+
+export async function validate(root: string, targets: readonly string[], full?: PolicyReport, options: ValidateOptions = {}): Promise<ValidateResult> {
   // Nothing to check is a failure, not a pass: a render that wrote nothing must not look valid.
   if (targets.length === 0) throw new Error('nothing to validate: no folders given');
   const present = targets.filter((t) => existsSync(join(root, t)));
   const missing = targets.filter((t) => !present.includes(t));
   if (missing.length > 0) throw new Error(`nothing to validate: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist (run npm run synth first)`);
 
-  const schema = validateFiles(present.map((t) => join(root, t)), { strict: true });
+  if (options.kubernetesVersion !== undefined && !/^1\.\d+$/.test(options.kubernetesVersion)) throw new Error(`--kubernetes-version ${options.kubernetesVersion}: give a minor version such as 1.33`);
+  const results: (ResourceResult & { kubernetesVersion?: string })[] = [];
+  for (const [version, files] of filesByVersion(root, present, loadFleet(root), options.kubernetesVersion)) {
+    const report = validateFiles(files, { strict: true, ...(version ? { kubernetesVersion: `${version}.0` } : {}) });
+    results.push(...report.results.map((r) => ({ ...r, ...(version ? { kubernetesVersion: version } : {}) })));
+  }
+  const schema = { results };
   const schemaFailures = schema.results.filter((r) => r.status === 'invalid' || r.status === 'error');
   const under = (t: string) => (r: { filename: string }) => r.filename === join(root, t) || r.filename.startsWith(`${join(root, t)}/`);
   const empty = present.filter((t) => !schema.results.some((r) => r.status !== 'empty' && under(t)(r)));
@@ -69,7 +106,7 @@ export async function validate(root: string, targets: readonly string[], full?: 
 
 export function formatValidateResult(r: ValidateResult, root: string): string {
   const lines: string[] = [];
-  for (const f of r.schemaFailures) lines.push(`${f.filename.replace(`${root}/`, '')} - ${f.kind ?? ''} ${f.name ?? ''} ${f.status === 'invalid' ? 'is invalid' : 'failed validation'}: ${f.message ?? ''}`.replace(/\s+/g, ' '));
+  for (const f of r.schemaFailures) lines.push(`${f.filename.replace(`${root}/`, '')} - ${f.kind ?? ''} ${f.name ?? ''} ${f.status === 'invalid' ? 'is invalid' : 'failed validation'}${f.kubernetesVersion ? ` at Kubernetes ${f.kubernetesVersion}` : ''}: ${f.message ?? ''}`.replace(/\s+/g, ' '));
   for (const v of r.policy.violations) lines.push(formatViolation(v));
   for (const w of r.policy.waived) lines.push(`waived: ${formatViolation(w)} (reason: ${w.reason})`);
   lines.push(
