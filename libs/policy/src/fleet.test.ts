@@ -76,3 +76,16 @@ describe('the fleet rules on accounts', () => {
     expect(lines[0]).toContain(`is in account ${other}, but the folder is synced to ${cluster.name} (account ${cluster.accountId})`);
   });
 });
+
+describe('ownership with per-cluster folders', () => {
+  const cm = (file: string): Manifest => ({ file, env: 'staging', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web', namespace: 'shop' }, data: {} } as any });
+  const unique = (ms: Manifest[]) => checkPolicies(ms).violations.filter((v) => v.rule === 'unique-object').map((v) => v.file);
+
+  it("counts a service's per-cluster copies of one object once (each goes to its own cluster)", () => {
+    expect(unique([cm('dist/staging/shop/web/shop-sg/ConfigMap.web.yaml'), cm('dist/staging/shop/web/shop-us/ConfigMap.web.yaml')])).toEqual([]);
+  });
+
+  it('still refuses one object from two services', () => {
+    expect(unique([cm('dist/staging/shop/web/ConfigMap.web.yaml'), cm('dist/staging/shop/api/ConfigMap.web.yaml')])).not.toEqual([]);
+  });
+});
