@@ -28,7 +28,11 @@ const system = defineSystem({
 for (const env of ENVIRONMENTS) {
   mkdirSync(join(work, 'environments', env), { recursive: true });
   writeFileSync(join(work, 'environments', env, 'environment.yaml'),
-    `name: ${env}\nawsAccountId: "111122223333"\nawsRegion: ap-southeast-1\nclusters:\n  - name: ${env}-apse1\n    server: https://example.gr7.ap-southeast-1.eks.amazonaws.com\n    region: ap-southeast-1\n`);
+    [`name: ${env}`, 'awsAccountId: "111122223333"', 'awsRegion: ap-southeast-1', 'clusters:',
+      `  - name: ${env}-apse1`, '    server: https://example.gr7.ap-southeast-1.eks.amazonaws.com', '    accountId: "111122223333"',
+      '    region: ap-southeast-1', '    kubernetesVersion: "1.32"',
+      '    network: { vpcCidr: 10.90.0.0/16, loadBalancerSubnets: [10.90.1.0/24] }',
+      'systems:', `  synthetic: { clusters: [${env}-apse1] }`, ''].join('\n'));
   const lines = [`namespace: synthetic-${env}`, 'services:'];
   for (let i = 0; i < count; i++) {
     lines.push(`  svc-${i}:`, `    tag: 1.${i}.0`, `    replicas: ${env === 'production' ? 3 : 1}`,
