@@ -13,15 +13,20 @@ const GO_DURATION = /^[-+]?(0|(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
  * `(?i)`, `(?P<name>...)`, `\A`/`\z`. Translate those to JavaScript; a pattern JavaScript still
  * cannot compile constrains nothing rather than breaking validation of the whole kind.
  */
-function goRegExp(pattern, flags = 'u') {
+function goSource(pattern) {
   let source = pattern;
-  let extra = '';
+  let flags = '';
   const inline = /^\(\?([imsU]+)\)/.exec(source);
   if (inline) {
     source = source.slice(inline[0].length);
-    extra = [...inline[1]].filter((f) => f === 'i' || f === 'm' || f === 's').join('');
+    flags = [...inline[1]].filter((f) => f === 'i' || f === 'm' || f === 's').join('');
   }
   source = source.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
+  return { source, flags };
+}
+
+function goRegExp(pattern, flags = 'u') {
+  const { source, flags: extra } = goSource(pattern);
   const allFlags = [...new Set([...flags, ...extra])].join('');
   try {
     return new RegExp(source, allFlags);
@@ -152,4 +157,4 @@ const formats = {
   int32: true, int64: true, float: true, double: true, byte: true, binary: true, password: true,
 };
 
-module.exports = { goRegExp, formats, v6DateTimeReason, kubeconformDurationReason, FORMATS_CODE: `require(${JSON.stringify(__filename)}).formats` };
+module.exports = { goSource, goRegExp, formats, v6DateTimeReason, kubeconformDurationReason, FORMATS_CODE: `require(${JSON.stringify(__filename)}).formats` };

@@ -1,10 +1,14 @@
 /** Validates resources: parse, skip/reject, schema lookup, schema check — kubeconform's order. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describeFailure, type FieldError } from './errors.js';
 import { decodeYaml } from './goyaml.js';
 import { decodeLenient, fileResources, goJsonType, signature, streamResources, type RawResource } from './parse.js';
 import { SchemaRegistry, type RegistryOptions } from './registry.js';
+
+// Go (RE2) syntax translated once, for schemas' patterns and for -ignore-filename-pattern alike
+const { goSource } = createRequire(import.meta.url)('./runtime.cjs') as { goSource: (pattern: string) => { source: string; flags: string } };
 
 export type Status = 'valid' | 'invalid' | 'error' | 'skipped' | 'empty';
 
@@ -210,14 +214,7 @@ export class Validator {
  * `(?P<name>...)`, `\A`, `\z`. An invalid one fails as Go's regexp.Compile does.
  */
 function goPattern(pattern: string): RegExp {
-  let source = pattern;
-  let flags = '';
-  const inline = /^\(\?([imsU]+)\)/.exec(source);
-  if (inline) {
-    source = source.slice(inline[0].length);
-    flags = [...inline[1]].filter((f) => f === 'i' || f === 'm' || f === 's').join('');
-  }
-  source = source.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
+  const { source, flags } = goSource(pattern);
   try {
     return new RegExp(source, flags);
   } catch (e) {
