@@ -21,3 +21,16 @@ export function systemValuesFile(root: string, env: EnvironmentName, system: str
 export function leafPath(env: EnvironmentName, system: string, service: string): string {
   return join(env, system, service);
 }
+
+/**
+ * The first line of every rendered file: which project rendered it, for which leaf folder. The
+ * prune step reads it back (`renderedLeafOf`) to prove a folder is the renderer's own.
+ */
+export function renderedHeader(source: string | undefined, leaf: string): string {
+  return `# Rendered from ${source ?? 'code'} for ${leaf}. Do not edit: change the code or environments/ and run npm run synth.\n`;
+}
+
+/** The leaf folder a rendered file's first line names, or undefined for a line the renderer did not write. */
+export function renderedLeafOf(firstLine: string): string | undefined {
+  return /^# Rendered from \S+ for (\S+)\. Do not edit: /.exec(firstLine)?.[1];
+}

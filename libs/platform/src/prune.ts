@@ -6,9 +6,8 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { renderedLeafOf } from './layout';
 
-/** The first line `toFiles` (render.ts) writes: `# Rendered from <source> for <leaf>. Do not edit: ...`. */
-const HEADER = /^# Rendered from \S+ for (\S+)\. Do not edit: /;
 
 /** Whether `<out>/<leaf>` holds only files the renderer wrote for that leaf; if not, why. */
 export function isRendererLeaf(out: string, leaf: string): { ok: true } | { ok: false; reason: string } {
@@ -25,9 +24,9 @@ export function isRendererLeaf(out: string, leaf: string): { ok: true } | { ok: 
     const file = join(dir, name);
     if (!lstatSync(file).isFile()) return { ok: false, reason: `${name} is not a regular file` };
     const firstLine = readFileSync(file, 'utf8').split('\n', 1)[0];
-    const header = HEADER.exec(firstLine);
-    if (!header) return { ok: false, reason: `${name} has no renderer header` };
-    if (header[1] !== leaf) return { ok: false, reason: `${name} was rendered for ${header[1]}, not this folder` };
+    const rendered = renderedLeafOf(firstLine);
+    if (!rendered) return { ok: false, reason: `${name} has no renderer header` };
+    if (rendered !== leaf) return { ok: false, reason: `${name} was rendered for ${rendered}, not this folder` };
   }
   return { ok: true };
 }

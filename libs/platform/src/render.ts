@@ -9,7 +9,7 @@ import { ServiceChart } from './chart';
 import { serviceEnvironments, type ServiceDefinition } from './service';
 import { loadValues, ValuesError, type ValueProblem } from './values';
 import { relative } from 'node:path';
-import { environmentFile, systemValuesFile } from './layout';
+import { environmentFile, systemValuesFile, renderedHeader } from './layout';
 import { toYaml } from './manifest-yaml';
 import { ownershipProblems } from './ownership';
 
@@ -181,8 +181,7 @@ function toFiles(path: string, objects: RenderedObject[], source: string | undef
     if (files.has(name)) {
       throw new RenderError(`${path}: two objects would be written to ${name}; give them different names`);
     }
-    const header = `# Rendered from ${source ?? 'code'} for ${path}. Do not edit: change the code or environments/ and run npm run synth.\n`;
-    files.set(name, header + toYaml(obj));
+    files.set(name, renderedHeader(source, path) + toYaml(obj));
   }
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
