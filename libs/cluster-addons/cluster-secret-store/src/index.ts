@@ -1,6 +1,6 @@
 import { ClusterSecretStore } from '@kubernetes-models/external-secrets/external-secrets.io/v1/ClusterSecretStore';
 import { addModel, AWS_SECRETS_MANAGER_STORE, defineService } from '@gitops/platform';
-import { clusterAddons } from './system';
+import { clusterAddons } from '@gitops/cluster-addons-system';
 
 /**
  * The platform-wide `ClusterSecretStore` `aws-secrets-manager` that every ExternalSecret reads

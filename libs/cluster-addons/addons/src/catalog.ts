@@ -1,0 +1,672 @@
+/**
+ * The cluster add-ons as a model: which upstream Helm chart installs each controller, and what a
+ * cluster has once that add-on is installed and healthy (CRDs with their served versions, ingress
+ * classes, storage classes, admission webhooks, API services). The addons service renders one
+ * Argo CD Application per add-on and cluster from it; the rollout simulation (libs/rollout) reads
+ * it to build an empty cluster's capabilities; the coverage test proves with it that every object
+ * in dist/ finds what it needs on its cluster.
+ *
+ * Chart versions are not here: they are values (`environments/<env>/cluster-addons.yaml` `addons:`),
+ * promoted like image tags. The CRD facts below are those of the charts at the versions pinned in
+ * the values files today (`VERIFIED_AT`); an upgrade that changes them updates this table too.
+ */
+import { ADDON_NAMES, type AddonName, type ClusterAddonsValues } from '@gitops/cluster-addons-system';
+import { clusterRoleArn, type Cluster, type Environment } from '@gitops/platform';
+
+export { ADDON_NAMES, type AddonName } from '@gitops/cluster-addons-system';
+
+/** One CustomResourceDefinition an add-on's chart installs. */
+export interface ProvidedCrd {
+  readonly group: string;
+  readonly kind: string;
+  /** Versions the CRD serves (`served: true`); the API server refuses the others. */
+  readonly versions: readonly string[];
+  readonly scope: 'Namespaced' | 'Cluster';
+}
+
+/**
+ * An admission webhook an add-on registers. Until its backing pods are ready the API server
+ * cannot call it: with `failurePolicy: Fail` every matching request is refused
+ * (https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy).
+ */
+export interface ProvidedWebhook {
+  /** The webhook configuration object's name as the chart renders it. */
+  readonly configuration: string;
+  readonly type: 'Mutating' | 'Validating';
+  /** `group/resource` it intercepts (`''` is the core group), e.g. `networking.k8s.io/ingresses`. */
+  readonly resources: readonly string[];
+  readonly failurePolicy: 'Fail' | 'Ignore';
+  /** Only objects in namespaces with this label reach it. @default every namespace */
+  readonly namespaceLabel?: { readonly key: string; readonly value: string };
+}
+
+/** What a cluster has once an add-on is installed and healthy. */
+export interface AddonProvides {
+  readonly crds: readonly ProvidedCrd[];
+  /** IngressClass objects, by name (`spec.ingressClassName`). */
+  readonly ingressClasses: readonly string[];
+  /** StorageClass objects, by name (`storageClassName`). */
+  readonly storageClasses: readonly string[];
+  /** The StorageClass marked default (used by claims that name none). @default none */
+  readonly defaultStorageClass?: string;
+  /** Service annotations whose load balancer this add-on's controller provisions: key -> values. */
+  readonly loadBalancerAnnotations: Readonly<Record<string, readonly string[]>>;
+  /** Aggregated APIs (`APIService` names), e.g. `v1beta1.metrics.k8s.io`. */
+  readonly apiServices: readonly string[];
+  /** cert-manager ClusterIssuers, by name (`cert-manager.io/cluster-issuer`). */
+  readonly clusterIssuers: readonly string[];
+  /** Namespace labels that make the add-on inject sidecars (`istio-injection: enabled`). */
+  readonly sidecarInjectionLabels: readonly { readonly key: string; readonly value: string }[];
+  readonly webhooks: readonly ProvidedWebhook[];
+}
+
+/** What one add-on's Helm values are computed from: the cluster's facts, never copied into values. */
+export interface AddonContext {
+  readonly env: Environment;
+  readonly cluster: Cluster;
+  readonly values: ClusterAddonsValues;
+}
+
+export interface AddonDefinition {
+  readonly name: AddonName;
+  /** Helm chart repository URL (`spec.source.repoURL`). */
+  readonly repoURL: string;
+  /** Chart name in that repository (`spec.source.chart`). */
+  readonly chart: string;
+  /** Namespace the release is installed in (`spec.destination.namespace`). */
+  readonly namespace: string;
+  /** Helm release name (`spec.source.helm.releaseName`); charts name their objects after it. */
+  readonly releaseName: string;
+  /** Add-ons that must be installed and healthy first (their CRDs, webhooks or load balancers). */
+  readonly dependsOn: readonly AddonName[];
+  readonly provides: AddonProvides;
+  /** The chart version the facts in `provides` were taken from. */
+  readonly verifiedAt: string;
+  /** Helm values (`spec.source.helm.valuesObject`) on one cluster. */
+  readonly values: (ctx: AddonContext) => Record<string, unknown>;
+  /**
+   * Fields of live objects a controller of the add-on rewrites, which Argo CD must not revert
+   * (`spec.ignoreDifferences`). @default none
+   */
+  readonly ignoreDifferences?: readonly Record<string, unknown>[];
+}
+
+/** kube-prometheus-stack's Helm release: its Prometheus selects ServiceMonitors and rules labelled `release: <this>`. */
+export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
+/** Namespace kube-prometheus-stack (Prometheus, the operator) is installed in. */
+export const KUBE_PROMETHEUS_STACK_NAMESPACE = 'monitoring';
+/** The EBS StorageClass every volume claim in this repository names; the EBS CSI driver's chart creates it. */
+export const GP3_ENCRYPTED_STORAGE_CLASS = 'gp3-encrypted';
+/** cert-manager's ClusterIssuer for public certificates (QuizMentor's Ingress names it). */
+export const LETSENCRYPT_CLUSTER_ISSUER = 'letsencrypt-prod';
+/** Sync wave of the add-on Applications that depend on nothing; each dependency level adds one. */
+export const ADDON_BASE_SYNC_WAVE = -10;
+
+/** The IRSA role an add-on's service account assumes on a cluster: `<cluster>-<addon>`, in the cluster's account. */
+export function addonRoleArn(cluster: Cluster, addon: AddonName): string {
+  return clusterRoleArn(cluster, `${cluster.name}-${addon}`);
+}
+
+const NONE: Omit<AddonProvides, 'crds'> = {
+  ingressClasses: [],
+  storageClasses: [],
+  loadBalancerAnnotations: {},
+  apiServices: [],
+  clusterIssuers: [],
+  sidecarInjectionLabels: [],
+  webhooks: [],
+};
+
+const crds = (group: string, scope: ProvidedCrd['scope'], versions: readonly string[], kinds: readonly string[]): ProvidedCrd[] =>
+  kinds.map((kind) => ({ group, kind, versions, scope }));
+
+const IRSA = 'eks.amazonaws.com/role-arn';
+
+/**
+ * Every add-on. Sources of the CRD lists: ../shared/conformance/crds (External Secrets 2.9.0,
+ * prometheus-operator, Istio), the @kubernetes-models/* packages, and each chart's crds/ or
+ * templates/ at the pinned version.
+ */
+export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
+  'external-secrets': {
+    name: 'external-secrets',
+    repoURL: 'https://charts.external-secrets.io',
+    chart: 'external-secrets',
+    namespace: 'external-secrets',
+    releaseName: 'external-secrets',
+    dependsOn: [],
+    verifiedAt: '2.9.0',
+    provides: {
+      ...NONE,
+      // v1beta1 is in the CRDs with served: false (../shared/conformance/crds/SOURCES.md, tag helm-chart-2.9.0).
+      crds: [
+        ...crds('external-secrets.io', 'Namespaced', ['v1'], ['ExternalSecret', 'SecretStore']),
+        ...crds('external-secrets.io', 'Cluster', ['v1'], ['ClusterSecretStore', 'ClusterExternalSecret']),
+        ...crds('external-secrets.io', 'Namespaced', ['v1alpha1'], ['PushSecret']),
+        ...crds('external-secrets.io', 'Cluster', ['v1alpha1'], ['ClusterPushSecret']),
+        ...crds('generators.external-secrets.io', 'Namespaced', ['v1alpha1'], [
+          'ACRAccessToken', 'ECRAuthorizationToken', 'Fake', 'GCRAccessToken', 'GeneratorState', 'GithubAccessToken',
+          'Grafana', 'Password', 'QuayAccessToken', 'STSSessionToken', 'UUID', 'VaultDynamicSecret', 'Webhook',
+        ]),
+        ...crds('generators.external-secrets.io', 'Cluster', ['v1alpha1'], ['ClusterGenerator']),
+      ],
+      // The chart's webhook (deploy/charts/external-secrets/templates/validatingwebhook.yaml).
+      webhooks: [
+        { configuration: 'secretstore-validate', type: 'Validating', resources: ['external-secrets.io/secretstores', 'external-secrets.io/clustersecretstores'], failurePolicy: 'Fail' },
+        { configuration: 'externalsecret-validate', type: 'Validating', resources: ['external-secrets.io/externalsecrets'], failurePolicy: 'Fail' },
+      ],
+    },
+    values: ({ cluster, values }) => ({
+      installCRDs: true,
+      serviceAccount: {
+        // The ClusterSecretStore (cluster-secret-store) authenticates as this account (IRSA).
+        name: values.externalSecrets.serviceAccount,
+        annotations: { [IRSA]: addonRoleArn(cluster, 'external-secrets') },
+      },
+    }),
+  },
+
+  'aws-load-balancer-controller': {
+    name: 'aws-load-balancer-controller',
+    repoURL: 'https://aws.github.io/eks-charts',
+    chart: 'aws-load-balancer-controller',
+    namespace: 'kube-system',
+    releaseName: 'aws-load-balancer-controller',
+    dependsOn: [],
+    verifiedAt: '1.11.0',
+    provides: {
+      ...NONE,
+      crds: [
+        ...crds('elbv2.k8s.aws', 'Namespaced', ['v1beta1', 'v1alpha1'], ['TargetGroupBinding']),
+        ...crds('elbv2.k8s.aws', 'Cluster', ['v1beta1'], ['IngressClassParams']),
+      ],
+      // createIngressClassResource (default true) creates IngressClass `alb` (ingressClass value).
+      ingressClasses: ['alb'],
+      // NLBs for Services annotated so (https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/nlb/).
+      loadBalancerAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': ['external', 'nlb-ip'] },
+      webhooks: [
+        { configuration: 'aws-load-balancer-webhook', type: 'Validating', resources: ['networking.k8s.io/ingresses', 'elbv2.k8s.aws/targetgroupbindings', 'elbv2.k8s.aws/ingressclassparams'], failurePolicy: 'Fail' },
+        { configuration: 'aws-load-balancer-webhook', type: 'Mutating', resources: ['/pods'], failurePolicy: 'Fail', namespaceLabel: { key: 'elbv2.k8s.aws/pod-readiness-gate-inject', value: 'enabled' } },
+        { configuration: 'aws-load-balancer-webhook', type: 'Mutating', resources: ['elbv2.k8s.aws/targetgroupbindings'], failurePolicy: 'Fail' },
+      ],
+    },
+    values: ({ cluster }) => ({
+      clusterName: cluster.name,
+      region: cluster.region,
+      // The controller reads the VPC from the instance metadata: the fleet has the VPC's CIDR, not its ID.
+      serviceAccount: { name: 'aws-load-balancer-controller', annotations: { [IRSA]: addonRoleArn(cluster, 'aws-load-balancer-controller') } },
+      // The Service mutator (failurePolicy Fail, every Service) would refuse every Service on the
+      // cluster while the controller is down; annotated Services (aws-load-balancer-type) do not need it.
+      enableServiceMutatorWebhook: false,
+    }),
+  },
+
+  'ingress-nginx': {
+    name: 'ingress-nginx',
+    repoURL: 'https://kubernetes.github.io/ingress-nginx',
+    chart: 'ingress-nginx',
+    namespace: 'ingress-nginx',
+    releaseName: 'ingress-nginx',
+    // Its controller's NLB is provisioned by the AWS Load Balancer Controller (annotations below).
+    dependsOn: ['aws-load-balancer-controller'],
+    verifiedAt: '4.12.1',
+    provides: {
+      ...NONE,
+      crds: [],
+      ingressClasses: ['nginx'],
+      webhooks: [{ configuration: 'ingress-nginx-admission', type: 'Validating', resources: ['networking.k8s.io/ingresses'], failurePolicy: 'Fail' }],
+    },
+    values: () => ({
+      controller: {
+        ingressClassResource: { name: 'nginx', enabled: true, default: false },
+        service: {
+          annotations: {
+            'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
+            'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
+            'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+          },
+        },
+      },
+    }),
+  },
+
+  'cert-manager': {
+    name: 'cert-manager',
+    repoURL: 'https://charts.jetstack.io',
+    chart: 'cert-manager',
+    namespace: 'cert-manager',
+    releaseName: 'cert-manager',
+    // Installs on its own; its ClusterIssuer's HTTP-01 solver answers through the nginx class at issuance time.
+    dependsOn: [],
+    verifiedAt: 'v1.17.2',
+    provides: {
+      ...NONE,
+      crds: [
+        ...crds('cert-manager.io', 'Namespaced', ['v1'], ['Certificate', 'CertificateRequest', 'Issuer']),
+        ...crds('cert-manager.io', 'Cluster', ['v1'], ['ClusterIssuer']),
+        ...crds('acme.cert-manager.io', 'Namespaced', ['v1'], ['Challenge', 'Order']),
+      ],
+      clusterIssuers: [LETSENCRYPT_CLUSTER_ISSUER],
+      webhooks: [
+        { configuration: 'cert-manager-webhook', type: 'Validating', resources: ['cert-manager.io/*', 'acme.cert-manager.io/*'], failurePolicy: 'Fail' },
+        { configuration: 'cert-manager-webhook', type: 'Mutating', resources: ['cert-manager.io/certificaterequests'], failurePolicy: 'Fail' },
+      ],
+    },
+    values: ({ env, values }) => {
+      if (!values.letsEncrypt) {
+        throw new Error(`environments/${env.name}/cluster-addons.yaml: letsEncrypt.email: missing; cert-manager's ClusterIssuer ${LETSENCRYPT_CLUSTER_ISSUER} needs the Let's Encrypt account's e-mail`);
+      }
+      return {
+        crds: { enabled: true },
+        // The ClusterIssuer the Ingresses name (cert-manager.io/cluster-issuer), in the chart's
+        // extraObjects; a later wave than the webhook it is validated by.
+        extraObjects: [
+          {
+            apiVersion: 'cert-manager.io/v1',
+            kind: 'ClusterIssuer',
+            metadata: {
+              name: LETSENCRYPT_CLUSTER_ISSUER,
+              annotations: { 'argocd.argoproj.io/sync-wave': '1', 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' },
+            },
+            spec: {
+              acme: {
+                server: 'https://acme-v02.api.letsencrypt.org/directory',
+                email: values.letsEncrypt.email,
+                privateKeySecretRef: { name: `${LETSENCRYPT_CLUSTER_ISSUER}-account-key` },
+                solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
+              },
+            },
+          },
+        ],
+      };
+    },
+  },
+
+  'istio-base': {
+    name: 'istio-base',
+    repoURL: 'https://istio-release.storage.googleapis.com/charts',
+    chart: 'base',
+    namespace: 'istio-system',
+    releaseName: 'istio-base',
+    dependsOn: [],
+    verifiedAt: '1.26.0',
+    provides: {
+      ...NONE,
+      // All three networking versions are served (../shared/conformance/crds/SOURCES.md).
+      crds: [
+        ...crds('networking.istio.io', 'Namespaced', ['v1', 'v1alpha3', 'v1beta1'], ['DestinationRule', 'Gateway', 'ServiceEntry', 'Sidecar', 'VirtualService', 'WorkloadEntry', 'WorkloadGroup']),
+        ...crds('networking.istio.io', 'Namespaced', ['v1alpha3'], ['EnvoyFilter']),
+        ...crds('networking.istio.io', 'Namespaced', ['v1beta1'], ['ProxyConfig']),
+        ...crds('security.istio.io', 'Namespaced', ['v1', 'v1beta1'], ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication']),
+        ...crds('telemetry.istio.io', 'Namespaced', ['v1', 'v1alpha1'], ['Telemetry']),
+        ...crds('extensions.istio.io', 'Namespaced', ['v1alpha1'], ['WasmPlugin']),
+      ],
+      // base's istiod-default-validator sends Istio objects to istiod: refused until istiod runs.
+      webhooks: [{ configuration: 'istiod-default-validator', type: 'Validating', resources: ['networking.istio.io/*', 'security.istio.io/*', 'telemetry.istio.io/*', 'extensions.istio.io/*'], failurePolicy: 'Fail' }],
+    },
+    values: () => ({ defaultRevision: 'default' }),
+    // istiod's validation controller rewrites the default validator's failurePolicy once it serves
+    // (istio/istio pkg/webhooks/validation/controller); Argo CD must ignore that field
+    // (https://argo-cd.readthedocs.io/en/stable/user-guide/diffing/#application-level-configuration).
+    ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: 'istiod-default-validator', jqPathExpressions: ['.webhooks[]?.failurePolicy'] }],
+  },
+
+  istiod: {
+    name: 'istiod',
+    repoURL: 'https://istio-release.storage.googleapis.com/charts',
+    chart: 'istiod',
+    namespace: 'istio-system',
+    releaseName: 'istiod',
+    dependsOn: ['istio-base'],
+    verifiedAt: '1.26.0',
+    provides: {
+      ...NONE,
+      crds: [],
+      sidecarInjectionLabels: [{ key: 'istio-injection', value: 'enabled' }],
+      webhooks: [
+        { configuration: 'istio-sidecar-injector', type: 'Mutating', resources: ['/pods'], failurePolicy: 'Fail', namespaceLabel: { key: 'istio-injection', value: 'enabled' } },
+        { configuration: 'istio-validator-istio-system', type: 'Validating', resources: ['networking.istio.io/*', 'security.istio.io/*', 'telemetry.istio.io/*', 'extensions.istio.io/*'], failurePolicy: 'Fail' },
+      ],
+    },
+    values: () => ({ pilot: { autoscaleMin: 2 } }),
+    // istiod patches its webhooks' caBundle and failurePolicy at run time.
+    ignoreDifferences: [
+      { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.failurePolicy', '.webhooks[]?.clientConfig.caBundle'] },
+    ],
+  },
+
+  'kube-prometheus-stack': {
+    name: 'kube-prometheus-stack',
+    repoURL: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'kube-prometheus-stack',
+    namespace: KUBE_PROMETHEUS_STACK_NAMESPACE,
+    releaseName: KUBE_PROMETHEUS_STACK_RELEASE,
+    dependsOn: [],
+    verifiedAt: '67.8.0',
+    provides: {
+      ...NONE,
+      crds: [
+        ...crds('monitoring.coreos.com', 'Namespaced', ['v1'], ['Alertmanager', 'PodMonitor', 'Probe', 'Prometheus', 'PrometheusRule', 'ServiceMonitor', 'ThanosRuler']),
+        ...crds('monitoring.coreos.com', 'Namespaced', ['v1alpha1', 'v1beta1'], ['AlertmanagerConfig']),
+        ...crds('monitoring.coreos.com', 'Namespaced', ['v1alpha1'], ['PrometheusAgent', 'ScrapeConfig']),
+      ],
+      webhooks: [
+        { configuration: `${KUBE_PROMETHEUS_STACK_RELEASE}-admission`, type: 'Validating', resources: ['monitoring.coreos.com/prometheusrules'], failurePolicy: 'Fail' },
+        { configuration: `${KUBE_PROMETHEUS_STACK_RELEASE}-admission`, type: 'Mutating', resources: ['monitoring.coreos.com/prometheusrules'], failurePolicy: 'Fail' },
+      ],
+    },
+    values: ({ cluster }) => ({
+      // The chart's ~1 MB CRDs exceed the client-side apply annotation: the Application applies server-side.
+      crds: { enabled: true },
+      prometheusOperator: { admissionWebhooks: { failurePolicy: 'Fail' } },
+      prometheus: { prometheusSpec: { externalLabels: { cluster: cluster.name, region: cluster.region } } },
+    }),
+  },
+
+  velero: {
+    name: 'velero',
+    repoURL: 'https://vmware-tanzu.github.io/helm-charts',
+    chart: 'velero',
+    namespace: 'velero',
+    releaseName: 'velero',
+    dependsOn: [],
+    verifiedAt: '10.0.8',
+    provides: {
+      ...NONE,
+      crds: [
+        ...crds('velero.io', 'Namespaced', ['v1'], [
+          'Backup', 'BackupRepository', 'BackupStorageLocation', 'DeleteBackupRequest', 'DownloadRequest', 'PodVolumeBackup',
+          'PodVolumeRestore', 'Restore', 'Schedule', 'ServerStatusRequest', 'VolumeSnapshotLocation',
+        ]),
+        ...crds('velero.io', 'Namespaced', ['v2alpha1'], ['DataDownload', 'DataUpload']),
+      ],
+    },
+    values: ({ cluster }) => ({
+      // Backups of a cluster go to its own region's bucket (named after the cluster; Terraform creates it and the role).
+      configuration: {
+        backupStorageLocation: [{ name: 'default', provider: 'aws', bucket: veleroBucket(cluster), config: { region: cluster.region } }],
+        volumeSnapshotLocation: [{ name: 'default', provider: 'aws', config: { region: cluster.region } }],
+      },
+      credentials: { useSecret: false },
+      initContainers: [{ name: 'velero-plugin-for-aws', image: 'velero/velero-plugin-for-aws:v1.12.0', volumeMounts: [{ mountPath: '/target', name: 'plugins' }] }],
+      serviceAccount: { server: { name: 'velero', annotations: { [IRSA]: addonRoleArn(cluster, 'velero') } } },
+    }),
+  },
+
+  'vertical-pod-autoscaler': {
+    name: 'vertical-pod-autoscaler',
+    repoURL: 'https://charts.fairwinds.com/stable',
+    chart: 'vpa',
+    namespace: 'kube-system',
+    releaseName: 'vpa',
+    dependsOn: [],
+    verifiedAt: '4.5.0',
+    provides: {
+      ...NONE,
+      // The VPA CRDs serve v1 and the deprecated v1beta2 (kubernetes/autoscaler vertical-pod-autoscaler/deploy/vpa-v1-crd-gen.yaml).
+      crds: crds('autoscaling.k8s.io', 'Namespaced', ['v1', 'v1beta2'], ['VerticalPodAutoscaler', 'VerticalPodAutoscalerCheckpoint']),
+      // The admission controller registers vpa-webhook-config itself, failurePolicy Ignore.
+      webhooks: [{ configuration: 'vpa-webhook-config', type: 'Mutating', resources: ['/pods', 'autoscaling.k8s.io/verticalpodautoscalers'], failurePolicy: 'Ignore' }],
+    },
+    values: () => ({ recommender: { enabled: true }, updater: { enabled: true }, admissionController: { enabled: true } }),
+  },
+
+  sloth: {
+    name: 'sloth',
+    repoURL: 'https://slok.github.io/sloth',
+    chart: 'sloth',
+    namespace: KUBE_PROMETHEUS_STACK_NAMESPACE,
+    releaseName: 'sloth',
+    // Sloth turns each PrometheusServiceLevel into PrometheusRules: the operator's CRD must exist.
+    dependsOn: ['kube-prometheus-stack'],
+    verifiedAt: '0.12.2',
+    provides: { ...NONE, crds: crds('sloth.slok.dev', 'Namespaced', ['v1'], ['PrometheusServiceLevel']) },
+    values: () => ({}),
+  },
+
+  'metrics-server': {
+    name: 'metrics-server',
+    repoURL: 'https://kubernetes-sigs.github.io/metrics-server/',
+    chart: 'metrics-server',
+    namespace: 'kube-system',
+    releaseName: 'metrics-server',
+    dependsOn: [],
+    verifiedAt: '3.12.2',
+    // The resource metrics API HorizontalPodAutoscalers read CPU and memory from.
+    provides: { ...NONE, crds: [], apiServices: ['v1beta1.metrics.k8s.io'] },
+    values: () => ({ replicas: 2 }),
+  },
+
+  'aws-ebs-csi-driver': {
+    name: 'aws-ebs-csi-driver',
+    repoURL: 'https://kubernetes-sigs.github.io/aws-ebs-csi-driver',
+    chart: 'aws-ebs-csi-driver',
+    namespace: 'kube-system',
+    releaseName: 'aws-ebs-csi-driver',
+    dependsOn: [],
+    verifiedAt: '2.36.0',
+    provides: { ...NONE, crds: [], storageClasses: [GP3_ENCRYPTED_STORAGE_CLASS], defaultStorageClass: GP3_ENCRYPTED_STORAGE_CLASS },
+    values: ({ cluster }) => ({
+      controller: { serviceAccount: { annotations: { [IRSA]: addonRoleArn(cluster, 'aws-ebs-csi-driver') } } },
+      // The StorageClass the volume claims name: gp3, encrypted at rest (the driver's parameters:
+      // https://github.com/kubernetes-sigs/aws-ebs-csi-driver/blob/master/docs/parameters.md).
+      // Default, since EKS 1.30+ marks no class default and an unnamed claim would stay Pending.
+      storageClasses: [
+        {
+          name: GP3_ENCRYPTED_STORAGE_CLASS,
+          annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' },
+          volumeBindingMode: 'WaitForFirstConsumer',
+          reclaimPolicy: 'Retain',
+          allowVolumeExpansion: true,
+          parameters: { type: 'gp3', encrypted: 'true' },
+        },
+      ],
+    }),
+  },
+};
+
+/** Velero's bucket on a cluster: one per cluster, in its region and account. */
+export function veleroBucket(cluster: Cluster): string {
+  return `velero-${cluster.accountId}-${cluster.name}`;
+}
+
+/**
+ * Which add-ons each system needs, decided per system (the coverage test proves it against dist/).
+ * `cluster-addons` is on every cluster: its ClusterSecretStore needs External Secrets, and
+ * metrics-server serves the HPAs of the platform's WebService.
+ */
+export const SYSTEM_ADDONS: Readonly<Record<string, readonly AddonName[]>> = {
+  'cluster-addons': ['external-secrets', 'metrics-server'],
+  // ExternalSecrets, ALB Ingresses, PrometheusRules, the Velero backup Schedule, HPAs.
+  kiteclass: ['external-secrets', 'aws-load-balancer-controller', 'kube-prometheus-stack', 'velero', 'metrics-server'],
+  // ExternalSecrets, the nginx Ingress (NLB) with its cert-manager certificate, Istio routing and
+  // sidecars, ServiceMonitor/PrometheusRules, the Sloth SLO, the VPA, HPAs, gp3-encrypted volumes.
+  quizmentor: [
+    'external-secrets', 'ingress-nginx', 'aws-load-balancer-controller', 'cert-manager', 'istio-base', 'istiod',
+    'kube-prometheus-stack', 'sloth', 'vertical-pod-autoscaler', 'metrics-server', 'aws-ebs-csi-driver',
+  ],
+  // ExternalSecrets, the ALB Ingress, ServiceMonitor/PrometheusRule, the HPA.
+  'eks-demo': ['external-secrets', 'aws-load-balancer-controller', 'kube-prometheus-stack', 'metrics-server'],
+  // ExternalSecrets, the NLB Service (aws-load-balancer-type: external), the HPA.
+  django: ['external-secrets', 'aws-load-balancer-controller', 'metrics-server'],
+};
+
+/** What a system not in SYSTEM_ADDONS gets: what the platform's WebService renders (ExternalSecrets, HPA). */
+export const DEFAULT_SYSTEM_ADDONS: readonly AddonName[] = ['external-secrets', 'metrics-server'];
+
+/** The systems an environment places on a cluster. */
+export function systemsOnCluster(env: Environment, cluster: string): string[] {
+  return Object.entries(env.systems).filter(([, p]) => p.clusters.includes(cluster)).map(([system]) => system).sort();
+}
+
+/** Why each add-on is on a cluster: add-on -> the systems (or `<add-on> (dependency)`) needing it. */
+export function addonReasons(env: Environment, cluster: string): Map<AddonName, string[]> {
+  const reasons = new Map<AddonName, string[]>();
+  const add = (name: AddonName, why: string): void => {
+    const known = reasons.get(name);
+    if (known) {
+      if (!known.includes(why)) known.push(why);
+      return;
+    }
+    reasons.set(name, [why]);
+    for (const dep of ADDONS[name].dependsOn) add(dep, `${name} (dependency)`);
+  };
+  for (const system of systemsOnCluster(env, cluster)) {
+    for (const name of SYSTEM_ADDONS[system] ?? DEFAULT_SYSTEM_ADDONS) add(name, system);
+  }
+  return reasons;
+}
+
+/** The add-ons a cluster of an environment needs (with their dependencies), in sync order. */
+export function addonsForCluster(env: Environment, cluster: string | Cluster): AddonDefinition[] {
+  const name = typeof cluster === 'string' ? cluster : cluster.name;
+  if (!env.clusters.some((c) => c.name === name)) throw new Error(`environments/${env.name}/environment.yaml: no cluster ${name}`);
+  return [...addonReasons(env, name).keys()].map((n) => ADDONS[n]).sort((a, b) => addonSyncWave(a.name) - addonSyncWave(b.name) || a.name.localeCompare(b.name));
+}
+
+/** Longest chain of dependencies below an add-on (0 for one that depends on nothing). */
+export function addonDepth(name: AddonName, seen: readonly AddonName[] = []): number {
+  if (seen.includes(name)) throw new Error(`add-on dependency cycle: ${[...seen, name].join(' -> ')}`);
+  const deps = ADDONS[name].dependsOn;
+  return deps.length === 0 ? 0 : 1 + Math.max(...deps.map((d) => addonDepth(d, [...seen, name])));
+}
+
+/** The Application's sync wave: dependencies first, every add-on before the systems (wave 0 and later). */
+export function addonSyncWave(name: AddonName): number {
+  return ADDON_BASE_SYNC_WAVE + addonDepth(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What rendered objects need from a cluster.
+
+/** One thing an object needs the cluster to have. */
+export type Capability =
+  | { readonly type: 'kind'; readonly group: string; readonly version: string; readonly kind: string }
+  | { readonly type: 'ingressClass'; readonly name: string }
+  | { readonly type: 'storageClass'; readonly name: string }
+  | { readonly type: 'defaultStorageClass' }
+  | { readonly type: 'loadBalancer'; readonly annotation: string; readonly value: string }
+  | { readonly type: 'apiService'; readonly name: string }
+  | { readonly type: 'clusterIssuer'; readonly name: string }
+  | { readonly type: 'sidecarInjection'; readonly key: string; readonly value: string };
+
+/** One line naming a capability, for messages. */
+export function describeCapability(c: Capability): string {
+  switch (c.type) {
+    case 'kind': return `${c.kind} (${c.group}/${c.version})`;
+    case 'ingressClass': return `IngressClass ${c.name}`;
+    case 'storageClass': return `StorageClass ${c.name}`;
+    case 'defaultStorageClass': return 'a default StorageClass';
+    case 'loadBalancer': return `a load-balancer controller for ${c.annotation}: ${c.value}`;
+    case 'apiService': return `APIService ${c.name}`;
+    case 'clusterIssuer': return `cert-manager ClusterIssuer ${c.name}`;
+    case 'sidecarInjection': return `sidecar injection for namespace label ${c.key}=${c.value}`;
+  }
+}
+
+/**
+ * API groups every Kubernetes 1.32 API server serves by itself (kubectl api-resources on a
+ * cluster with no add-ons). Kinds of these groups need no add-on; whether the version is served
+ * is validate's per-version check. Note `autoscaling.k8s.io` (VPA) is NOT one of them.
+ */
+export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+  '', 'admissionregistration.k8s.io', 'apiextensions.k8s.io', 'apiregistration.k8s.io', 'apps', 'authentication.k8s.io',
+  'authorization.k8s.io', 'autoscaling', 'batch', 'certificates.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io',
+  'events.k8s.io', 'flowcontrol.apiserver.k8s.io', 'internal.apiserver.k8s.io', 'networking.k8s.io', 'node.k8s.io',
+  'policy', 'rbac.authorization.k8s.io', 'resource.k8s.io', 'scheduling.k8s.io', 'storage.k8s.io', 'storagemigration.k8s.io',
+]);
+
+/** Ingress classes, storage classes and load-balancer annotations EKS handles with no add-on. */
+export const BUILT_IN: Readonly<{ loadBalancerAnnotations: Record<string, readonly string[]> }> = {
+  // The in-tree AWS cloud provider makes an NLB for `nlb` (and a Classic LB with no annotation).
+  loadBalancerAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': ['nlb'] },
+};
+
+interface AnyObject {
+  apiVersion?: unknown;
+  kind?: unknown;
+  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any;
+}
+
+const LB_TYPE = 'service.beta.kubernetes.io/aws-load-balancer-type';
+
+/** What one rendered object needs from its cluster beyond the built-in APIs. */
+export function requiredCapabilities(object: AnyObject): Capability[] {
+  const out: Capability[] = [];
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  const kind = String(object.kind ?? '');
+  const annotations = object.metadata?.annotations ?? {};
+  const spec = object.spec ?? {};
+  if (!BUILT_IN_GROUPS.has(group)) out.push({ type: 'kind', group, version, kind });
+  if (group === 'networking.k8s.io' && kind === 'Ingress') {
+    // spec.ingressClassName, or the deprecated annotation controllers still read.
+    const cls = spec.ingressClassName ?? annotations['kubernetes.io/ingress.class'];
+    if (cls) out.push({ type: 'ingressClass', name: cls });
+    // cert-manager's ingress-shim reads this annotation (https://cert-manager.io/docs/usage/ingress/).
+    if (annotations['cert-manager.io/cluster-issuer']) out.push({ type: 'clusterIssuer', name: annotations['cert-manager.io/cluster-issuer'] });
+  }
+  if (group === '' && kind === 'Service') {
+    if (annotations[LB_TYPE]) out.push({ type: 'loadBalancer', annotation: LB_TYPE, value: annotations[LB_TYPE] });
+  }
+  const claims: any[] = [];
+  if (group === '' && kind === 'PersistentVolumeClaim') claims.push(spec);
+  if (group === 'apps' && kind === 'StatefulSet') claims.push(...(spec.volumeClaimTemplates ?? []).map((t: any) => t.spec ?? {}));
+  for (const claim of claims) {
+    // No storageClassName: the default class; "" asks for no class (a pre-bound volume).
+    if (claim.storageClassName === undefined || claim.storageClassName === null) out.push({ type: 'defaultStorageClass' });
+    else if (claim.storageClassName !== '') out.push({ type: 'storageClass', name: claim.storageClassName });
+  }
+  if (group === 'autoscaling' && kind === 'HorizontalPodAutoscaler') {
+    // Resource metrics come from metrics.k8s.io; Pods/Object metrics from custom.metrics.k8s.io,
+    // External from external.metrics.k8s.io (https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#support-for-metrics-apis).
+    const api: Record<string, string> = {
+      Resource: 'v1beta1.metrics.k8s.io', ContainerResource: 'v1beta1.metrics.k8s.io',
+      Pods: 'v1beta1.custom.metrics.k8s.io', Object: 'v1beta1.custom.metrics.k8s.io', External: 'v1beta1.external.metrics.k8s.io',
+    };
+    // autoscaling/v2 with no metrics defaults to 80% CPU: a resource metric.
+    const metrics: any[] = spec.metrics?.length ? spec.metrics : [{ type: 'Resource' }];
+    for (const name of new Set(metrics.map((m) => api[m.type]).filter(Boolean))) out.push({ type: 'apiService', name });
+  }
+  if (group === '' && kind === 'Namespace') {
+    for (const [key, value] of Object.entries(object.metadata?.labels ?? {})) {
+      if (key === 'istio-injection' && value === 'enabled') out.push({ type: 'sidecarInjection', key, value });
+    }
+  }
+  return out;
+}
+
+/** Whether an add-on, once healthy, provides a capability. */
+export function addonProvides(addon: AddonDefinition, c: Capability): boolean {
+  const p = addon.provides;
+  switch (c.type) {
+    case 'kind': return p.crds.some((crd) => crd.group === c.group && crd.kind === c.kind && crd.versions.includes(c.version));
+    case 'ingressClass': return p.ingressClasses.includes(c.name);
+    case 'storageClass': return p.storageClasses.includes(c.name);
+    case 'defaultStorageClass': return p.defaultStorageClass !== undefined;
+    case 'loadBalancer': return (p.loadBalancerAnnotations[c.annotation] ?? []).includes(c.value);
+    case 'apiService': return p.apiServices.includes(c.name);
+    case 'clusterIssuer': return p.clusterIssuers.includes(c.name);
+    case 'sidecarInjection': return p.sidecarInjectionLabels.some((l) => l.key === c.key && l.value === c.value);
+  }
+}
+
+/** Whether EKS provides a capability with no add-on. */
+export function builtInProvides(c: Capability): boolean {
+  if (c.type === 'kind') return BUILT_IN_GROUPS.has(c.group);
+  if (c.type === 'loadBalancer') return (BUILT_IN.loadBalancerAnnotations[c.annotation] ?? []).includes(c.value);
+  return false;
+}
+
+/** The add-on (of `addons`) that provides a capability; undefined when none does. */
+export function providerOf(c: Capability, addons: readonly AddonDefinition[]): AddonDefinition | undefined {
+  return addons.find((a) => addonProvides(a, c));
+}
+
+/** The add-on of the whole catalogue that would provide a capability (to say what is missing). */
+export function catalogProviderOf(c: Capability): AddonDefinition | undefined {
+  return providerOf(c, Object.values(ADDONS));
+}
+
