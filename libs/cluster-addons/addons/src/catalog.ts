@@ -583,10 +583,10 @@ export const BUILT_IN: Readonly<{ loadBalancerAnnotations: Record<string, readon
   loadBalancerAnnotations: { 'service.beta.kubernetes.io/aws-load-balancer-type': ['nlb'] },
 };
 
-interface AnyObject {
+export interface AnyObject {
   apiVersion?: unknown;
   kind?: unknown;
-  metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   spec?: any;
 }
 
@@ -670,3 +670,26 @@ export function catalogProviderOf(c: Capability): AddonDefinition | undefined {
   return providerOf(c, Object.values(ADDONS));
 }
 
+
+/** An object as a check sees it: the file it is in and its data. */
+export interface PlacedManifest {
+  readonly file: string;
+  readonly object: AnyObject;
+}
+
+/**
+ * Every object's needs that neither EKS nor the installed add-ons provide, one line each:
+ * `<cluster>: <file>: <Kind> <name> needs <capability>: <which add-on would provide it>`.
+ */
+export function capabilityProblems(cluster: string, manifests: readonly PlacedManifest[], installed: readonly AddonDefinition[]): string[] {
+  const lines: string[] = [];
+  for (const { file, object } of manifests) {
+    for (const c of requiredCapabilities(object)) {
+      if (builtInProvides(c) || providerOf(c, installed)) continue;
+      const candidate = catalogProviderOf(c);
+      const fix = candidate ? `add-on ${candidate.name} provides it and is not installed on this cluster` : 'no add-on of the catalog provides it';
+      lines.push(`${cluster}: ${file}: ${String(object.kind)} ${object.metadata?.name ?? ''} needs ${describeCapability(c)}: ${fix}`);
+    }
+  }
+  return lines;
+}
