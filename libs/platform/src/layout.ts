@@ -23,6 +23,18 @@ export function leafPath(env: EnvironmentName, system: string, service: string):
 }
 
 /**
+ * The folder a render replaces as a whole: `<env>/<system>/<service>` of a leaf
+ * `<env>/<system>/<service>` or `<env>/<system>/<service>/<cluster>` (undefined for any other
+ * path). A service folder holds either the service's files (synced to every cluster of its system)
+ * or one folder per cluster (render.ts), never both; the writer swaps the service folder in one
+ * rename, so a change of layout never shows Argo CD both layouts, or neither.
+ */
+export function serviceFolderOf(leaf: string): string | undefined {
+  const parts = leaf.split('/');
+  return parts.length === 3 || parts.length === 4 ? parts.slice(0, 3).join('/') : undefined;
+}
+
+/**
  * The first line of every rendered file: which project rendered it, for which leaf folder. The
  * prune step reads it back (`renderedLeafOf`) to prove a folder is the renderer's own.
  */

@@ -53,6 +53,18 @@ describe('planPrune', () => {
     ]);
   });
 
+  it('keeps the service folder of a per-cluster leaf, and deletes a retired per-cluster service folder whole', () => {
+    for (const c of ['sg', 'us']) {
+      leaf(`staging/demo/kept/${c}`, { 'Service.kept.yaml': `${header(`staging/demo/kept/${c}`)}x\n` });
+      leaf(`staging/demo/retired/${c}`, { 'Service.retired.yaml': `${header(`staging/demo/retired/${c}`)}x\n` });
+    }
+    leaf('staging/demo/mixed/sg', { 'Service.m.yaml': `${header('staging/demo/mixed/sg')}x\n` });
+    leaf('staging/demo/mixed', { 'README.md': 'mine\n' });
+    const plan = planPrune(out, { environments: ['staging'], systems: ['demo'], keep: new Set(['staging/demo/kept/sg']) });
+    expect(plan.deletes).toEqual(['staging/demo/retired']);
+    expect(plan.foreign).toEqual([`staging/demo/mixed: no service renders it, but it is not provably the renderer's (README.md has no renderer header); left alone`]);
+  });
+
   it('never prunes through a symlinked environment or system folder', () => {
     const elsewhere = mkdtempSync(join(tmpdir(), 'prune-elsewhere-'));
     try {

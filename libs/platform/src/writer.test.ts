@@ -8,12 +8,15 @@ import { recoverTransactions, stageTransaction, WriteError, writeLeaves, type Le
 let parent: string;
 let out: string;
 
+/** What the renderer writes first in every file (layout.ts renderedHeader): the writer replaces only such folders. */
+const header = (leaf: string) => `# Rendered from code for ${leaf}. Do not edit: change the code or environments/ and run npm run synth.\n`;
+
 beforeEach(() => {
   parent = mkdtempSync(join(tmpdir(), 'writer-'));
   out = join(parent, 'dist');
   mkdirSync(join(out, 'production/demo/api'), { recursive: true });
-  writeFileSync(join(out, 'production/demo/api/Deployment.api.yaml'), 'old deployment\n');
-  writeFileSync(join(out, 'production/demo/api/Service.api.yaml'), 'old service\n');
+  writeFileSync(join(out, 'production/demo/api/Deployment.api.yaml'), `${header('production/demo/api')}old deployment\n`);
+  writeFileSync(join(out, 'production/demo/api/Service.api.yaml'), `${header('production/demo/api')}old service\n`);
 });
 afterEach(() => rmSync(parent, { recursive: true, force: true }));
 
@@ -151,7 +154,6 @@ describe('writeLeaves', () => {
   });
 
   it('removes pruned leaves in the same transaction, and rolls them back with it', async () => {
-    const header = (leaf: string) => `# Rendered from code for ${leaf}. Do not edit: change the code or environments/ and run npm run synth.\n`;
     mkdirSync(join(out, 'production/demo/gone'), { recursive: true });
     writeFileSync(join(out, 'production/demo/gone/Service.gone.yaml'), `${header('production/demo/gone')}kind: Service\n`);
     const before = readTree(out);
@@ -167,6 +169,45 @@ describe('writeLeaves', () => {
     const result = await writeLeaves(out, NEW, { deletes: ['production/demo/gone'] });
     expect(result.deleted).toEqual(['production/demo/gone']);
     expect(existsSync(join(out, 'production/demo/gone'))).toBe(false);
+  });
+
+  it('switches a service between one folder and per-cluster folders in one swap, leaving nothing stale', async () => {
+    const perCluster: LeafFiles[] = ['sg', 'us'].map((c) => ({ path: `production/demo/api/${c}`, files: new Map([['ConfigMap.api.yaml', `${header(`production/demo/api/${c}`)}region: ${c}\n`]]) }));
+    // flat -> per cluster: the flat files go with the swap
+    const result = await writeLeaves(out, perCluster);
+    expect(result.written).toEqual(['production/demo/api']);
+    expect([...readTree(out).keys()]).toEqual(['production/demo/api/sg/ConfigMap.api.yaml', 'production/demo/api/us/ConfigMap.api.yaml']);
+    // per cluster -> flat: the cluster folders go with the swap
+    const flat = { path: 'production/demo/api', files: new Map([['ConfigMap.api.yaml', `${header('production/demo/api')}region: all\n`]]) };
+    await writeLeaves(out, [flat]);
+    expect([...readTree(out).keys()]).toEqual(['production/demo/api/ConfigMap.api.yaml']);
+    // and a service on other clusters than before keeps no folder of a cluster it left
+    await writeLeaves(out, perCluster);
+    await writeLeaves(out, [perCluster[0]]);
+    expect([...readTree(out).keys()]).toEqual(['production/demo/api/sg/ConfigMap.api.yaml']);
+    expect(readdirSync(parent)).toEqual(['dist']);
+  });
+
+  it('refuses to replace a folder holding anything the renderer did not write, one line each, changing nothing', async () => {
+    writeFileSync(join(out, 'production/demo/api/notes.txt'), 'mine\n');
+    mkdirSync(join(out, 'production/demo/api/extra/deeper'), { recursive: true });
+    writeFileSync(join(out, 'production/demo/api/Copied.yaml'), `${header('staging/demo/api')}x\n`);
+    const before = readTree(out);
+    const error = await writeLeaves(out, NEW).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WriteError);
+    expect((error as WriteError).unchanged).toBe(true);
+    expect((error as Error).message.split('\n')).toEqual([
+      'production/demo/api/Copied.yaml was rendered for staging/demo/api, not this folder: not written by the renderer, and the render replaces production/demo/api as a whole; move it out of the output folder',
+      'production/demo/api/extra/deeper is a folder, which the renderer never writes here: not written by the renderer, and the render replaces production/demo/api as a whole; move it out of the output folder',
+      'production/demo/api/notes.txt has no renderer header: not written by the renderer, and the render replaces production/demo/api as a whole; move it out of the output folder',
+    ]);
+    expect(readTree(out)).toEqual(before);
+    expect(readdirSync(parent)).toEqual(['dist']);
+  });
+
+  it('refuses a service given both as one folder and per cluster', async () => {
+    const error = await writeLeaves(out, [NEW[0], { path: 'production/demo/api/sg', files: new Map([['X.yaml', 'x\n']]) }]).catch((e: unknown) => e);
+    expect((error as Error).message).toBe('production/demo/api: both one folder for all clusters and per-cluster folders (production/demo/api, production/demo/api/sg)');
   });
 
   it('stages beside the real folder when the output is a symlink to another file system', async () => {

@@ -7,8 +7,13 @@
  *    output so nothing syncs it);
  * 2. a `commit.json` naming the leaves to write and delete, and the inputs the render was made
  *    from (a sha256 per input), is written last, atomically (the commit point);
- * 3. each leaf is swapped in with two renames (old out to `old/`, new in), each pruned leaf is
- *    renamed out to `old/`; then the transaction folder is removed.
+ * 3. each service folder is swapped in with two renames (old out to `old/`, new in), each pruned
+ *    one is renamed out to `old/`; then the transaction folder is removed. The unit of a swap is
+ *    the service folder `<env>/<system>/<service>` (layout.ts `serviceFolderOf`), not the leaf,
+ *    so a service that changes layout (one folder for all clusters, or one per cluster) changes
+ *    in one swap: no stale flat files beside new per-cluster folders, no moment with neither.
+ *    A folder is replaced only when everything in it was written by the renderer (prune.ts):
+ *    anything else stops the write, output unchanged, rather than being lost.
  *
  * Every step of 3 can be undone exactly (rename back), and its state is readable from the folders
  * alone (see `rollForward` / `rollBack`), so:
@@ -21,10 +26,11 @@
 import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
-import { isRendererLeaf } from './prune';
+import { serviceFolderOf } from './layout';
+import { foreignInServiceFolder, isRenderedServiceFolder } from './prune';
 
 export interface LeafFiles {
-  /** `<env>/<system>/<service>`, relative to the output folder. */
+  /** `<env>/<system>/<service>` or `<env>/<system>/<service>/<cluster>`, relative to the output folder. */
   readonly path: string;
   /** File name to content. */
   readonly files: ReadonlyMap<string, string>;
@@ -59,7 +65,7 @@ export interface WriteOptions {
    * print `staged` on stderr and wait to be killed. Never set outside tests.
    */
   readonly holdBeforeCommit?: boolean;
-  /** Leaf folders to remove in the same transaction (a prune). @default none */
+  /** Service folders (`<env>/<system>/<service>`) to remove in the same transaction (a prune). @default none */
   readonly deletes?: readonly string[];
   /** What this render was made from, recorded in `commit.json`. @default - unknown (never rolled forward) */
   readonly inputs?: InputFingerprint;
@@ -74,7 +80,7 @@ export interface WriteOptions {
 }
 
 export interface WriteResult {
-  /** Leaves written. */
+  /** Service folders written (each replaced whole). */
   readonly written: readonly string[];
   /** Leaves deleted. */
   readonly deleted: readonly string[];
@@ -112,6 +118,31 @@ function txnPrefix(outDir: string): string {
 function checkLeafPath(path: string): void {
   const parts = path.split(/[\\/]/);
   if (path === '' || parts.some((p) => p === '' || p === '.' || p === '..')) throw new WriteError(`${path}: not a folder path inside the output folder`, true);
+  if (!serviceFolderOf(path)) throw new WriteError(`${path}: not a rendered folder (<env>/<system>/<service>[/<cluster>])`, true);
+}
+
+/**
+ * The service folders the leaves fill (each swapped whole); refuses a service rendered both as one
+ * folder and per cluster, and a leaf given twice.
+ */
+function serviceFolders(leaves: readonly LeafFiles[]): string[] {
+  const byFolder = new Map<string, string[]>();
+  for (const leaf of leaves) {
+    const folder = serviceFolderOf(leaf.path)!;
+    const paths = byFolder.get(folder) ?? [];
+    if (paths.includes(leaf.path)) throw new WriteError(`${leaf.path}: given twice`, true);
+    paths.push(leaf.path);
+    byFolder.set(folder, paths);
+  }
+  for (const [folder, paths] of byFolder) {
+    if (paths.length > 1 && paths.includes(folder)) throw new WriteError(`${folder}: both one folder for all clusters and per-cluster folders (${paths.join(', ')})`, true);
+  }
+  return [...byFolder.keys()];
+}
+
+/** One line per thing in the service folders that the renderer did not write (the swap would lose it). */
+function foreignLines(out: string, folders: readonly string[]): string[] {
+  return folders.flatMap((folder) => foreignInServiceFolder(out, folder).map((p) => `${p}: not written by the renderer, and the render replaces ${folder} as a whole; move it out of the output folder`));
 }
 
 // --- the transaction ----------------------------------------------------------------------------
@@ -135,7 +166,8 @@ export async function stageTransaction(outDir: string, leaves: readonly LeafFile
       if (name === '' || name === '.' || name === '..' || /[\\/\0]/.test(name)) throw new WriteError(`${leaf.path}: ${JSON.stringify(name)} is not a file name`, true);
     }
   }
-  const overlap = deletes.filter((d) => leaves.some((l) => l.path === d));
+  const folders = serviceFolders(leaves);
+  const overlap = deletes.filter((d) => folders.includes(d));
   if (overlap.length > 0) throw new WriteError(`${overlap.join(', ')}: both written and deleted`, true);
   if (!existsSync(outDir)) {
     step();
@@ -143,6 +175,9 @@ export async function stageTransaction(outDir: string, leaves: readonly LeafFile
   }
   const out = realOut(outDir);
   recoverTransactions(outDir, opts);
+  // nothing the renderer did not write is ever swapped out (and deleted with the transaction)
+  const foreign = foreignLines(out, folders);
+  if (foreign.length > 0) throw new WriteError(foreign.join('\n'), true);
   step();
   const txn = mkdtempSync(join(dirname(out), `${txnPrefix(out)}${process.pid}-`));
   try {
@@ -159,7 +194,7 @@ export async function stageTransaction(outDir: string, leaves: readonly LeafFile
       process.stderr.write('staged\n');
       await new Promise(() => setInterval(() => undefined, 1000));
     }
-    const record: TransactionRecord = { version: 2, leaves: leaves.map((l) => l.path), deletes: [...deletes], inputs: opts.inputs };
+    const record: TransactionRecord = { version: 2, leaves: folders, deletes: [...deletes], inputs: opts.inputs };
     writeDurably(join(txn, COMMIT), JSON.stringify(record));
   } catch (e) {
     rmSync(txn, { recursive: true, force: true });
@@ -236,6 +271,9 @@ function rollForward(out: string, txn: string, record: TransactionRecord): strin
     const old = join(txn, 'old', leaf);
     if (exists(target)) {
       if (exists(old)) throw new Error(`${target} and ${old} both exist; the transaction is inconsistent`);
+      // checked again: something may have been put there since the transaction was staged
+      const foreign = foreignLines(out, [leaf]);
+      if (foreign.length > 0) throw new WriteError(foreign.join('; '), true);
       step();
       mkdirSync(dirname(old), { recursive: true });
       step();
@@ -255,7 +293,7 @@ function rollForward(out: string, txn: string, record: TransactionRecord): strin
       continue;
     }
     // only what the renderer provably wrote (checked again: the tree may have changed since the plan)
-    if (!exists(target) || !isRendererLeaf(out, leaf).ok) continue;
+    if (!exists(target) || !isRenderedServiceFolder(out, leaf).ok) continue;
     step();
     mkdirSync(dirname(old), { recursive: true });
     step();
