@@ -5,8 +5,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { validateFiles, type ResourceResult } from '@gitops/kubeconform';
-import { ENVIRONMENTS, environmentFile, loadEnvironment, readProjectJson, type Environment } from '@gitops/platform';
+import { BUNDLED_KUBERNETES_VERSION, validateFiles, type ResourceResult } from '@gitops/kubeconform';
+import { ENVIRONMENTS, environmentFile, loadEnvironment, readProjectJson, type Cluster, type Environment } from '@gitops/platform';
 import { checkPolicies, formatViolation, type PolicyReport } from './policy';
 import { readManifests } from './manifests';
 import { folderClusters } from './checks/fleet';
@@ -14,10 +14,17 @@ import { folderClusters } from './checks/fleet';
 export interface ValidateResult {
   /** Folders checked, relative to the root. */
   targets: string[];
-  /** Schema results that are not valid (invalid or error), each with the Kubernetes version it was checked at. */
-  schemaFailures: (ResourceResult & { kubernetesVersion?: string })[];
+  /** Schema results that are not valid (invalid or error), each with the Kubernetes version it was checked at and why that one. */
+  schemaFailures: SchemaFailure[];
   resources: number;
   policy: PolicyReport;
+}
+
+export interface SchemaFailure extends ResourceResult {
+  /** The minor the file was checked at; undefined: kubeconform's default (the bundled schemas' release). */
+  kubernetesVersion?: string;
+  /** Where that version comes from, for the message: "on cluster x", "asked with --kubernetes-version ...". */
+  versionOf: string;
 }
 
 /** The folders a project renders: its `synth` outputs. */
@@ -54,22 +61,40 @@ export interface ValidateOptions {
   readonly kubernetesVersion?: string;
 }
 
+/** The files to check at one Kubernetes version, and for each file why that version (its clusters, or the flag). */
+interface VersionGroup {
+  files: string[];
+  versionOf: Map<string, string>;
+}
+
 /**
  * The Kubernetes versions each file is validated at: a dist/ folder at those of the clusters it
  * is synced to (an API a cluster's version does not serve is an error there); anything else
  * (argocd/, the Argo CD cluster) at kubeconform's default, the bundled schemas' release.
  */
-function filesByVersion(root: string, targets: readonly string[], fleet: ReadonlyMap<string, Environment>, override?: string): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const add = (version: string, file: string) => out.set(version, [...(out.get(version) ?? []), file]);
+function filesByVersion(root: string, targets: readonly string[], fleet: ReadonlyMap<string, Environment>, override?: string): Map<string, VersionGroup> {
+  const out = new Map<string, VersionGroup>();
+  const add = (version: string, file: string, versionOf: string) => {
+    const group = out.get(version) ?? { files: [], versionOf: new Map() };
+    group.files.push(file);
+    group.versionOf.set(file, versionOf);
+    out.set(version, group);
+  };
+  const names = (clusters: readonly Cluster[]) => `${clusters.length > 1 ? 'clusters' : 'cluster'} ${clusters.map((c) => c.name).join(', ')}`;
   const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
   for (const t of targets) {
     for (const file of walk(join(root, t)).sort()) {
       const rel = relative(root, file).split('\\').join('/');
       const env = rel.startsWith('dist/') ? fleet.get(rel.split('/')[1]) : undefined;
       const clusters = env ? folderClusters(env, rel) : undefined;
-      if (!clusters) add('', file);
-      else for (const version of new Set(override ? [override] : clusters.map((c) => c.kubernetesVersion))) add(version, file);
+      if (!clusters || clusters.length === 0) {
+        const why = rel.startsWith('dist/') ? 'no cluster of its environment takes this folder' : 'it goes to the Argo CD cluster, which environments/ does not list';
+        add('', file, `(kubeconform's default: ${why})`);
+      } else if (override) {
+        add(override, file, `(asked with --kubernetes-version; ${clusters.map((c) => `${c.name} runs ${c.kubernetesVersion}`).join(', ')})`);
+      } else {
+        for (const version of new Set(clusters.map((c) => c.kubernetesVersion))) add(version, file, `on ${names(clusters.filter((c) => c.kubernetesVersion === version))}`);
+      }
     }
   }
   return out;
@@ -83,10 +108,10 @@ export async function validate(root: string, targets: readonly string[], full?: 
   if (missing.length > 0) throw new Error(`nothing to validate: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist (run npm run synth first)`);
 
   if (options.kubernetesVersion !== undefined && !/^1\.\d+$/.test(options.kubernetesVersion)) throw new Error(`--kubernetes-version ${options.kubernetesVersion}: give a minor version such as 1.33`);
-  const results: (ResourceResult & { kubernetesVersion?: string })[] = [];
-  for (const [version, files] of filesByVersion(root, present, loadFleet(root), options.kubernetesVersion)) {
-    const report = validateFiles(files, { strict: true, ...(version ? { kubernetesVersion: `${version}.0` } : {}) });
-    results.push(...report.results.map((r) => ({ ...r, ...(version ? { kubernetesVersion: version } : {}) })));
+  const results: SchemaFailure[] = [];
+  for (const [version, group] of filesByVersion(root, present, loadFleet(root), options.kubernetesVersion)) {
+    const report = validateFiles(group.files, { strict: true, ...(version ? { kubernetesVersion: `${version}.0` } : {}) });
+    results.push(...report.results.map((r) => ({ ...r, ...(version ? { kubernetesVersion: version } : {}), versionOf: group.versionOf.get(r.filename) ?? '' })));
   }
   const schema = { results };
   const schemaFailures = schema.results.filter((r) => r.status === 'invalid' || r.status === 'error');
@@ -106,7 +131,11 @@ export async function validate(root: string, targets: readonly string[], full?: 
 
 export function formatValidateResult(r: ValidateResult, root: string): string {
   const lines: string[] = [];
-  for (const f of r.schemaFailures) lines.push(`${f.filename.replace(`${root}/`, '')} - ${f.kind ?? ''} ${f.name ?? ''} ${f.status === 'invalid' ? 'is invalid' : 'failed validation'}${f.kubernetesVersion ? ` at Kubernetes ${f.kubernetesVersion}` : ''}: ${f.message ?? ''}`.replace(/\s+/g, ' '));
+  // every line names the version it was checked at and the cluster(s) that run it (or why another)
+  for (const f of r.schemaFailures) {
+    const version = f.kubernetesVersion ?? BUNDLED_KUBERNETES_VERSION.replace(/\.0$/, '');
+    lines.push(`${f.filename.replace(`${root}/`, '')} - ${f.kind ?? ''} ${f.name ?? ''} ${f.status === 'invalid' ? 'is invalid' : 'failed validation'} at Kubernetes ${version} ${f.versionOf}: ${f.message ?? ''}`.replace(/\s+/g, ' '));
+  }
   for (const v of r.policy.violations) lines.push(formatViolation(v));
   for (const w of r.policy.waived) lines.push(`waived: ${formatViolation(w)} (reason: ${w.reason})`);
   lines.push(
