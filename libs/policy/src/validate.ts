@@ -75,7 +75,7 @@ interface VersionGroup {
 function filesByVersion(root: string, targets: readonly string[], fleet: ReadonlyMap<string, Environment>, override?: string): Map<string, VersionGroup> {
   const out = new Map<string, VersionGroup>();
   const add = (version: string, file: string, versionOf: string) => {
-    const group = out.get(version) ?? { files: [], versionOf: new Map() };
+    const group: VersionGroup = out.get(version) ?? { files: [], versionOf: new Map() };
     group.files.push(file);
     group.versionOf.set(file, versionOf);
     out.set(version, group);
