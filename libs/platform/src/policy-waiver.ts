@@ -36,6 +36,15 @@ export const POLICY_RULES = {
   'regional-arn': 'ARNs are in the region (when they have one) and account of every cluster their folder is synced to',
   'singleton-one-cluster': 'stateful singletons (volume-claiming StatefulSets, hook Jobs, backup Schedules) reach one cluster per environment',
   'no-vpc-ingress': "no NetworkPolicy admits a whole VPC of its clusters",
+  // workloads that start, become Ready and can be drained (issue 13 items 5-10, 20; libs/policy/src/checks/budgets.ts, workload-runtime.ts)
+  'budget-allows-eviction': "a PodDisruptionBudget allows an eviction at its workloads' minimum size, and no pod is under two budgets",
+  'lb-health-check': 'AWS Load Balancer Controller health-check annotations come with the ones they depend on',
+  'subpath-ownership': 'no writable subPath mount of a data volume by a non-root container (the kubelet creates the directory as root)',
+  'redis-maxmemory': "Redis maxmemory leaves headroom under the container's memory limit",
+  'redis-cluster-readiness': 'a cluster-enabled Redis is Ready only when its cluster is (cluster_state:ok)',
+  'no-init-migrations': 'no migration command in an init container of a workload that scales',
+  'hook-egress-order': "an Argo CD hook's pods get their egress from a NetworkPolicy of their Application applied in an earlier phase or wave",
+  'hook-job-per-template': 'an Argo CD hook Job is named after its pod template (or uses generateName), so a new release never updates an immutable Job',
 } as const;
 
 export type PolicyRule = keyof typeof POLICY_RULES;
