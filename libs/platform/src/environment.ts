@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { acmCertificateArn, cidr, dnsLabel } from './schemas';
+import { acmCertificateArn, cidr, dnsLabel, labelKey, labelValue } from './schemas';
 
 /** The environments a system can run in, in promotion order. */
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
@@ -58,9 +58,28 @@ export const ClusterSchema = z.strictObject({
    * one of its own region). @default none
    */
   certificates: z.record(dnsLabel, acmCertificateArn).default({}),
+  /**
+   * The cluster's Prometheus (prometheus-operator, installed by kube-prometheus-stack): the labels
+   * its serviceMonitorSelector, podMonitorSelector and ruleSelector match. The chart selects
+   * `release: <its release name>` by default (`*SelectorNilUsesHelmValues: true`) and silently
+   * ignores objects without it, so every ServiceMonitor, PodMonitor and PrometheusRule carries these.
+   * Read it with `prometheusSelectorLabels(cluster)`.
+   * @default { selectorLabels: { release: 'kube-prometheus-stack' } } (the release the cluster add-ons install)
+   */
+  monitoring: z.strictObject({
+    selectorLabels: z.record(labelKey, labelValue).refine((l) => Object.keys(l).length > 0, 'name at least one label: a Prometheus that selects by no label selects every object, so say so explicitly'),
+  }).optional(),
 });
 
 export type Cluster = z.infer<typeof ClusterSchema>;
+
+/** The release name kube-prometheus-stack is installed under, whose `release` label its Prometheus selects by default. */
+export const DEFAULT_PROMETHEUS_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
+
+/** The labels `cluster`'s Prometheus selects ServiceMonitors, PodMonitors and PrometheusRules by (ClusterSchema `monitoring`). */
+export function prometheusSelectorLabels(cluster: Cluster): Readonly<Record<string, string>> {
+  return cluster.monitoring?.selectorLabels ?? DEFAULT_PROMETHEUS_SELECTOR_LABELS;
+}
 
 /** Where one system runs in an environment. */
 export const PlacementSchema = z.strictObject({

@@ -36,6 +36,13 @@ export const POLICY_RULES = {
   'regional-arn': 'ARNs are in the region (when they have one) and account of every cluster their folder is synced to',
   'singleton-one-cluster': 'stateful singletons (volume-claiming StatefulSets, hook Jobs, backup Schedules) reach one cluster per environment',
   'no-vpc-ingress': "no NetworkPolicy admits a whole VPC of its clusters",
+  'promql-valid': 'every PromQL expression (PrometheusRule, Sloth SLI) parses with the Prometheus parser and calls only functions a default Prometheus knows',
+  'promql-vector-matching': 'a binary operation between vectors of different label sets says how to match (on/ignoring, group_left/group_right)',
+  'sloth-window': 'Sloth SLI queries take every range from {{ .window }}',
+  'alert-meaning': 'alerts judge memory by the working set and count with increase(), not rate()',
+  'alert-name-unique': 'alert names are unique per namespace across PrometheusRules and Sloth-generated alerts',
+  'metrics-scraped': 'every metric an alert or SLO reads is scraped: a ServiceMonitor/PodMonitor of a rendered target declares it, or the stack exports it',
+  'monitoring-selector-labels': "ServiceMonitors, PodMonitors, PrometheusRules and Sloth SLOs carry their clusters' Prometheus selector labels",
   // workloads that start, become Ready and can be drained (issue 13 items 5-10, 20; libs/policy/src/checks/budgets.ts, workload-runtime.ts)
   'budget-allows-eviction': "a PodDisruptionBudget allows an eviction at its workloads' minimum size, and no pod is under two budgets",
   'lb-health-check': 'AWS Load Balancer Controller health-check annotations come with the ones they depend on',

@@ -6,9 +6,11 @@ import { WAIVER_PREFIX, type PolicyRule } from '@gitops/platform';
 import type { Environment } from '@gitops/platform';
 import { checkFleet } from './checks/fleet';
 import { checkMetadata } from './checks/metadata';
+import { checkMonitoring } from './checks/monitoring';
 import { checkNamespaces } from './checks/namespaces';
 import { checkOwnership } from './checks/ownership';
 import { checkProduction } from './checks/production';
+import { checkPromql } from './checks/promql';
 import { checkReferences } from './checks/references';
 import { checkSecrets } from './checks/secrets';
 import { checkValues } from './checks/values';
@@ -37,6 +39,7 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
   for (const [env, group] of byEnv) {
     const ctx = new PolicyContext(group);
     found.push(...checkFleet(ctx, fleet?.get(env)));
+    found.push(...checkPromql(ctx), ...checkMonitoring(ctx, fleet?.get(env)));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }
   const annotationsOf = new Map(manifests.map((m) => [`${m.file}#${m.object.kind}/${m.object.metadata.name}`, m.object.metadata.annotations ?? {}]));
