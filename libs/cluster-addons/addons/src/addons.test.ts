@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENVIRONMENTS, loadEnvironment, renderServices, SYNC_WAVE_ANNOTATION, type EnvironmentName, type RenderedLeaf } from '@gitops/platform';
+import { ENVIRONMENTS, loadEnvironment, prometheusSelectorLabels, renderServices, SYNC_WAVE_ANNOTATION, type EnvironmentName, type RenderedLeaf } from '@gitops/platform';
 import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import service from './index';
 import {
@@ -75,6 +75,19 @@ describe('addons: one Application per add-on each cluster needs', () => {
     const app = leavesOf('production').flatMap((l) => l.objects).find((o) => o.metadata.name.startsWith('kube-prometheus-stack-')) as any;
     expect(app.spec.source.helm.releaseName).toBe('kube-prometheus-stack');
     expect(app.spec.destination.namespace).toBe('monitoring');
+  });
+
+  it('makes each cluster\'s Prometheus select the labels its cluster fact names (monitoring.selectorLabels)', () => {
+    for (const env of ENVIRONMENTS) {
+      const environment = loadEnvironment(env, WORKSPACE_ROOT);
+      for (const leaf of leavesOf(env)) {
+        const app = leaf.objects.find((o) => o.metadata.name === `kube-prometheus-stack-${leaf.cluster}`) as any;
+        if (!app) continue;
+        const labels = prometheusSelectorLabels(environment.clusters.find((c) => c.name === leaf.cluster)!);
+        const spec = app.spec.source.helm.valuesObject.prometheus.prometheusSpec;
+        for (const selector of ['serviceMonitorSelector', 'podMonitorSelector', 'ruleSelector']) expect(spec[selector], `${leaf.path} ${selector}`).toEqual({ matchLabels: labels });
+      }
+    }
   });
 
   it('defines StorageClass gp3-encrypted (ebs.csi.aws.com, gp3, encrypted) through the EBS CSI driver chart where claims name it', () => {

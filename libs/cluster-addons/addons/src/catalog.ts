@@ -11,7 +11,7 @@
  * the values files today (`VERIFIED_AT`); an upgrade that changes them updates this table too.
  */
 import { ADDON_NAMES, type AddonName, type ClusterAddonsValues } from '@gitops/cluster-addons-system';
-import { clusterRoleArn, type Cluster, type Environment } from '@gitops/platform';
+import { clusterRoleArn, prometheusSelectorLabels, type Cluster, type Environment } from '@gitops/platform';
 
 export { ADDON_NAMES, type AddonName } from '@gitops/cluster-addons-system';
 
@@ -33,7 +33,7 @@ export interface ProvidedWebhook {
   /** The webhook configuration object's name as the chart renders it. */
   readonly configuration: string;
   readonly type: 'Mutating' | 'Validating';
-  /** `group/resource` it intercepts (`''` is the core group), e.g. `networking.k8s.io/ingresses`. */
+  /** `group/resource` it intercepts (`''` is the core group, `*` every resource of the group), e.g. `networking.k8s.io/ingresses`. */
   readonly resources: readonly string[];
   readonly failurePolicy: 'Fail' | 'Ignore';
   /** Only objects in namespaces with this label reach it. @default every namespace */
@@ -360,7 +360,17 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
       // The chart's ~1 MB CRDs exceed the client-side apply annotation: the Application applies server-side.
       crds: { enabled: true },
       prometheusOperator: { admissionWebhooks: { failurePolicy: 'Fail' } },
-      prometheus: { prometheusSpec: { externalLabels: { cluster: cluster.name, region: cluster.region } } },
+      prometheus: {
+        prometheusSpec: {
+          externalLabels: { cluster: cluster.name, region: cluster.region },
+          // Prometheus selects exactly the labels the cluster fact says its monitoring objects carry
+          // (clusters[].monitoring.selectorLabels); an explicit selector replaces the chart's
+          // `release: <release>` default (*SelectorNilUsesHelmValues applies only to an empty selector).
+          serviceMonitorSelector: { matchLabels: { ...prometheusSelectorLabels(cluster) } },
+          podMonitorSelector: { matchLabels: { ...prometheusSelectorLabels(cluster) } },
+          ruleSelector: { matchLabels: { ...prometheusSelectorLabels(cluster) } },
+        },
+      },
     }),
   },
 
