@@ -2,6 +2,7 @@ export * from './environment';
 export * from './schemas';
 export * from './values';
 export * from './yaml-safe';
+export * from './redis';
 export * from './labels';
 export * from './layout';
 export * from './service';
