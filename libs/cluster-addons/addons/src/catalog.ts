@@ -482,12 +482,13 @@ export function veleroBucket(cluster: Cluster): string {
 }
 
 /**
- * Which add-ons each system needs, decided per system (the coverage test proves it against dist/).
- * `cluster-addons` is on every cluster: its ClusterSecretStore needs External Secrets, and
- * metrics-server serves the HPAs of the platform's WebService.
+ * Which add-ons each system needs, decided per system; the coverage test proves against dist/ that
+ * each is enough (every object finds what it needs) and that none is stale (each listed add-on
+ * provides something the system's objects use, or is what another listed add-on depends on).
+ * `cluster-addons` is on every cluster: its ClusterSecretStore needs External Secrets.
  */
 export const SYSTEM_ADDONS: Readonly<Record<string, readonly AddonName[]>> = {
-  'cluster-addons': ['external-secrets', 'metrics-server'],
+  'cluster-addons': ['external-secrets'],
   // ExternalSecrets, ALB Ingresses, PrometheusRules, the Velero backup Schedule, HPAs.
   kiteclass: ['external-secrets', 'aws-load-balancer-controller', 'kube-prometheus-stack', 'velero', 'metrics-server'],
   // ExternalSecrets, the nginx Ingress (NLB) with its cert-manager certificate, Istio routing and

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ENVIRONMENTS, loadEnvironment, type Environment } from '@gitops/platform';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
-import { ADDONS, capabilityProblems, type AddonDefinition, type PlacedManifest } from './catalog';
+import { ADDONS, addonProvides, capabilityProblems, requiredCapabilities, SYSTEM_ADDONS, type AddonDefinition, type PlacedManifest } from './catalog';
 
 /**
  * Proof, over what is committed in dist/, that every object a cluster receives finds on that
@@ -70,5 +70,26 @@ describe('every object in dist/ finds what it needs on its cluster', () => {
     const { addons, problems } = installedOn(env, cluster);
     expect(manifests.length).toBeGreaterThan(0);
     expect([...problems, ...capabilityProblems(cluster, manifests, addons)]).toEqual([]);
+  });
+});
+
+describe('SYSTEM_ADDONS lists no add-on a system does not use', () => {
+  /** Every object of a system in every environment's dist/ (the add-on Applications excepted). */
+  const objectsOf = (system: string): PlacedManifest[] => ENVIRONMENTS.flatMap((env) => {
+    const dir = join(WORKSPACE_ROOT, 'dist', env, system);
+    if (!existsSync(dir)) return [];
+    const walk = (d: string, rel: string): PlacedManifest[] => [
+      ...readManifests(d, rel),
+      ...readdirSync(d).filter((f) => statSync(join(d, f)).isDirectory() && join(rel, f) !== `dist/${env}/${ADDONS_FOLDER}`).flatMap((f) => walk(join(d, f), `${rel}/${f}`)),
+    ];
+    return walk(dir, `dist/${env}/${system}`);
+  });
+
+  it.each(Object.keys(SYSTEM_ADDONS))('%s', (system) => {
+    const needs = objectsOf(system).flatMap((m) => requiredCapabilities(m.object));
+    const listed = SYSTEM_ADDONS[system];
+    const stale = listed.filter((name) =>
+      !needs.some((c) => addonProvides(ADDONS[name], c)) && !listed.some((other) => ADDONS[other].dependsOn.includes(name)));
+    expect(stale, `${system}: listed in SYSTEM_ADDONS but nothing in its dist/ uses them`).toEqual([]);
   });
 });
