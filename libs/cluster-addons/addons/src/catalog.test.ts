@@ -1,0 +1,90 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadEnvironment } from '@gitops/platform';
+import { WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { ADDON_NAMES, ADDONS, addonsForCluster, addonSyncWave, type ProvidedCrd } from './catalog';
+
+const allCrds: (ProvidedCrd & { addon: string })[] = Object.values(ADDONS).flatMap((a) => a.provides.crds.map((c) => ({ ...c, addon: a.name })));
+const find = (group: string, kind: string) => allCrds.filter((c) => c.group === group && c.kind === kind);
+
+/**
+ * Upstream CRDs copied byte for byte (../shared/conformance/crds/SOURCES.md: External Secrets at
+ * helm-chart-2.9.0, Istio, prometheus-operator): the catalog must state their group, kind, scope
+ * and served versions exactly, since the rollout simulation refuses what a CRD does not serve.
+ */
+const UPSTREAM = join(WORKSPACE_ROOT, '..', 'shared', 'conformance', 'crds');
+
+describe('the catalog states the CRDs as the charts install them', () => {
+  const files = ['external-secrets', 'istio', 'prometheus-operator'].flatMap((d) =>
+    readdirSync(join(UPSTREAM, d)).filter((f) => f.endsWith('.yaml')).map((f) => join(d, f)));
+
+  it('reads the upstream CRDs', () => {
+    expect(existsSync(UPSTREAM), `${UPSTREAM} (the upstream CRDs) is missing`).toBe(true);
+    expect(files.length).toBeGreaterThanOrEqual(7);
+  });
+
+  it.each(files)('%s: group, kind, scope and served versions', (file) => {
+    const crd = parse(readFileSync(join(UPSTREAM, file), 'utf8'));
+    const served = crd.spec.versions.filter((v: { served: boolean }) => v.served).map((v: { name: string }) => v.name).sort();
+    const stated = find(crd.spec.group, crd.spec.names.kind);
+    expect(stated, `${crd.spec.group} ${crd.spec.names.kind}`).toHaveLength(1);
+    expect({ scope: stated[0].scope, versions: [...stated[0].versions].sort() }).toEqual({ scope: crd.spec.scope, versions: served });
+  });
+
+  it('lists every kind of the model packages of External Secrets and prometheus-operator (a chart installs all its CRDs)', () => {
+    // Each top-level kind of @kubernetes-models/<pkg>/<group>/<version> has a `<Kind>List`.
+    const kinds = (pkg: string, group: string, version: string) =>
+      readdirSync(join(WORKSPACE_ROOT, 'node_modules/@kubernetes-models', pkg, group, version)).filter((f) => f.endsWith('List.js')).map((f) => f.slice(0, -'List.js'.length));
+    const expected = [
+      ...kinds('external-secrets', 'external-secrets.io', 'v1').map((k) => ['external-secrets.io', k]),
+      ...kinds('external-secrets', 'external-secrets.io', 'v1alpha1').map((k) => ['external-secrets.io', k]),
+      ...kinds('external-secrets', 'generators.external-secrets.io', 'v1alpha1').map((k) => ['generators.external-secrets.io', k]),
+      ...kinds('prometheus-operator', 'monitoring.coreos.com', 'v1').map((k) => ['monitoring.coreos.com', k]),
+      ...kinds('prometheus-operator', 'monitoring.coreos.com', 'v1alpha1').map((k) => ['monitoring.coreos.com', k]),
+    ];
+    expect(expected.length).toBeGreaterThan(20);
+    expect(expected.filter(([g, k]) => find(g, k).length !== 1)).toEqual([]);
+  });
+
+  it('states the kinds whose schemas the workspace writes by hand (libs/kubeconform/schemas)', () => {
+    const dir = join(WORKSPACE_ROOT, 'libs/kubeconform/schemas');
+    const handWritten = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => {
+      const props = JSON.parse(readFileSync(join(dir, f), 'utf8')).properties;
+      const [group, version] = props.apiVersion.enum[0].split('/');
+      return { group, version, kind: props.kind.enum[0] };
+    });
+    expect(handWritten.length).toBeGreaterThanOrEqual(3);
+    for (const { group, version, kind } of handWritten) {
+      expect(find(group, kind).flatMap((c) => c.versions), `${group} ${kind}`).toContain(version);
+    }
+  });
+
+  it('names each kind once across add-ons (two charts installing one CRD would fight over it)', () => {
+    const seen = allCrds.map((c) => `${c.group}/${c.kind}`);
+    expect(seen.filter((k, i) => seen.indexOf(k) !== i)).toEqual([]);
+  });
+});
+
+describe('dependencies and order', () => {
+  it('every dependency is an add-on, with no cycle, and comes in an earlier wave', () => {
+    for (const name of ADDON_NAMES) {
+      for (const dep of ADDONS[name].dependsOn) {
+        expect(ADDON_NAMES).toContain(dep);
+        expect(addonSyncWave(dep), `${dep} before ${name}`).toBeLessThan(addonSyncWave(name));
+      }
+    }
+  });
+
+  it("addonsForCluster includes an add-on's dependencies and sorts by wave", () => {
+    const env = loadEnvironment('production', WORKSPACE_ROOT);
+    for (const cluster of env.clusters) {
+      const names = addonsForCluster(env, cluster.name).map((a) => a.name);
+      for (const name of names) for (const dep of ADDONS[name].dependsOn) expect(names.indexOf(dep), `${cluster.name}: ${dep} before ${name}`).toBeGreaterThanOrEqual(0);
+      const waves = names.map(addonSyncWave);
+      expect(waves).toEqual([...waves].sort((a, b) => a - b));
+    }
+    expect(() => addonsForCluster(env, 'no-such-cluster')).toThrow('environments/production/environment.yaml: no cluster no-such-cluster');
+  });
+});
