@@ -4,17 +4,27 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { ARGOCD_LAYOUT, MANIFEST_GENERATE_PATHS_ANNOTATION, serverKey, SYNC_OPTIONS_ANNOTATION, systemClusters } from '@gitops/platform';
+import { ARGOCD_LAYOUT, FileProblemsError, MANIFEST_GENERATE_PATHS_ANNOTATION, parseYaml, serverKey, SYNC_OPTIONS_ANNOTATION, systemClusters, type FileProblem } from '@gitops/platform';
 import { expandApplicationSet, goPathMatch } from './appset';
 import { applicationName, BOOTSTRAP_NAME, leafNamespace, leafNamespaces, SYSTEM_KINDS } from './generate';
 import { loadEnvironments } from './render';
 import { foldersWithFiles, readDist, type DistLeaf } from './tree';
 
-/** Every Argo CD object under `argocd/` of the tree at `root`. */
+/**
+ * Every Argo CD object under `argocd/` of the tree at `root`, read as Argo CD reads it
+ * (sigs.k8s.io/yaml: YAML 1.1 scalars, yaml-safe.ts `goYaml`); a file that cannot be read safely,
+ * or a plain scalar that means another thing under YAML 1.1, throws a `FileProblemsError` with file, line and column.
+ */
 export function readArgoCd(root: string): any[] {
-  return foldersWithFiles(root, ARGOCD_LAYOUT.root).flatMap((dir) =>
-    readYamlFiles(root, dir).flatMap((text) => parseAllDocuments(text).map((d) => d.toJS()).filter(Boolean)));
+  const problems: FileProblem[] = [];
+  const objects = foldersWithFiles(root, ARGOCD_LAYOUT.root).flatMap((dir) =>
+    readYamlFiles(root, dir).flatMap(({ file, text }) => {
+      const parsed = parseYaml(text, file, { multi: true, goYaml: true });
+      problems.push(...parsed.problems);
+      return parsed.documents.map((d) => d.value).filter(Boolean);
+    }));
+  if (problems.length > 0) throw new FileProblemsError(problems);
+  return objects;
 }
 
 /**
@@ -22,8 +32,8 @@ export function readArgoCd(root: string): any[] {
  * Application's directory source applies all three (https://argo-cd.readthedocs.io/en/stable/user-guide/directory/).
  * JSON is YAML, so one parser reads both.
  */
-function readYamlFiles(root: string, dir: string): string[] {
-  return readdirSync(join(root, dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => readFileSync(join(root, dir, f), 'utf8'));
+function readYamlFiles(root: string, dir: string): { file: string; text: string }[] {
+  return readdirSync(join(root, dir)).filter((f) => /\.(ya?ml|json)$/.test(f)).sort().map((f) => ({ file: `${dir}/${f}`, text: readFileSync(join(root, dir, f), 'utf8') }));
 }
 
 /** A generated Application and the ApplicationSet it came from. */

@@ -46,7 +46,8 @@ export function readDist(root: string): DistLeaf[] {
     for (const file of filesIn(join(root, path))) {
       let parsed;
       try {
-        parsed = parseYaml(readUtf8File(join(root, path, file), `${path}/${file}`), `${path}/${file}`, { multi: true });
+        // as Argo CD reads it (sigs.k8s.io/yaml, YAML 1.1 scalars): a plain `Off` is reported
+        parsed = parseYaml(readUtf8File(join(root, path, file), `${path}/${file}`), `${path}/${file}`, { multi: true, goYaml: true });
       } catch (e) {
         if (!(e instanceof FileProblemsError)) throw e;
         problems.push(...e.problems);

@@ -4,7 +4,7 @@
  * changed, field by field, and which of those changes are risky.
  */
 import microdiff, { type Difference } from 'microdiff';
-import { parseYaml } from '@gitops/platform';
+import { formatFileProblem, parseYaml, type FileProblem } from '@gitops/platform';
 import { classifyRisks, type Risk } from './risk';
 
 /** A dist/ tree: path relative to dist/ → file content. */
@@ -15,7 +15,7 @@ export interface ObjectRef {
   env: string;
   system: string;
   service: string;
-  /** `<env>/<system>/<service>`. */
+  /** `<env>/<system>/<service>`, or `<env>/<system>/<service>/<cluster>` for a per-cluster folder. */
   leaf: string;
   kind: string;
   name: string;
@@ -71,24 +71,30 @@ export interface DiffOptions {
   readonly maxLossShare?: number;
 }
 
-/** `.json` too: Argo CD's directory source applies .yaml, .yml and .json files (user guide, "Directory"). */
-const FILE = /^([^/]+)\/([^/]+)\/([^/]+)\/([^./]+)\.(.+)\.(ya?ml|json)$/;
+/**
+ * `.json` too: Argo CD's directory source applies .yaml, .yml and .json files (user guide,
+ * "Directory"); and `<service>/<cluster>/` folders, where a service renders per cluster (render.ts).
+ */
+const FILE = /^([^/]+)\/([^/]+)\/([^/]+)\/(?:([^/]+)\/)?([^./]+)\.(.+)\.(ya?ml|json)$/;
 
 /** The object a dist/ path holds, or undefined for files that are not rendered objects. */
 export function refOf(file: string): ObjectRef | undefined {
   const m = FILE.exec(file);
   if (!m) return undefined;
-  const [, env, system, service, kind, name] = m;
-  return { env, system, service, leaf: `${env}/${system}/${service}`, kind, name, file };
+  const [, env, system, service, cluster, kind, name] = m;
+  return { env, system, service, leaf: `${env}/${system}/${service}${cluster ? `/${cluster}` : ''}`, kind, name, file };
 }
 
 /**
- * Parses a rendered file; a file that is not safe YAML (syntax, keys given twice, an alias bomb or
+ * Parses a rendered file as kubectl and Argo CD read it (sigs.k8s.io/yaml: YAML 1.1 scalars, so a
+ * plain `Off` is false); a file that is not safe YAML (syntax, keys given twice, an alias bomb or
  * a self-referencing alias, whose value would be endless) is kept as its text so it still compares.
+ * A scalar whose YAML 1.1 meaning differs from its YAML 1.2 one goes to `meanings`.
  */
-function parseObject(content: string, file: string): unknown {
-  const parsed = parseYaml(content, file);
-  if (parsed.problems.length > 0) return content;
+function parseObject(content: string, file: string, meanings?: FileProblem[]): unknown {
+  const parsed = parseYaml(content, file, { goYaml: true });
+  meanings?.push(...parsed.yaml11);
+  if (parsed.problems.length > parsed.yaml11.length) return content;
   return parsed.documents[0]?.value ?? null;
 }
 
@@ -100,8 +106,11 @@ export function diffTrees(base: DistTree, head: DistTree, opts: DiffOptions = {}
   const removed: RemovedObject[] = [];
   const changed: ChangedObject[] = [];
 
+  // what the change brings that kubectl would read otherwise than written (YAML 1.1), per object
+  const meanings = new Map<ObjectRef, FileProblem[]>();
+  const headObject = (ref: ObjectRef) => parseObject(head.get(ref.file)!, ref.file, meanings.set(ref, []).get(ref));
   for (const [file, ref] of headRefs) {
-    if (!baseRefs.has(file)) added.push({ ...ref, object: parseObject(head.get(file)!, file) });
+    if (!baseRefs.has(file)) added.push({ ...ref, object: headObject(ref) });
   }
   for (const [file, ref] of baseRefs) {
     const after = head.get(file);
@@ -112,7 +121,7 @@ export function diffTrees(base: DistTree, head: DistTree, opts: DiffOptions = {}
     const beforeText = base.get(file)!;
     if (beforeText === after) continue;
     const before = parseObject(beforeText, file);
-    const now = parseObject(after, file);
+    const now = headObject(headRefs.get(file)!);
     const fields = fieldChanges(before, now);
     // a changed header comment alone is no change to the object
     if (fields.length > 0) changed.push({ ...ref, before, after: now, fields });
@@ -133,6 +142,9 @@ export function diffTrees(base: DistTree, head: DistTree, opts: DiffOptions = {}
     productionEnvs: opts.productionEnvs ?? ['production'],
     maxLossShare: opts.maxLossShare ?? 0.2,
   });
+  for (const [ref, problems] of meanings) {
+    for (const p of problems) result.risks.push({ kind: 'yaml-1.1-meaning', where: `${ref.leaf} ${ref.kind} ${ref.name}`, message: formatFileProblem(p) });
+  }
   return result;
 }
 

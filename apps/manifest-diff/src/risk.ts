@@ -5,7 +5,7 @@
 import type { ChangedObject, ManifestDiff, ObjectRef } from './diff';
 import { formatValue } from './diff';
 
-export type RiskKind = 'production-deletion' | 'replicas-lowered' | 'image-changed' | 'network-policy-widened' | 'rbac-widened' | 'env-loss';
+export type RiskKind = 'production-deletion' | 'replicas-lowered' | 'image-changed' | 'network-policy-widened' | 'rbac-widened' | 'env-loss' | 'yaml-1.1-meaning';
 
 export interface Risk {
   kind: RiskKind;

@@ -9,6 +9,9 @@
  *   beyond `maxAliasCount` ("billion laughs"), is an error naming the file and the alias;
  * - the document is converted to plain data once.
  *
+ * - with `goYaml`, plain scalars mean what they mean to go-yaml v2 (sigs.k8s.io/yaml: kubectl,
+ *   Argo CD, kubeconform), and each one whose YAML 1.1 and 1.2 meanings differ is a problem.
+ *
  * The yaml package's own duplicate-key check (`uniqueKeys: true`) compares each key with every
  * earlier key of its map (quadratic: 40k keys took 11.7 s); here one Set per map does it.
  */
@@ -26,7 +29,9 @@ import {
   parseDocument,
   type Document,
   type Node,
+  type Scalar,
 } from 'yaml';
+import { GoTimestamp, goTimestampJson, resolvePlain } from './goyaml-resolve';
 
 /** One problem of an input file, located. */
 export interface FileProblem {
@@ -155,8 +160,13 @@ export interface YamlDocument {
 
 export interface ParsedYaml {
   readonly documents: readonly YamlDocument[];
-  /** Every problem of every document, in file order. */
+  /** Every problem of every document, in file order (`yaml11` included). */
   readonly problems: readonly FileProblem[];
+  /**
+   * With `goYaml`: the plain scalars whose YAML 1.1 meaning (kubectl, Argo CD) differs from their
+   * YAML 1.2 one. They do not withhold a document's value, which is the YAML 1.1 reading. @default - none
+   */
+  readonly yaml11: readonly FileProblem[];
   /** Line and column (1-based) of a character offset. */
   position(offset: number): { line: number; col: number };
 }
@@ -166,6 +176,44 @@ export interface ParseYamlOptions {
   readonly multi?: boolean;
   /** Alias expansions allowed per document. @default DEFAULT_MAX_ALIAS_COUNT */
   readonly maxAliasCount?: number;
+  /**
+   * Read as kubectl and Argo CD do (sigs.k8s.io/yaml on go-yaml v2, YAML 1.1 scalars): a plain
+   * `Off` is the boolean false, `010` is 8. Each plain scalar whose YAML 1.1 meaning differs from
+   * its YAML 1.2 one is reported ("reads as boolean false under YAML 1.1 (kubectl, Argo CD)"); the
+   * value is still given, as go-yaml reads it. For rendered manifests; values files are read as
+   * YAML 1.2, by this workspace only. @default false
+   */
+  readonly goYaml?: boolean;
+}
+
+/** "boolean false", "number 8", "null", "timestamp 2001-12-14T00:00:00Z", "string \"1e3\"". */
+function describeValue(v: unknown, timestamp = false): string {
+  if (v === null) return 'null';
+  if (timestamp) return `timestamp ${String(v)}`;
+  if (typeof v === 'string') return `string ${JSON.stringify(v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/**
+ * With `goYaml`: gives a plain, untagged scalar its go-yaml v2 meaning, as sigs.k8s.io/yaml hands
+ * it on as JSON (a timestamp as RFC 3339 text; a key as text, so a key `on` becomes "true");
+ * returns why, when that differs from the YAML 1.2 meaning the yaml package gave it.
+ */
+function toGoYaml(node: Scalar, isKey: boolean): string | undefined {
+  if (node.type !== 'PLAIN' || node.tag || typeof node.source !== 'string') return undefined;
+  const resolved = resolvePlain(node.source);
+  const timestamp = resolved instanceof GoTimestamp;
+  const go = resolved instanceof GoTimestamp ? goTimestampJson(resolved.text) : resolved;
+  const yaml12 = node.value;
+  if (isKey) {
+    const key = String(go);
+    if (key === String(yaml12)) return undefined;
+    node.value = key;
+  } else {
+    if (!timestamp && Object.is(go, yaml12)) return undefined;
+    node.value = go;
+  }
+  return `reads as ${describeValue(go, timestamp)} under YAML 1.1 (kubectl, Argo CD) but as ${describeValue(yaml12)} under YAML 1.2: quote it, or write the value meant`;
 }
 
 /** Parses YAML (JSON is YAML) with the checks described at the top of this module. */
@@ -183,11 +231,13 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
   // A stream without documents (only comments or directives) still carries its errors.
   if ('empty' in docs) problems.push(...docs.errors.map((e) => located(e.pos[0], '', `YAML syntax error: ${e.message.split('\n')[0]}`)));
   const list = [...docs];
+  const yaml11: FileProblem[] = [];
   const documents = list.map((doc) => {
     const found: FileProblem[] = [];
     const problem = (offset: number, field: string, reason: string) => found.push(located(offset, field, reason));
     for (const e of doc.errors) problem(e.pos[0], '', `YAML syntax error: ${e.message.split('\n')[0]}`);
-    const nodes = checkDocument(doc, problem, position);
+    const meaning = opts.goYaml ? (offset: number, field: string, reason: string) => yaml11.push(located(offset, field, reason)) : undefined;
+    const nodes = checkDocument(doc, problem, position, meaning);
     let value: unknown;
     if (found.length === 0) {
       const maxAliasCount = opts.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;
@@ -202,8 +252,9 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
     problems.push(...found);
     return { doc, value: found.length === 0 ? value : undefined, nodeAt: (path: readonly (string | number)[]) => nodes.byPath.get(pathKey(path)) };
   });
+  problems.push(...yaml11);
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
-  return { documents, problems, position };
+  return { documents, problems, yaml11, position };
 }
 
 /** A path as one string: each segment after a NUL (the root is ''), so a child's key is its parent's plus one segment. */
@@ -224,6 +275,8 @@ function checkDocument(
   doc: Document.Parsed,
   problem: (offset: number, field: string, reason: string) => void,
   position: (offset: number) => { line: number; col: number },
+  /** Set (goYaml): scalars take their go-yaml v2 meaning, and a changed meaning is reported here. */
+  meaning?: (offset: number, field: string, reason: string) => void,
 ): DocumentIndex {
   const index: DocumentIndex = { byPath: new Map() };
   // An alias refers to the last node with its anchor before it (YAML 1.2, 3.2.2.2); a node's
@@ -248,6 +301,10 @@ function checkDocument(
       return;
     }
     if (node.anchor) anchors.set(node.anchor, node);
+    if (meaning && !isKey && isScalar(node)) {
+      const why = toGoYaml(node, false);
+      if (why) meaning(node.range?.[0] ?? 0, field, why);
+    }
     open.add(node);
     const child = (seg: string) => [`${key}\u0000${seg}`, field ? `${field}.${seg}` : seg] as const;
     if (isMap(node)) {
@@ -255,6 +312,12 @@ function checkDocument(
       for (const pair of node.items) {
         if (!isPair(pair)) continue;
         visit(pair.key, key, field, true); // a key may hold anchors that later aliases use
+        if (meaning && isScalar(pair.key)) {
+          // sigs.k8s.io/yaml makes every key a JSON string: a plain `on:` key becomes "true"
+          const written = String(pair.key.source ?? pair.key.value);
+          const why = toGoYaml(pair.key, true);
+          if (why) meaning(pair.key.range?.[0] ?? 0, field ? `${field}.${written}` : written, `key ${why}`);
+        }
         const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
         const [childKey, childField] = child(name);
         const offset = isNode(pair.key) && pair.key.range ? pair.key.range[0] : (node.range?.[0] ?? 0);

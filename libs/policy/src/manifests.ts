@@ -29,8 +29,9 @@ export interface Manifest {
 export interface ManifestFiles {
   manifests: Manifest[];
   /**
-   * Files that could not be read safely (encoding, YAML syntax, keys given twice, alias bombs)
-   * and files in dist/ that are not manifests, one located line each.
+   * Files that could not be read safely (encoding, YAML syntax, keys given twice, alias bombs),
+   * plain scalars whose YAML 1.1 meaning differs from their YAML 1.2 one, and files in dist/ that
+   * are not manifests, one located line each.
    */
   problems: FileProblem[];
 }
@@ -56,15 +57,19 @@ export async function readManifestFiles(root: string, dirs: readonly string[]): 
     }
     let parsed;
     try {
-      // JSON is YAML: one parser, so .json files get the same checks and positions.
-      parsed = parseYaml(readUtf8File(`${root}/${file}`, file), file, { multi: true });
+      // JSON is YAML: one parser, so .json files get the same checks and positions. Read as
+      // kubectl and Argo CD read it (sigs.k8s.io/yaml, YAML 1.1 scalars): a plain `Off` is false,
+      // and reported, since the API server would get false where the render meant "Off".
+      parsed = parseYaml(readUtf8File(`${root}/${file}`, file), file, { multi: true, goYaml: true });
     } catch (e) {
       if (!(e instanceof FileProblemsError)) throw e;
       out.problems.push(...e.problems);
       continue;
     }
     out.problems.push(...parsed.problems);
-    if (parsed.problems.length > 0) continue;
+    // a file that does not parse is not checked; one that parses with a changed YAML 1.1 meaning
+    // is checked as the cluster would get it
+    if (parsed.problems.length > parsed.yaml11.length) continue;
     for (const doc of parsed.documents) {
       const object = doc.value as K8sObject | null;
       if (!object || typeof object !== 'object' || !object.kind) continue;
