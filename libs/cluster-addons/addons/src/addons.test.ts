@@ -38,6 +38,8 @@ describe('addons: one Application per add-on each cluster needs', () => {
         expect(app.spec.source.helm.releaseName).toBe(addon.releaseName);
         expect(app.spec.destination).toEqual({ server: cluster.server, namespace: addon.namespace });
         expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['CreateNamespace=true', 'ServerSideApply=true']));
+        // fields a controller rewrites are ignored in the diff AND left alone by the sync
+        expect(app.spec.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true')).toBe(Boolean(app.spec.ignoreDifferences));
         expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
         // unlimited retries (negative limit), backoff capped
         expect(app.spec.syncPolicy.retry.limit).toBeLessThan(0);

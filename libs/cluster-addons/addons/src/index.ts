@@ -1,7 +1,7 @@
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { addModel, ARGOCD_NAMESPACE, defineService, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
 import { clusterAddons } from '@gitops/cluster-addons-system';
-import { addonReasons, addonsForCluster, addonSyncWave } from './catalog';
+import { addonReasons, addonsForCluster, addonSyncWave, type AddonDefinition } from './catalog';
 
 /** Argo CD project of the add-on Applications (argocd/projects/cluster-addons.yaml). */
 export const ADDONS_PROJECT = 'cluster-addons';
@@ -21,6 +21,19 @@ export const ADDON_SYNC_POLICY = {
   syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
   retry: { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
 } as const;
+
+/**
+ * The add-on's sync policy. Where a controller rewrites fields Argo CD ignores in the diff
+ * (`ignoreDifferences`), `RespectIgnoreDifferences=true` keeps the sync from writing them back:
+ * without it "the desired state is applied as-is" and the two fight on every sync
+ * (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#respect-ignore-differences-configs).
+ */
+function syncPolicyOf(addon: AddonDefinition) {
+  return {
+    ...structuredClone(ADDON_SYNC_POLICY),
+    syncOptions: [...ADDON_SYNC_POLICY.syncOptions, ...(addon.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])],
+  };
+}
 
 /**
  * One Argo CD Application per add-on the cluster needs (libs/cluster-addons/addons/src/catalog.ts):
@@ -59,7 +72,7 @@ export default defineService({
             helm: { releaseName: addon.releaseName, valuesObject: addon.values({ env, cluster, values }) },
           },
           destination: { server: cluster.server, namespace: addon.namespace },
-          syncPolicy: structuredClone(ADDON_SYNC_POLICY) as never,
+          syncPolicy: syncPolicyOf(addon) as never,
           ...(addon.ignoreDifferences ? { ignoreDifferences: structuredClone(addon.ignoreDifferences) as never } : {}),
         },
       }));
