@@ -136,6 +136,7 @@ describe('bad add-on values stop the render with file, field and reason; dist/ u
     ['an unknown add-on', (t) => t.replace('addons:\n', 'addons:\n  traefik: 1.0.0\n'), 'environments/production/cluster-addons.yaml:9:12: addons.traefik: unknown key'],
     ['a range instead of an exact version', (t) => t.replace(/velero: .*/, 'velero: ^10.0.0'), 'addons.velero: must be an exact chart version such as 1.17.2'],
     ['an add-on a system needs, missing', (t) => t.replace(/\n {2}velero: .*/, ''), 'environments/production/cluster-addons.yaml: addons.velero: missing; cluster kiteclass-production needs it (for kiteclass)'],
+    ['no Let\'s Encrypt account where cert-manager is installed', (t) => t.replace(/letsEncrypt:\n.*\n/, ''), "environments/production/cluster-addons.yaml: letsEncrypt.email: missing; cert-manager's ClusterIssuer letsencrypt-prod needs the Let's Encrypt account's e-mail"],
     ['istiod of another Istio release than istio-base', (t) => t.replace(/istiod: .*/, 'istiod: 1.25.0'), 'addons.istiod: must equal addons.istio-base'],
   ];
 
