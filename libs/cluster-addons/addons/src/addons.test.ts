@@ -34,6 +34,8 @@ describe('addons: one Application per add-on each cluster needs', () => {
         expect(app.kind).toBe('Application');
         expect(app.metadata.namespace).toBe('argocd');
         expect(app.spec.project).toBe('cluster-addons');
+        // no cascading delete: removing an add-on Application must not delete its CRDs (and every object of their kinds)
+        expect(app.metadata.finalizers).toBeUndefined();
         expect(app.spec.source).toMatchObject({ repoURL: addon.repoURL, chart: addon.chart, targetRevision: versions[addon.name] });
         expect(app.spec.source.helm.releaseName).toBe(addon.releaseName);
         expect(app.spec.destination).toEqual({ server: cluster.server, namespace: addon.namespace });
