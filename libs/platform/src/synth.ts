@@ -81,7 +81,7 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
             keep: new Set(leaves.map((l) => l.path)),
           });
     }
-    const written = await writeLeaves(outDir, leaves, { ...transactionOptions(opts.root, leaves), holdBeforeCommit: opts.holdBeforeCommit, onNote: opts.onNote, deletes: plan.deletes });
+    const written = await writeLeaves(outDir, leaves, { ...transactionOptions(opts.root, leaves), holdBeforeCommit: opts.holdBeforeCommit, onNote: opts.onNote, deletes: plan.deletes, serviceFolders: true });
     return { leaves, pruned: written.deleted, foreign: plan.foreign };
   });
 }
@@ -124,6 +124,7 @@ export async function synthProjects(root: string, projectRoots: readonly string[
         inputs: Object.assign({}, ...rendered.map((o) => o.inputs)),
         staleInputs: (recorded) => staleInputs(root, recorded),
         onNote: opts.onNote,
+        serviceFolders: true,
       });
     } catch (e) {
       return outcomes.map((o) => ({ project: o.project, error: (e as Error).message }));

@@ -174,16 +174,17 @@ describe('writeLeaves', () => {
   it('switches a service between one folder and per-cluster folders in one swap, leaving nothing stale', async () => {
     const perCluster: LeafFiles[] = ['sg', 'us'].map((c) => ({ path: `production/demo/api/${c}`, files: new Map([['ConfigMap.api.yaml', `${header(`production/demo/api/${c}`)}region: ${c}\n`]]) }));
     // flat -> per cluster: the flat files go with the swap
-    const result = await writeLeaves(out, perCluster);
+    const dist = { serviceFolders: true } as const;
+    const result = await writeLeaves(out, perCluster, dist);
     expect(result.written).toEqual(['production/demo/api']);
     expect([...readTree(out).keys()]).toEqual(['production/demo/api/sg/ConfigMap.api.yaml', 'production/demo/api/us/ConfigMap.api.yaml']);
     // per cluster -> flat: the cluster folders go with the swap
     const flat = { path: 'production/demo/api', files: new Map([['ConfigMap.api.yaml', `${header('production/demo/api')}region: all\n`]]) };
-    await writeLeaves(out, [flat]);
+    await writeLeaves(out, [flat], dist);
     expect([...readTree(out).keys()]).toEqual(['production/demo/api/ConfigMap.api.yaml']);
     // and a service on other clusters than before keeps no folder of a cluster it left
-    await writeLeaves(out, perCluster);
-    await writeLeaves(out, [perCluster[0]]);
+    await writeLeaves(out, perCluster, dist);
+    await writeLeaves(out, [perCluster[0]], dist);
     expect([...readTree(out).keys()]).toEqual(['production/demo/api/sg/ConfigMap.api.yaml']);
     expect(readdirSync(parent)).toEqual(['dist']);
   });
@@ -193,7 +194,7 @@ describe('writeLeaves', () => {
     mkdirSync(join(out, 'production/demo/api/extra/deeper'), { recursive: true });
     writeFileSync(join(out, 'production/demo/api/Copied.yaml'), `${header('staging/demo/api')}x\n`);
     const before = readTree(out);
-    const error = await writeLeaves(out, NEW).catch((e: unknown) => e);
+    const error = await writeLeaves(out, NEW, { serviceFolders: true }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WriteError);
     expect((error as WriteError).unchanged).toBe(true);
     expect((error as Error).message.split('\n')).toEqual([
@@ -205,8 +206,14 @@ describe('writeLeaves', () => {
     expect(readdirSync(parent)).toEqual(['dist']);
   });
 
+  it('without serviceFolders (the Argo CD generator), swaps each folder as given, whatever it holds', async () => {
+    writeFileSync(join(out, 'production/demo/api/notes.txt'), 'mine\n');
+    await writeLeaves(out, [{ path: 'applicationsets', files: new Map([['a.yaml', 'a\n']]) }, NEW[0]]);
+    expect(Object.fromEntries(readTree(out))).toEqual({ 'applicationsets/a.yaml': 'a\n', 'production/demo/api/Deployment.api.yaml': 'new deployment\n' });
+  });
+
   it('refuses a service given both as one folder and per cluster', async () => {
-    const error = await writeLeaves(out, [NEW[0], { path: 'production/demo/api/sg', files: new Map([['X.yaml', 'x\n']]) }]).catch((e: unknown) => e);
+    const error = await writeLeaves(out, [NEW[0], { path: 'production/demo/api/sg', files: new Map([['X.yaml', 'x\n']]) }], { serviceFolders: true }).catch((e: unknown) => e);
     expect((error as Error).message).toBe('production/demo/api: both one folder for all clusters and per-cluster folders (production/demo/api, production/demo/api/sg)');
   });
 

@@ -7,13 +7,14 @@
  *    output so nothing syncs it);
  * 2. a `commit.json` naming the leaves to write and delete, and the inputs the render was made
  *    from (a sha256 per input), is written last, atomically (the commit point);
- * 3. each service folder is swapped in with two renames (old out to `old/`, new in), each pruned
- *    one is renamed out to `old/`; then the transaction folder is removed. The unit of a swap is
- *    the service folder `<env>/<system>/<service>` (layout.ts `serviceFolderOf`), not the leaf,
- *    so a service that changes layout (one folder for all clusters, or one per cluster) changes
- *    in one swap: no stale flat files beside new per-cluster folders, no moment with neither.
- *    A folder is replaced only when everything in it was written by the renderer (prune.ts):
- *    anything else stops the write, output unchanged, rather than being lost.
+ * 3. each leaf is swapped in with two renames (old out to `old/`, new in), each pruned leaf is
+ *    renamed out to `old/`; then the transaction folder is removed. For dist/ (`serviceFolders`)
+ *    the unit of a swap is the service folder `<env>/<system>/<service>` (layout.ts
+ *    `serviceFolderOf`), not the leaf, so a service that changes layout (one folder for all
+ *    clusters, or one per cluster) changes in one swap: no stale flat files beside new
+ *    per-cluster folders, no moment with neither; and a folder is replaced only when everything
+ *    in it was written by the renderer (prune.ts): anything else stops the write, output
+ *    unchanged, rather than being lost.
  *
  * Every step of 3 can be undone exactly (rename back), and its state is readable from the folders
  * alone (see `rollForward` / `rollBack`), so:
@@ -46,6 +47,8 @@ const TransactionRecord = z.strictObject({
   leaves: z.array(z.string()),
   deletes: z.array(z.string()),
   inputs: z.record(z.string(), z.string()).optional(),
+  /** The leaves are dist/ service folders (`WriteOptions.serviceFolders`): checked again before each swap. */
+  serviceFolders: z.literal(true).optional(),
 });
 type TransactionRecord = z.infer<typeof TransactionRecord>;
 /** What renders before input fingerprints wrote: only the leaves (recovered by rolling back: its inputs are unknown). */
@@ -65,8 +68,14 @@ export interface WriteOptions {
    * print `staged` on stderr and wait to be killed. Never set outside tests.
    */
   readonly holdBeforeCommit?: boolean;
-  /** Service folders (`<env>/<system>/<service>`) to remove in the same transaction (a prune). @default none */
+  /** Folders to remove in the same transaction (a prune): service folders with `serviceFolders`. @default none */
   readonly deletes?: readonly string[];
+  /**
+   * The leaves are dist/ leaves `<env>/<system>/<service>[/<cluster>]` (render.ts): swap whole
+   * service folders, and refuse to replace one that holds anything the renderer did not write.
+   * @default false - each leaf path is swapped as given (the Argo CD generator's folders)
+   */
+  readonly serviceFolders?: boolean;
   /** What this render was made from, recorded in `commit.json`. @default - unknown (never rolled forward) */
   readonly inputs?: InputFingerprint;
   /**
@@ -115,20 +124,20 @@ function txnPrefix(outDir: string): string {
   return `.${basename(outDir)}.synth-`;
 }
 
-function checkLeafPath(path: string): void {
+function checkLeafPath(path: string, serviceFolders: boolean): void {
   const parts = path.split(/[\\/]/);
   if (path === '' || parts.some((p) => p === '' || p === '.' || p === '..')) throw new WriteError(`${path}: not a folder path inside the output folder`, true);
-  if (!serviceFolderOf(path)) throw new WriteError(`${path}: not a rendered folder (<env>/<system>/<service>[/<cluster>])`, true);
+  if (serviceFolders && !serviceFolderOf(path)) throw new WriteError(`${path}: not a rendered folder (<env>/<system>/<service>[/<cluster>])`, true);
 }
 
 /**
- * The service folders the leaves fill (each swapped whole); refuses a service rendered both as one
- * folder and per cluster, and a leaf given twice.
+ * The folders the leaves fill, each swapped whole: with `serviceFolders` their service folders,
+ * refusing a service rendered both as one folder and per cluster; a leaf given twice is refused.
  */
-function serviceFolders(leaves: readonly LeafFiles[]): string[] {
+function swapFolders(leaves: readonly LeafFiles[], serviceFolders: boolean): string[] {
   const byFolder = new Map<string, string[]>();
   for (const leaf of leaves) {
-    const folder = serviceFolderOf(leaf.path)!;
+    const folder = serviceFolders ? serviceFolderOf(leaf.path)! : leaf.path;
     const paths = byFolder.get(folder) ?? [];
     if (paths.includes(leaf.path)) throw new WriteError(`${leaf.path}: given twice`, true);
     paths.push(leaf.path);
@@ -159,14 +168,15 @@ export async function writeLeaves(outDir: string, leaves: readonly LeafFiles[], 
  */
 export async function stageTransaction(outDir: string, leaves: readonly LeafFiles[], opts: WriteOptions = {}): Promise<string> {
   const deletes = opts.deletes ?? [];
-  for (const p of [...leaves.map((l) => l.path), ...deletes]) checkLeafPath(p);
+  const service = opts.serviceFolders ?? false;
+  for (const p of [...leaves.map((l) => l.path), ...deletes]) checkLeafPath(p, service);
   for (const leaf of leaves) {
     for (const name of leaf.files.keys()) {
       // a file name is one path segment: never a way out of its leaf folder
       if (name === '' || name === '.' || name === '..' || /[\\/\0]/.test(name)) throw new WriteError(`${leaf.path}: ${JSON.stringify(name)} is not a file name`, true);
     }
   }
-  const folders = serviceFolders(leaves);
+  const folders = swapFolders(leaves, service);
   const overlap = deletes.filter((d) => folders.includes(d));
   if (overlap.length > 0) throw new WriteError(`${overlap.join(', ')}: both written and deleted`, true);
   if (!existsSync(outDir)) {
@@ -176,7 +186,7 @@ export async function stageTransaction(outDir: string, leaves: readonly LeafFile
   const out = realOut(outDir);
   recoverTransactions(outDir, opts);
   // nothing the renderer did not write is ever swapped out (and deleted with the transaction)
-  const foreign = foreignLines(out, folders);
+  const foreign = service ? foreignLines(out, folders) : [];
   if (foreign.length > 0) throw new WriteError(foreign.join('\n'), true);
   step();
   const txn = mkdtempSync(join(dirname(out), `${txnPrefix(out)}${process.pid}-`));
@@ -194,7 +204,7 @@ export async function stageTransaction(outDir: string, leaves: readonly LeafFile
       process.stderr.write('staged\n');
       await new Promise(() => setInterval(() => undefined, 1000));
     }
-    const record: TransactionRecord = { version: 2, leaves: folders, deletes: [...deletes], inputs: opts.inputs };
+    const record: TransactionRecord = { version: 2, leaves: folders, deletes: [...deletes], inputs: opts.inputs, ...(service ? { serviceFolders: true } : {}) };
     writeDurably(join(txn, COMMIT), JSON.stringify(record));
   } catch (e) {
     rmSync(txn, { recursive: true, force: true });
@@ -272,7 +282,7 @@ function rollForward(out: string, txn: string, record: TransactionRecord): strin
     if (exists(target)) {
       if (exists(old)) throw new Error(`${target} and ${old} both exist; the transaction is inconsistent`);
       // checked again: something may have been put there since the transaction was staged
-      const foreign = foreignLines(out, [leaf]);
+      const foreign = record.serviceFolders ? foreignLines(out, [leaf]) : [];
       if (foreign.length > 0) throw new WriteError(foreign.join('; '), true);
       step();
       mkdirSync(dirname(old), { recursive: true });
