@@ -88,6 +88,9 @@ export default defineService({
     new ServiceMonitor(chart, 'ServiceMonitor', {
       name: SAMPLE_APP,
       endpoints: [{ port: 'http', path: METRICS_PATH, interval: '30s' }],
+      cluster: ctx.cluster,
+      // what the alerts below read (the FastAPI app's request counter and latency histogram)
+      metrics: ['http_requests_total', 'http_request_duration_seconds'],
     });
 
     new AlbIngress(chart, 'Ingress', {
@@ -102,6 +105,7 @@ export default defineService({
     const scope = `namespace="${ctx.namespace}"`;
     new PrometheusAlerts(chart, 'Alerts', {
       name: ALERTS,
+      cluster: ctx.cluster,
       rules: [
         {
           alert: 'HighErrorRate',

@@ -52,6 +52,7 @@ export default defineService({
 
     new PrometheusAlerts(chart, 'Alerts', {
       name: 'kiteclass-alerts',
+      cluster: ctx.cluster,
       rules: [
         {
           alert: 'HighErrorRate',

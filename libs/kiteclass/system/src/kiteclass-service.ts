@@ -1,12 +1,12 @@
 import {
-  AppService, Autoscaler, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, SecureDeployment, WorkloadNetworkPolicy,
+  AppService, Autoscaler, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
   type Cluster, type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
 import { PORTS, SECRETS } from './names';
 import type { KiteclassServiceName, KiteclassValues } from './values';
 
-/** Prometheus runs in this namespace and scrapes the pods' annotated ports. */
+/** Prometheus runs in this namespace (kube-prometheus-stack) and scrapes the ServiceMonitors' ports. */
 export const MONITORING_NAMESPACE = 'monitoring';
 
 /** Scaling behaviour of the document's HPA: scale up fast, scale down slowly. */
@@ -97,6 +97,17 @@ export class KiteclassService extends Construct {
       const id = app === name ? '' : 'Canary';
       new AppService(this, `${id}Service`, { name: app, ports: [{ name: 'http', port: this.port, targetPort: this.port }] });
       new DisruptionBudget(this, `${id}DisruptionBudget`, { app });
+      if (springBoot) {
+        // The document's prometheus.io/* annotations stay (it shows them), but prometheus-operator
+        // ignores them: a ServiceMonitor is what makes Prometheus scrape /actuator/prometheus.
+        new ServiceMonitor(this, `${id}ServiceMonitor`, {
+          name: app,
+          endpoints: [{ port: 'http', path: '/actuator/prometheus' }],
+          cluster: ctx.cluster,
+          // Micrometer's request timer, and HikariCP's pool gauges where the service has a database
+          metrics: ['http_server_requests_seconds', ...(props.env?.SPRING_DATASOURCE_URL ? ['hikaricp_connections_'] : [])],
+        });
+      }
       new WorkloadNetworkPolicy(this, `${id}NetworkPolicy`, {
         app,
         ingress: [
@@ -117,6 +128,11 @@ function springEnv(values: KiteclassValues, port: number): Record<string, EnvSou
     // the document's base sets 8080; kiteclass-core listens on 8081, so each service sets its own
     SERVER_PORT: String(port),
     LOGGING_LEVEL_ROOT: values.spring.logLevelRoot,
+    // management.metrics.distribution.percentiles-histogram[http.server.requests]=true: without it Micrometer
+    // publishes no http_server_requests_seconds_bucket series, and the HighLatency alert's histogram_quantile has
+    // nothing to read (Spring Boot reference, "Metrics: Customizing individual meters" and "Binding Maps from
+    // environment variables": underscores of the map key become dots)
+    MANAGEMENT_METRICS_DISTRIBUTION_PERCENTILESHISTOGRAM_HTTP_SERVER_REQUESTS: 'true',
     ...(values.spring.logLevelKiteclass ? { LOGGING_LEVEL_COM_KITECLASS: values.spring.logLevelKiteclass } : {}),
   };
 }

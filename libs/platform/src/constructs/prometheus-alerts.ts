@@ -1,5 +1,6 @@
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { Construct } from 'constructs';
+import { prometheusSelectorLabels, type Cluster } from '../environment';
 import { addModel } from './model-object';
 
 export interface AlertRule {
@@ -23,6 +24,12 @@ export interface PrometheusAlertsProps {
   readonly interval?: string;
   /** Labels every alert carries besides `severity`, e.g. the owning team. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The cluster whose Prometheus evaluates the rules: the PrometheusRule carries that
+   * Prometheus's ruleSelector labels (environment.yaml `clusters[].monitoring.selectorLabels`),
+   * without which kube-prometheus-stack never loads it.
+   */
+  readonly cluster: Cluster;
   readonly rules: readonly AlertRule[];
 }
 
@@ -31,7 +38,7 @@ export class PrometheusAlerts extends Construct {
   constructor(scope: Construct, id: string, props: PrometheusAlertsProps) {
     super(scope, id);
     addModel(this, 'Resource', new PrometheusRule({
-      metadata: { name: props.name },
+      metadata: { name: props.name, labels: { ...prometheusSelectorLabels(props.cluster) } },
       spec: {
         groups: [{
           name: props.group ?? props.name,

@@ -1,7 +1,15 @@
 import { ServiceMonitor as ServiceMonitorModel } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Construct } from 'constructs';
+import { prometheusSelectorLabels, type Cluster } from '../environment';
 import { selectorLabels } from '../labels';
 import { addModel } from './model-object';
+
+/**
+ * Annotation in which a ServiceMonitor names the metric families its targets expose (family
+ * names such as `http_request_duration_seconds`, or prefixes ending in `_` such as `pg_`). The
+ * policy rule `metrics-scraped` holds every alert and SLO to them; Prometheus ignores it.
+ */
+export const METRICS_ANNOTATION = 'monitoring.gitops-manifests/metrics';
 
 /** One scrape endpoint of a ServiceMonitor. */
 export interface ScrapeEndpoint {
@@ -32,11 +40,16 @@ export interface ServiceMonitorProps {
   /** Endpoints to scrape. */
   readonly endpoints: readonly ScrapeEndpoint[];
   /**
-   * Extra labels on the ServiceMonitor itself, e.g. `release: kube-prometheus-stack` when the
-   * cluster's Prometheus selects ServiceMonitors by label.
-   * @default - none
+   * The cluster whose Prometheus scrapes it: the ServiceMonitor carries that Prometheus's selector
+   * labels (environment.yaml `clusters[].monitoring.selectorLabels`), without which
+   * kube-prometheus-stack ignores it.
    */
-  readonly labels?: Readonly<Record<string, string>>;
+  readonly cluster: Cluster;
+  /**
+   * The metric families the endpoints expose that alerts or SLOs read (family names, or prefixes
+   * ending in `_`), written to the METRICS_ANNOTATION for the `metrics-scraped` rule.
+   */
+  readonly metrics: readonly string[];
 }
 
 /**
@@ -50,9 +63,14 @@ export class ServiceMonitor extends Construct {
   constructor(scope: Construct, id: string, props: ServiceMonitorProps) {
     super(scope, id);
     if (props.endpoints.length === 0) throw new Error(`ServiceMonitor ${props.name}: 'endpoints' must name at least one endpoint`);
+    if (props.metrics.length === 0) throw new Error(`ServiceMonitor ${props.name}: 'metrics' must name the metric families it scrapes`);
     this.name = props.name;
     addModel(this, 'Resource', new ServiceMonitorModel({
-      metadata: { name: props.name, ...(props.labels && Object.keys(props.labels).length > 0 ? { labels: { ...props.labels } } : {}) },
+      metadata: {
+        name: props.name,
+        labels: { ...prometheusSelectorLabels(props.cluster) },
+        annotations: { [METRICS_ANNOTATION]: [...props.metrics].sort().join(' ') },
+      },
       spec: {
         selector: { matchLabels: selectorLabels(props.app ?? props.name) },
         endpoints: props.endpoints.map((e) => ({

@@ -1,5 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { prometheusSelectorLabels, type Cluster } from '../environment';
+
+/** Sloth's window variable in SLI queries (slok/sloth conventions TplWindowRegex `{{ *\.window *}}`). */
+const SLOTH_WINDOW = /\{\{ *\.window *\}\}/;
 
 /** One SLO of a Sloth service level, measured as bad events over all events. */
 export interface SlothObjective {
@@ -8,9 +12,12 @@ export interface SlothObjective {
   /** Target, percent of good events (e.g. 99.9). */
   readonly objective: number;
   readonly description: string;
-  /** PromQL counting bad events (a rate). */
+  /**
+   * PromQL counting bad events: a rate over `{{.window}}`, which Sloth fills in once per
+   * burn-rate window (5m to 30d); Sloth refuses a query without it.
+   */
   readonly errorQuery: string;
-  /** PromQL counting all events (a rate over the same window). */
+  /** PromQL counting all events: a rate over `{{.window}}` too. */
   readonly totalQuery: string;
   /** Name of the generated multi-window, multi-burn-rate alert. */
   readonly alertName: string;
@@ -27,6 +34,12 @@ export interface SlothServiceLevelProps {
   readonly service: string;
   /** Labels added to every generated rule. @default - none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * The cluster whose Prometheus evaluates the generated rules. Sloth gives the PrometheusRule it
+   * generates the labels of this object (slok/sloth internal/k8sprometheus/prometheusoperator/
+   * storage.go), so this object carries that Prometheus's ruleSelector labels.
+   */
+  readonly cluster: Cluster;
   readonly slos: readonly SlothObjective[];
 }
 
@@ -44,11 +57,14 @@ export class SlothServiceLevel extends Construct {
       if (!(s.objective > 0 && s.objective < 100)) {
         throw new Error(`SlothServiceLevel ${props.name}: SLO '${s.name}' 'objective' must be above 0 and below 100 (got ${s.objective})`);
       }
+      for (const [field, query] of [['errorQuery', s.errorQuery], ['totalQuery', s.totalQuery]] as const) {
+        if (!SLOTH_WINDOW.test(query)) throw new Error(`SlothServiceLevel ${props.name}: SLO '${s.name}' '${field}' must take its range from {{.window}} (Sloth refuses it otherwise)`);
+      }
     }
     new ApiObject(this, 'Resource', {
       apiVersion: 'sloth.slok.dev/v1',
       kind: 'PrometheusServiceLevel',
-      metadata: { name: props.name },
+      metadata: { name: props.name, labels: { ...prometheusSelectorLabels(props.cluster) } },
       spec: {
         service: props.service,
         ...(props.labels ? { labels: { ...props.labels } } : {}),

@@ -89,16 +89,20 @@ export function promqlExpressions(m: Manifest): PromqlExpression[] {
 export function parsePromql(text: string): { top?: Node; problem?: string } {
   const tree = parser.parse(text);
   let problem: string | undefined;
+  // An identifier followed by "(" is a call of a function the grammar does not know: say so
+  // rather than report the syntax error it causes.
+  tree.iterate({
+    enter: (n) => {
+      if (!problem && n.name === 'Identifier' && n.node.parent?.name === 'VectorSelector' && /^\s*\(/.test(text.slice(n.to))) {
+        problem = `unknown function ${text.slice(n.from, n.to)}()`;
+      }
+    },
+  });
   tree.iterate({
     enter: (n) => {
       if (problem) return false;
       if (n.type.isError) {
         problem = `syntax error at character ${n.from + 1} (${JSON.stringify(text.slice(Math.max(0, n.from - 10), n.from + 10).trim())})`;
-        return false;
-      }
-      // An identifier followed by "(" is a call of a function the grammar does not know.
-      if (n.name === 'VectorSelector' && /^\s*\(/.test(text.slice(n.to))) {
-        problem = `unknown function ${text.slice(n.from, n.to)}()`;
         return false;
       }
       if (n.name === 'FunctionIdentifier' && EXPERIMENTAL_FUNCTIONS.has(text.slice(n.from, n.to))) {

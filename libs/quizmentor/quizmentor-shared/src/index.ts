@@ -65,6 +65,7 @@ export default defineService({
     const team = 'platform';
     new PrometheusAlerts(chart, 'Alerts', {
       name: 'prometheus-alerts',
+      cluster: ctx.cluster,
       group: 'quizmentor',
       interval: '30s',
       labels: { team },
@@ -87,15 +88,18 @@ export default defineService({
         },
         {
           alert: 'PodCrashLooping',
-          expr: `rate(kube_pod_container_status_restarts_total{${ns}}[15m]) > 0\n`,
+          // increase(), not the document's rate(): the description counts restarts, and a rate is per second
+          expr: `increase(kube_pod_container_status_restarts_total{${ns}}[15m]) > 0\n`,
           for: '5m',
           severity: 'critical',
           summary: 'Pod {{ $labels.pod }} is crash looping',
-          description: 'Pod {{ $labels.pod }} has restarted {{ $value }} times in the last 15 minutes',
+          description: 'Pod {{ $labels.pod }} has restarted {{ $value | humanize }} times in the last 15 minutes',
         },
         {
           alert: 'HighMemoryUsage',
-          expr: `sum(container_memory_usage_bytes{${ns}}) by (pod)\n/ sum(container_spec_memory_limit_bytes{${ns}}) by (pod) > 0.9\n`,
+          // working set, not the document's container_memory_usage_bytes (which counts page cache: postgres and
+          // redis would always alarm); container!="" drops cAdvisor's pod-level cgroup series, which would count twice
+          expr: `sum(container_memory_working_set_bytes{${ns},container!=""}) by (pod)\n/ sum(container_spec_memory_limit_bytes{${ns},container!=""}) by (pod) > 0.9\n`,
           for: '5m',
           severity: 'warning',
           summary: 'High memory usage on {{ $labels.pod }}',
@@ -103,7 +107,9 @@ export default defineService({
         },
         {
           alert: 'DatabaseConnectionPoolExhausted',
-          expr: 'pg_stat_database_numbackends{datname="quizmentor"}\n/ pg_settings_max_connections > 0.9\n',
+          // The document divided numbackends{datname} by max_connections, whose label sets differ, so it never
+          // matched; connections of every database count against max_connections: both sides per exporter instance.
+          expr: 'sum by (instance) (pg_stat_database_numbackends)\n/ on(instance) max by (instance) (pg_settings_max_connections) > 0.9\n',
           for: '5m',
           severity: 'critical',
           summary: 'Database connection pool almost exhausted',
@@ -115,6 +121,7 @@ export default defineService({
     // The document wrote the Sloth file format (error_query, page_alert); the CRD is camelCase.
     new SlothServiceLevel(chart, 'Slos', {
       name: 'quizmentor-slos',
+      cluster: ctx.cluster,
       service: 'quizmentor',
       labels: { team },
       slos: [
@@ -122,9 +129,12 @@ export default defineService({
           name: 'requests-availability',
           objective: 99.9,
           description: '99.9% of requests should be successful',
-          errorQuery: 'sum(rate(http_requests_total{job="learning-orchestrator",code=~"5.."}[5m]))\n',
-          totalQuery: 'sum(rate(http_requests_total{job="learning-orchestrator"}[5m]))\n',
-          alertName: 'HighErrorRate',
+          // {{.window}}, not the document's [5m]: Sloth fills in each burn-rate window (and refuses a query without it)
+          errorQuery: 'sum(rate(http_requests_total{job="learning-orchestrator",code=~"5.."}[{{.window}}]))\n',
+          totalQuery: 'sum(rate(http_requests_total{job="learning-orchestrator"}[{{.window}}]))\n',
+          // not the document's HighErrorRate: the PrometheusRule above has an alert of that name, and
+          // Alertmanager knows alerts by name
+          alertName: 'LearningOrchestratorErrorBudgetBurn',
           pageAlertLabels: { severity: 'critical', team },
           ticketAlertLabels: { severity: 'warning', team },
         },
@@ -134,9 +144,10 @@ export default defineService({
           description: '99% of requests should be faster than 200ms',
           // the document counted requests faster than 200ms (le="0.2") as errors: bad events are all minus those
           errorQuery:
-            'sum(rate(http_request_duration_seconds_count{job="learning-orchestrator"}[5m]))\n- sum(rate(http_request_duration_seconds_bucket{job="learning-orchestrator",le="0.2"}[5m]))\n',
-          totalQuery: 'sum(rate(http_request_duration_seconds_count{job="learning-orchestrator"}[5m]))\n',
-          alertName: 'HighLatency',
+            'sum(rate(http_request_duration_seconds_count{job="learning-orchestrator"}[{{.window}}]))\n- sum(rate(http_request_duration_seconds_bucket{job="learning-orchestrator",le="0.2"}[{{.window}}]))\n',
+          totalQuery: 'sum(rate(http_request_duration_seconds_count{job="learning-orchestrator"}[{{.window}}]))\n',
+          // not the document's HighLatency (the PrometheusRule's alert of that name)
+          alertName: 'LearningOrchestratorLatencyBudgetBurn',
           pageAlertLabels: { severity: 'critical' },
           ticketAlertLabels: { severity: 'warning' },
         },

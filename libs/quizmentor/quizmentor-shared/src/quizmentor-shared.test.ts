@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findObject, objectsOfKind, renderLeaf } from '@gitops/platform/testing';
+import { loadEnvironment, prometheusSelectorLabels } from '@gitops/platform';
+import { findObject, objectsOfKind, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import shared from './index';
 
 const production = renderLeaf(shared, 'production').objects;
@@ -97,19 +98,48 @@ describe('quizmentor-shared', () => {
     expect(group.rules[2].expr).toContain('namespace="quizmentor-prod"');
   });
 
+  it('fixes the document\'s alerts that could not mean what they say (issue 13 items 13, 15)', () => {
+    const rules = findObject(production, 'PrometheusRule', 'prometheus-alerts').spec.groups[0].rules;
+    const by = (name: string) => rules.find((r: any) => r.alert === name);
+    // a count of restarts, shown as a count
+    expect(by('PodCrashLooping').expr).toMatch(/^increase\(kube_pod_container_status_restarts_total\{[^}]*\}\[15m\]\) > 0/);
+    expect(by('PodCrashLooping').annotations.description).toContain('restarted {{ $value | humanize }} times');
+    // working set (what eviction and the OOM killer use), not usage with page cache
+    expect(by('HighMemoryUsage').expr).toContain('container_memory_working_set_bytes');
+    expect(by('HighMemoryUsage').expr).not.toContain('container_memory_usage_bytes');
+    // both sides of the division reduced to the same labels and matched explicitly
+    expect(by('DatabaseConnectionPoolExhausted').expr).toMatch(/sum by \(instance\) \(pg_stat_database_numbackends\)\n\/ on\(instance\) max by \(instance\) \(pg_settings_max_connections\)/);
+  });
+
+  it('labels its PrometheusRule and SLO object for the cluster\'s Prometheus (issue 13 item 16)', () => {
+    for (const [objects, env] of [[production, 'production'], [staging, 'staging']] as const) {
+      // the system's clusters, from environment.yaml (one per environment for QuizMentor)
+      const environment = loadEnvironment(env, WORKSPACE_ROOT);
+      const cluster = environment.clusters.find((c) => environment.systems.quizmentor.clusters.includes(c.name))!;
+      for (const [kind, name] of [['PrometheusRule', 'prometheus-alerts'], ['PrometheusServiceLevel', 'quizmentor-slos']]) {
+        expect(findObject(objects, kind, name).metadata.labels).toMatchObject(prometheusSelectorLabels(cluster));
+      }
+    }
+  });
+
   it('declares the two Sloth SLOs in the CRD\'s camelCase, with a latency SLI that counts slow requests as errors', () => {
     const slo = findObject(production, 'PrometheusServiceLevel', 'quizmentor-slos');
     expect(slo.apiVersion).toBe('sloth.slok.dev/v1');
     expect(slo.spec.service).toBe('quizmentor');
     expect(slo.spec.labels).toEqual({ team: 'platform' });
     expect(slo.spec.slos.map((s: any) => [s.name, s.objective, s.alerting.name])).toEqual([
-      ['requests-availability', 99.9, 'HighErrorRate'],
-      ['requests-latency', 99, 'HighLatency'],
+      // renamed from the document's HighErrorRate/HighLatency, which the PrometheusRule's alerts already use
+      ['requests-availability', 99.9, 'LearningOrchestratorErrorBudgetBurn'],
+      ['requests-latency', 99, 'LearningOrchestratorLatencyBudgetBurn'],
     ]);
     expect(slo.spec.slos[0].alerting.pageAlert.labels).toEqual({ severity: 'critical', team: 'platform' });
     const latency = slo.spec.slos[1].sli.events;
     // bad = all requests minus those within 0.2 s (the document counted the fast ones as errors)
-    expect(latency.errorQuery).toMatch(/_count\{[^}]*\}\[5m\]\)\)\n- sum\(rate\(http_request_duration_seconds_bucket\{[^}]*le="0\.2"/);
+    expect(latency.errorQuery).toMatch(/_count\{[^}]*\}\[\{\{\.window\}\}\]\)\)\n- sum\(rate\(http_request_duration_seconds_bucket\{[^}]*le="0\.2"/);
+    // every range is Sloth's window, which it fills in per burn-rate window (issue 13 item 14)
+    for (const s of slo.spec.slos) {
+      for (const q of [s.sli.events.errorQuery, s.sli.events.totalQuery]) expect(q.match(/\[[^\]]*\]/g)!.every((r: string) => r === '[{{.window}}]')).toBe(true);
+    }
     expect(JSON.stringify(slo)).not.toMatch(/error_query|page_alert/);
   });
 });

@@ -114,6 +114,9 @@ export class QuizmentorService extends Construct {
       name,
       // the document's Helm values: metrics.serviceMonitor interval 30s, scrapeTimeout 10s
       endpoints: [{ port: 'metrics', interval: '30s', scrapeTimeout: '10s' }],
+      cluster: ctx.cluster,
+      // what the shared alerts and SLOs read from every service's /metrics
+      metrics: ['http_requests_total', 'http_request_duration_seconds'],
     });
 
     // one budget over every pod of the app (v1 and v2): two budgets over one pod block evictions
