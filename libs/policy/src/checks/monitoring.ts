@@ -15,16 +15,13 @@
  *   produced by a recording rule, or exported by the stack itself (STACK_METRICS). The
  *   `prometheus.io/*` pod annotations are not: prometheus-operator ignores them.
  */
-import { prometheusSelectorLabels, type Environment } from '@gitops/platform';
+import { METRICS_ANNOTATION, prometheusSelectorLabels, type Environment } from '@gitops/platform';
 import type { PolicyContext, Violation } from '../context';
 import { ns, violation } from '../context';
 import type { Manifest } from '../manifests';
 import { matches } from '../selectors';
 import { folderClusters } from './fleet';
 import { metricNames, parsePromql, promqlExpressions } from './promql';
-
-/** The annotation in which a ServiceMonitor/PodMonitor names the metric families its targets expose (set by the platform constructs). */
-export const METRICS_ANNOTATION = 'monitoring.gitops-manifests/metrics';
 
 /**
  * What kube-prometheus-stack scrapes by itself (its default values enable each), by metric name
