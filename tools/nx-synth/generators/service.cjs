@@ -232,6 +232,17 @@ function canonical(value) {
 }
 
 /**
+ * The workspace's YAML reader (libs/platform/src/yaml-safe.ts): its duplicate-key check is linear,
+ * where the yaml package's `uniqueKeys` compares each key with every earlier one. Loaded through
+ * tsx's CommonJS API, since this CommonJS generator cannot import TypeScript.
+ */
+let yamlSafe;
+function parseValues(text, file) {
+  yamlSafe ??= require('tsx/cjs/api').require(join(__dirname, '../../../libs/platform/src/yaml-safe.ts'), __filename);
+  return yamlSafe.parseYaml(text, file);
+}
+
+/**
  * `text` with `webServices.<name>` added. The yaml Document API finds where; the new lines are
  * spliced into the text, so every other byte (comments, quoting, indentation, flow maps) stays.
  * Handles no `webServices` key, `webServices:` / `webServices: {}` (empty), a flow map, and a
@@ -239,11 +250,12 @@ function canonical(value) {
  * plus the new entry, or the edit is refused and nothing is written.
  */
 function addWebService(text, file, name, production) {
-  const doc = parseDocument(text, { uniqueKeys: true });
-  check(doc.errors.length === 0, `${file}: not valid YAML (${doc.errors[0]?.message.split('\n')[0]}); fix it first`);
+  const parsed = parseValues(text, file);
+  check(parsed.problems.length === 0, `${parsed.problems.map(yamlSafe.formatFileProblem).join('\n')}\n${file}: fix it first`);
+  const doc = parsed.documents[0].doc;
   const root = doc.contents;
   check(root === null || isMap(root), `${file}: the values are not a map of keys`);
-  const before = doc.toJS() ?? {};
+  const before = parsed.documents[0].value ?? {};
   // the file's indentation step: from its first nested block map (2 if it has none)
   let unit = 2;
   for (const p of root?.items ?? []) {
@@ -281,10 +293,10 @@ function addWebService(text, file, name, production) {
   } else {
     throw new Error(`${file}: webServices is not a map of services; fix it first`);
   }
-  const after = parseDocument(out, { uniqueKeys: true });
+  const after = parseValues(out, file);
   const expected = { ...before, webServices: { ...(before.webServices ?? {}), [name]: webServiceValues(production) } };
   check(
-    after.errors.length === 0 && JSON.stringify(canonical(after.toJS())) === JSON.stringify(canonical(expected)),
+    after.problems.length === 0 && JSON.stringify(canonical(after.documents[0].value)) === JSON.stringify(canonical(expected)),
     `${file}: cannot add webServices.${name} without changing other values; add it by hand`,
   );
   return out;
