@@ -63,11 +63,13 @@ export const ClusterSchema = z.strictObject({
    * its serviceMonitorSelector, podMonitorSelector and ruleSelector match. The chart selects
    * `release: <its release name>` by default (`*SelectorNilUsesHelmValues: true`) and silently
    * ignores objects without it, so every ServiceMonitor, PodMonitor and PrometheusRule carries these.
-   * Read it with `prometheusSelectorLabels(cluster)`.
-   * @default { selectorLabels: { release: 'kube-prometheus-stack' } } (the release the cluster add-ons install)
+   * Read it with `prometheusSelectorLabels(cluster)` and `prometheusNamespace(cluster)`.
+   * @default { selectorLabels: { release: 'kube-prometheus-stack' }, namespace: 'monitoring' } (the release the cluster add-ons install, and its namespace)
    */
   monitoring: z.strictObject({
     selectorLabels: z.record(labelKey, labelValue).refine((l) => Object.keys(l).length > 0, 'name at least one label: a Prometheus that selects by no label selects every object, so say so explicitly'),
+    /** Namespace Prometheus runs in: NetworkPolicies of scraped pods admit it. @default 'monitoring' */
+    namespace: dnsLabel.default('monitoring'),
   }).optional(),
 });
 
@@ -75,6 +77,14 @@ export type Cluster = z.infer<typeof ClusterSchema>;
 
 /** The release name kube-prometheus-stack is installed under, whose `release` label its Prometheus selects by default. */
 export const DEFAULT_PROMETHEUS_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
+
+/** Where kube-prometheus-stack runs its Prometheus unless the cluster says otherwise. */
+export const DEFAULT_PROMETHEUS_NAMESPACE = 'monitoring';
+
+/** The namespace `cluster`'s Prometheus scrapes from (ClusterSchema `monitoring.namespace`). */
+export function prometheusNamespace(cluster: Cluster): string {
+  return cluster.monitoring?.namespace ?? DEFAULT_PROMETHEUS_NAMESPACE;
+}
 
 /** The labels `cluster`'s Prometheus selects ServiceMonitors, PodMonitors and PrometheusRules by (ClusterSchema `monitoring`). */
 export function prometheusSelectorLabels(cluster: Cluster): Readonly<Record<string, string>> {

@@ -37,6 +37,16 @@ function scrapedApp(metrics: string[], opts: { servicePort?: string; monitorPort
   ];
 }
 
+/** The fleet of one cluster `shop-prod` running the system `shop`, with the given monitoring fact. */
+const fleet = (monitoring?: { selectorLabels: Record<string, string>; namespace?: string }) => new Map([['production', EnvironmentSchema.parse({
+  name: 'production', awsAccountId: '111122223333', awsRegion: 'eu-west-1',
+  clusters: [{
+    name: 'shop-prod', server: 'https://shop.example.com', accountId: '111122223333', region: 'eu-west-1', kubernetesVersion: '1.32',
+    network: { vpcCidr: '10.9.0.0/16', loadBalancerSubnets: ['10.9.1.0/24'] }, ...(monitoring ? { monitoring } : {}),
+  }],
+  systems: { shop: { clusters: ['shop-prod'] } },
+})]]);
+
 function violations(manifests: Manifest[], rule: string, fleet?: ReadonlyMap<string, Environment>): string[] {
   return checkPolicies(manifests, fleet).violations.filter((v) => v.rule === rule).map((v) => `${v.kind} ${v.name}: ${v.message}`);
 }
@@ -150,6 +160,10 @@ describe('metrics-scraped: every metric an alert or SLO reads is scraped', () =>
     expect(violations([rule, ...scrapedApp(['http_requests_total'], { servicePort: 'http' })], 'metrics-scraped')).toEqual([
       expect.stringContaining('not scraping: ServiceMonitor web (selects no Service with port metrics in front of rendered pods)'),
     ]);
+    // a Service whose (plain map) selector picks no rendered pods has no endpoints to scrape
+    const [deployment, service, monitor] = scrapedApp(['http_requests_total']);
+    const elsewhere = { ...service, object: { ...service.object, spec: { ...service.object.spec, selector: { app: 'gone' } } } };
+    expect(violations([rule, deployment, elsewhere, monitor], 'metrics-scraped')).toEqual([expect.stringContaining('not scraping: ServiceMonitor web (selects no Service with port metrics in front of rendered pods)')]);
     expect(violations([rule, ...scrapedApp(['http_request_duration_seconds'])], 'metrics-scraped')).toEqual([
       expect.stringContaining('scraped here: ServiceMonitor web (http_request_duration_seconds)'),
     ]);
@@ -157,6 +171,25 @@ describe('metrics-scraped: every metric an alert or SLO reads is scraped', () =>
   it('reports pg_* with no postgres exporter (the QuizMentor case)', () => {
     expect(violations([alerts([{ alert: 'Db', expr: 'sum by (instance) (pg_stat_database_numbackends) / on(instance) max by (instance) (pg_settings_max_connections) > 0.9' }]), ...scrapedApp(['http_requests_total'])], 'metrics-scraped')).toHaveLength(2);
     expect(violations([alerts([{ alert: 'Db', expr: 'sum by (instance) (pg_stat_database_numbackends) / on(instance) max by (instance) (pg_settings_max_connections) > 0.9' }]), ...scrapedApp(['pg_'])], 'metrics-scraped')).toEqual([]);
+  });
+  it('reports targets whose NetworkPolicies keep Prometheus out (the scrape never happens), reading its namespace from the cluster', () => {
+    const netpol = (ingress: any[]) => at('NetworkPolicy.web.yaml', {
+      apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'web-netpol', namespace: NS },
+      spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress },
+    });
+    const fromNs = (name: string, port: number | string) => ({ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': name } } }], ports: [{ port }] });
+    const app = scrapedApp(['http_requests_total']);
+    expect(violations([rule, ...app, netpol([])], 'metrics-scraped')).toEqual([
+      expect.stringContaining('not scraping: ServiceMonitor web (NetworkPolicies web-netpol admit no traffic from namespace monitoring to port 9090 of web)'),
+    ]);
+    expect(violations([rule, ...app, netpol([fromNs('monitoring', 8080)])], 'metrics-scraped')).toHaveLength(1);
+    expect(violations([rule, ...app, netpol([fromNs('ingress-nginx', 9090)])], 'metrics-scraped')).toHaveLength(1);
+    expect(violations([rule, ...app, netpol([fromNs('monitoring', 9090)])], 'metrics-scraped')).toEqual([]);
+    expect(violations([rule, ...app, netpol([fromNs('monitoring', 'metrics')])], 'metrics-scraped')).toEqual([]);
+    // a cluster whose Prometheus runs elsewhere
+    const observability = fleet({ selectorLabels: { release: 'kube-prometheus-stack' }, namespace: 'observability' });
+    expect(violations([rule, ...app, netpol([fromNs('monitoring', 9090)])], 'metrics-scraped', observability)).toHaveLength(1);
+    expect(violations([rule, ...app, netpol([fromNs('observability', 9090)])], 'metrics-scraped', observability)).toEqual([]);
   });
   it('accepts declared families (with their _bucket/_count/_sum series), the stack\'s exporters and recording rules', () => {
     expect(violations([
@@ -176,14 +209,6 @@ describe('metrics-scraped: every metric an alert or SLO reads is scraped', () =>
 });
 
 describe('monitoring-selector-labels: objects carry the selector labels of their clusters\' Prometheus', () => {
-  const fleet = (monitoring?: { selectorLabels: Record<string, string> }) => new Map([['production', EnvironmentSchema.parse({
-    name: 'production', awsAccountId: '111122223333', awsRegion: 'eu-west-1',
-    clusters: [{
-      name: 'shop-prod', server: 'https://shop.example.com', accountId: '111122223333', region: 'eu-west-1', kubernetesVersion: '1.32',
-      network: { vpcCidr: '10.9.0.0/16', loadBalancerSubnets: ['10.9.1.0/24'] }, ...(monitoring ? { monitoring } : {}),
-    }],
-    systems: { shop: { clusters: ['shop-prod'] } },
-  })]]);
   const objects = (labels: Record<string, string>) => [alerts([{ alert: 'Down', expr: 'up == 0' }], labels), slo('sum(rate(x[{{.window}}]))', 'sum(rate(x[{{.window}}]))', 'B', labels), ...scrapedApp(['x'], { labels })];
 
   it('reports every ServiceMonitor, PrometheusRule and Sloth SLO without the cluster\'s labels (the seed systems had none)', () => {

@@ -11,15 +11,17 @@
  *   mapModelToPrometheusOperator).
  * - `metrics-scraped`: every metric a PrometheusRule or Sloth SLI reads is scraped in the
  *   cluster: declared by a ServiceMonitor/PodMonitor of its namespace that selects a rendered
- *   Service (by labels, with the endpoint's port name) or pods (with the container port name),
- *   produced by a recording rule, or exported by the stack itself (STACK_METRICS). The
+ *   Service (by labels, with the endpoint's port name) or pods (with the container port name)
+ *   whose NetworkPolicies admit the Prometheus namespace on that port, produced by a recording
+ *   rule, or exported by the stack itself (STACK_METRICS). The
  *   `prometheus.io/*` pod annotations are not: prometheus-operator ignores them.
  */
-import { METRICS_ANNOTATION, prometheusSelectorLabels, type Environment } from '@gitops/platform';
+import { DEFAULT_PROMETHEUS_NAMESPACE, METRICS_ANNOTATION, prometheusNamespace, prometheusSelectorLabels, type Environment } from '@gitops/platform';
 import type { PolicyContext, Violation } from '../context';
 import { ns, violation } from '../context';
 import type { Manifest } from '../manifests';
 import { matches } from '../selectors';
+import type { Workload } from '../workloads';
 import { folderClusters } from './fleet';
 import { metricNames, parsePromql, promqlExpressions } from './promql';
 
@@ -58,7 +60,7 @@ export function declares(declared: string, metric: string): boolean {
 }
 
 export function checkMonitoring(ctx: PolicyContext, env: Environment | undefined): Violation[] {
-  return [...checkSelectorLabels(ctx, env), ...checkScraped(ctx)];
+  return [...checkSelectorLabels(ctx, env), ...checkScraped(ctx, env)];
 }
 
 const SELECTED_KINDS = ['ServiceMonitor', 'PodMonitor', 'PrometheusRule', 'PrometheusServiceLevel'];
@@ -84,28 +86,75 @@ interface LiveMonitor {
   metrics: string[];
 }
 
-function liveMonitors(ctx: PolicyContext, namespace: string): { live: LiveMonitor[]; dead: string[] } {
+function liveMonitors(ctx: PolicyContext, namespace: string, prometheusNamespaces: readonly string[]): { live: LiveMonitor[]; dead: string[] } {
   const live: LiveMonitor[] = [];
   const dead: string[] = [];
   const declared = (m: Manifest) => (m.object.metadata.annotations?.[METRICS_ANNOTATION] ?? '').split(/[\s,]+/).filter(Boolean);
   for (const m of ctx.ofKind('ServiceMonitor', namespace)) {
     // no namespaceSelector: the ServiceMonitor's own namespace (prometheus-operator API, ServiceMonitorSpec.namespaceSelector)
     const ports = (m.object.spec?.endpoints ?? []).map((e: any) => e?.port);
-    const services = ctx.ofKind('Service', namespace).filter((s) => matches(m.object.spec?.selector, s.object.metadata.labels)
-      && (s.object.spec?.ports ?? []).some((p: any) => ports.includes(p?.name)));
-    if (services.length > 0 && services.some((s) => ctx.selected(namespace, s.object.spec?.selector ?? {}).length > 0)) live.push({ m, metrics: declared(m) });
-    else dead.push(`ServiceMonitor ${m.object.metadata.name} (selects no Service with port ${ports.join('/')} in front of rendered pods)`);
+    // the endpoints' pods: behind each selected Service's named port, at its targetPort (a number, or a container port name)
+    const targets: { w: Workload; port: number | string }[] = [];
+    for (const s of ctx.ofKind('Service', namespace).filter((s) => matches(m.object.spec?.selector, s.object.metadata.labels))) {
+      for (const p of (s.object.spec?.ports ?? []).filter((p: any) => ports.includes(p?.name))) {
+        // a Service's selector is a plain label map; without one it has no pods (its endpoints are managed by hand)
+        const selector = s.object.spec?.selector;
+        if (!selector || Object.keys(selector).length === 0) continue;
+        for (const w of ctx.selected(namespace, { matchLabels: selector })) targets.push({ w, port: p.targetPort ?? p.port });
+      }
+    }
+    verdict(m, targets, `selects no Service with port ${ports.join('/')} in front of rendered pods`);
   }
   for (const m of ctx.ofKind('PodMonitor', namespace)) {
     const ports = (m.object.spec?.podMetricsEndpoints ?? []).map((e: any) => e?.port);
-    const pods = ctx.selected(namespace, m.object.spec?.selector ?? {}).filter((w) => w.containers.some(({ c }) => (c.ports ?? []).some((p: any) => ports.includes(p?.name))));
-    if (pods.length > 0) live.push({ m, metrics: declared(m) });
-    else dead.push(`PodMonitor ${m.object.metadata.name} (selects no pods with port ${ports.join('/')})`);
+    const targets = ctx.selected(namespace, m.object.spec?.selector ?? {}).flatMap((w) => ports.filter((p: string) => w.containers.some(({ c }) => (c.ports ?? []).some((cp: any) => cp?.name === p))).map((port: string) => ({ w, port })));
+    verdict(m, targets, `selects no pods with port ${ports.join('/')}`);
   }
   return { live, dead };
+
+  function verdict(m: Manifest, targets: { w: Workload; port: number | string }[], none: string): void {
+    const name = `${m.object.kind} ${m.object.metadata.name}`;
+    if (targets.length === 0) {
+      dead.push(`${name} (${none})`);
+      return;
+    }
+    const blocked = targets.map((t) => blockedBy(ctx, namespace, t.w, t.port, prometheusNamespaces)).find((b) => b !== undefined);
+    if (blocked) dead.push(`${name} (${blocked})`);
+    else live.push({ m, metrics: declared(m) });
+  }
 }
 
-function checkScraped(ctx: PolicyContext): Violation[] {
+/**
+ * Why Prometheus (in `prometheusNamespaces`) cannot reach `port` of `w`'s pods, or undefined when
+ * it can. Kubernetes NetworkPolicy semantics: pods selected by any policy with Ingress admit only
+ * what some such policy's rule admits (a rule without `from` admits every source, without
+ * `ports` every port); https://kubernetes.io/docs/concepts/services-networking/network-policies/
+ */
+function blockedBy(ctx: PolicyContext, namespace: string, w: Workload, port: number | string, prometheusNamespaces: readonly string[]): string | undefined {
+  const containerPort = (c: any) => (c.ports ?? []).find((p: any) => p?.containerPort === port || p?.name === port);
+  const target = w.containers.map(({ c }) => containerPort(c)).find(Boolean);
+  const policies = ctx.ofKind('NetworkPolicy', namespace).filter((np) => {
+    const types: string[] = np.object.spec?.policyTypes ?? ['Ingress'];
+    return types.includes('Ingress') && matches(np.object.spec?.podSelector, w.podLabels);
+  });
+  if (policies.length === 0) return undefined;
+  const portAdmitted = (ports: any[] | undefined) => !ports || ports.length === 0
+    || ports.some((p) => p?.port === undefined || p.port === target?.containerPort || (typeof p.port === 'string' && p.port === target?.name));
+  const peerAdmitted = (from: any[] | undefined) => !from || from.length === 0 || from.some((peer) => peer?.namespaceSelector !== undefined
+    && prometheusNamespaces.some((n) => matches(peer.namespaceSelector, { 'kubernetes.io/metadata.name': n }))
+    // kube-prometheus-stack's Prometheus pods are labelled app.kubernetes.io/name: prometheus
+    && (peer.podSelector === undefined || matches(peer.podSelector, { 'app.kubernetes.io/name': 'prometheus' })));
+  if (policies.some((np) => (np.object.spec?.ingress ?? []).some((r: any) => peerAdmitted(r?.from) && portAdmitted(r?.ports)))) return undefined;
+  return `NetworkPolicies ${policies.map((np) => np.object.metadata.name).join(', ')} admit no traffic from namespace ${prometheusNamespaces.join('/')} to port ${target?.containerPort ?? port} of ${w.object.metadata.name}`;
+}
+
+/** Where the Prometheus of the clusters `file` is synced to runs (ClusterSchema `monitoring.namespace`). */
+function prometheusNamespaces(env: Environment | undefined, file: string): string[] {
+  const clusters = env ? folderClusters(env, file) : undefined;
+  return clusters && clusters.length > 0 ? [...new Set(clusters.map(prometheusNamespace))] : [DEFAULT_PROMETHEUS_NAMESPACE];
+}
+
+function checkScraped(ctx: PolicyContext, env: Environment | undefined): Violation[] {
   const out: Violation[] = [];
   // Recording rules of the environment produce series too (and Sloth's own `slo:` rules).
   const recorded = new Set<string>();
@@ -114,7 +163,7 @@ function checkScraped(ctx: PolicyContext): Violation[] {
   }
   for (const m of [...ctx.ofKind('PrometheusRule'), ...ctx.ofKind('PrometheusServiceLevel')]) {
     const namespace = ns(m.object);
-    const { live, dead } = liveMonitors(ctx, namespace);
+    const { live, dead } = liveMonitors(ctx, namespace, prometheusNamespaces(env, m.file));
     for (const e of promqlExpressions(m)) {
       const { top } = parsePromql(e.text);
       if (!top) continue; // promql-valid reports it
