@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { systemClusters } from '@gitops/platform';
+import { ARGOCD_IN_CLUSTER, systemClusters } from '@gitops/platform';
+import { isApplicationsLeaf } from './project-rules';
 import { readTree, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { applicationName } from './generate';
 import { checkCoverage, generatedApplications, readArgoCd } from './coverage';
@@ -49,7 +50,9 @@ describe('argocd/ covers dist/', () => {
     // WHEN
     const apps = generatedApplications(WORKSPACE_ROOT);
     // THEN
-    const expected = leaves.flatMap((l) => systemClusters(envs.get(l.env)!, l.system)!.map((c) => `${l.path} -> ${c.server}`)).sort();
+    // a per-cluster folder goes to its own cluster; a folder of Applications (add-ons) to the management cluster, where Argo CD reads them
+    const targets = (l: (typeof leaves)[number]) => systemClusters(envs.get(l.env)!, l.system)!.filter((c) => !l.path.split('/')[4] || c.name === l.path.split('/')[4]);
+    const expected = leaves.flatMap((l) => targets(l).map((c) => `${l.path} -> ${isApplicationsLeaf(l) ? ARGOCD_IN_CLUSTER : c.server}`)).sort();
     expect(apps.map(({ app }) => `${app.spec.source.path} -> ${app.spec.destination.server}`).sort()).toEqual(expected);
     expect(expected.length).toBeGreaterThanOrEqual(leaves.length);
   });
@@ -61,7 +64,10 @@ describe('argocd/ covers dist/', () => {
     for (const { app } of apps) {
       const leaf = readDist(WORKSPACE_ROOT).find((l) => l.path === app.spec.source.path)!;
       const placed = systemClusters(envs.get(leaf.env)!, leaf.system)!;
-      const cluster = placed.find((c) => c.server === app.spec.destination.server);
+      // a folder of Applications is named after the cluster its Applications deploy to, and goes to the management cluster
+      const cluster = isApplicationsLeaf(leaf)
+        ? placed.find((c) => c.name === leaf.path.split('/')[4] && app.spec.destination.server === ARGOCD_IN_CLUSTER)
+        : placed.find((c) => c.server === app.spec.destination.server);
       expect(cluster, `${app.metadata.name} -> ${app.spec.destination.server}`).toBeDefined();
       expect(app.metadata.name).toBe(applicationName(leaf.system, leaf.service, cluster!.name));
       expect(app.metadata.name.length, app.metadata.name).toBeLessThanOrEqual(63);
@@ -75,7 +81,7 @@ describe('argocd/ covers dist/', () => {
     for (const s of sets) {
       expect(s.spec.syncPolicy).toEqual({ applicationsSync: 'create-update', preserveResourcesOnDeletion: true });
       expect(s.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
-      expect(s.spec.template.spec.syncPolicy.retry).toEqual({ limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
+      expect(s.spec.template.spec.syncPolicy.retry).toEqual({ limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } });
       expect(s.spec.template.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['PrunePropagationPolicy=foreground', 'ServerSideApply=true']));
       expect(s.spec.template.spec.syncPolicy.syncOptions).not.toContain('CreateNamespace=true');
       expect(s.spec.template.metadata.finalizers).toBeUndefined(); // deleting an Application never cascades to its resources
@@ -159,11 +165,12 @@ describe('argocd/ covers dist/', () => {
   it('reports a project that permits more than its system renders, and a namespace without prune confirmation', () => {
     const root = scratchTree();
     const file = join(root, 'argocd/projects/kiteclass.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('  namespaceResourceWhitelist:\n', '  namespaceResourceWhitelist:\n    - group: ""\n      kind: Secret\n'));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  namespaceResourceWhitelist:\n', '  namespaceResourceWhitelist:\n    - group: ""\n      kind: PersistentVolumeClaim\n'));
     const ns = join(root, 'dist/staging/kiteclass/kiteclass-shared/Namespace.kiteclass-staging.yaml');
     writeFileSync(ns, readFileSync(ns, 'utf8').replace(/\n\s+argocd.argoproj.io\/sync-options: Prune=confirm/, ''));
     const problems = checkCoverage(root);
-    expect(problems).toContain('AppProject kiteclass: permits core/Secret, which kiteclass does not render');
+    // a claim is a StatefulSet's child; KiteClass renders none
+    expect(problems).toContain('AppProject kiteclass: permits core/PersistentVolumeClaim, which kiteclass does not render');
     expect(problems).toContain('dist/staging/kiteclass/kiteclass-shared/Namespace.kiteclass-staging.yaml: Namespace kiteclass-staging must carry argocd.argoproj.io/sync-options: Prune=confirm');
   });
 
@@ -194,7 +201,8 @@ describe('argocd/ covers dist/', () => {
   it('reports a project that permits a kind no system may own', () => {
     const root = scratchTree();
     const file = join(root, 'argocd/projects/kiteclass.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('  namespaceResourceWhitelist:\n', '  namespaceResourceWhitelist:\n    - group: ""\n      kind: Pod\n'));
-    expect(checkCoverage(root)).toContain('AppProject kiteclass: permits core/Pod, which is not a kind a system may own (SYSTEM_KINDS in apps/argocd/src/generate.ts)');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('  namespaceResourceWhitelist:\n', '  namespaceResourceWhitelist:\n    - group: rbac.authorization.k8s.io\n      kind: RoleBinding\n'));
+    // (a Pod is permitted, as the child of a Deployment, so that it stays in the resource tree)
+    expect(checkCoverage(root)).toContain('AppProject kiteclass: permits rbac.authorization.k8s.io/RoleBinding, which is not a kind a system may own (SYSTEM_KINDS in apps/argocd/src/generate.ts)');
   });
 });

@@ -4,9 +4,11 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGOCD_LAYOUT, FileProblemsError, MANIFEST_GENERATE_PATHS_ANNOTATION, parseYaml, serverKey, SYNC_OPTIONS_ANNOTATION, systemClusters, type FileProblem } from '@gitops/platform';
+import { ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_NAMESPACE, FileProblemsError, MANIFEST_GENERATE_PATHS_ANNOTATION, parseYaml, serverKey, SYNC_OPTIONS_ANNOTATION, systemClusters, type FileProblem } from '@gitops/platform';
 import { expandApplicationSet, goPathMatch } from './appset';
 import { applicationName, BOOTSTRAP_NAME, leafNamespace, leafNamespaces, SYSTEM_KINDS } from './generate';
+import { checkProjectRules, extraKindsPermitted } from './project-checks';
+import { applicationsProjectName, isApplicationsLeaf, isGroupKindNamePermitted } from './project-rules';
 import { loadEnvironments } from './render';
 import { foldersWithFiles, readDist, type DistLeaf } from './tree';
 
@@ -90,11 +92,14 @@ export function checkCoverage(root: string): string[] {
     const perCluster = leaf.path.split('/')[4];
     const placed = (systemClusters(env, leaf.system) ?? []).filter((c) => perCluster === undefined || c.name === perCluster);
     if (placed.length === 0) problems.push(`${leaf.path}: environments/${leaf.env}/environment.yaml places ${leaf.system} on no cluster`);
+    // A folder of Applications (the add-ons of one cluster) targets its cluster through Argo CD:
+    // its Application goes to the management cluster's argocd namespace, once.
+    const server = (c: { server: string }) => (isApplicationsLeaf(leaf) ? ARGOCD_IN_CLUSTER : c.server);
     for (const g of covering) {
-      if (!placed.some((c) => c.server === g.app.spec.destination?.server)) problems.push(`${leaf.path}: Application ${g.app.metadata.name} goes to ${g.app.spec.destination?.server}, not a cluster ${leaf.system} runs on in ${leaf.env}`);
+      if (!placed.some((c) => server(c) === g.app.spec.destination?.server)) problems.push(`${leaf.path}: Application ${g.app.metadata.name} goes to ${g.app.spec.destination?.server}, not ${isApplicationsLeaf(leaf) ? `the management cluster (${ARGOCD_IN_CLUSTER}), where Argo CD reads Applications` : `a cluster ${leaf.system} runs on in ${leaf.env}`}`);
     }
     for (const cluster of placed) {
-      const n = covering.filter((g) => g.app.spec.destination?.server === cluster.server).length;
+      const n = covering.filter((g) => g.app.spec.destination?.server === server(cluster)).length;
       if (sets.length > 0 && n !== 1) problems.push(`${leaf.path}: ${n} Applications for cluster ${cluster.name}; exactly one expected`);
     }
   }
@@ -113,7 +118,9 @@ export function checkCoverage(root: string): string[] {
       continue;
     }
     const env = environments.get(leaf.env);
-    const cluster = env?.clusters.find((c) => c.server === app.spec.destination?.server);
+    const applications = isApplicationsLeaf(leaf);
+    // a folder of Applications names its target cluster; its own Application goes to the management cluster
+    const cluster = env?.clusters.find((c) => (applications ? c.name === path.split('/')[4] && app.spec.destination?.server === ARGOCD_IN_CLUSTER : c.server === app.spec.destination?.server));
     if (!cluster) {
       problems.push(`${where}: destination ${app.spec.destination?.server} is not a cluster of ${leaf.env}`);
       continue;
@@ -124,6 +131,7 @@ export function checkCoverage(root: string): string[] {
     problems.push(...checkSyncPolicy(where, app.spec.syncPolicy));
 
     const namespace = leafNamespace(leaf);
+    const server = applications ? ARGOCD_IN_CLUSTER : cluster.server;
     if (namespace && app.spec.destination.namespace !== namespace) {
       problems.push(`${where}: destination namespace ${app.spec.destination.namespace}, but the objects of ${path} are in ${namespace}`);
     }
@@ -132,35 +140,42 @@ export function checkCoverage(root: string): string[] {
       problems.push(`${where}: project ${app.spec.project} is not in argocd/`);
       continue;
     }
-    if (app.spec.project !== leaf.system) problems.push(`${where}: project ${app.spec.project}, but the folder belongs to system ${leaf.system}`);
+    const expectedProject = applications ? applicationsProjectName(leaf.system) : leaf.system;
+    if (app.spec.project !== expectedProject) problems.push(`${where}: project ${app.spec.project}, but the folder belongs to ${applications ? `the Applications of system ${leaf.system} (project ${expectedProject})` : `system ${leaf.system}`}`);
+    if (applications && app.spec.destination.namespace !== ARGOCD_NAMESPACE) problems.push(`${where}: destination namespace ${app.spec.destination.namespace}; Argo CD reads Applications only in ${ARGOCD_NAMESPACE}`);
     if (!(project.spec.sourceRepos ?? []).some((r: string) => goPathMatch(r, app.spec.source.repoURL) || r === app.spec.source.repoURL)) {
       problems.push(`${where}: project ${project.metadata.name} does not permit repository ${app.spec.source.repoURL}`);
     }
     for (const ns of new Set([app.spec.destination.namespace, ...leafNamespaces(leaf)])) {
-      if (!destinationPermitted(project, cluster.server, ns)) problems.push(`${where}: project ${project.metadata.name} does not permit namespace ${ns} on ${cluster.name}`);
+      if (!destinationPermitted(project, server, ns)) problems.push(`${where}: project ${project.metadata.name} does not permit namespace ${ns} on ${applications ? ARGOCD_IN_CLUSTER : cluster.name}`);
     }
     for (const o of leaf.objects) {
-      const list = o.namespace ? project.spec.namespaceResourceWhitelist : project.spec.clusterResourceWhitelist;
-      if (!(list ?? []).some((e: any) => e.group === o.group && e.kind === o.kind)) {
+      if (!isGroupKindNamePermitted(project, o, Boolean(o.namespace))) {
         problems.push(`${where}: project ${project.metadata.name} does not permit ${o.namespace ? 'namespaced' : 'cluster-scoped'} ${o.group || 'core'}/${o.kind} (${o.file})`);
       }
     }
   }
 
-  // A namespace belongs to one system: no two projects permit it on one cluster.
+  // A namespace belongs to one system: no two projects permit it on one cluster. The add-ons'
+  // namespaces are the platform's: a system may also put objects there (a Velero Schedule in velero).
+  const projectOfApplications = new Set(leaves.filter(isApplicationsLeaf).map((l) => applicationsProjectName(l.system)));
+  const addonDestinations = new Set(leaves.filter(isApplicationsLeaf).flatMap((l) => l.objects.map((o) => `${serverKey((o.spec as any)?.destination?.server ?? '')} ${(o.spec as any)?.destination?.namespace}`)));
   const permittedBy = new Map<string, string>();
   for (const [name, project] of [...projects].sort(([a], [b]) => (a < b ? -1 : 1))) {
     for (const d of project.spec.destinations ?? []) {
       const key = `${serverKey(d.server ?? '')} ${d.namespace}`;
+      // Argo CD's own namespace: the bootstrap's and the projects of Applications (checked exactly in project-checks.ts)
+      if (addonDestinations.has(key) || projectOfApplications.has(name)) continue;
       const other = permittedBy.get(key);
       if (other && other !== name) problems.push(`AppProjects ${other} and ${name} both permit namespace ${d.namespace} on ${d.server}: a namespace belongs to one system`);
       else permittedBy.set(key, name);
     }
     // Only kinds a system may own, whichever project permits them (the bootstrap project permits Argo CD's own).
-    if (name === BOOTSTRAP_NAME) continue;
+    if (name === BOOTSTRAP_NAME || projectOfApplications.has(name)) continue;
+    const extra = extraKindsPermitted(name, leaves);
     for (const [list, namespaced] of [[project.spec.clusterResourceWhitelist, false], [project.spec.namespaceResourceWhitelist, true]] as const) {
       for (const e of list ?? []) {
-        if (!SYSTEM_KINDS.some((k) => k.group === e.group && k.kind === e.kind && k.namespaced === namespaced)) {
+        if (!SYSTEM_KINDS.some((k) => k.group === e.group && k.kind === e.kind && k.namespaced === namespaced) && !extra(e, namespaced)) {
           problems.push(`AppProject ${name}: permits ${e.group || 'core'}/${e.kind}, which is not a kind a system may own (SYSTEM_KINDS in apps/argocd/src/generate.ts)`);
         }
       }
@@ -169,12 +184,13 @@ export function checkCoverage(root: string): string[] {
 
   // Projects permit nothing more than their systems render.
   for (const [name, project] of projects) {
-    const own = leaves.filter((l) => l.system === name);
-    if (own.length === 0) continue; // the bootstrap project: Argo CD's own objects
+    const own = leaves.filter((l) => l.system === name && !isApplicationsLeaf(l));
+    if (own.length === 0) continue; // the bootstrap project and the projects of Applications: checked in project-checks.ts
+    const extra = extraKindsPermitted(name, leaves);
     for (const [list, namespaced] of [[project.spec.clusterResourceWhitelist, false], [project.spec.namespaceResourceWhitelist, true]] as const) {
       if (namespaced && list === undefined) problems.push(`AppProject ${name}: namespaceResourceWhitelist absent, which permits every namespaced kind`);
       for (const e of list ?? []) {
-        if (!own.some((l) => l.objects.some((o) => Boolean(o.namespace) === namespaced && o.group === e.group && o.kind === e.kind))) {
+        if (!own.some((l) => l.objects.some((o) => Boolean(o.namespace) === namespaced && o.group === e.group && o.kind === e.kind)) && !extra(e, namespaced)) {
           problems.push(`AppProject ${name}: permits ${e.group || 'core'}/${e.kind}, which ${name} does not render`);
         }
       }
@@ -182,7 +198,7 @@ export function checkCoverage(root: string): string[] {
     for (const d of project.spec.destinations ?? []) {
       const used = generated.some(({ app }) => app.spec.project === name && app.spec.destination.server === d.server &&
         (app.spec.destination.namespace === d.namespace || leafNamespaces(leafByPath.get(app.spec.source.path) ?? ({ objects: [] } as unknown as DistLeaf)).includes(d.namespace)));
-      if (!used) problems.push(`AppProject ${name}: permits namespace ${d.namespace} on ${d.server}, which none of its Applications uses`);
+      if (!used && !addonDestinations.has(`${serverKey(d.server ?? '')} ${d.namespace}`)) problems.push(`AppProject ${name}: permits namespace ${d.namespace} on ${d.server}, which none of its Applications uses`);
     }
   }
 
@@ -196,6 +212,7 @@ export function checkCoverage(root: string): string[] {
       }
     }
   }
+  problems.push(...checkProjectRules({ leaves, environments, objects, generated }));
   return [...new Set(problems)].sort();
 }
 
@@ -206,16 +223,45 @@ function destinationPermitted(project: any, server: string, namespace: string): 
     (d.namespace === namespace || goPathMatch(d.namespace ?? '', namespace)));
 }
 
-/** The service Applications' sync policy: automated prune and self-heal, never empty, retried. */
+/** Seconds of a Go duration such as `3m`, `1h30m`, `90s`; NaN when it is not one. */
+function goDurationSeconds(d: unknown): number {
+  const m = typeof d === 'string' ? /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(d) : null;
+  if (!m || d === '') return NaN;
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+/** The longest wait between two sync attempts: a cluster waiting on an add-on or `*-shared` catches up within it. */
+export const MAX_RETRY_BACKOFF_SECONDS = 300;
+
+/**
+ * The generated Applications' sync policy: automated prune and self-heal, never empty, retried
+ * until it converges, and nothing that makes one Application wait for ever on another.
+ */
 export function checkSyncPolicy(where: string, policy: any): string[] {
   const p: string[] = [];
   const a = policy?.automated ?? {};
   if (a.prune !== true || a.selfHeal !== true) p.push(`${where}: syncPolicy.automated must prune and self-heal`);
   if (a.allowEmpty !== false) p.push(`${where}: syncPolicy.automated.allowEmpty must be false, so an empty folder is never synced`);
   const r = policy?.retry;
-  if (r?.limit !== 5 || r?.backoff?.duration !== '5s' || r?.backoff?.factor !== 2 || r?.backoff?.maxDuration !== '3m') p.push(`${where}: syncPolicy.retry must be limit 5, backoff 5s x2 up to 3m`);
+  // controller/appcontroller.go retries while `RetryCount < Limit || Limit < 0`: any limit gives
+  // up, and on a fresh cluster an Application may wait longer than any fixed number of attempts
+  // for the add-on or *-shared Application it needs.
+  if (!(typeof r?.limit === 'number' && r.limit < 0)) p.push(`${where}: syncPolicy.retry.limit must be -1 (retry until it converges; got ${r?.limit})`);
+  const cap = goDurationSeconds(r?.backoff?.maxDuration);
+  if (!(goDurationSeconds(r?.backoff?.duration) > 0) || !(r?.backoff?.factor >= 1) || !(cap > 0 && cap <= MAX_RETRY_BACKOFF_SECONDS)) {
+    p.push(`${where}: syncPolicy.retry.backoff must be a duration, a factor >= 1 and a maxDuration of at most ${MAX_RETRY_BACKOFF_SECONDS}s (got ${JSON.stringify(r?.backoff)})`);
+  }
   const options: string[] = policy?.syncOptions ?? [];
   if (!options.includes('PrunePropagationPolicy=foreground')) p.push(`${where}: syncOptions must include PrunePropagationPolicy=foreground`);
   if (options.includes('CreateNamespace=true')) p.push(`${where}: CreateNamespace=true, but every system renders its own Namespace`);
+  // Without it a custom resource whose CRD is not installed yet fails the dry run of the whole
+  // Application, so not even its Namespace is created (controller/sync.go WithSkipDryRunOnMissingResource;
+  // Application-level option since Argo CD 3.1).
+  if (!options.includes('SkipDryRunOnMissingResource=true')) p.push(`${where}: syncOptions must include SkipDryRunOnMissingResource=true, so a kind whose add-on is not installed yet does not stop the rest`);
+  // The shared-resource check reads only the tracking id on the live object (controller/state.go
+  // SharedResourceWarning; controller/sync.go fails on it): after a rename the objects still carry
+  // the old Application's id, so the new one would fail for ever. The coverage proof checks
+  // instead that no object is rendered twice for one cluster.
+  if (options.includes('FailOnSharedResource=true')) p.push(`${where}: FailOnSharedResource=true makes a renamed service's new Application fail for good (its objects keep the old Application's tracking id); dist/ is checked for objects rendered twice instead`);
   return p;
 }

@@ -45,7 +45,7 @@ describe('generate', () => {
     };
     const withWindows = ArgoCdConfigSchema.parse({
       repoURL: 'https://example.com/repo.git', targetRevision: 'main',
-      roles: [{ name: 'dev', description: 'd', groups: ['g'], environments: ['staging'], actions: ['sync'] }],
+      roles: [{ name: 'dev', purpose: 'd', groups: ['g'], grants: [{ environments: ['staging'], actions: ['sync'] }] }],
       syncWindows: { staging: [{ kind: 'deny', schedule: '0 18 * * 5', duration: '62h', timeZone: 'UTC', manualSync: true, description: 'freeze' }] },
     });
     const out = generate({ leaves: [leaf('api', [{ kind: 'Service', namespace: 'shop-staging' }])], environments: new Map([['staging', env]]), config: withWindows });
@@ -57,6 +57,7 @@ describe('generate', () => {
     expect(project.spec.destinations).toEqual([{ server: 'https://shop.example.com', namespace: 'shop-staging' }]);
     expect(project.spec.syncWindows.map((w: any) => w.clusters)).toEqual([['https://shop.example.com']]);
     expect(project.spec.roles[0].policies).toEqual(['p, proj:shop:dev, applications, sync, shop/shop-*-shop-staging, allow']);
+    expect(project.spec.roles[0].description).toBe('d (staging: sync)');
   });
 
   it('refuses a folder of a system the environment does not place on any cluster', () => {
@@ -87,11 +88,21 @@ describe('generate', () => {
     expect(run({ kind: 'ConfigMap' })).toThrow('dist/staging/shop/api/f: ConfigMap is namespaced: it must have metadata.namespace');
   });
 
-  it('whitelists exactly the kinds the system renders', () => {
+  it('whitelists exactly the kinds the system renders, its own Namespaces by name, and what the cluster creates below them', () => {
     const leaves = [leaf('api', [{ kind: 'Namespace' }, { kind: 'Service', namespace: 'shop-staging' }, { kind: 'Deployment', group: 'apps', namespace: 'shop-staging' }])];
     const project = generate({ leaves, environments: new Map([['staging', staging]]), config }).find((o) => o.object.kind === 'AppProject' && o.object.metadata.name === 'shop')!.object as any;
-    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace' }]);
-    expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'Service' }, { group: 'apps', kind: 'Deployment' }]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'x' }]);
+    // Deployment -> ReplicaSet -> Pod and Service -> EndpointSlice stay in the resource tree
+    expect(project.spec.namespaceResourceWhitelist).toEqual([
+      { group: '', kind: 'Pod' }, { group: '', kind: 'Service' }, { group: 'apps', kind: 'Deployment' }, { group: 'apps', kind: 'ReplicaSet' }, { group: 'discovery.k8s.io', kind: 'EndpointSlice' },
+    ]);
+  });
+
+  it('permits no namespaced kind with an entry that survives an API round trip, never with []', () => {
+    const cfg = ArgoCdConfigSchema.parse({ repoURL: 'https://example.com/repo.git', targetRevision: 'main', clusterScopedSystems: { shop: 'shop-staging' } });
+    const project = generate({ leaves: [leaf('crds', [{ kind: 'Namespace' }])], environments: new Map([['staging', staging]]), config: cfg })
+      .find((o) => o.object.kind === 'AppProject' && o.object.metadata.name === 'shop')!.object as any;
+    expect(project.spec.namespaceResourceWhitelist).toEqual([{ group: 'nothing.invalid', kind: 'NoNamespacedObject' }]);
   });
 
   it('refuses one API server spelled two ways in two environments (Argo CD would register two clusters)', () => {

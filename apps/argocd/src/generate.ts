@@ -10,14 +10,18 @@ import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppP
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import {
-  ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ENVIRONMENTS, LABEL_KEYS, ARGOCD_NAMESPACE, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, serverKey,
-  SYNC_OPTIONS_ANNOTATION, systemClusters, type Cluster, type Environment, type RenderedObject,
+  ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ENVIRONMENTS, LABEL_KEYS, ARGOCD_NAMESPACE, DELETION_APPROVED_ANNOTATION, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION,
+  PRUNE_CONFIRM, serverKey, SYNC_OPTIONS_ANNOTATION, SYNC_RETRY, SYNC_WAVE_ANNOTATION, systemClusters, type Cluster, type Environment, type RenderedObject,
 } from '@gitops/platform';
 import type { ArgoCdConfig } from './config';
+import {
+  ADDON_CLUSTER_KINDS, ADDON_NAMESPACED_KINDS, applicationsProjectName, childKindsOf, EVERY_NAMESPACE_OBJECTS, grantsSummary, isApplicationsLeaf,
+  NEVER_MATCHING_KIND, type GroupKind, type NamedGroupKind,
+} from './project-rules';
 import type { DistLeaf } from './tree';
 
 /** The cluster Argo CD itself runs in, as Argo CD names it. */
-export const IN_CLUSTER = 'https://kubernetes.default.svc';
+export const IN_CLUSTER = ARGOCD_IN_CLUSTER;
 /** The project (and Application) that manages `argocd/` itself. */
 export const BOOTSTRAP_NAME = 'argocd-bootstrap';
 
@@ -30,20 +34,33 @@ export const LABELS = {
 } as const;
 
 /**
- * The sync policy of every service Application, after the QuizMentor document's: automated
- * prune and self-heal, never an empty sync, five retries with backoff.
+ * The sync policy of every generated Application, after the QuizMentor document's: automated
+ * prune and self-heal, never an empty sync, retried until it converges.
  * - No `CreateNamespace=true`: every system renders its own Namespace (with Pod Security
  *   Admission labels); Argo CD creating a bare one first would hide a missing Namespace.
  * - `PrunePropagationPolicy=foreground`: a pruned Deployment is gone only once its pods are.
  * - `PruneLast=true`: removals happen after everything else is applied and healthy.
  * - `ServerSideApply=true`: no 256 KiB last-applied annotation on large objects (alert rules),
  *   and fields other controllers own (the HPA's replicas) stay theirs.
- * - `FailOnSharedResource=true`: two Applications never fight over one object.
+ * - `SkipDryRunOnMissingResource=true` (Application level, Argo CD 3.1): a custom resource whose
+ *   CRD is not installed yet (its add-on still syncing) no longer fails the dry run of the whole
+ *   Application, so the earlier waves (the Namespace, the ConfigMaps) are applied; the sync then
+ *   fails at that resource and is retried.
+ * - `retry.limit: -1` (SYNC_RETRY): retried for ever, 5s doubling up to 3m apart.
+ * How a fresh cluster converges: Argo CD orders nothing across Applications (an ApplicationSet
+ * creates them all at once, and a sync wave of the bootstrap only waits for an ApplicationSet to
+ * exist), so every Application retries until what it needs (the add-on's CRDs, the `*-shared`
+ * Namespace, ConfigMaps and the ClusterSecretStore's Secrets) is there: add-ons first converge
+ * on their own, then `*-shared`, then the services, each at most 3 minutes after its dependency.
+ * - No `FailOnSharedResource=true`: Argo CD decides "shared" from the tracking id on the live
+ *   object alone (controller/state.go), so after a service is renamed its new Application would
+ *   fail for ever on objects the old one applied. The coverage proof checks instead that no
+ *   object is rendered twice for one cluster (project-checks.ts).
  */
 export const SERVICE_SYNC_POLICY = {
   automated: { prune: true, selfHeal: true, allowEmpty: false },
-  syncOptions: ['Validate=true', 'PrunePropagationPolicy=foreground', 'PruneLast=true', 'ServerSideApply=true', 'FailOnSharedResource=true'],
-  retry: { limit: 5, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+  syncOptions: ['Validate=true', 'PrunePropagationPolicy=foreground', 'PruneLast=true', 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
+  retry: SYNC_RETRY,
 } as const;
 
 /**
@@ -54,10 +71,25 @@ export const SERVICE_SYNC_POLICY = {
 export const APPLICATION_SET_SYNC_POLICY = { applicationsSync: 'create-update', preserveResourcesOnDeletion: true } as const;
 
 /**
+ * Annotations the ApplicationSet controller must leave on the Applications it updates: the
+ * approval of a `Prune=confirm` deletion (without it the controller strips the approval before
+ * the sync reads it; applicationset_controller.go keeps only its defaultPreservedAnnotations).
+ */
+export const PRESERVED_FIELDS = { annotations: [DELETION_APPROVED_ANNOTATION] } as const;
+
+/**
+ * The bootstrap applies AppProjects one wave before ApplicationSets, so no ApplicationSet
+ * generates Applications of a project that does not exist yet (issue 13 item 21). An AppProject
+ * has no health check, so it counts as healthy as soon as it exists.
+ */
+export const PROJECT_SYNC_WAVE = '-1';
+
+/**
  * On AppProjects and ApplicationSets: the bootstrap Application prunes them only after a person
  * confirms, so a generator bug that drops a file from argocd/ cannot remove a system.
  */
 const PRUNE_BY_HAND = { [SYNC_OPTIONS_ANNOTATION]: PRUNE_CONFIRM };
+const PROJECT_ANNOTATIONS = { ...PRUNE_BY_HAND, [SYNC_WAVE_ANNOTATION]: PROJECT_SYNC_WAVE };
 
 /** One generated object and where it goes under `argocd/`. */
 export interface GeneratedObject {
@@ -118,11 +150,18 @@ export const SYSTEM_KINDS: readonly { group: string; kind: string; namespaced: b
   { group: 'velero.io', kind: 'Schedule', namespaced: true },
 ];
 
-export function generate({ leaves, environments, config }: GenerateInput): GeneratedObject[] {
-  checkLayout(leaves);
-  checkKinds(leaves);
+export function generate({ leaves: allLeaves, environments, config }: GenerateInput): GeneratedObject[] {
+  checkLayout(allLeaves);
+  checkKinds(allLeaves);
   checkServerSpellings(environments);
-  const systems = [...new Set(leaves.map((l) => l.system))].sort();
+  // Folders of Argo CD Applications (the add-ons of one cluster) go to the management cluster
+  // through their own ApplicationSet and project; everything else to the system's clusters.
+  const applicationLeaves = allLeaves.filter(isApplicationsLeaf);
+  const leaves = allLeaves.filter((l) => !isApplicationsLeaf(l));
+  const systems = [...new Set(allLeaves.map((l) => l.system))].sort();
+  for (const system of new Set(applicationLeaves.map((l) => l.system))) {
+    if (systems.includes(applicationsProjectName(system))) throw new GenerateError(`dist/*/${applicationsProjectName(system)}: a system may not be named like the project of ${system}'s Applications`);
+  }
   for (const system of Object.keys(config.clusterScopedSystems)) {
     if (!systems.includes(system)) throw new GenerateError(`environments/argocd.yaml: clusterScopedSystems.${system}: no such system in dist/`);
   }
@@ -131,6 +170,7 @@ export function generate({ leaves, environments, config }: GenerateInput): Gener
   const granted = new Map<string, { system: string; leaf: string }>();
   for (const system of systems) {
     const envs = [...new Set(leaves.filter((l) => l.system === system).map((l) => l.env))].sort();
+    const ownApplications = applicationLeaves.filter((l) => l.system === system);
     // dist/<env>/<system>/<service>/<cluster>: a service whose objects differ per cluster (render.ts)
     const perCluster = leaves.filter((l) => l.system === system && isPerCluster(l));
     for (const l of perCluster) {
@@ -151,17 +191,24 @@ export function generate({ leaves, environments, config }: GenerateInput): Gener
       }
       if (!other) granted.set(key, { system, leaf: d.leaf });
     }
-    out.push(project(system, groupsByEnv, leaves.filter((l) => l.system === system), environments, config));
+    out.push(project(system, groupsByEnv, leaves.filter((l) => l.system === system), ownApplications, environments, config));
+    if (ownApplications.length > 0) out.push(applicationsProject(system, config));
+    for (const env of [...new Set(ownApplications.map((l) => l.env))].sort()) {
+      if (!environments.get(env)) throw new GenerateError(`dist/${env}/: no environments/${env}/environment.yaml names its clusters`);
+      out.push(applicationsApplicationSet(system, environments.get(env)!, clustersOf(environments, env, system), ownApplications.filter((l) => l.env === env), config));
+    }
     for (const env of envs) {
       const environment = environments.get(env);
       if (!environment) throw new GenerateError(`dist/${env}/: no environments/${env}/environment.yaml names its clusters`);
       const groups = groupsByEnv.get(env)!;
       const clusters = clustersOf(environments, env, system);
       const own = perCluster.filter((l) => l.env === env);
+      // the folders of Applications are carved out of the system generator too
+      const carvedApplications = ownApplications.filter((l) => l.env === env);
       groups.forEach((group, i) => {
         const shared = { ...group, leaves: group.leaves.filter((l) => !isPerCluster(l)) };
         // the main generator's dist/<env>/<system>/* must not take a folder of per-cluster folders
-        const carved = i === 0 ? [...groups.slice(1), { namespace: '', leaves: own }] : null;
+        const carved = i === 0 ? [...groups.slice(1), { namespace: '', leaves: [...own, ...carvedApplications] }] : null;
         if (shared.leaves.length > 0 || i === 0) out.push(applicationSet(system, environment, clusters, shared, carved, config));
       });
       if (own.length > 0) out.push(perClusterApplicationSet(system, environment, clusters, own, groups[0].namespace, config));
@@ -197,7 +244,14 @@ function checkLayout(leaves: readonly DistLeaf[]): void {
 
 /** Every object's kind must be one a system may own, in its scope. */
 function checkKinds(leaves: readonly DistLeaf[]): void {
-  for (const o of leaves.flatMap((l) => l.objects)) {
+  for (const leaf of leaves) {
+    const apps = leaf.objects.filter((o) => o.group === 'argoproj.io' && o.kind === 'Application');
+    if (apps.length === 0) continue;
+    if (apps.length !== leaf.objects.length) throw new GenerateError(`${leaf.path}: Argo CD Applications and other objects in one folder; Applications go to the management cluster, the rest to the workload cluster, so they need separate folders`);
+    if (leaf.path.split('/').length !== 5) throw new GenerateError(`${leaf.path}: a folder of Argo CD Applications must be per cluster (dist/<env>/<system>/<service>/<cluster>), so it says which cluster its Applications deploy to`);
+    for (const o of apps) if (o.namespace !== ARGOCD_NAMESPACE) throw new GenerateError(`${o.file}: Application ${o.name} must be in namespace ${ARGOCD_NAMESPACE}, where Argo CD reads Applications`);
+  }
+  for (const o of leaves.filter((l) => !isApplicationsLeaf(l)).flatMap((l) => l.objects)) {
     const known = SYSTEM_KINDS.find((k) => k.group === o.group && k.kind === o.kind);
     if (!known) {
       throw new GenerateError(`${o.file}: ${o.kind} (${o.group || 'core group'}) is not a kind a system may own (apps/argocd/src/generate.ts SYSTEM_KINDS); the AppProject will not whitelist it`);
@@ -308,27 +362,63 @@ export function applicationName(system: string, service: string, cluster: string
   return `${system}-${service.startsWith(`${system}-`) ? service.slice(system.length + 1) : service}-${cluster}`;
 }
 
-function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: DistLeaf[], environments: ReadonlyMap<string, Environment>, config: ArgoCdConfig): GeneratedObject {
+/** The Argo CD Applications in a system's folders of Applications (the add-ons), as rendered. */
+function innerApplications(applicationLeaves: readonly DistLeaf[]) {
+  return applicationLeaves.flatMap((l) => l.objects.map((o) => ({ leaf: l, name: o.name, spec: o.spec as any })));
+}
+
+function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: DistLeaf[], applicationLeaves: readonly DistLeaf[], environments: ReadonlyMap<string, Environment>, config: ArgoCdConfig): GeneratedObject {
   const destinations = new Map<string, { server: string; namespace: string }>();
   for (const { server, namespace } of projectDestinations(system, groupsByEnv, environments)) destinations.set(`${server} ${namespace}`, { server, namespace });
-  const kinds = (namespaced: boolean) => {
-    const set = new Map<string, { group: string; kind: string }>();
-    for (const o of leaves.flatMap((l) => l.objects)) if (Boolean(o.namespace) === namespaced) set.set(`${o.group}/${o.kind}`, { group: o.group, kind: o.kind });
-    return [...set.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
-  };
-  const envs = [...groupsByEnv.keys()];
+  // The add-on Applications of this project: their clusters and namespaces, their chart repositories.
+  const inner = innerApplications(applicationLeaves);
+  for (const a of inner) {
+    if (a.spec?.project !== system) throw new GenerateError(`${a.leaf.path}: Application ${a.name} names project ${a.spec?.project}; the Applications a system renders belong to its own project, ${system}`);
+    destinations.set(`${a.spec.destination.server} ${a.spec.destination.namespace}`, { server: a.spec.destination.server, namespace: a.spec.destination.namespace });
+  }
+  const addons = inner.length > 0;
+  const rendered = leaves.flatMap((l) => l.objects);
+  const sortKinds = <T extends NamedGroupKind>(list: T[]) => [...new Map(list.map((k) => [`${k.group}/${k.kind}/${k.name ?? ''}`, k])).entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+  // Cluster-scoped: the kinds the system renders, each Namespace by its name (Argo CD 3.3), so a
+  // system can neither create nor take another's namespace; plus what add-on charts install.
+  const clusterKinds = sortKinds([
+    ...rendered.filter((o) => !o.namespace).map((o) => (o.kind === 'Namespace' && o.group === '' ? { group: '', kind: 'Namespace', name: o.name } : { group: o.group, kind: o.kind })),
+    ...(addons ? ADDON_CLUSTER_KINDS : []),
+    // CreateNamespace=true creates the add-on's namespace, checked against this list like any object
+    ...inner.filter((a) => (a.spec.syncPolicy?.syncOptions ?? []).includes('CreateNamespace=true')).map((a) => ({ group: '', kind: 'Namespace', name: a.spec.destination.namespace as string })),
+  ]);
+  // Namespaced: the kinds it renders and those the cluster creates below them (Pods, ReplicaSets,
+  // EndpointSlices, ExternalSecret Secrets), which Argo CD otherwise drops from the resource tree.
+  const namespacedRendered = sortKinds(rendered.filter((o) => o.namespace).map((o) => ({ group: o.group, kind: o.kind })));
+  const namespacedKinds: GroupKind[] = addons ? [...ADDON_NAMESPACED_KINDS] : sortKinds([...namespacedRendered, ...childKindsOf(namespacedRendered)]);
+  const envs = [...new Set([...groupsByEnv.keys(), ...applicationLeaves.map((l) => l.env)])];
   const roles = config.roles
-    .filter((r) => r.environments.some((e) => envs.includes(e)))
-    .map((r) => ({
-      name: r.name,
-      description: r.description,
-      groups: [...r.groups],
-      // Application names end with their cluster (applicationName), so a role reaches an
-      // environment's Applications through the clusters the system runs on there.
-      policies: r.environments.filter((e) => envs.includes(e)).flatMap((e) => clustersOf(environments, e, system).flatMap((c) =>
-        r.actions.map((a) => `p, proj:${system}:${r.name}, applications, ${a}, ${system}/${system}-*-${c.name}, allow`))),
-    }));
-  const syncWindows = envs.flatMap((env) =>
+    .map((r) => {
+      const byEnv = new Map<string, Set<string>>();
+      const policies: string[] = [];
+      for (const g of r.grants) {
+        for (const e of g.environments.filter((env) => envs.includes(env))) {
+          for (const c of clustersOf(environments, e, system)) {
+            // Application names end with their cluster (applicationName), so a role reaches an
+            // environment's Applications through the clusters the system runs on there; the
+            // add-on Applications by name.
+            const objects = [
+              ...(groupsByEnv.has(e) ? [`${system}/${system}-*-${c.name}`] : []),
+              ...inner.filter((a) => a.leaf.env === e && a.spec.destination.server === c.server).map((a) => `${system}/${a.name}`),
+            ];
+            for (const a of g.actions) {
+              for (const obj of objects) policies.push(a === 'logs' ? `p, proj:${system}:${r.name}, logs, get, ${obj}, allow` : `p, proj:${system}:${r.name}, applications, ${a}, ${obj}, allow`);
+              if (objects.length > 0) byEnv.set(e, (byEnv.get(e) ?? new Set()).add(a));
+            }
+          }
+        }
+      }
+      // The description is the role's purpose and exactly what the policies grant.
+      return { name: r.name, description: `${r.purpose} (${grantsSummary(byEnv)})`, groups: [...r.groups], policies: [...new Set(policies)] };
+    })
+    .filter((r) => r.policies.length > 0);
+  const syncWindows = [...groupsByEnv.keys()].flatMap((env) =>
     (config.syncWindows[env as keyof typeof config.syncWindows] ?? []).map((w) => ({
       ...w,
       // Applications name their cluster by server, so the window matches servers; no
@@ -336,21 +426,92 @@ function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: 
       clusters: clustersOf(environments, env, system).map((c) => c.server),
     })));
   const model = new AppProject({
-    metadata: { name: system, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
+    metadata: { name: system, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PROJECT_ANNOTATIONS },
     spec: {
-      description: `${system}: only its own namespaces (${[...new Set([...destinations.values()].map((d) => d.namespace))].sort().join(', ')}) and the kinds it renders`,
-      sourceRepos: [config.repoURL],
+      description: `${system}: only its own namespaces (${[...new Set([...destinations.values()].map((d) => d.namespace))].sort().join(', ')}) and the kinds it renders${addons ? ' and its add-ons install' : ''}`,
+      sourceRepos: [config.repoURL, ...[...new Set(inner.flatMap((a) => (a.spec.sources ?? [a.spec.source]).map((src: any) => src.repoURL as string)))].sort()],
       destinations: [...destinations.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d),
-      // Cluster-scoped kinds: exactly those the system renders (an absent list would allow none).
-      clusterResourceWhitelist: kinds(false),
-      // Namespaced kinds: exactly those it renders (an empty list allows none; an absent one, all).
-      namespaceResourceWhitelist: kinds(true),
-      orphanedResources: { warn: true },
+      // Cluster-scoped kinds: an empty or absent list allows none (IsGroupKindNamePermitted).
+      clusterResourceWhitelist: clusterKinds,
+      // Namespaced kinds: never empty (project-rules.ts NEVER_MATCHING_KIND: [] turns into absent, which allows all).
+      namespaceResourceWhitelist: namespacedKinds.length > 0 ? namespacedKinds : [NEVER_MATCHING_KIND],
+      // what the cluster puts in every namespace is not an orphan (project-rules.ts EVERY_NAMESPACE_OBJECTS)
+      orphanedResources: { warn: true, ignore: EVERY_NAMESPACE_OBJECTS.map((o) => ({ ...o })) },
       ...(roles.length ? { roles } : {}),
       ...(syncWindows.length ? { syncWindows } : {}),
     },
   });
   return emit(ARGOCD_LAYOUT.projectsDir, `${system}.yaml`, model);
+}
+
+/**
+ * The project of the Applications that sync a system's folders of Applications: they may create
+ * `argoproj.io/Application` in `argocd` on the management cluster and nothing else; what those
+ * Applications deploy is decided by their own project (the system's).
+ */
+function applicationsProject(system: string, config: ArgoCdConfig): GeneratedObject {
+  const name = applicationsProjectName(system);
+  const model = new AppProject({
+    metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PROJECT_ANNOTATIONS },
+    spec: {
+      description: `${system}'s Argo CD Applications, per cluster: only argoproj.io/Application in ${ARGOCD_NAMESPACE} on the management cluster`,
+      sourceRepos: [config.repoURL],
+      destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }],
+    },
+  });
+  return emit(ARGOCD_LAYOUT.projectsDir, `${name}.yaml`, model);
+}
+
+/**
+ * One Application per folder of Applications (`dist/<env>/<system>/<service>/<cluster>`), named
+ * after the cluster its Applications deploy to, synced to the management cluster's `argocd`
+ * namespace. The Applications inside carry sync waves by dependency (add-ons before what needs
+ * them); Argo CD waits for an Application's health between waves only with the
+ * `resource.customizations.health.argoproj.io_Application` setting (removed from the defaults in
+ * Argo CD 1.8), which the repository does not require: without it the waves apply in order
+ * without waiting, and the add-ons converge through their unlimited retries.
+ */
+function applicationsApplicationSet(system: string, env: Environment, clusters: readonly Cluster[], leaves: readonly DistLeaf[], config: ArgoCdConfig): GeneratedObject {
+  const elements = leaves.map((l) => {
+    const cluster = clusters.find((c) => c.name === l.path.split('/')[4]);
+    if (!cluster) throw new GenerateError(`${l.path}: ${l.path.split('/')[4]} is not a cluster environments/${env.name}/environment.yaml places ${system} on`);
+    const name = applicationName(system, l.service, cluster.name);
+    if (name.length > 63) throw new GenerateError(`${l.path}: Application name ${name} is ${name.length} characters; at most 63 (shorten the service or cluster name)`);
+    return { path: l.path, service: l.service, cluster: cluster.name };
+  });
+  const name = `${env.name}-${applicationsProjectName(system)}`;
+  const model = new ApplicationSet({
+    metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.environment]: env.name, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: [{ list: { elements } }],
+      syncPolicy: { ...APPLICATION_SET_SYNC_POLICY },
+      preservedFields: structuredClone(PRESERVED_FIELDS) as never,
+      template: {
+        metadata: {
+          name: `${system}-{{ trimPrefix "${system}-" .service }}-{{ .cluster }}`,
+          labels: {
+            [LABELS.partOf]: system,
+            [LABELS.service]: '{{ .service }}',
+            [LABELS.environment]: env.name,
+            [LABELS.cluster]: '{{ .cluster }}',
+            [LABELS.managedBy]: ARGOCD_MANAGED_BY,
+          },
+          annotations: { [MANIFEST_GENERATE_PATHS_ANNOTATION]: '/{{ .path }}' },
+        },
+        spec: {
+          project: applicationsProjectName(system),
+          source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: '{{ .path }}', directory: { recurse: false } },
+          destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+          syncPolicy: structuredClone(SERVICE_SYNC_POLICY) as never,
+        },
+      },
+    },
+  });
+  return emit(ARGOCD_LAYOUT.applicationSetsDir, `${name}.yaml`, model);
 }
 
 function applicationSet(system: string, env: Environment, clusters: readonly Cluster[], group: LeafGroup, carvedOut: LeafGroup[] | null, config: ArgoCdConfig): GeneratedObject {
@@ -382,6 +543,7 @@ function applicationSet(system: string, env: Environment, clusters: readonly Clu
       goTemplateOptions: ['missingkey=error'],
       generators,
       syncPolicy: { ...APPLICATION_SET_SYNC_POLICY },
+      preservedFields: structuredClone(PRESERVED_FIELDS) as never,
       template: {
         metadata: {
           name: `${system}-{{ trimPrefix "${system}-" .path.basename }}-${clusterParam}`,
@@ -426,6 +588,7 @@ function perClusterApplicationSet(system: string, env: Environment, clusters: re
       goTemplateOptions: ['missingkey=error'],
       generators: [{ list: { elements } }],
       syncPolicy: { ...APPLICATION_SET_SYNC_POLICY },
+      preservedFields: structuredClone(PRESERVED_FIELDS) as never,
       template: {
         metadata: {
           name: `${system}-{{ trimPrefix "${system}-" .service }}-{{ .cluster }}`,

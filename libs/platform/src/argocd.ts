@@ -75,3 +75,36 @@ export const ARGOCD_NAMESPACE = 'argocd';
 
 /** `app.kubernetes.io/managed-by` on generated Argo CD objects. */
 export const ARGOCD_MANAGED_BY = 'gitops-manifests-apps-argocd';
+
+/** The cluster Argo CD itself runs in, as Argo CD names it (the management cluster). */
+export const ARGOCD_IN_CLUSTER = 'https://kubernetes.default.svc';
+
+/**
+ * Set by `argocd app confirm-deletion` / the UI on an Application to confirm a `Prune=confirm`
+ * deletion (gitops-engine/pkg/sync/common/types.go `AnnotationDeletionApproved`; read by
+ * `Application.IsDeletionConfirmed` in pkg/apis/application/v1alpha1/types.go). An ApplicationSet
+ * must preserve it, or the controller strips it before the sync can read it.
+ */
+export const DELETION_APPROVED_ANNOTATION = 'argocd.argoproj.io/deletion-approved';
+
+/**
+ * How every generated Application retries a failed sync: forever, 5s doubling up to 3m between
+ * attempts. A negative limit is unlimited (controller/appcontroller.go: `RetryCount < Limit ||
+ * Limit < 0`; https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/). This is what makes
+ * a fresh cluster converge: an Application whose CRD, Namespace or secret store is not there yet
+ * keeps retrying, at most 3 minutes apart, until the add-on or `*-shared` it waits for is healthy.
+ */
+export const SYNC_RETRY = { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } } as const;
+
+/**
+ * The oldest Argo CD the repository works with, and the feature of each version it relies on.
+ * The newest feature sets the minimum.
+ */
+export const ARGOCD_FEATURES: readonly { readonly feature: string; readonly since: string }[] = [
+  { feature: 'retry.limit -1 (unlimited retries with backoff)', since: '1.7' },
+  { feature: 'Prune=confirm and the deletion-approved annotation', since: '2.14' },
+  { feature: 'logs RBAC enforced for project roles (`logs, get`)', since: '3.0' },
+  { feature: 'SkipDryRunOnMissingResource=true as an Application sync option', since: '3.1' },
+  { feature: 'clusterResourceWhitelist entries restricted by `name` (Namespace per system)', since: '3.3' },
+];
+export const ARGOCD_MINIMUM_VERSION = '3.3';
