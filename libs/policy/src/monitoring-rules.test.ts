@@ -95,6 +95,8 @@ describe('promql-vector-matching: a binary operation between different label set
       'histogram_quantile(0.95, sum(rate(b_bucket[5m])) by (le, service)) > 0.5',
       'sum(container_memory_working_set_bytes{namespace="x",container!=""}) by (pod) / sum(container_spec_memory_limit_bytes{namespace="x",container!=""}) by (pod) > 0.9',
       'up == 0', '1 - avg(up)',
+      // `or` unions different label sets on purpose
+      'rate(http_requests_total[5m]) or vector(0)',
     ]) expect(matching(expr), expr).toEqual([]);
   });
 });

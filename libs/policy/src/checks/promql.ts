@@ -227,6 +227,8 @@ function labelsOf(n: Node, text: string, report: (at: Node, left: Labels, right:
       const left = labelsOf(l, text, report);
       const right = labelsOf(r, text, report);
       const modifier = n.getChild('MatchingModifierClause');
+      // `or` unions series of different label sets by design (operators docs, "Logical/set binary operators")
+      if (n.getChild('Or')) return { kind: 'unknown' };
       if (left.kind === 'scalar' && right.kind === 'scalar') return left;
       if (left.kind === 'scalar') return right;
       if (right.kind === 'scalar') return left;
