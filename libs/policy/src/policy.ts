@@ -4,7 +4,9 @@
  */
 import { WAIVER_PREFIX, type PolicyRule } from '@gitops/platform';
 import type { Environment } from '@gitops/platform';
+import { checkBudgets } from './checks/budgets';
 import { checkFleet } from './checks/fleet';
+import { checkHooks } from './checks/hooks';
 import { checkMetadata } from './checks/metadata';
 import { checkMonitoring } from './checks/monitoring';
 import { checkNamespaces } from './checks/namespaces';
@@ -14,6 +16,7 @@ import { checkPromql } from './checks/promql';
 import { checkReferences } from './checks/references';
 import { checkSecrets } from './checks/secrets';
 import { checkValues } from './checks/values';
+import { checkWorkloadRuntime } from './checks/workload-runtime';
 import { checkWorkloads } from './checks/workloads';
 import { PolicyContext, type Violation } from './context';
 import type { Manifest } from './manifests';
@@ -40,6 +43,7 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
     const ctx = new PolicyContext(group);
     found.push(...checkFleet(ctx, fleet?.get(env)));
     found.push(...checkPromql(ctx), ...checkMonitoring(ctx, fleet?.get(env)));
+    found.push(...checkBudgets(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }
   const annotationsOf = new Map(manifests.map((m) => [`${m.file}#${m.object.kind}/${m.object.metadata.name}`, m.object.metadata.annotations ?? {}]));
