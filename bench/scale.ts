@@ -55,7 +55,7 @@ const services = Array.from({ length: count }, (_, i) => defineService({
     });
     new AppService(chart, 'Service', { name: `svc-${i}`, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
     new Autoscaler(chart, 'Hpa', { target: d, minReplicas: v.replicas, maxReplicas: v.replicas * 3, cpuUtilization: 70 });
-    new DisruptionBudget(chart, 'Pdb', { app: `svc-${i}` });
+    new DisruptionBudget(chart, 'Pdb', { app: `svc-${i}`, minPods: v.replicas });
     new WorkloadNetworkPolicy(chart, 'Netpol', { app: `svc-${i}`, ingress: [{ peers: [{ namespace: 'ingress-nginx' }], ports: [{ port: 8080 }] }] });
   },
 }));

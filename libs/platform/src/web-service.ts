@@ -74,7 +74,7 @@ export class WebService extends Construct {
     });
     new AppService(this, 'Service', { name, ports: [{ name: 'http', port: 80, targetPort: v.port }] });
     if (v.autoscaling) new Autoscaler(this, 'Autoscaler', { target: workload, ...v.autoscaling });
-    new DisruptionBudget(this, 'DisruptionBudget', { app: name });
+    new DisruptionBudget(this, 'DisruptionBudget', { app: name, minPods: v.autoscaling?.minReplicas ?? v.replicas ?? 1 });
     new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
       app: name,
       ingress: [{ peers: [{ namespace: ctx.namespace }], ports: [{ port: v.port }] }],

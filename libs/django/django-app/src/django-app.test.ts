@@ -16,9 +16,12 @@ const deployment = (objects: typeof production) => findObject(objects, 'Deployme
 const tagIn = (env: EnvironmentName) => loadValues(systemValuesFile(WORKSPACE_ROOT, env, djangoApp.system.name), djangoApp.system.values, WORKSPACE_ROOT).app.tag;
 
 describe('django-app replicas and autoscaling', () => {
-  it('runs the document\'s 2 replicas in development, where there is no HPA', () => {
-    expect(deployment(development).spec.replicas).toBe(2);
-    expect(objectsOfKind(development, 'HorizontalPodAutoscaler')).toEqual([]);
+  it('runs the document\'s 2 replicas in development as an HPA with equal bounds, so no environment switches who owns spec.replicas (issue 13 item 22)', () => {
+    const { replicas } = loadValues(systemValuesFile(WORKSPACE_ROOT, 'development', 'django'), djangoApp.system.values, WORKSPACE_ROOT).app;
+    expect(replicas).toBeDefined();
+    expect(findObject(development, 'HorizontalPodAutoscaler', 'django-app-hpa').spec).toMatchObject({ minReplicas: replicas, maxReplicas: replicas });
+    // under ServerSideApply, a manifest that stops carrying spec.replicas resets it to 1
+    for (const objects of Object.values(ALL)) expect(deployment(objects).spec.replicas).toBeUndefined();
   });
 
   it('scales between 2 and 6 replicas at 70% CPU in staging and production, leaving replicas to the HPA', () => {
@@ -73,7 +76,8 @@ describe('django-app container', () => {
   });
 
   it('reads settings and the RDS endpoint from django-config and credentials from the external secrets', () => {
-    for (const key of ['DJANGO_DEBUG', 'DJANGO_ALLOWED_HOSTS', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME']) {
+    expect(envVar(container, 'DJANGO_ALLOWED_HOST_NAMES').valueFrom).toEqual({ configMapKeyRef: { name: 'django-config', key: 'DJANGO_ALLOWED_HOSTS' } });
+    for (const key of ['DJANGO_DEBUG', 'DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME']) {
       expect(envVar(container, key).valueFrom).toEqual({ configMapKeyRef: { name: 'django-config', key } });
     }
     expect(envVar(container, 'DATABASE_USER').valueFrom).toEqual({ secretKeyRef: { name: 'django-db-secret', key: 'username' } });
@@ -91,21 +95,52 @@ describe('django-app container', () => {
 });
 
 describe('django-app migrations', () => {
-  const job = findObject(production, 'Job', 'django-migrate');
+  const migrateJob = (objects: typeof production) => {
+    const jobs = objectsOfKind(objects, 'Job');
+    expect(jobs).toHaveLength(1);
+    return jobs[0];
+  };
+  const job = migrateJob(production);
+  const wave = (o: any) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
 
-  it('runs manage.py migrate as an Argo CD PreSync hook, replaced on the next sync', () => {
-    expect(job.metadata.annotations).toEqual({
-      'argocd.argoproj.io/hook': 'PreSync',
+  it('runs manage.py migrate as a Sync-phase Argo CD hook after its NetworkPolicy and before the Deployment (issue 12, Sync order)', () => {
+    expect(job.metadata.annotations).toMatchObject({
+      'argocd.argoproj.io/hook': 'Sync',
       'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
     });
+    // Argo CD applies a phase wave by wave and waits for each wave to be healthy (sync-waves docs)
+    const policy = findObject(production, 'NetworkPolicy', 'django-migrate-netpol');
+    expect(policy.metadata.annotations?.['argocd.argoproj.io/hook']).toBeUndefined();
+    expect(wave(policy)).toBeLessThan(wave(job));
+    expect(wave(job)).toBeLessThan(wave(deployment(production)));
     expect(mainContainer(job).command).toEqual(['python', 'manage.py', 'migrate', '--noinput']);
     expect(job.spec.template.spec.restartPolicy).toBe('Never');
+  });
+
+  it('names the Job after its pod template, so a new image makes a new Job instead of updating an immutable one (issue 13 item 20)', () => {
+    expect(job.metadata.name).toMatch(/^django-migrate-[0-9a-f]{8}$/);
+    // the same inputs, the same name: a re-sync of one release reuses the Job
+    expect(migrateJob(renderLeaf(djangoApp, 'production').objects).metadata.name).toBe(job.metadata.name);
+    const ws = scratchWorkspace();
+    try {
+      const file = join(ws.root, 'environments/production/django.yaml');
+      const tag = tagIn('production');
+      writeFileSync(file, readFileSync(file, 'utf8').replace(`tag: ${tag}`, `tag: ${tag}-next`));
+      const next = migrateJob(renderLeaf(djangoApp, 'production', ws.root).objects);
+      expect(mainContainer(next).image).toBe(`${mainContainer(job).image}-next`);
+      expect(next.metadata.name).toMatch(/^django-migrate-[0-9a-f]{8}$/);
+      expect(next.metadata.name).not.toBe(job.metadata.name);
+    } finally {
+      ws.cleanup();
+    }
+    // finished Jobs of earlier releases are deleted by the TTL controller, not left forever
+    expect(job.spec.ttlSecondsAfterFinished).toBeGreaterThan(0);
   });
 
   it('migrates with the same image and database settings as the app it precedes', () => {
     const app = mainContainer(deployment(production));
     expect(mainContainer(job).image).toBe(app.image);
-    for (const name of ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DJANGO_SECRET_KEY']) {
+    for (const name of ['DATABASE_HOST', 'DATABASE_PORT', 'DATABASE_NAME', 'DATABASE_USER', 'DATABASE_PASSWORD', 'DJANGO_SECRET_KEY', 'DJANGO_DEBUG']) {
       expect(envVar(mainContainer(job), name), name).toEqual(envVar(app, name));
     }
   });
@@ -123,6 +158,50 @@ describe('django-app migrations', () => {
   });
 });
 
+describe('django-app is Ready: the Host its probes send is one Django allows (issue 13 item 8)', () => {
+  /**
+   * The container's environment as the kubelet builds it (kubernetes pkg/kubelet/kubelet_pods.go
+   * makeEnvironmentVariables): in order, each `value` with $(VAR) expanded from the variables
+   * before it ($$ escapes; an undefined reference stays as written), valueFrom resolved.
+   */
+  function containerEnv(c: any, podIP: string, config: Record<string, string>): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const e of c.env ?? []) {
+      if (e.value !== undefined) env[e.name] = String(e.value).replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, n) => (m === '$$' ? '$' : n in env ? env[n] : m));
+      else if (e.valueFrom?.fieldRef?.fieldPath === 'status.podIP') env[e.name] = podIP;
+      else if (e.valueFrom?.configMapKeyRef) env[e.name] = config[e.valueFrom.configMapKeyRef.key];
+      else env[e.name] = '<secret>';
+    }
+    return env;
+  }
+
+  /** The Host header of an httpGet probe (kubernetes pkg/probe/http/request.go): a Host header, else httpGet.host or the pod IP, with the port. */
+  function probeHost(probe: any, podIP: string): string {
+    const header = (probe.httpGet.httpHeaders ?? []).find((h: any) => h.name.toLowerCase() === 'host');
+    return header?.value ?? `${probe.httpGet.host ?? podIP}:${probe.httpGet.port}`;
+  }
+
+  /** django.http.request.validate_host: the host without its port against each pattern ('*', '.domain', exact), case-insensitively. */
+  function djangoAllows(host: string, allowed: string[]): boolean {
+    const domain = host.toLowerCase().replace(/:\d+$/, '');
+    return allowed.some((p) => p === '*' || (p.startsWith('.') && (domain.endsWith(p.toLowerCase()) || domain === p.slice(1).toLowerCase())) || domain === p.toLowerCase());
+  }
+
+  for (const env of ['development', 'staging', 'production'] as const) {
+    it(`in ${env}, every probe's Host is in ALLOWED_HOSTS, and so are the configured host names`, () => {
+      const values = loadValues(systemValuesFile(WORKSPACE_ROOT, env, 'django'), djangoApp.system.values, WORKSPACE_ROOT);
+      const podIP = '10.0.5.23';
+      const c = mainContainer(deployment(ALL[env]));
+      // what django-shared renders into django-config
+      const allowed = containerEnv(c, podIP, { DJANGO_ALLOWED_HOSTS: values.settings.allowedHosts.join(',') }).DJANGO_ALLOWED_HOSTS.split(',');
+      for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe].filter(Boolean)) {
+        expect(djangoAllows(probeHost(probe, podIP), allowed), `${probeHost(probe, podIP)} in ${allowed.join(',')}`).toBe(true);
+      }
+      for (const host of values.settings.allowedHosts) expect(djangoAllows(host, allowed)).toBe(true);
+    });
+  }
+});
+
 describe('django-app Service and network', () => {
   it('is a LoadBalancer Service from 80, and 443 with TLS, to Gunicorn\'s 8000', () => {
     const service = findObject(production, 'Service', 'django-app');
@@ -135,6 +214,9 @@ describe('django-app Service and network', () => {
       ],
     });
     expect(service.metadata.annotations).toMatchObject({
+      // the health-check path applies only with an HTTP(S) health check (AWS LBC service annotations)
+      'service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol': 'http',
+      'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': '/health/',
       'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': 'arn:aws:acm:ap-southeast-1:444455556666:certificate/9b0c1d2e-3f4a-4b5c-8d6e-7f8a9b0c1d2e',
       'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': 'https',
     });

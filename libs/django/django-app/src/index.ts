@@ -1,15 +1,16 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AppService, Autoscaler, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, loadBalancerIngress, SecureDeployment, SecureJob, WorkloadNetworkPolicy,
+  AppService, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, loadBalancerIngress, MigrationHook, podCount, SecureDeployment, WorkloadNetworkPolicy,
   type EnvSource, type NetworkRule,
 } from '@gitops/platform';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import {
   APP, CONFIG_KEYS, CONFIG_MAP, django, GUNICORN_PORT, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, MIGRATE, SECRETS,
 } from '@gitops/django-system';
 
 /**
  * The Django app (Gunicorn on 8000): the migration hook Job, the Deployment, the LoadBalancer
- * Service (80 and 443 → 8000), an HPA (2-6 at 70% CPU) where the environment has one, a
+ * Service (80 and 443 → 8000), an HPA (2-6 at 70% CPU, or the fixed count as equal bounds), a
  * PodDisruptionBudget and NetworkPolicies for the app and the migration.
  */
 export default defineService({
@@ -40,24 +41,21 @@ export default defineService({
       DJANGO_SECRET_KEY: { secret: SECRETS.app.name, key: 'secret-key' },
     };
 
-    // Migrations as an Argo CD PreSync hook rather than an init container: the hook runs once per
-    // sync and Argo CD applies the new Deployment only after it succeeded, so no pod of the new
+    // Migrations as an Argo CD hook rather than an init container: the hook runs once per sync
+    // and Argo CD applies the new Deployment only after it succeeded, so no pod of the new
     // version serves an unmigrated schema; init containers would run `migrate` in every pod at
     // once (racing each other on every scale-up) and let old pods keep serving mid-migration.
-    // A failed migration fails the sync and leaves the running version untouched.
-    new SecureJob(chart, 'Migrate', {
+    // A failed migration fails the sync and leaves the running version untouched. It is a
+    // Sync-phase hook after its NetworkPolicy's wave (was PreSync, which ran before the policy
+    // existed: under default-deny it could not reach RDS, issue 12 "Sync order").
+    new MigrationHook(chart, 'Migrate', {
       name: MIGRATE,
       system: ctx.system,
-      component: 'migration',
       repository,
       tag: app.tag,
       command: ['python', 'manage.py', 'migrate', '--noinput'],
       env: settingsEnv,
       resources: app.resources,
-      argoHook: { phase: 'PreSync', deletePolicy: 'BeforeHookCreation' },
-    });
-    new WorkloadNetworkPolicy(chart, 'MigrateNetworkPolicy', {
-      app: MIGRATE,
       egress: [databaseEgress(ctx.cluster.network.databaseSubnets, v.database.port)],
     });
 
@@ -67,13 +65,20 @@ export default defineService({
       component: 'backend',
       repository,
       tag: app.tag,
-      // the HPA owns the count where there is one; the document's 2 replicas otherwise
-      replicas: app.autoscaling ? undefined : app.replicas,
+      // the HPA owns the count in every environment (the document's 2 replicas are its equal bounds)
+      replicas: undefined,
       // one extra pod at a time and none taken away before its replacement is ready
       rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
       ports: [{ name: 'http', containerPort: GUNICORN_PORT }],
       env: {
-        ...settingsEnv,
+        // Kubelet probes send `Host: <pod IP>:8000` (kubernetes pkg/probe/http/request.go: the
+        // URL's host is the pod IP unless httpGet.host is set), and so do the NLB's HTTP health
+        // checks to IP targets; Django answers a Host outside ALLOWED_HOSTS with 400, so the pod
+        // was never Ready. The pod's own IP joins the configured names ($(VAR) is expanded by
+        // the kubelet from variables defined before it: POD_IP is the container's first).
+        [ALLOWED_HOST_NAMES]: fromConfig(CONFIG_KEYS.allowedHosts),
+        [CONFIG_KEYS.allowedHosts]: `$(${ALLOWED_HOST_NAMES}),$(${POD_IP})`,
+        ...withoutKey(settingsEnv, CONFIG_KEYS.allowedHosts),
         DJANGO_API_KEY: { secret: SECRETS.app.name, key: 'api-key' },
         // Gunicorn reads its flags from this variable; heartbeat files go to the writable /tmp
         GUNICORN_CMD_ARGS: `--bind=0.0.0.0:${GUNICORN_PORT} --workers=${app.gunicornWorkers} --worker-tmp-dir=/tmp --access-logfile=-`,
@@ -86,8 +91,11 @@ export default defineService({
       writableDirs: ['/tmp'],
     });
 
-    if (app.autoscaling) new Autoscaler(chart, 'Autoscaler', { target: workload, ...app.autoscaling });
-    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: APP });
+    // POD_IP first, so that DJANGO_ALLOWED_HOSTS (after it) can refer to it
+    ApiObject.of(workload.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/env/0', { name: POD_IP, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }));
+
+    podCount(chart, 'Autoscaler', { target: workload, replicas: app.replicas, autoscaling: app.autoscaling });
+    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: APP, minPods });
 
     new AppService(chart, 'Service', {
       name: APP,
@@ -105,6 +113,9 @@ export default defineService({
         // ACM certificates are regional: the one of this cluster's region
         'service.beta.kubernetes.io/aws-load-balancer-ssl-cert': clusterCertificate(ctx.env, ctx.cluster, ctx.system),
         'service.beta.kubernetes.io/aws-load-balancer-ssl-ports': 'https',
+        // the path applies only to an HTTP(S) health check; the controller's default is TCP, which
+        // ignored it (AWS Load Balancer Controller docs, service annotations, "Health check")
+        'service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol': 'http',
         'service.beta.kubernetes.io/aws-load-balancer-healthcheck-path': HEALTH_PATH,
       },
     });
@@ -129,4 +140,13 @@ export default defineService({
 function databaseEgress(subnets: readonly string[], port: number): NetworkRule {
   if (subnets.length === 0) throw new Error('the cluster names no network.databaseSubnets; django-app reaches RDS there');
   return { peers: subnets.map((cidr) => ({ cidr })), ports: [{ port }] };
+}
+
+/** The pod's IP (downward API), for ALLOWED_HOSTS. */
+const POD_IP = 'POD_IP';
+/** The configured host names, from django-config, that DJANGO_ALLOWED_HOSTS extends. */
+const ALLOWED_HOST_NAMES = 'DJANGO_ALLOWED_HOST_NAMES';
+
+function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
+  return Object.fromEntries(Object.entries(record).filter(([k]) => k !== key));
 }

@@ -66,7 +66,7 @@ export default defineService({
       new Autoscaler(chart, 'Autoscaler', { target: workload, ...app.autoscaling });
     }
     // a PDB of 1 over a single pod would block every node drain; with 2 or more it keeps one serving
-    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: SAMPLE_APP });
+    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: SAMPLE_APP, minPods });
 
     new AppService(chart, 'Service', {
       name: SAMPLE_APP,

@@ -96,7 +96,7 @@ export class KiteclassService extends Construct {
     for (const app of apps) {
       const id = app === name ? '' : 'Canary';
       new AppService(this, `${id}Service`, { name: app, ports: [{ name: 'http', port: this.port, targetPort: this.port }] });
-      new DisruptionBudget(this, `${id}DisruptionBudget`, { app });
+      new DisruptionBudget(this, `${id}DisruptionBudget`, { app, minPods: app === name ? values.autoscaling.minReplicas : props.canary!.replicas });
       if (springBoot) {
         // The document's prometheus.io/* annotations stay (it shows them), but prometheus-operator
         // ignores them: a ServiceMonitor is what makes Prometheus scrape /actuator/prometheus.

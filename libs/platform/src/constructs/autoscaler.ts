@@ -54,3 +54,38 @@ function scalingRules(r: ScalingRules): kplus.ScalingRules {
     policies: r.policies.map((p) => ({ replicas: kplus.Replicas.percent(p.percent), duration: Duration.seconds(p.periodSeconds) })),
   };
 }
+
+export interface PodCountProps {
+  /** The Deployment; it carries no `spec.replicas`: the HPA owns the count in every environment. */
+  readonly target: SecureDeployment;
+  /** A fixed pod count (an environment without autoscaling); give this or `autoscaling`. */
+  readonly replicas?: number;
+  /** HPA bounds and targets; give this or `replicas`. */
+  readonly autoscaling?: Autoscaling;
+  /** @default - Kubernetes' default scale-up behaviour */
+  readonly scaleUp?: ScalingRules;
+  /** @default - Kubernetes' default scale-down behaviour */
+  readonly scaleDown?: ScalingRules;
+}
+
+/**
+ * The pod count of a Deployment whose environments differ (fixed replicas in one, an HPA in
+ * another), held by an HPA everywhere: a fixed count is an HPA with minReplicas = maxReplicas.
+ * Why: the field `spec.replicas` must never change hands between Git and the HPA. Dropping it
+ * from an applied manifest (switching an environment to autoscaling) makes the API server reset
+ * it to its default of 1 ("Horizontal Pod Autoscaling: Migrating Deployments and StatefulSets to
+ * horizontal autoscaling", https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling;
+ * under Argo CD's ServerSideApply the applier owns the field and removing it removes the value),
+ * and adding it back (autoscaling to fixed) fights the HPA. With the HPA always there, a switch
+ * only changes the HPA's bounds. The HPA clamps to [min, max] before it reads any metric
+ * (kubernetes pkg/controller/podautoscaler/horizontal.go), so a fixed count holds without metrics.
+ */
+export function podCount(scope: Construct, id: string, props: PodCountProps): Autoscaler {
+  const { target, replicas, autoscaling } = props;
+  if ((replicas === undefined) === (autoscaling === undefined)) {
+    throw new Error(`podCount ${target.name}: give exactly one of 'replicas' and 'autoscaling'`);
+  }
+  // 80% CPU is the HPA's own default target; with equal bounds it cannot move the count
+  const bounds: Autoscaling = autoscaling ?? { minReplicas: replicas!, maxReplicas: replicas!, cpuUtilization: 80 };
+  return new Autoscaler(scope, id, { target, ...bounds, scaleUp: props.scaleUp, scaleDown: props.scaleDown });
+}

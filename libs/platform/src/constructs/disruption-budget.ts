@@ -7,18 +7,40 @@ export interface DisruptionBudgetProps {
   readonly app: string;
   /** `metadata.name`. @default - `<app>-pdb` */
   readonly name?: string;
-  /** Pods that must stay up during voluntary disruptions (node drains). @default 1 */
+  /**
+   * The fewest pods the budget's workloads run: their `replicas`, or their HPA's `minReplicas`
+   * (summed over every Deployment whose pods carry the `app` label, e.g. a canary beside v1).
+   */
+  readonly minPods: number;
+  /**
+   * Pods that must stay up during a drain; must be below `minPods`.
+   * @default - 1 where `minPods` is 2 or more; for a single pod, `maxUnavailable: 1` instead
+   * (its drain reschedules it: a budget cannot keep one pod up through its own eviction)
+   */
   readonly minAvailable?: number;
 }
 
-/** A PodDisruptionBudget (production requires one per workload, DESIGN.md principle 6). */
+/**
+ * A PodDisruptionBudget (production requires one per workload, DESIGN.md principle 6) that
+ * never forbids every eviction at the workload's minimum size: the eviction API allows
+ * currentHealthy - minAvailable evictions (kubernetes pkg/controller/disruption;
+ * https://kubernetes.io/docs/concepts/workloads/pods/disruptions/), so a `minAvailable` equal to
+ * that size (1 of 1, or 1 with an HPA minimum of 1) would block every node drain and cluster
+ * upgrade for good. The one rule, for every service: minAvailable < minPods.
+ */
 export class DisruptionBudget extends Construct {
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
     super(scope, id);
+    const name = props.name ?? `${props.app}-pdb`;
+    if (!Number.isInteger(props.minPods) || props.minPods < 1) throw new Error(`DisruptionBudget ${name}: 'minPods' (${props.minPods}) must be a whole number of at least 1`);
+    const minAvailable = props.minAvailable ?? (props.minPods >= 2 ? 1 : undefined);
+    if (minAvailable !== undefined && !(Number.isInteger(minAvailable) && minAvailable >= 0 && minAvailable < props.minPods)) {
+      throw new Error(`DisruptionBudget ${name}: 'minAvailable' (${minAvailable}) must be below the workload's minimum of ${props.minPods} pod(s), or no node drain can ever evict one`);
+    }
     new KubePodDisruptionBudget(this, 'Resource', {
-      metadata: { name: props.name ?? `${props.app}-pdb` },
+      metadata: { name },
       spec: {
-        minAvailable: IntOrString.fromNumber(props.minAvailable ?? 1),
+        ...(minAvailable !== undefined ? { minAvailable: IntOrString.fromNumber(minAvailable) } : { maxUnavailable: IntOrString.fromNumber(1) }),
         selector: { matchLabels: selectorLabels(props.app) },
       },
     });

@@ -1,9 +1,12 @@
+import { createHash } from 'node:crypto';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KubeJob } from 'cdk8s-plus-27/lib/imports/k8s';
+import { KubeJob, type PodTemplateSpec } from 'cdk8s-plus-27/lib/imports/k8s';
 import { containerSecurityContext, DEFAULT_UID, envVars, podSecurityContext, resourceRequirements } from './pod-defaults';
 import { podLabels } from '../labels';
 import type { Resources } from '../schemas';
 import { writableVolumeName, type EnvSource } from './secure-deployment';
+import { WorkloadNetworkPolicy, type NetworkRule } from './network-policy';
 
 /** Argo CD resource hook phases (https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/). */
 export type ArgoHookPhase = 'PreSync' | 'Sync' | 'PostSync' | 'SyncFail' | 'Skip';
@@ -16,10 +19,16 @@ export interface ArgoHook {
   readonly phase: ArgoHookPhase;
   /**
    * When Argo CD deletes the Job. @default 'BeforeHookCreation' (the finished Job and its logs stay
-   * until the next sync, and its fixed name never collides with the previous run)
+   * for release managers; a re-sync of the same release replaces it)
    */
   readonly deletePolicy?: ArgoHookDeletePolicy;
 }
+
+/**
+ * Seconds a finished hook Job (and its pod's logs) stays before the TTL controller deletes it:
+ * each release's hook has its own name, so `BeforeHookCreation` never meets the old ones.
+ */
+export const HOOK_TTL_SECONDS = 7 * 24 * 3600;
 
 export interface SecureJobProps {
   /** `metadata.name`, the container name and the pods' `app` label. */
@@ -48,8 +57,17 @@ export interface SecureJobProps {
   readonly backoffLimit?: number;
   /** Seconds after which the Job is stopped and failed. @default 600 */
   readonly activeDeadlineSeconds?: number;
-  /** Run as an Argo CD resource hook. @default - an ordinary Job, applied with the rest */
+  /**
+   * Run as an Argo CD resource hook. The Job's name then ends in a hash of its pod template
+   * (`<name>-<8 hex>`): a Job's template is immutable, and Argo CD under ServerSideApply does not
+   * always delete the previous hook first (argoproj/argo-cd issues on BeforeHookCreation with SSA),
+   * so a fixed name fails the next release with "spec.template: field is immutable". A new
+   * template (image, command, env) gets a new Job; the same template re-syncs the same one.
+   * @default - an ordinary Job, applied with the rest
+   */
   readonly argoHook?: ArgoHook;
+  /** Annotations of the pods. @default - none */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
   /** Argo CD sync wave (ordering among hooks of the same phase). @default - none (wave 0) */
   readonly syncWave?: number;
   /** @default - the namespace's default service account, with no API token mounted */
@@ -63,6 +81,7 @@ export interface SecureJobProps {
  * Built on the raw KubeJob: cdk8s-plus's Job has no seccomp field and labels pods by address.
  */
 export class SecureJob extends Construct {
+  /** `metadata.name` (for a hook: the base name plus the template's hash). */
   public readonly name: string;
   public readonly labels: Record<string, string>;
 
@@ -72,7 +91,6 @@ export class SecureJob extends Construct {
     const activeDeadlineSeconds = props.activeDeadlineSeconds ?? 600;
     if (backoffLimit < 0) throw new Error(`SecureJob ${props.name}: 'backoffLimit' (${backoffLimit}) must not be negative`);
     if (activeDeadlineSeconds <= 0) throw new Error(`SecureJob ${props.name}: 'activeDeadlineSeconds' (${activeDeadlineSeconds}) must be positive`);
-    this.name = props.name;
     this.labels = podLabels({ app: props.name, system: props.system, imageTag: props.tag, component: props.component });
     const user = props.runAsUser ?? DEFAULT_UID;
     const writable = props.writableDirs ?? ['/tmp'];
@@ -84,17 +102,8 @@ export class SecureJob extends Construct {
     }
     if (props.syncWave !== undefined) annotations['argocd.argoproj.io/sync-wave'] = String(props.syncWave);
 
-    new KubeJob(this, 'Resource', {
-      metadata: {
-        name: props.name,
-        labels: this.labels,
-        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-      },
-      spec: {
-        backoffLimit,
-        activeDeadlineSeconds,
-        template: {
-          metadata: { labels: this.labels },
+    const template: PodTemplateSpec = {
+          metadata: { labels: this.labels, ...(props.podAnnotations ? { annotations: { ...props.podAnnotations } } : {}) },
           spec: {
             restartPolicy: 'Never',
             serviceAccountName: props.serviceAccountName,
@@ -114,8 +123,80 @@ export class SecureJob extends Construct {
             }],
             volumes: writable.map((path) => ({ name: writableVolumeName(path), emptyDir: {} })),
           },
-        },
+    };
+    const job = new KubeJob(this, 'Resource', {
+      metadata: {
+        name: props.name,
+        labels: this.labels,
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       },
+      spec: {
+        backoffLimit,
+        activeDeadlineSeconds,
+        // hook Jobs are named per release, so the old ones are cleaned up by time
+        ...(props.argoHook ? { ttlSecondsAfterFinished: HOOK_TTL_SECONDS } : {}),
+        template,
+      },
+    });
+    // the hash of the template exactly as rendered, so the policy check can recompute it from dist/
+    this.name = props.argoHook ? hookJobName(props.name, job.toJson().spec.template) : props.name;
+    if (this.name !== props.name) job.addJsonPatch(JsonPatch.replace('/metadata/name', this.name));
+    if (this.name.length > 63) throw new Error(`SecureJob ${props.name}: name ${this.name} is longer than 63 characters (the Job's pods are labelled with it)`);
+  }
+}
+
+/**
+ * The name of a hook Job: `<base>-` and the first 8 hex digits of the SHA-256 of its pod template
+ * as rendered (`spec.template`, keys sorted). The policy check recomputes it from dist/.
+ */
+export function hookJobName(base: string, templateJson: unknown): string {
+  return `${base}-${createHash('sha256').update(stableJson(templateJson)).digest('hex').slice(0, 8)}`;
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, x]) => `${JSON.stringify(k)}:${stableJson(x)}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/**
+ * Sync waves of a migration hook and its NetworkPolicy, before every ordinary object (wave 0).
+ * Argo CD applies a phase's objects wave by wave, hooks included, and starts the next wave only
+ * once the previous one is healthy ("Sync Phases and Waves",
+ * https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/): the policy exists before the
+ * Job's pod starts, and the new Deployment is applied only after the Job completed.
+ */
+export const MIGRATION_WAVES = { networkPolicy: -2, job: -1 } as const;
+
+export interface MigrationHookProps extends Omit<SecureJobProps, 'argoHook' | 'syncWave' | 'component'> {
+  /** Where the migration connects (the database), besides DNS. */
+  readonly egress: readonly NetworkRule[];
+  /** `app.kubernetes.io/component`. @default 'migration' */
+  readonly component?: string;
+}
+
+/**
+ * A database migration run once per release, before the new version is applied: a Sync-phase
+ * Argo CD hook Job (wave -1, named per pod template) and the NetworkPolicy that lets its pod
+ * reach the database (wave -2, so it is in place under the namespace's default-deny before the
+ * pod starts). Not a PreSync hook: PreSync runs before any Sync-phase object exists, so a policy
+ * in the same Application could never precede it. Not an init container: that runs in every pod,
+ * concurrently, on every scale-out and in every canary.
+ */
+export class MigrationHook extends Construct {
+  public readonly job: SecureJob;
+
+  constructor(scope: Construct, id: string, props: MigrationHookProps) {
+    super(scope, id);
+    const policy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { app: props.name, egress: props.egress });
+    ApiObject.of(policy.node.defaultChild ?? policy.node.children[0]).metadata.addAnnotation('argocd.argoproj.io/sync-wave', String(MIGRATION_WAVES.networkPolicy));
+    this.job = new SecureJob(this, 'Job', {
+      ...props,
+      component: props.component ?? 'migration',
+      argoHook: { phase: 'Sync', deletePolicy: 'BeforeHookCreation' },
+      syncWave: MIGRATION_WAVES.job,
     });
   }
 }

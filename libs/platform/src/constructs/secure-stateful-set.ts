@@ -76,6 +76,17 @@ export interface SecureStatefulSetProps {
   readonly args?: readonly string[];
   /** Environment variables, in the order given. @default - none */
   readonly env?: Readonly<Record<string, EnvSource>>;
+  /**
+   * Variables from the pod's own fields (downward API `fieldRef`, e.g. `status.podIP`), before
+   * `env`, so `$(NAME)` in a command can use them. @default - none
+   */
+  readonly fieldEnv?: Readonly<Record<string, string>>;
+  /**
+   * `OrderedReady` starts pod n+1 once pod n is Ready; `Parallel` starts them together, which a
+   * cluster whose members are Ready only once all of them joined needs. Immutable once created.
+   * @default 'OrderedReady'
+   */
+  readonly podManagementPolicy?: 'OrderedReady' | 'Parallel';
   /** Requests and limits (required: an unbounded pod is never a default). */
   readonly resources: Resources;
   readonly liveness: ExecProbe;
@@ -136,11 +147,17 @@ export class SecureStatefulSet extends Construct {
       volumes.push({ name: w.name, emptyDir: {} });
     }
 
+    const env = [
+      ...Object.entries(props.fieldEnv ?? {}).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } })),
+      ...(envVars(props.env ?? {}) ?? []),
+    ];
+
     new KubeStatefulSet(this, 'Resource', {
       metadata: { name: props.name, labels: this.labels },
       spec: {
         serviceName: props.serviceName,
         replicas: props.replicas,
+        ...(props.podManagementPolicy && props.podManagementPolicy !== 'OrderedReady' ? { podManagementPolicy: props.podManagementPolicy } : {}),
         selector: { matchLabels: this.selector },
         template: {
           metadata: { labels: this.labels },
@@ -167,7 +184,7 @@ export class SecureStatefulSet extends Construct {
               command: props.command ? [...props.command] : undefined,
               args: props.args ? [...props.args] : undefined,
               ports: props.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
-              env: envVars(props.env ?? {}),
+              env: env.length > 0 ? env : undefined,
               resources: resourceRequirements(props.resources),
               livenessProbe: execProbe(props.liveness),
               readinessProbe: execProbe(props.readiness),

@@ -18,7 +18,9 @@ describe('batch-processor', () => {
   });
 
   it('runs two pods with a PodDisruptionBudget in production', () => {
-    expect(findObject(production, 'Deployment', 'batch-processor').spec.replicas).toBe(2);
+    // an HPA with equal bounds holds the fixed count (issue 13 item 22: spec.replicas never changes owner)
+    expect(findObject(production, 'Deployment', 'batch-processor').spec.replicas).toBeUndefined();
+    expect(findObject(production, 'HorizontalPodAutoscaler', 'batch-processor-hpa').spec).toMatchObject({ minReplicas: 2, maxReplicas: 2 });
     expect(findObject(production, 'PodDisruptionBudget', 'batch-processor-pdb').spec.minAvailable).toBe(1);
   });
 });

@@ -1,11 +1,11 @@
-import { CanaryVirtualService, clusterRoleArn, defineService, VersionedDestinationRule, VerticalPodAutoscaler } from '@gitops/platform';
+import { CanaryVirtualService, clusterRoleArn, defineService, MigrationHook, VersionedDestinationRule, VerticalPodAutoscaler } from '@gitops/platform';
 import {
-  APPS, appEgress, CANARY, INGRESS_NGINX, POSTGRES_EGRESS, QuizmentorService, quizmentor, REDIS_EGRESS, SECRETS,
+  APPS, appEgress, CANARY, INGRESS_NGINX, MIGRATIONS, POSTGRES_EGRESS, QuizmentorService, quizmentor, REDIS_EGRESS, SECRETS,
 } from '@gitops/quizmentor-system';
 
 /**
- * The learning orchestrator (Node.js, port 3000): the document's Deployment with its migrations
- * init container, three probes and emptyDir volumes, the Service 80 → 3000 plus 9090 metrics, the
+ * The learning orchestrator (Node.js, port 3000): the document's Deployment with its three
+ * probes and emptyDir volumes, its migrations as a hook Job once per release, the Service 80 → 3000 plus 9090 metrics, the
  * v2 canary that Istio reaches by header or 10% weight, its NetworkPolicy and its VPA.
  */
 export default defineService({
@@ -31,15 +31,6 @@ export default defineService({
         REDIS_URL: { secret: SECRETS.redis.name, key: 'url' },
         JWT_SECRET: { secret: SECRETS.jwt.name, key: 'secret' },
       },
-      // the document's image was quizmentor/migrations:latest; it now runs the release's own tag
-      initContainers: (tag) => [{
-        name: 'migrations',
-        repository: `${ctx.values.imageRepository}/migrations`,
-        tag,
-        command: ['npm', 'run', 'migrate:prod'],
-        env: { DATABASE_URL: database },
-        resources: values.resources,
-      }],
       writableVolumes: [{ name: 'tmp', path: '/tmp' }, { name: 'cache', path: '/app/.cache' }],
       canary: values.canary && { tag: values.canary.tag, replicas: values.canary.replicas },
       ingress: [
@@ -55,6 +46,26 @@ export default defineService({
         appEgress('adaptive-engine'),
         appEgress('analytics-service'),
       ],
+    });
+
+    // The document's migrations init container ran in every pod: in the v2 canary too (changing
+    // the shared schema under the 90% still on v1) and on every HPA scale-out (issue 13 item 9).
+    // Now once per release, before the Deployments are applied, at the stable release's tag: a
+    // canary's schema changes must be backward compatible and ship with the release it becomes.
+    // The document's image was quizmentor/migrations:latest; it runs the release's own tag.
+    new MigrationHook(chart, 'Migrations', {
+      name: MIGRATIONS,
+      system: ctx.system,
+      repository: `${ctx.values.imageRepository}/migrations`,
+      tag: values.tag,
+      command: ['npm', 'run', 'migrate:prod'],
+      env: { DATABASE_URL: database },
+      resources: values.resources,
+      runAsUser: 1000,
+      // an Istio sidecar never exits, so a Job with one never completes (no PeerAuthentication
+      // requires mTLS here, so plain TCP to PostgreSQL is accepted)
+      podAnnotations: { 'sidecar.istio.io/inject': 'false' },
+      egress: [POSTGRES_EGRESS],
     });
 
     new CanaryVirtualService(chart, 'VirtualService', {

@@ -45,13 +45,40 @@ describe('learning-orchestrator', () => {
     expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '500m', memory: '1Gi' } });
   });
 
-  it('runs the migrations init container with the release tag and the database URL from its secret', () => {
-    const [init] = deployment.spec.template.spec.initContainers;
-    expect(init.name).toBe('migrations');
-    expect(init.image).toBe(image('production', 'migrations'));
-    expect(init.command).toEqual(['npm', 'run', 'migrate:prod']);
-    expect(envVar(init, 'DATABASE_URL').valueFrom).toEqual({ secretKeyRef: { name: 'database-credentials', key: 'url' } });
-    expect(init.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+  describe('migrations: once per release, as a hook Job, never in the pods of v1 or v2 (issue 13 item 9)', () => {
+    const jobs: any[] = production.filter((o) => o.kind === 'Job');
+    const wave = (o: any) => Number(o.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+
+    it('runs no init container in any Deployment of any environment (they ran on every scale-out and in the canary)', () => {
+      for (const objects of [production, staging]) {
+        for (const d of objects.filter((o) => o.kind === 'Deployment') as any[]) expect(d.spec.template.spec.initContainers, d.metadata.name).toBeUndefined();
+      }
+    });
+
+    it('runs one migrations Job with the stable release tag and the database URL from its secret, without an Istio sidecar that would never exit', () => {
+      expect(jobs).toHaveLength(1);
+      const [job] = jobs;
+      expect(job.metadata.name).toMatch(/^learning-orchestrator-migrations-[0-9a-f]{8}$/);
+      const c = mainContainer(job);
+      expect(c.image).toBe(image('production', 'migrations'));
+      expect(c.command).toEqual(['npm', 'run', 'migrate:prod']);
+      expect(envVar(c, 'DATABASE_URL').valueFrom).toEqual({ secretKeyRef: { name: 'database-credentials', key: 'url' } });
+      expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+      expect(job.spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
+    });
+
+    it('is a Sync-phase hook after its NetworkPolicy and before the Deployments, and its policy reaches PostgreSQL', () => {
+      const [job] = jobs;
+      expect(job.metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+      const policy = findObject(production, 'NetworkPolicy', 'learning-orchestrator-migrations-netpol');
+      expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'learning-orchestrator-migrations' } });
+      expect(policy.spec.egress).toContainEqual({ to: [{ podSelector: { matchLabels: { app: 'postgres' } } }], ports: [{ port: 5432, protocol: 'TCP' }] });
+      expect(wave(policy)).toBeLessThan(wave(job));
+      for (const d of production.filter((o) => o.kind === 'Deployment')) expect(wave(job)).toBeLessThan(wave(d));
+      // and PostgreSQL admits it
+      const pgPolicy = findObject(renderLeaf(postgres, 'production').objects, 'NetworkPolicy', 'postgres-netpol');
+      expect(pgPolicy.spec.ingress[0].from).toContainEqual({ podSelector: { matchLabels: { app: 'learning-orchestrator-migrations' } } });
+    });
   });
 
   it('reads its database, Redis and JWT settings from the secrets External Secrets makes', () => {

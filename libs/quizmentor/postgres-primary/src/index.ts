@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import { AppService, defineService, DisruptionBudget, SecureStatefulSet, waivePolicy, WorkloadNetworkPolicy } from '@gitops/platform';
-import { fromApps, ISTIOD_EGRESS, POSTGRES, quizmentor, SECRETS } from '@gitops/quizmentor-system';
+import { fromApps, ISTIOD_EGRESS, MIGRATIONS, POSTGRES, quizmentor, SECRETS } from '@gitops/quizmentor-system';
 
 /**
  * PostgreSQL 15: the document's `postgres-primary` StatefulSet (pods `app: postgres, role:
@@ -50,6 +50,12 @@ export default defineService({
       // the official image reads postgresql.conf from PGDATA unless told where the mounted one is
       args: ['-c', 'config_file=/etc/postgresql/postgresql.conf'],
       env: {
+        // The volume is mounted whole and initdb creates PGDATA inside it, owned by UID 70 with
+        // mode 0700 (docker-library/postgres docs: PGDATA=/var/lib/postgresql/data/pgdata, "a
+        // subdirectory of the mount point"). The document's `subPath: postgres` made the kubelet
+        // create the directory as root, and initdb could not chmod it (issue 13 item 6). Same
+        // directory on the volume as the old subPath, so an existing volume keeps its data.
+        PGDATA: `${POSTGRES.dataMount}/${POSTGRES.dataDir}`,
         POSTGRES_DB: POSTGRES.database,
         POSTGRES_USER: { secret: SECRETS.postgres.name, key: 'username' },
         POSTGRES_PASSWORD: { secret: SECRETS.postgres.name, key: 'password' },
@@ -66,8 +72,7 @@ export default defineService({
         name: 'postgres-storage',
         storage: v.storage,
         storageClassName: v.storageClassName,
-        mountPath: '/var/lib/postgresql/data',
-        subPath: 'postgres',
+        mountPath: POSTGRES.dataMount,
       }],
       configMaps: [{ name: 'postgres-config', configMap: POSTGRES.config, mountPath: '/etc/postgresql/postgresql.conf', subPath: 'postgresql.conf' }],
       writableVolumes: [{ name: 'run', path: '/var/run/postgresql' }, { name: 'tmp', path: '/tmp' }],
@@ -83,13 +88,15 @@ export default defineService({
     waivePolicy(replica.service, 'service-selects-workload',
       'the document declares the read-replica Service ahead of the replica StatefulSet; it has no endpoints until one is added');
 
-    // node drains wait for a planned switchover instead of taking the only writer down
-    new DisruptionBudget(chart, 'DisruptionBudget', { app: POSTGRES.app, name: 'postgres-primary-pdb' });
+    // One writer: `minAvailable: 1` of 1 blocked every node drain and cluster upgrade for good
+    // (issue 13 item 10). The budget allows the eviction: the drain moves the pod, its claim
+    // follows, and the outage is the restart (zone-pinned gp3 volume: same zone only).
+    new DisruptionBudget(chart, 'DisruptionBudget', { app: POSTGRES.app, name: 'postgres-primary-pdb', minPods: 1 });
 
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
       app: POSTGRES.app,
       name: 'postgres-netpol',
-      ingress: [fromApps(['learning-orchestrator', 'bloom-validator', 'batch-processor'], POSTGRES.port)],
+      ingress: [fromApps(['learning-orchestrator', MIGRATIONS, 'bloom-validator', 'batch-processor'], POSTGRES.port)],
       egress: [ISTIOD_EGRESS],
     });
   },

@@ -20,12 +20,17 @@ describe('postgres-primary', () => {
     expect(sts.spec.template.metadata.labels).toMatchObject({ app: 'postgres', role: 'primary' });
   });
 
-  it('claims 100Gi of gp3-encrypted storage per pod in production and mounts it with subPath postgres', () => {
+  it('claims 100Gi of gp3-encrypted storage per pod in production, mounts it whole and keeps PGDATA in a directory initdb creates inside it (issue 13 item 6)', () => {
     expect(sts.spec.volumeClaimTemplates).toEqual([{
       metadata: { name: 'postgres-storage' },
       spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3-encrypted', resources: { requests: { storage: '100Gi' } } },
     }]);
-    expect(container.volumeMounts).toContainEqual({ name: 'postgres-storage', mountPath: '/var/lib/postgresql/data', subPath: 'postgres' });
+    // no subPath: the kubelet would create that directory as root, and initdb (UID 70) could not chmod it
+    expect(container.volumeMounts).toContainEqual({ name: 'postgres-storage', mountPath: '/var/lib/postgresql/data' });
+    expect(container.volumeMounts.filter((m: any) => m.name === 'postgres-storage' && m.subPath)).toEqual([]);
+    // the directory the document's subPath used, so data written there before stays PGDATA
+    expect(envVar(container, 'PGDATA').value).toBe('/var/lib/postgresql/data/postgres');
+    expect(sts.spec.template.spec.securityContext).toMatchObject({ runAsUser: 70, fsGroup: 70 });
     expect(findObject(staging, 'StatefulSet', 'postgres-primary').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('20Gi');
   });
 
@@ -65,16 +70,20 @@ describe('postgres-primary', () => {
     expect(findObject(production, 'Service', 'postgres-primary').spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }]);
   });
 
-  it('states in code why production runs a single primary', () => {
+  it('states in code why production runs a single primary, whose budget lets a node drain move it (issue 13 item 10)', () => {
     expect(sts.metadata.annotations['policy.gitops-manifests/waive-production-replicas']).toMatch(/single PostgreSQL writer/);
-    findObject(production, 'PodDisruptionBudget', 'postgres-primary-pdb');
+    // minAvailable: 1 of 1 pod allowed no eviction at all: every drain and upgrade waited forever
+    expect(findObject(production, 'PodDisruptionBudget', 'postgres-primary-pdb').spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { app: 'postgres' } },
+    });
   });
 
   it('admits only the services that use the database on 5432', () => {
     const policy = findObject(production, 'NetworkPolicy', 'postgres-netpol');
     expect(policy.spec.podSelector).toEqual({ matchLabels: { app: 'postgres' } });
     expect(policy.spec.ingress).toEqual([{
-      from: ['learning-orchestrator', 'bloom-validator', 'batch-processor'].map((app) => ({ podSelector: { matchLabels: { app } } })),
+      from: ['learning-orchestrator', 'learning-orchestrator-migrations', 'bloom-validator', 'batch-processor'].map((app) => ({ podSelector: { matchLabels: { app } } })),
       ports: [{ port: 5432, protocol: 'TCP' }],
     }]);
   });

@@ -33,6 +33,9 @@ export const POSTGRES = {
   port: 5432,
   // the `postgres` user of the official alpine image
   uid: 70,
+  /** Where the data volume is mounted, and PGDATA's directory inside it (the official image's convention). */
+  dataMount: '/var/lib/postgresql/data',
+  dataDir: 'postgres',
   database: 'quizmentor',
 } as const;
 
@@ -47,6 +50,9 @@ export const REDIS = {
   // the `redis` user of the official alpine image
   uid: 999,
 } as const;
+
+/** The learning orchestrator's database migrations: a hook Job per release (`<name>-<hash>`), its pods' `app` label and NetworkPolicy. */
+export const MIGRATIONS = 'learning-orchestrator-migrations';
 
 /** Secrets made by External Secrets from `quizmentor/<env>/<name>` in AWS Secrets Manager. */
 export const SECRETS = {

@@ -1,6 +1,6 @@
 import {
-  AppService, Autoscaler, DisruptionBudget, IrsaServiceAccount, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
-  type EnvSource, type HttpProbe, type InitContainer, type NetworkRule, type PodToleration, type RenderContext,
+  AppService, DisruptionBudget, podCount, IrsaServiceAccount, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
+  type EnvSource, type HttpProbe, type NetworkRule, type PodToleration, type RenderContext,
   type ScalingRules, type WritableVolume,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
@@ -31,8 +31,6 @@ export interface QuizmentorServiceProps {
   readonly egress?: readonly NetworkRule[];
   /** @default [{ name: 'tmp', path: '/tmp' }] */
   readonly writableVolumes?: readonly WritableVolume[];
-  /** @default - none */
-  readonly initContainers?: (tag: string) => readonly InitContainer[];
   /** IAM role for an IRSA service account named like the service. @default - no service account */
   readonly roleArn?: string;
   /** HPA scaling behaviour. @default - Kubernetes' defaults */
@@ -83,18 +81,16 @@ export class QuizmentorService extends Construct {
       // with a canary, each Deployment selects its own version so neither claims the other's pods
       selectVersion: props.canary !== undefined,
     };
-    // with an HPA, no replica count: the HPA owns it and Argo CD's self-heal does not fight it
+    // No replica count in any environment: an HPA owns it everywhere (a fixed count is equal
+    // bounds), so staging's fixed adaptive-engine and production's autoscaled one never switch
+    // who owns spec.replicas, which under ServerSideApply reset it to 1 (issue 13 item 22).
     this.workload = new SecureDeployment(this, 'Deployment', {
       ...common,
       name,
       tag: values.tag,
       version: CANARY.stable,
-      replicas: values.autoscaling ? undefined : values.replicas,
-      initContainers: props.initContainers?.(values.tag),
     });
-    if (values.autoscaling) {
-      new Autoscaler(this, 'Autoscaler', { target: this.workload, ...values.autoscaling, ...props.scaling });
-    }
+    podCount(this, 'Autoscaler', { target: this.workload, replicas: values.replicas, autoscaling: values.autoscaling, ...props.scaling });
     if (props.canary) {
       new SecureDeployment(this, 'CanaryDeployment', {
         ...common,
@@ -102,7 +98,6 @@ export class QuizmentorService extends Construct {
         tag: props.canary.tag,
         version: CANARY.canary,
         replicas: props.canary.replicas,
-        initContainers: props.initContainers?.(props.canary.tag),
       });
     }
 
@@ -120,8 +115,8 @@ export class QuizmentorService extends Construct {
     });
 
     // one budget over every pod of the app (v1 and v2): two budgets over one pod block evictions
-    const minPods = values.autoscaling?.minReplicas ?? values.replicas ?? 1;
-    if (minPods >= 2) new DisruptionBudget(this, 'DisruptionBudget', { app: name });
+    const minPods = (values.autoscaling?.minReplicas ?? values.replicas ?? 1) + (props.canary?.replicas ?? 0);
+    if (minPods >= 2) new DisruptionBudget(this, 'DisruptionBudget', { app: name, minPods });
 
     new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
       app: name,

@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  AutoscalingSchema, cpuQuantity, dnsLabel, iamRoleName, imageTag, ingressHost, memoryQuantity, nodeSelector, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  AutoscalingSchema, cpuQuantity, dnsLabel, iamRoleName, imageTag, ingressHost, memoryQuantity, nodeSelector, parseQuantity, redisMemoryBytes, REDIS_MAXMEMORY_SHARE, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -105,8 +105,18 @@ export const QuizmentorValuesSchema = z.strictObject({
       replicas: replicas.min(3, 'must be at least 3: a Redis cluster needs three masters'),
       resources: ResourcesSchema,
       storage,
-      /** redis.conf `maxmemory` (Redis units: 1gb = 1024^3 bytes); keep it below the memory limit. */
+      /** redis.conf `maxmemory` (Redis units: 1gb = 1024^3 bytes); at most REDIS_MAXMEMORY_SHARE of the memory limit. */
       maxmemory: z.string().regex(/^\d+(mb|gb)$/, 'must be a Redis size such as 2gb'),
+    }).superRefine((r, ctx) => {
+      const limit = parseQuantity(r.resources.limits.memory);
+      const bytes = redisMemoryBytes(r.maxmemory);
+      if (bytes !== undefined && bytes > REDIS_MAXMEMORY_SHARE * limit) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxmemory'],
+          message: `must be at most ${REDIS_MAXMEMORY_SHARE * 100}% of the ${r.resources.limits.memory} memory limit (${Math.floor((REDIS_MAXMEMORY_SHARE * limit) / 2 ** 20)}mb): buffers, fragmentation and a background save come on top, and past the limit the OOM killer ends the pod`,
+        });
+      }
     }),
   }),
 });

@@ -4,7 +4,10 @@
  */
 import { expect, it } from 'vitest';
 import type { ServiceDefinition } from '@gitops/platform';
-import { findObject, mainContainer, renderLeaf } from '@gitops/platform/testing';
+import { loadValues, systemValuesFile } from '@gitops/platform';
+import { findObject, mainContainer, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import type { AppName } from '../names';
+import type { QuizmentorValues } from '../values';
 
 /** Probes, rolling update 1/0, Service 80→3000 plus 9090 metrics, production HA, staging size. */
 export function itFollowsServiceConventions(name: string, service: ServiceDefinition): void {
@@ -27,8 +30,14 @@ export function itFollowsServiceConventions(name: string, service: ServiceDefini
     findObject(production, 'PodDisruptionBudget', `${name}-pdb`);
   });
 
-  it('runs one fixed pod in staging, without an HPA', () => {
-    expect(findObject(staging, 'Deployment', name).spec.replicas).toBe(1);
-    expect(staging.filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
+  it('holds its pod count by an HPA in every environment, a fixed count as equal bounds, so spec.replicas never changes owner (issue 13 item 22)', () => {
+    const values = (env: 'staging' | 'production') =>
+      (loadValues(systemValuesFile(WORKSPACE_ROOT, env, service.system.name), service.system.values, WORKSPACE_ROOT) as QuizmentorValues).services[name as AppName];
+    for (const [env, objects] of [['staging', staging], ['production', production]] as const) {
+      const v = values(env);
+      const hpa = findObject(objects, 'HorizontalPodAutoscaler', `${name}-hpa`).spec;
+      expect(findObject(objects, 'Deployment', name).spec.replicas, env).toBeUndefined();
+      expect([hpa.minReplicas, hpa.maxReplicas], env).toEqual(v.replicas !== undefined ? [v.replicas, v.replicas] : [v.autoscaling!.minReplicas, v.autoscaling!.maxReplicas]);
+    }
   });
 }
