@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Environment } from '@gitops/platform';
+import { ARGOCD_FEATURES, ARGOCD_MINIMUM_VERSION, type Environment } from '@gitops/platform';
 import { generate } from './generate';
 import { ArgoCdConfigSchema } from './config';
 import type { DistLeaf } from './tree';
@@ -136,5 +136,48 @@ describe('generate, per-cluster folders', () => {
   it('refuses a per-cluster folder of a cluster the system is not placed on', () => {
     expect(() => generate({ leaves: [at('dist/staging/shop/web/elsewhere', 'web')], environments: new Map([['staging', two]]), config }))
       .toThrow('dist/staging/shop/web/elsewhere: elsewhere is not a cluster environments/staging/environment.yaml places shop on');
+  });
+});
+
+describe('the Argo CD version the repository needs', () => {
+  it('is the newest version among the features it relies on', () => {
+    const num = (v: string) => v.split('.').map(Number);
+    const newest = [...ARGOCD_FEATURES].sort((a, b) => { const [x, y] = [num(a.since), num(b.since)]; return x[0] - y[0] || x[1] - y[1]; }).at(-1)!;
+    expect(ARGOCD_MINIMUM_VERSION).toBe(newest.since);
+  });
+});
+
+describe('generate, folders of Argo CD Applications (add-ons)', () => {
+  const addonsEnv: Environment = { ...staging, systems: { ...staging.systems, 'cluster-addons': { clusters: ['staging-a'] } } };
+  const cfg = ArgoCdConfigSchema.parse({ repoURL: 'https://example.com/repo.git', targetRevision: 'main', clusterScopedSystems: { 'cluster-addons': 'external-secrets' } });
+  const app = (project = 'cluster-addons', namespace = 'argocd') => ({
+    group: 'argoproj.io', kind: 'Application', name: 'metrics-server-staging-a', namespace, annotations: {}, file: 'dist/staging/cluster-addons/addons/staging-a/f',
+    spec: { project, source: { repoURL: 'https://charts.example.com', chart: 'metrics-server' }, destination: { server: 'https://a.example.com', namespace: 'kube-system' }, syncPolicy: { syncOptions: ['CreateNamespace=true'] } },
+  });
+  const store: DistLeaf = { ...leaf('cluster-secret-store', [{ kind: 'ClusterSecretStore', group: 'external-secrets.io' }], 'cluster-addons') };
+  const addons = (objects: any[], path = 'dist/staging/cluster-addons/addons/staging-a'): DistLeaf => ({ env: 'staging', system: 'cluster-addons', service: 'addons', path, objects });
+  const run = (l: DistLeaf) => generate({ leaves: [store, l], environments: new Map([['staging', addonsEnv]]), config: cfg });
+
+  it('sends the folder to the management cluster under a project that may create only Applications, and opens the add-on project to its charts', () => {
+    const out = run(addons([app()]));
+    const set = out.find((o) => o.object.metadata.name === 'staging-cluster-addons-applications')!.object as any;
+    expect(set.spec.template.spec.destination).toEqual({ server: 'https://kubernetes.default.svc', namespace: 'argocd' });
+    expect(set.spec.template.spec.project).toBe('cluster-addons-applications');
+    const own = out.find((o) => o.object.kind === 'AppProject' && o.object.metadata.name === 'cluster-addons-applications')!.object as any;
+    expect(own.spec.namespaceResourceWhitelist).toEqual([{ group: 'argoproj.io', kind: 'Application' }]);
+    const project = out.find((o) => o.object.kind === 'AppProject' && o.object.metadata.name === 'cluster-addons')!.object as any;
+    expect(project.spec.destinations).toContainEqual({ server: 'https://a.example.com', namespace: 'kube-system' });
+    expect(project.spec.sourceRepos).toContain('https://charts.example.com');
+    expect(project.spec.clusterResourceWhitelist).toContainEqual({ group: '', kind: 'Namespace', name: 'kube-system' });
+    // the system generator does not also take the folder
+    const main = out.find((o) => o.object.metadata.name === 'staging-cluster-addons')!.object as any;
+    expect(main.spec.generators[0].git.directories).toContainEqual({ path: 'dist/staging/cluster-addons/addons', exclude: true });
+  });
+
+  it('refuses Applications mixed with other objects, outside a per-cluster folder, outside argocd, or of another project', () => {
+    expect(() => run(addons([app(), { ...app(), group: '', kind: 'ConfigMap', name: 'x', namespace: 'argocd' }]))).toThrow('dist/staging/cluster-addons/addons/staging-a: Argo CD Applications and other objects in one folder');
+    expect(() => run(addons([app()], 'dist/staging/cluster-addons/addons'))).toThrow('dist/staging/cluster-addons/addons: a folder of Argo CD Applications must be per cluster');
+    expect(() => run(addons([app('cluster-addons', 'default')]))).toThrow('Application metrics-server-staging-a must be in namespace argocd');
+    expect(() => run(addons([app('kiteclass')]))).toThrow('Application metrics-server-staging-a names project kiteclass; the Applications a system renders belong to its own project, cluster-addons');
   });
 });
