@@ -52,6 +52,7 @@ export const POLICY_RULES = {
   'no-init-migrations': 'no migration command in an init container of a workload that scales',
   'hook-egress-order': "an Argo CD hook's pods get their egress from a NetworkPolicy of their Application applied in an earlier phase or wave",
   'hook-job-per-template': 'an Argo CD hook Job is named after its pod template (or uses generateName), so a new release never updates an immutable Job',
+  'replicas-one-owner': "a Deployment's spec.replicas has one owner in every environment: an HPA everywhere, or a fixed count everywhere",
 } as const;
 
 export type PolicyRule = keyof typeof POLICY_RULES;

@@ -14,6 +14,7 @@ import { checkOwnership } from './checks/ownership';
 import { checkProduction } from './checks/production';
 import { checkPromql } from './checks/promql';
 import { checkReferences } from './checks/references';
+import { checkReplicasOwner } from './checks/replicas-owner';
 import { checkSecrets } from './checks/secrets';
 import { checkValues } from './checks/values';
 import { checkWorkloadRuntime } from './checks/workload-runtime';
@@ -46,6 +47,8 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
     found.push(...checkBudgets(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }
+  // across environments: the same Deployment in each of them
+  found.push(...checkReplicasOwner(manifests));
   const annotationsOf = new Map(manifests.map((m) => [`${m.file}#${m.object.kind}/${m.object.metadata.name}`, m.object.metadata.annotations ?? {}]));
   const report: PolicyReport = { violations: [], waived: [] };
   for (const v of found) {

@@ -231,3 +231,25 @@ describe('redis rules read a server started by a script (`sh -c "... exec redis-
     expect(found('redis-cluster-readiness', [m, config])).toHaveLength(1);
   });
 });
+
+describe('replicas-one-owner: spec.replicas has one owner in every environment (issue 13 item 22)', () => {
+  const inEnv = (env: string, m: Manifest): Manifest => ({ ...m, env, file: m.file.replace('dist/staging/', `dist/${env}/`) });
+
+  it('refuses a Deployment fixed in one environment and autoscaled in another, as adaptive-engine was', () => {
+    const manifests = [
+      inEnv('staging', deployment('engine', { replicas: 1 })),
+      inEnv('production', deployment('engine')), inEnv('production', hpa('engine', 2)),
+    ];
+    expect(found('replicas-one-owner', manifests)).toEqual([
+      'Deployment engine: spec.replicas is 1 here, but an HPA owns it in production: switching an environment drops or restores the field, which the API server resets to 1 or the HPA fights; hold the count by an HPA everywhere (equal bounds for a fixed count: podCount)',
+    ]);
+  });
+
+  it('accepts an HPA everywhere (equal bounds for a fixed count), or a fixed count everywhere', () => {
+    expect(found('replicas-one-owner', [
+      inEnv('staging', deployment('engine')), inEnv('staging', hpa('engine', 1)),
+      inEnv('production', deployment('engine')), inEnv('production', hpa('engine', 2)),
+    ])).toEqual([]);
+    expect(found('replicas-one-owner', [inEnv('staging', deployment('db', { replicas: 1 })), inEnv('production', deployment('db', { replicas: 1 }))])).toEqual([]);
+  });
+});

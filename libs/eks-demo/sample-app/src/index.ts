@@ -1,5 +1,5 @@
 import {
-  AlbIngress, AppService, Autoscaler, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, ExternalSecret, loadBalancerIngress, PrometheusAlerts,
+  AlbIngress, AppService, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, ExternalSecret, loadBalancerIngress, podCount, PrometheusAlerts,
   SecureDeployment, SecureNamespace, ServiceMonitor, WorkloadNetworkPolicy,
 } from '@gitops/platform';
 import {
@@ -45,8 +45,7 @@ export default defineService({
       repository: `${ecrRegistry(ctx.env)}/${SAMPLE_APP}`,
       // the document's Helm chart ran a tag per environment; `latest` is refused by the schema
       tag: app.tag,
-      // with an HPA the count is the HPA's; a fixed count only where there is none (development)
-      replicas: app.autoscaling ? undefined : app.replicas,
+      // no count: an HPA owns it in every environment (issue 13 item 22, podCount)
       ports: [{ name: 'http', containerPort: CONTAINER_PORT }],
       env: {
         ENVIRONMENT: ctx.env.name,
@@ -61,10 +60,9 @@ export default defineService({
       writableDirs: ['/tmp'],
     });
 
-    if (app.autoscaling) {
-      // the document scales on CPU and memory
-      new Autoscaler(chart, 'Autoscaler', { target: workload, ...app.autoscaling });
-    }
+    // the document scales on CPU and memory; development's fixed pod is an HPA with equal bounds,
+    // so no environment switches who owns spec.replicas (a switch resets it to 1 under SSA)
+    podCount(chart, 'Autoscaler', { target: workload, replicas: app.replicas, autoscaling: app.autoscaling });
     // a PDB of 1 over a single pod would block every node drain; with 2 or more it keeps one serving
     if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: SAMPLE_APP, minPods });
 

@@ -16,9 +16,9 @@ const deployment = (objects: typeof production) => findObject(objects, 'Deployme
 const tagIn = (env: EnvironmentName) => loadValues(systemValuesFile(WORKSPACE_ROOT, env, sampleApp.system.name), sampleApp.system.values, WORKSPACE_ROOT).sampleApp.tag;
 
 describe('sample-app replicas and autoscaling', () => {
-  it('runs one replica in development and has no HPA or PDB there', () => {
-    expect(deployment(development).spec.replicas).toBe(1);
-    expect(objectsOfKind(development, 'HorizontalPodAutoscaler')).toEqual([]);
+  it('runs one pod in development, held by an HPA with equal bounds (no environment switches who owns spec.replicas, issue 13 item 22), and no PDB there', () => {
+    expect(deployment(development).spec.replicas).toBeUndefined();
+    expect(findObject(development, 'HorizontalPodAutoscaler', 'sample-app-hpa').spec).toMatchObject({ minReplicas: 1, maxReplicas: 1 });
     expect(objectsOfKind(development, 'PodDisruptionBudget')).toEqual([]);
   });
 
@@ -35,7 +35,8 @@ describe('sample-app replicas and autoscaling', () => {
     }
   });
 
-  it('leaves the replica count to the HPA in staging and production', () => {
+  it('leaves the replica count to the HPA in every environment', () => {
+    expect(deployment(development).spec.replicas).toBeUndefined();
     expect(deployment(staging).spec.replicas).toBeUndefined();
     expect(deployment(production).spec.replicas).toBeUndefined();
   });
