@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENVIRONMENTS, loadEnvironment, prometheusSelectorLabels, renderServices, SYNC_WAVE_ANNOTATION, type EnvironmentName, type RenderedLeaf } from '@gitops/platform';
+import { ENVIRONMENTS, loadEnvironment, prometheusSelectorLabels, renderServices, SYNC_RETRY, SYNC_WAVE_ANNOTATION, type EnvironmentName, type RenderedLeaf } from '@gitops/platform';
 import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import service from './index';
 import {
@@ -43,7 +43,8 @@ describe('addons: one Application per add-on each cluster needs', () => {
         // fields a controller rewrites are ignored in the diff AND left alone by the sync
         expect(app.spec.syncPolicy.syncOptions.includes('RespectIgnoreDifferences=true')).toBe(Boolean(app.spec.ignoreDifferences));
         expect(app.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: false });
-        // unlimited retries (negative limit), backoff capped
+        // unlimited retries (negative limit), backoff capped: the platform's retry, as every generated Application
+        expect(app.spec.syncPolicy.retry).toEqual(SYNC_RETRY);
         expect(app.spec.syncPolicy.retry.limit).toBeLessThan(0);
         expect(app.spec.syncPolicy.retry.backoff.maxDuration).toBeDefined();
         // every add-on before the systems' objects (wave 0)

@@ -1,5 +1,5 @@
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import { addModel, ARGOCD_NAMESPACE, defineService, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
+import { addModel, ARGOCD_NAMESPACE, defineService, SYNC_RETRY, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
 import { clusterAddons } from '@gitops/cluster-addons-system';
 import { addonReasons, addonsForCluster, addonSyncWave, type AddonDefinition } from './catalog';
 
@@ -8,9 +8,8 @@ export const ADDONS_PROJECT = 'cluster-addons';
 
 /**
  * How an add-on Application syncs. Automated with prune and self-heal, never an empty sync.
- * Retries never stop (a negative limit retries forever: argo-cd controller/appcontroller.go
- * `state.Operation.Retry.Limit < 0`) with the backoff capped at 3 minutes, because an add-on
- * waits for nothing but its cluster and its dependencies, which arrive in time.
+ * Retries never stop, backoff capped at 3 minutes (the platform's SYNC_RETRY, as every generated
+ * Application): an add-on waits for nothing but its cluster and its dependencies, which arrive in time.
  * Sync options (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/):
  * `CreateNamespace=true` (the chart's namespace does not exist on a fresh cluster) and
  * `ServerSideApply=true` (CRDs such as prometheus-operator's exceed the 262144-byte
@@ -19,7 +18,7 @@ export const ADDONS_PROJECT = 'cluster-addons';
 export const ADDON_SYNC_POLICY = {
   automated: { prune: true, selfHeal: true, allowEmpty: false },
   syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
-  retry: { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } },
+  retry: SYNC_RETRY,
 } as const;
 
 /**
