@@ -435,8 +435,10 @@ function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: 
       clusterResourceWhitelist: clusterKinds,
       // Namespaced kinds: never empty (project-rules.ts NEVER_MATCHING_KIND: [] turns into absent, which allows all).
       namespaceResourceWhitelist: namespacedKinds.length > 0 ? namespacedKinds : [NEVER_MATCHING_KIND],
-      // what the cluster puts in every namespace is not an orphan (project-rules.ts EVERY_NAMESPACE_OBJECTS)
-      orphanedResources: { warn: true, ignore: EVERY_NAMESPACE_OBJECTS.map((o) => ({ ...o })) },
+      // What the cluster puts in every namespace is not an orphan (project-rules.ts EVERY_NAMESPACE_OBJECTS).
+      // Orphans are listed but not warned on where add-ons deploy: their destinations include
+      // kube-system, where EKS runs components no Application manages (coredns, aws-node, kube-proxy).
+      orphanedResources: { warn: !addons, ignore: EVERY_NAMESPACE_OBJECTS.map((o) => ({ ...o })) },
       ...(roles.length ? { roles } : {}),
       ...(syncWindows.length ? { syncWindows } : {}),
     },
