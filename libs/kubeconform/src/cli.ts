@@ -35,6 +35,9 @@ async function workerEntry(): Promise<URL> {
   const srcDir = path.dirname(fileURLToPath(import.meta.url));
   const hash = createHash('sha256');
   for (const f of readdirSync(srcDir).sort()) if (/\.(ts|cjs|mjs)$/.test(f)) hash.update(f).update(readFileSync(path.join(srcDir, f)));
+  // the one module of the bundle outside src/ (goyaml.ts imports the platform's go-yaml resolution table),
+  // and where src/ is: the bundle names it (import.meta.url below), and another checkout shares node_modules
+  hash.update(readFileSync(path.join(srcDir, '../../platform/src/goyaml-resolve.ts'))).update(srcDir);
   const out = path.join(PRECOMPILED_ROOT, `worker-${hash.digest('hex').slice(0, 16)}.mjs`);
   if (!existsSync(out)) {
     try {
@@ -49,7 +52,7 @@ async function workerEntry(): Promise<URL> {
         packages: 'external',
         outfile: tmp,
         logLevel: 'silent',
-        // every module of the bundle lives in src/: paths it derives from import.meta.url stay right
+        // every module of the bundle that derives a path from import.meta.url lives in src/, so those paths stay right
         define: { 'import.meta.url': JSON.stringify(new URL('./worker.ts', import.meta.url).href) },
       });
       renameSync(tmp, out);
