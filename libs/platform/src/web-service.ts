@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { Construct } from 'constructs';
 import { AppService } from './constructs/app-service';
-import { Autoscaler } from './constructs/autoscaler';
+import { podCount } from './constructs/autoscaler';
 import { DisruptionBudget } from './constructs/disruption-budget';
 import { IrsaServiceAccount } from './constructs/irsa-service-account';
 import { WorkloadNetworkPolicy } from './constructs/network-policy';
@@ -49,7 +49,7 @@ export interface WebServiceProps {
 }
 
 /**
- * Service account, secure Deployment, ClusterIP Service on port 80, HPA or fixed replicas, PDB,
+ * Service account, secure Deployment, ClusterIP Service on port 80, an HPA (a fixed count as equal bounds), PDB,
  * and a NetworkPolicy admitting pods of its own namespace on its port (and DNS out).
  */
 export class WebService extends Construct {
@@ -65,7 +65,7 @@ export class WebService extends Construct {
       component: props.component ?? 'backend',
       repository: `${ecrRegistry(ctx.env)}/${name}`,
       tag: v.tag,
-      replicas: v.replicas,
+      // no count: an HPA owns it in every environment, a fixed count as equal bounds (podCount)
       ports: [{ name: 'http', containerPort: v.port }],
       resources: v.resources,
       liveness: { path: v.livenessPath, initialDelaySeconds: 10 },
@@ -73,7 +73,7 @@ export class WebService extends Construct {
       serviceAccountName: v.roleArn ? name : undefined,
     });
     new AppService(this, 'Service', { name, ports: [{ name: 'http', port: 80, targetPort: v.port }] });
-    if (v.autoscaling) new Autoscaler(this, 'Autoscaler', { target: workload, ...v.autoscaling });
+    podCount(this, 'Autoscaler', { target: workload, replicas: v.replicas, autoscaling: v.autoscaling });
     new DisruptionBudget(this, 'DisruptionBudget', { app: name, minPods: v.autoscaling?.minReplicas ?? v.replicas ?? 1 });
     new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
       app: name,
