@@ -4,9 +4,9 @@ import { CONFIG_KEYS, CONFIG_MAP, django, remoteKey, SECRETS } from '@gitops/dja
 
 /**
  * What django-app and its migration Job read, in their own Argo CD Application: the namespace,
- * `django-config` and the ExternalSecrets. Kept apart from django-app because its PreSync
- * migration hook runs before anything else of django-app's Application is applied, so the
- * settings it reads cannot be in that Application (on a first sync they would not exist yet).
+ * `django-config` and the ExternalSecrets. Kept apart from django-app because its migration
+ * hook runs before django-app's ordinary objects (wave -1, platform MigrationHook), so the
+ * settings it reads must already exist when that Application syncs.
  */
 export default defineService({
   system: django,

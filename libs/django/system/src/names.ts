@@ -5,7 +5,7 @@
 /** The Deployment, its Service and its ECR repository. */
 export const APP = 'django-app';
 
-/** The PreSync Job that runs `manage.py migrate` before the new version is applied. */
+/** The hook Job that runs `manage.py migrate` before the new version is applied (`<name>-<template hash>`; its pods' `app` label). */
 export const MIGRATE = 'django-migrate';
 
 /** Gunicorn's port (the document's Service forwards 80 to it). */
