@@ -192,7 +192,7 @@ export function generate({ leaves: allLeaves, environments, config }: GenerateIn
       if (!other) granted.set(key, { system, leaf: d.leaf });
     }
     out.push(project(system, groupsByEnv, leaves.filter((l) => l.system === system), ownApplications, environments, config));
-    if (ownApplications.length > 0) out.push(applicationsProject(system, config));
+    if (ownApplications.length > 0) out.push(applicationsProject(system, ownApplications, environments, config));
     for (const env of [...new Set(ownApplications.map((l) => l.env))].sort()) {
       if (!environments.get(env)) throw new GenerateError(`dist/${env}/: no environments/${env}/environment.yaml names its clusters`);
       out.push(applicationsApplicationSet(system, environments.get(env)!, clustersOf(environments, env, system), ownApplications.filter((l) => l.env === env), config));
@@ -451,8 +451,23 @@ function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: 
  * `argoproj.io/Application` in `argocd` on the management cluster and nothing else; what those
  * Applications deploy is decided by their own project (the system's).
  */
-function applicationsProject(system: string, config: ArgoCdConfig): GeneratedObject {
+function applicationsProject(system: string, applicationLeaves: readonly DistLeaf[], environments: ReadonlyMap<string, Environment>, config: ArgoCdConfig): GeneratedObject {
   const name = applicationsProjectName(system);
+  // The same roles as the system's, on the Applications of these folders (`<system>-<service>-<cluster>`).
+  const roles = config.roles.map((r) => {
+    const byEnv = new Map<string, Set<string>>();
+    const policies: string[] = [];
+    for (const g of r.grants) {
+      for (const l of applicationLeaves.filter((leaf) => g.environments.includes(leaf.env as never))) {
+        const obj = `${name}/${applicationName(system, l.service, l.path.split('/')[4])}`;
+        for (const a of g.actions) {
+          policies.push(a === 'logs' ? `p, proj:${name}:${r.name}, logs, get, ${obj}, allow` : `p, proj:${name}:${r.name}, applications, ${a}, ${obj}, allow`);
+          byEnv.set(l.env, (byEnv.get(l.env) ?? new Set()).add(a));
+        }
+      }
+    }
+    return { name: r.name, description: `${r.purpose} (${grantsSummary(byEnv)})`, groups: [...r.groups], policies: [...new Set(policies)] };
+  }).filter((r) => r.policies.length > 0);
   const model = new AppProject({
     metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PROJECT_ANNOTATIONS },
     spec: {
@@ -461,6 +476,7 @@ function applicationsProject(system: string, config: ArgoCdConfig): GeneratedObj
       destinations: [{ server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE }],
       clusterResourceWhitelist: [],
       namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }],
+      ...(roles.length ? { roles } : {}),
     },
   });
   return emit(ARGOCD_LAYOUT.projectsDir, `${name}.yaml`, model);

@@ -124,6 +124,8 @@ export function checkProjectRules({ leaves, environments, objects, generated }: 
 
   const namespaceOwners = new Map<string, string>();
   for (const [name, p] of [...projects].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    // the AppProject CRD: `+kubebuilder:validation:MaxLength=255` on spec.description; the API server refuses longer
+    if (String(p.spec.description ?? '').length > 255) problems.push(`AppProject ${name}: description is ${String(p.spec.description).length} characters; the AppProject CRD allows 255`);
     // Item 21: never an empty or absent namespaced whitelist (absent allows all; empty becomes absent after one API round trip).
     const nsList = p.spec.namespaceResourceWhitelist;
     if (nsList === undefined || nsList.length === 0) problems.push(`AppProject ${name}: namespaceResourceWhitelist ${nsList === undefined ? 'absent, which permits every namespaced kind' : 'is [], which Argo CD stores as absent (permit all) after one API round trip'}; use ${NEVER_MATCHING_KIND.group}/${NEVER_MATCHING_KIND.kind} to permit none`);
