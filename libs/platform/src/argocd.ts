@@ -101,7 +101,12 @@ export const SYNC_RETRY = { limit: -1, backoff: { duration: '5s', factor: 2, max
  * The newest feature sets the minimum.
  */
 export const ARGOCD_FEATURES: readonly { readonly feature: string; readonly since: string }[] = [
+  // versions: the first release tag containing the feature's commit in the argo-cd repository
   { feature: 'retry.limit -1 (unlimited retries with backoff)', since: '1.7' },
+  { feature: 'AppProject syncWindows timeZone', since: '2.2' },
+  { feature: 'ServerSideApply=true sync option', since: '2.5' },
+  { feature: 'ApplicationSet preservedFields.annotations', since: '2.7' },
+  { feature: 'ApplicationSet syncPolicy.applicationsSync create-update, goTemplateOptions missingkey=error', since: '2.8' },
   { feature: 'Prune=confirm and the deletion-approved annotation', since: '2.14' },
   { feature: 'logs RBAC enforced for project roles (`logs, get`)', since: '3.0' },
   { feature: 'SkipDryRunOnMissingResource=true as an Application sync option', since: '3.1' },
