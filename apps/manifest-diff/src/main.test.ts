@@ -35,7 +35,13 @@ describe('diff command line', () => {
     expect(rendered.stderr).not.toContain('rendering');
     expect(rendered.stdout).toContain('  ! production/kiteclass/kiteclass-frontend HorizontalPodAutoscaler kiteclass-frontend-hpa: spec.minReplicas lowered 2 -> 1\n');
     expect(rendered.stdout).toContain('  ~ production/kiteclass/kiteclass-frontend HorizontalPodAutoscaler kiteclass-frontend-hpa: spec.minReplicas 2 -> 1\n');
-    expect(md.stdout).toContain('~ production/kiteclass/kiteclass-frontend HorizontalPodAutoscaler kiteclass-frontend-hpa: spec.minReplicas 2 -> 1\n```');
+    // the budget follows the lowered minimum (a minAvailable of 1 would block every drain of 1 pod: issue 13 item 10)
+    expect(md.stdout).toContain([
+      '~ production/kiteclass/kiteclass-frontend HorizontalPodAutoscaler kiteclass-frontend-hpa: spec.minReplicas 2 -> 1',
+      '~ production/kiteclass/kiteclass-frontend PodDisruptionBudget kiteclass-frontend-pdb: spec.minAvailable 1 -> (none)',
+      '~ production/kiteclass/kiteclass-frontend PodDisruptionBudget kiteclass-frontend-pdb: spec.maxUnavailable (none) -> 1',
+      '```',
+    ].join('\n'));
     expect(run(['--base', 'no-such-ref']).stderr).toContain("diff failed: unknown git ref 'no-such-ref'");
   });
 });
