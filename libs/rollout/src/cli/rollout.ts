@@ -1,0 +1,19 @@
+/**
+ * npm run rollout [-- --root <repo>]: simulates installing argocd/bootstrap on empty clusters and
+ * prints every Application's outcome per cluster; exits 1 when any is stuck.
+ */
+import { Command } from 'commander';
+import { formatOutcomes, simulateRollout } from '../simulate';
+
+const program = new Command('rollout')
+  .description('Simulate Argo CD rolling out argocd/bootstrap on empty clusters')
+  .option('--root <dir>', 'repository root holding argocd/ and dist/', process.cwd())
+  .option('--max-seconds <n>', 'simulated time limit in seconds', '7200')
+  .parse();
+const opts = program.opts<{ root: string; maxSeconds: string }>();
+const started = Date.now();
+const result = simulateRollout({ root: opts.root, maxSeconds: Number(opts.maxSeconds) });
+console.log(formatOutcomes(result));
+const stuck = result.outcomes.filter((o) => !o.converged).length;
+console.log(`\n${result.outcomes.length - stuck} of ${result.outcomes.length} Applications converged, ${stuck} stuck; ${result.rounds} rounds simulated in ${Date.now() - started} ms`);
+process.exit(stuck || result.errors.length ? 1 : 0);

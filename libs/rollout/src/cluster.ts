@@ -1,0 +1,380 @@
+/**
+ * A simulated Kubernetes cluster: the objects applied to it, the APIs its add-ons add, and the
+ * controllers whose results Argo CD's health checks read (Deployments roll out, Jobs complete,
+ * ExternalSecrets make Secrets, claims bind, ingresses get addresses), with NetworkPolicies enforced.
+ */
+import {
+  ADDONS, BUILT_IN_GROUPS, addonProvides, builtInProvides, describeCapability, requiredCapabilities,
+  type AddonDefinition, type Capability,
+} from '@gitops/cluster-addons-addons';
+import { CLUSTER_SCOPED_BUILT_IN, describe, groupOf, pluralOf, versionOf, type K8sObject } from './model';
+
+export type Health = 'Healthy' | 'Progressing' | 'Degraded';
+export interface HealthStatus { readonly status: Health; readonly message: string }
+
+/** One live object and what its controller has done with it. */
+export interface Live {
+  obj: K8sObject;
+  /** The Application that applied it ('' for objects a controller made). */
+  owner: string;
+  /** Simulated second it was created. */
+  createdAt: number;
+  /** A Job's terminal state, once reached (Jobs never leave it). */
+  jobResult?: { failed: boolean; message: string };
+}
+
+export function objectKey(group: string, kind: string, namespace: string | undefined, name: string | undefined): string {
+  return `${group}/${kind}/${namespace ?? ''}/${name ?? ''}`;
+}
+
+/** Seconds a simulation round stands for: Argo CD's default retry backoff unit (types.go DefaultSyncRetryDuration). */
+export const ROUND_SECONDS = 5;
+
+/** Deployment progress deadline default (apps/v1 DeploymentSpec.progressDeadlineSeconds). */
+const DEFAULT_PROGRESS_DEADLINE = 600;
+
+export class SimCluster {
+  readonly objects = new Map<string, Live>();
+  /** Writes of the current round, visible to their writer at once and to everyone at the round's end. */
+  private readonly pending = new Map<string, { writer: string; live: Live | null }>();
+  /** Add-ons whose chart is applied (their CRDs and webhooks exist) and those that are healthy. */
+  readonly addonsInstalled = new Map<string, AddonDefinition>();
+  readonly addonsHealthy = new Set<string>();
+  /** CRDs applied as objects: `group/kind` -> served versions and scope. */
+  readonly crdObjects = new Map<string, { versions: string[]; scope: string }>();
+
+  constructor(readonly name: string, readonly server: string, readonly management: boolean) {
+    // An empty EKS cluster: the default namespaces, CoreDNS in kube-system.
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(management ? ['argocd'] : [])]) {
+      this.objects.set(objectKey('', 'Namespace', undefined, ns), {
+        obj: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } }, owner: '', createdAt: 0,
+      });
+    }
+  }
+
+  get(key: string, reader = ''): Live | undefined {
+    const p = this.pending.get(key);
+    if (p && p.writer === reader) return p.live ?? undefined;
+    return this.objects.get(key);
+  }
+
+  getObj(group: string, kind: string, namespace: string | undefined, name: string | undefined, reader = ''): Live | undefined {
+    return this.get(objectKey(group, kind, namespace, name), reader);
+  }
+
+  /** Add-on charts applied this round: their APIs appear when the round ends, like any write. */
+  private readonly pendingAddons: AddonDefinition[] = [];
+
+  installAddon(addon: AddonDefinition): void {
+    this.pendingAddons.push(addon);
+  }
+
+  put(key: string, live: Live | null, writer: string): void {
+    this.pending.set(key, { writer, live });
+  }
+
+  /** Ends a round: every write becomes visible to everyone. */
+  commit(): void {
+    for (const [key, { live }] of this.pending) {
+      if (live) this.objects.set(key, live);
+      else this.objects.delete(key);
+      const o = live?.obj;
+      if (o && o.kind === 'CustomResourceDefinition') {
+        const versions = (o.spec?.versions ?? []).filter((v: any) => v.served !== false).map((v: any) => v.name);
+        this.crdObjects.set(`${o.spec?.group}/${o.spec?.names?.kind}`, { versions, scope: o.spec?.scope ?? 'Namespaced' });
+      }
+    }
+    this.pending.clear();
+    for (const a of this.pendingAddons.splice(0)) this.addonsInstalled.set(a.name, a);
+  }
+
+  /** Objects of a kind in a namespace, as `reader` sees them. */
+  list(group: string, kind: string, namespace: string | undefined, reader = ''): Live[] {
+    const prefix = objectKey(group, kind, namespace, '');
+    const out = new Map<string, Live>();
+    for (const [k, v] of this.objects) if (k.startsWith(prefix)) out.set(k, v);
+    for (const [k, v] of this.pending) if (k.startsWith(prefix) && v.writer === reader) { if (v.live) out.set(k, v.live); else out.delete(k); }
+    return [...out.values()];
+  }
+
+  /** Whether the API server serves a kind: a built-in group, Argo CD's on the management cluster, or a CRD. */
+  servesKind(group: string, version: string, kind: string): boolean {
+    if (BUILT_IN_GROUPS.has(group)) return true;
+    if (this.management && group === 'argoproj.io') return true;
+    const crd = this.crdObjects.get(`${group}/${kind}`);
+    if (crd?.versions.includes(version)) return true;
+    return [...this.addonsInstalled.values()].some((a) => addonProvides(a, { type: 'kind', group, version, kind }));
+  }
+
+  isNamespaced(o: K8sObject): boolean {
+    const group = groupOf(o);
+    const kind = String(o.kind);
+    if (BUILT_IN_GROUPS.has(group)) return !CLUSTER_SCOPED_BUILT_IN.has(kind);
+    if (group === 'argoproj.io') return true;
+    const crd = this.crdObjects.get(`${group}/${kind}`);
+    if (crd) return crd.scope === 'Namespaced';
+    for (const a of Object.values(ADDONS)) {
+      const p = a.provides.crds.find((c) => c.group === group && c.kind === kind);
+      if (p) return p.scope === 'Namespaced';
+    }
+    return o.metadata?.namespace !== undefined;
+  }
+
+  /** Whether a healthy add-on (or EKS itself) provides a capability other than a kind. */
+  provides(c: Capability): boolean {
+    if (builtInProvides(c)) return true;
+    return [...this.addonsHealthy].some((name) => addonProvides(this.addonsInstalled.get(name)!, c));
+  }
+
+  /**
+   * An admission webhook of an installed but not yet healthy add-on refuses matching requests when
+   * its failurePolicy is Fail (https://kubernetes.io/docs/reference/access-authn-authz/extensible-admission-controllers/#failure-policy).
+   */
+  webhookRefusal(o: K8sObject, reader: string): string | undefined {
+    const group = groupOf(o);
+    const resource = `${group}/${pluralOf(String(o.kind))}`;
+    for (const addon of this.addonsInstalled.values()) {
+      if (this.addonsHealthy.has(addon.name)) continue;
+      for (const w of addon.provides.webhooks) {
+        if (w.failurePolicy !== 'Fail' || !w.resources.some((r) => r === resource || r === `${group}/*`)) continue;
+        if (w.namespaceLabel) {
+          const ns = this.getObj('', 'Namespace', undefined, o.metadata?.namespace, reader);
+          if (ns?.obj.metadata?.labels?.[w.namespaceLabel.key] !== w.namespaceLabel.value) continue;
+        }
+        return `admission webhook ${w.configuration} of add-on ${addon.name} refused it: its pods are not ready (failurePolicy Fail)`;
+      }
+    }
+    return undefined;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Controllers and health (gitops-engine/pkg/health/*.go, resource_customizations/*/health.lua).
+
+  /** The cluster's controllers act on the committed state: ExternalSecrets make their Secrets. */
+  reconcileControllers(now: number): void {
+    for (const [key, live] of this.objects) {
+      const o = live.obj;
+      if (groupOf(o) === 'external-secrets.io' && o.kind === 'ExternalSecret' && this.externalSecretProblem(live, '') === undefined) {
+        // The operator writes spec.target.name (default: the ExternalSecret's name) in its namespace.
+        const name = o.spec?.target?.name ?? o.metadata?.name;
+        const secretKey = objectKey('', 'Secret', o.metadata?.namespace, name);
+        if (!this.objects.has(secretKey)) {
+          this.put(secretKey, { obj: { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: o.metadata?.namespace } }, owner: '', createdAt: now }, '');
+        }
+      }
+      if (o.kind === 'Job' && groupOf(o) === 'batch' && !live.jobResult) {
+        const h = this.jobStatus(live, now, '');
+        if (h.status !== 'Progressing') live.jobResult = { failed: h.status === 'Degraded', message: h.message };
+      }
+      void key;
+    }
+    this.commit();
+  }
+
+  /** Why an ExternalSecret cannot sync yet, or undefined when its store is there and Ready. */
+  private externalSecretProblem(live: Live, reader: string): string | undefined {
+    const ref = live.obj.spec?.secretStoreRef ?? {};
+    const kind = ref.kind ?? 'SecretStore';
+    const ns = kind === 'ClusterSecretStore' ? undefined : live.obj.metadata?.namespace;
+    const store = this.getObj('external-secrets.io', kind, ns, ref.name, reader);
+    if (!store) return `${kind} ${ref.name} does not exist`;
+    const h = this.storeStatus();
+    return h.status === 'Healthy' ? undefined : `${kind} ${ref.name} is not Ready: ${h.message}`;
+  }
+
+  /** A (Cluster)SecretStore is Ready once the External Secrets Operator runs (it validates the store). */
+  private storeStatus(): HealthStatus {
+    const eso = [...this.addonsInstalled.values()].find((a) => a.provides.crds.some((c) => c.kind === 'ClusterSecretStore'));
+    if (eso && this.addonsHealthy.has(eso.name)) return { status: 'Healthy', message: 'store validated' };
+    return { status: 'Progressing', message: `the External Secrets Operator (add-on ${eso?.name ?? 'external-secrets'}) is not running` };
+  }
+
+  /** A Job's state: Complete once its pod can run and reach what it needs; Failed when it cannot (health_job.go). */
+  private jobStatus(live: Live, now: number, reader: string): HealthStatus {
+    if (live.jobResult) return { status: live.jobResult.failed ? 'Degraded' : 'Healthy', message: live.jobResult.message };
+    const spec = live.obj.spec ?? {};
+    const problem = this.podProblem(live.obj.metadata?.namespace, spec.template, reader);
+    const age = now - live.createdAt;
+    if (!problem) return age >= ROUND_SECONDS ? { status: 'Healthy', message: 'job completed' } : { status: 'Progressing', message: 'job running' };
+    if (problem.network) {
+      // The container runs and exits non-zero; after backoffLimit retries the Job is Failed (BackoffLimitExceeded).
+      return age >= ROUND_SECONDS ? { status: 'Degraded', message: `BackoffLimitExceeded: ${problem.message}` } : { status: 'Progressing', message: problem.message };
+    }
+    const deadline = spec.activeDeadlineSeconds;
+    if (typeof deadline === 'number' && age >= deadline) return { status: 'Degraded', message: `DeadlineExceeded: ${problem.message}` };
+    return { status: 'Progressing', message: problem.message };
+  }
+
+  /**
+   * What keeps a pod from running or becoming Ready: a missing ServiceAccount, ConfigMap, Secret or
+   * unbound claim, or (NetworkPolicy enforced) no egress to DNS or its database.
+   */
+  podProblem(namespace: string | undefined, template: any, reader: string): { message: string; network: boolean } | undefined {
+    const pod = template?.spec ?? {};
+    const labels: Record<string, string> = template?.metadata?.labels ?? {};
+    const sa = pod.serviceAccountName;
+    if (sa && sa !== 'default' && !this.getObj('', 'ServiceAccount', namespace, sa, reader)) return { message: `pod waits for ServiceAccount ${sa}`, network: false };
+    const containers: any[] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])];
+    const needs: { kind: string; name: string }[] = [];
+    for (const c of containers) {
+      for (const e of c.env ?? []) {
+        const cm = e.valueFrom?.configMapKeyRef;
+        const sec = e.valueFrom?.secretKeyRef;
+        if (cm && !cm.optional) needs.push({ kind: 'ConfigMap', name: cm.name });
+        if (sec && !sec.optional) needs.push({ kind: 'Secret', name: sec.name });
+      }
+      for (const e of c.envFrom ?? []) {
+        if (e.configMapRef && !e.configMapRef.optional) needs.push({ kind: 'ConfigMap', name: e.configMapRef.name });
+        if (e.secretRef && !e.secretRef.optional) needs.push({ kind: 'Secret', name: e.secretRef.name });
+      }
+    }
+    for (const v of pod.volumes ?? []) {
+      if (v.configMap && !v.configMap.optional) needs.push({ kind: 'ConfigMap', name: v.configMap.name });
+      if (v.secret && !v.secret.optional) needs.push({ kind: 'Secret', name: v.secret.secretName });
+      for (const s of v.projected?.sources ?? []) {
+        if (s.configMap && !s.configMap.optional) needs.push({ kind: 'ConfigMap', name: s.configMap.name });
+        if (s.secret && !s.secret.optional) needs.push({ kind: 'Secret', name: s.secret.name });
+      }
+      if (v.persistentVolumeClaim) {
+        const pvc = this.getObj('', 'PersistentVolumeClaim', namespace, v.persistentVolumeClaim.claimName, reader);
+        if (!pvc) return { message: `pod waits for PersistentVolumeClaim ${v.persistentVolumeClaim.claimName}`, network: false };
+        const h = this.claimStatus(pvc.obj.spec ?? {});
+        if (h.status !== 'Healthy') return { message: `pod waits for PersistentVolumeClaim ${v.persistentVolumeClaim.claimName}: ${h.message}`, network: false };
+      }
+    }
+    for (const n of needs) {
+      if (!this.getObj('', n.kind, namespace, n.name, reader)) return { message: `pod waits for ${n.kind} ${n.name} (CreateContainerConfigError)`, network: false };
+    }
+    const egress = this.egressProblem(namespace, labels, containers, reader);
+    return egress ? { message: egress, network: true } : undefined;
+  }
+
+  /**
+   * NetworkPolicy egress as enforced by the CNI (https://kubernetes.io/docs/concepts/services-networking/network-policies/):
+   * a pod selected by any policy with policyTypes Egress may only open connections some rule of
+   * those policies allows. Every pod resolves names (UDP 53 to kube-dns in kube-system); a pod
+   * configured with a database host also connects to the database port.
+   */
+  private egressProblem(namespace: string | undefined, labels: Record<string, string>, containers: any[], reader: string): string | undefined {
+    const policies = this.list('networking.k8s.io', 'NetworkPolicy', namespace, reader).map((l) => l.obj)
+      .filter((p) => matchesSelector(p.spec?.podSelector ?? {}, labels))
+      .filter((p) => (p.spec?.policyTypes ?? (p.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress'])).includes('Egress'));
+    if (policies.length === 0) return undefined;
+    const rules: any[] = policies.flatMap((p) => p.spec?.egress ?? []);
+    const portAllowed = (rule: any, port: number, protocol: string) =>
+      !rule.ports?.length || rule.ports.some((p: any) => (p.protocol ?? 'TCP') === protocol && (p.port === undefined || p.port === port || (typeof p.endPort === 'number' && port >= p.port && port <= p.endPort)));
+    const kubeSystem = this.getObj('', 'Namespace', undefined, 'kube-system')?.obj.metadata?.labels ?? {};
+    const dnsPeer = (peer: any) =>
+      (peer.ipBlock?.cidr === '0.0.0.0/0' && !(peer.ipBlock.except ?? []).length) ||
+      (peer.namespaceSelector !== undefined && matchesSelector(peer.namespaceSelector, kubeSystem) && matchesSelector(peer.podSelector ?? {}, { 'k8s-app': 'kube-dns' }));
+    const dns = rules.some((r) => portAllowed(r, 53, 'UDP') && (!r.to?.length || r.to.some(dnsPeer)));
+    const names = policies.map((p) => p.metadata?.name).join(', ');
+    if (!dns) return `egress to DNS (kube-dns, UDP 53) is denied: NetworkPolicies ${names} select the pod and none allows it`;
+    const db = databasePort(containers, (cm, key) => this.getObj('', 'ConfigMap', namespace, cm, reader)?.obj.data?.[key]);
+    if (db !== undefined && !rules.some((r) => portAllowed(r, db, 'TCP'))) {
+      return `egress to the database (TCP ${db}) is denied: NetworkPolicies ${names} select the pod and none allows it`;
+    }
+    return undefined;
+  }
+
+  private claimStatus(spec: any): HealthStatus {
+    // health_pvc.go: Pending is Progressing; a claim binds once its StorageClass provisions a volume.
+    const c: Capability = spec.storageClassName === undefined || spec.storageClassName === null ? { type: 'defaultStorageClass' } : { type: 'storageClass', name: spec.storageClassName };
+    if (spec.storageClassName === '' || this.provides(c)) return { status: 'Healthy', message: 'Bound' };
+    return { status: 'Progressing', message: `Pending: no ${describeCapability(c)} on the cluster` };
+  }
+
+  /**
+   * Health of a live object as Argo CD assesses it; undefined for kinds without a health check
+   * (ConfigMap, Secret, NetworkPolicy, ...: they succeed once applied, sync_context.go).
+   */
+  health(live: Live, now: number, reader: string, appHealth: (name: string) => HealthStatus | undefined): HealthStatus | undefined {
+    const o = live.obj;
+    const group = groupOf(o);
+    const kind = String(o.kind);
+    const ns = o.metadata?.namespace;
+    if (group === 'batch' && kind === 'Job') return this.jobStatus(live, now, reader);
+    if (group === 'apps' && (kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet')) {
+      // health_deployment.go / health_statefulset.go / health_daemonset.go: rolled out = Healthy;
+      // a Deployment past progressDeadlineSeconds is Degraded (ProgressDeadlineExceeded).
+      let problem = this.podProblem(ns, o.spec?.template, reader)?.message;
+      if (!problem && kind === 'StatefulSet') {
+        for (const t of o.spec?.volumeClaimTemplates ?? []) {
+          const h = this.claimStatus(t.spec ?? {});
+          if (h.status !== 'Healthy') { problem = `claim ${t.metadata?.name}: ${h.message}`; break; }
+        }
+      }
+      if (!problem) return now - live.createdAt >= ROUND_SECONDS ? { status: 'Healthy', message: 'rolled out' } : { status: 'Progressing', message: 'rolling out' };
+      const deadline = o.spec?.progressDeadlineSeconds ?? DEFAULT_PROGRESS_DEADLINE;
+      if (kind === 'Deployment' && now - live.createdAt > deadline) return { status: 'Degraded', message: `ProgressDeadlineExceeded: ${problem}` };
+      return { status: 'Progressing', message: problem };
+    }
+    if (group === '' && kind === 'PersistentVolumeClaim') return this.claimStatus(o.spec ?? {});
+    if (group === 'networking.k8s.io' && kind === 'Ingress') {
+      // health_ingress.go: Healthy once status.loadBalancer.ingress is set, by the class's controller.
+      const missing = requiredCapabilities(o as any).find((c) => !this.provides(c));
+      return missing ? { status: 'Progressing', message: `no address: needs ${describeCapability(missing)}, which no running controller provides` } : { status: 'Healthy', message: 'address assigned' };
+    }
+    if (group === '' && kind === 'Service' && o.spec?.type === 'LoadBalancer') {
+      const missing = requiredCapabilities(o as any).find((c) => !this.provides(c));
+      return missing ? { status: 'Progressing', message: `no load balancer: needs ${describeCapability(missing)}` } : { status: 'Healthy', message: 'load balancer provisioned' };
+    }
+    if (group === 'autoscaling' && kind === 'HorizontalPodAutoscaler') {
+      // health_hpa.go isDegraded: AbleToScale FailedGetScale, ScalingActive FailedGetResourceMetric.
+      const target = o.spec?.scaleTargetRef ?? {};
+      const tGroup = String(target.apiVersion ?? '').includes('/') ? String(target.apiVersion).split('/')[0] : '';
+      if (!this.getObj(tGroup, target.kind, ns, target.name, reader)) return { status: 'Degraded', message: `FailedGetScale: ${target.kind} ${target.name} not found` };
+      const missing = requiredCapabilities(o as any).find((c) => !this.provides(c));
+      if (missing) return { status: 'Degraded', message: `FailedGetResourceMetric: ${describeCapability(missing)} is not served` };
+      return { status: 'Healthy', message: 'scaling active' };
+    }
+    if (group === 'external-secrets.io' && kind === 'ExternalSecret') {
+      // resource_customizations/external-secrets.io/ExternalSecret/health.lua: Ready False is Degraded,
+      // no status (no operator running) is Progressing.
+      const problem = this.externalSecretProblem(live, reader);
+      if (!problem) return { status: 'Healthy', message: 'secret synced' };
+      return this.storeStatus().status === 'Healthy' ? { status: 'Degraded', message: `SecretSyncedError: ${problem}` } : { status: 'Progressing', message: `Waiting for ExternalSecret: ${problem}` };
+    }
+    if (group === 'external-secrets.io' && (kind === 'ClusterSecretStore' || kind === 'SecretStore')) {
+      // resource_customizations/external-secrets.io/ClusterSecretStore/health.lua: the Ready condition.
+      return this.storeStatus();
+    }
+    if (group === 'argoproj.io' && kind === 'Application') return appHealth(String(o.metadata?.name));
+    return undefined;
+  }
+}
+
+export function matchesSelector(selector: any, labels: Record<string, string>): boolean {
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = e.key in labels;
+    const value = labels[e.key];
+    if (e.operator === 'In' && !(has && e.values.includes(value))) return false;
+    if (e.operator === 'NotIn' && has && e.values.includes(value)) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+const DB_HOST = /^(DATABASE|DB|POSTGRES|POSTGRESQL|PG)_?(HOST|URL)$/;
+const DB_PORT = /^(DATABASE|DB|POSTGRES|POSTGRESQL|PG)_?PORT$/;
+
+/** The database port a pod connects to when its env names a database host (5432 unless set). */
+function databasePort(containers: any[], configValue: (configMap: string, key: string) => unknown): number | undefined {
+  let host = false;
+  let port = 5432;
+  for (const c of containers) {
+    for (const e of c.env ?? []) {
+      if (DB_HOST.test(e.name)) host = true;
+      if (DB_PORT.test(e.name)) {
+        const ref = e.valueFrom?.configMapKeyRef;
+        const v = e.value ?? (ref ? configValue(ref.name, ref.key) : undefined);
+        if (v !== undefined && Number.isFinite(Number(v))) port = Number(v);
+      }
+    }
+  }
+  return host ? port : undefined;
+}
+
+export { describe, versionOf };

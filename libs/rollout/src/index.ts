@@ -1,0 +1,4 @@
+export * from './model';
+export * from './appset';
+export * from './cluster';
+export * from './simulate';

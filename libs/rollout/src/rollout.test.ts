@@ -1,0 +1,139 @@
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ADDONS } from '@gitops/cluster-addons-addons';
+import { backoffSeconds, simulateRollout, type AppOutcome, type RolloutResult } from './simulate';
+import {
+  clusterSecretStore, configMap, defaultDeny, deployment, egressPolicy, externalSecret, fixtureRepo, migrationJob,
+  namespace, serviceMonitor, type FixtureOptions,
+} from './fixtures/repo';
+
+const roots: string[] = [];
+afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+function run(opts: FixtureOptions): RolloutResult {
+  const root = fixtureRepo(opts);
+  roots.push(root);
+  // Half an hour of simulated time: every retry backoff (capped at 3m) has come round several times.
+  return simulateRollout({ root, maxSeconds: 1800 });
+}
+
+function outcome(result: RolloutResult, application: string): AppOutcome {
+  const o = result.outcomes.find((x) => x.application === application);
+  if (!o) throw new Error(`no Application ${application}: ${result.outcomes.map((x) => x.application).join(', ')} ${result.errors.join('; ')}`);
+  return o;
+}
+
+const addon = (name: keyof typeof ADDONS) => ({ name: ADDONS[name].name, repoURL: ADDONS[name].repoURL, chart: ADDONS[name].chart, namespace: ADDONS[name].namespace });
+const wave = (n: number) => ({ 'argocd.argoproj.io/sync-wave': String(n) });
+const NS = 'shop';
+
+describe('rollout simulation over broken fixtures', () => {
+  it('a well-ordered repository converges: Namespace first, the hook egress before the hook, the store before its ExternalSecret', () => {
+    const result = run({
+      addons: [addon('external-secrets')],
+      services: {
+        'fixture-shared': [namespace(NS, wave(-2)), defaultDeny(NS), clusterSecretStore('store', wave(-1)), externalSecret(NS, 'db', 'store')],
+        'fixture-app': [
+          egressPolicy(NS, 'migrate', wave(-2), 5432),
+          migrationJob(NS, { 'argocd.argoproj.io/hook': 'Sync', ...wave(-1) }),
+          egressPolicy(NS, 'web', {}, 5432), deployment(NS, 'web', { database: true, secret: 'db' }),
+        ],
+      },
+    });
+    expect(result.errors).toEqual([]);
+    expect(result.outcomes.filter((o) => !o.converged)).toEqual([]);
+    // The generator made one Application per service folder, named by the template.
+    expect(result.outcomes.map((o) => o.application)).toEqual(expect.arrayContaining(['fixture-shared', 'fixture-app', 'external-secrets', 'argocd-bootstrap']));
+  });
+
+  it('a hook that needs a later object: a PreSync migration whose egress policy is a Sync-phase resource fails under default-deny', () => {
+    const result = run({
+      services: {
+        'fixture-shared': [namespace(NS), defaultDeny(NS)],
+        'fixture-app': [egressPolicy(NS, 'migrate', {}, 5432), migrationJob(NS, { 'argocd.argoproj.io/hook': 'PreSync' })],
+      },
+    });
+    const app = outcome(result, 'fixture-app');
+    expect(app.converged).toBe(false);
+    expect(app.object).toBe('Job shop/migrate');
+    expect(app.reason).toMatch(/egress to DNS .* denied.*default-deny/);
+    expect(outcome(result, 'fixture-shared').converged).toBe(true);
+  });
+
+  it('a pod whose policy allows DNS but not its database does not become Ready', () => {
+    const result = run({
+      services: { 'fixture-app': [namespace(NS, wave(-1)), defaultDeny(NS), egressPolicy(NS, 'web'), deployment(NS, 'web', { database: true })] },
+    });
+    const app = outcome(result, 'fixture-app');
+    expect(app.converged).toBe(false);
+    expect(app.object).toBe('Deployment shop/web');
+    expect(app.reason).toMatch(/egress to the database \(TCP 5432\) is denied/);
+  });
+
+  it('an ExternalSecret before its store: the store in a later wave is never reached', () => {
+    const result = run({
+      addons: [addon('external-secrets')],
+      services: { 'fixture-shared': [namespace(NS, wave(-1)), externalSecret(NS, 'db', 'store'), clusterSecretStore('store', wave(1))] },
+    });
+    const app = outcome(result, 'fixture-shared');
+    expect(app.converged).toBe(false);
+    expect(app.object).toBe('ExternalSecret shop/db');
+    expect(app.reason).toMatch(/ClusterSecretStore store does not exist/);
+  });
+
+  it('an ExternalSecret with no External Secrets Operator: its kind is not served', () => {
+    const result = run({ retry: { limit: 2 }, services: { 'fixture-shared': [namespace(NS), externalSecret(NS, 'db', 'store')] } });
+    const app = outcome(result, 'fixture-shared');
+    expect(app.converged).toBe(false);
+    expect(app.object).toBe('ExternalSecret shop/db');
+    expect(app.reason).toMatch(/ExternalSecret \(external-secrets.io\/v1\) is not served \(dry run\).*retry.limit 2 reached/);
+  });
+
+  it('a CRD kind before its add-on: without retries the failed dry run is never repeated', () => {
+    // The add-on's Application comes in a later wave of the bootstrap than the ApplicationSet.
+    const broken = run({
+      retry: { limit: 0 }, addons: [{ ...addon('kube-prometheus-stack'), wave: 1 }],
+      services: { 'fixture-app': [namespace(NS), serviceMonitor(NS, 'web')] },
+    });
+    const app = outcome(broken, 'fixture-app');
+    expect(outcome(broken, 'kube-prometheus-stack').converged).toBe(true);
+    expect(app.converged).toBe(false);
+    expect(app.object).toBe('ServiceMonitor shop/web');
+    expect(app.reason).toMatch(/ServiceMonitor \(monitoring.coreos.com\/v1\) is not served \(dry run\).*retry.limit 0 reached, and auto-sync does not retry/);
+
+    // The repository's way out: skip the dry run of unknown kinds and retry without limit.
+    const fixed = run({
+      syncOptions: ['ServerSideApply=true', 'SkipDryRunOnMissingResource=true'], addons: [{ ...addon('kube-prometheus-stack'), wave: 1 }],
+      services: { 'fixture-app': [namespace(NS), serviceMonitor(NS, 'web')] },
+    });
+    expect(fixed.outcomes.filter((o) => !o.converged)).toEqual([]);
+  });
+
+  it('a Namespace in another Application with no ordering: the first sync finds no namespace', () => {
+    const services = { 'fixture-a-consumer': [configMap(NS, 'settings')], 'fixture-shared': [namespace(NS)] };
+    const broken = run({ retry: { limit: 0 }, services });
+    const app = outcome(broken, 'fixture-a-consumer');
+    expect(app.converged).toBe(false);
+    expect(app.object).toBe('ConfigMap shop/settings');
+    expect(app.reason).toMatch(/namespaces "shop" not found/);
+    expect(outcome(broken, 'fixture-shared').converged).toBe(true);
+
+    const retried = run({ services });
+    expect(retried.outcomes.filter((o) => !o.converged)).toEqual([]);
+  });
+
+  it('an Application whose project does not exist, or does not permit a kind, never syncs', () => {
+    const missing = run({ project: 'nope', services: { 'fixture-app': [namespace(NS)] } });
+    expect(outcome(missing, 'fixture-app')).toMatchObject({ converged: false, object: 'AppProject nope', reason: expect.stringMatching(/project nope which does not exist/) });
+
+    const narrow = run({ retry: { limit: 1 }, namespaceResourceWhitelist: [{ group: '', kind: 'ConfigMap' }], services: { 'fixture-app': [namespace(NS, wave(-1)), configMap(NS, 'a'), serviceMonitor(NS, 'web')] } });
+    expect(outcome(narrow, 'fixture-app')).toMatchObject({ converged: false, object: 'ServiceMonitor shop/web', reason: expect.stringMatching(/monitoring.coreos.com:ServiceMonitor is not permitted in project fixture/) });
+  });
+});
+
+describe('retry backoff', () => {
+  it('is duration x factor^n capped at maxDuration (types.go NextRetryAt)', () => {
+    const retry = { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } };
+    expect([0, 1, 2, 3, 4, 5, 6].map((n) => backoffSeconds(retry, n))).toEqual([5, 10, 20, 40, 80, 160, 180]);
+  });
+});
