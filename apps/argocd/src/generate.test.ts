@@ -73,6 +73,12 @@ describe('generate', () => {
       .toThrow('namespace shop-staging on https://a.example.com (staging) would be granted to AppProjects blog (dist/staging/blog/web) and shop (dist/staging/shop/api): a namespace belongs to one system');
   });
 
+  it('refuses a Namespace rendered by two systems (each project permits its own Namespaces by name)', () => {
+    const leaves = [leaf('api', [{ kind: 'Namespace' }, { kind: 'Service', namespace: 'shop-staging' }]), leaf('web', [{ kind: 'Namespace' }, { kind: 'Service', namespace: 'blog-staging' }], 'blog')];
+    expect(() => generate({ leaves, environments: new Map([['staging', staging]]), config }))
+      .toThrow('dist/staging/blog/web/f: Namespace x is also rendered by system shop (dist/staging/shop/api); a namespace belongs to one system');
+  });
+
   it('refuses a kind no system may own instead of whitelisting it (a bare Pod, a ClusterRoleBinding, an unknown CRD)', () => {
     const run = (o: { kind: string; group?: string; namespace?: string }) => () =>
       generate({ leaves: [leaf('api', [{ kind: 'Service', namespace: 'shop-staging' }, o])], environments: new Map([['staging', staging]]), config });

@@ -159,6 +159,15 @@ export function generate({ leaves: allLeaves, environments, config }: GenerateIn
   const applicationLeaves = allLeaves.filter(isApplicationsLeaf);
   const leaves = allLeaves.filter((l) => !isApplicationsLeaf(l));
   const systems = [...new Set(allLeaves.map((l) => l.system))].sort();
+  // A Namespace belongs to one system: its project permits it by name, so two would both own it.
+  const namespaceOwner = new Map<string, DistLeaf>();
+  for (const l of leaves) {
+    for (const o of l.objects.filter((x) => x.kind === 'Namespace' && x.group === '')) {
+      const first = namespaceOwner.get(o.name);
+      if (first && first.system !== l.system) throw new GenerateError(`${o.file}: Namespace ${o.name} is also rendered by system ${first.system} (${first.path}); a namespace belongs to one system`);
+      if (!first) namespaceOwner.set(o.name, l);
+    }
+  }
   for (const system of new Set(applicationLeaves.map((l) => l.system))) {
     if (systems.includes(applicationsProjectName(system))) throw new GenerateError(`dist/*/${applicationsProjectName(system)}: a system may not be named like the project of ${system}'s Applications`);
   }
