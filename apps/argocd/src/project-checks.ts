@@ -205,7 +205,8 @@ export function checkProjectRules({ leaves, environments, objects, generated }: 
   for (const { app } of generated) {
     const leaf = leafByPath.get(app.spec.source?.path);
     if (!leaf) continue;
-    for (const o of leaf.objects) {
+    // (an object with only generateName, such as a hook Job, gets a new name at each sync: never shared)
+    for (const o of leaf.objects.filter((x) => x.name)) {
       const id = `${serverKey(app.spec.destination?.server ?? '')} ${o.group || 'core'}/${o.kind} ${o.namespace ?? ''}/${o.name}`;
       const first = owner.get(id);
       if (first && first !== leaf.path) problems.push(`${o.group || 'core'}/${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name} on ${app.spec.destination?.server}: rendered by both ${first} and ${leaf.path}`);
