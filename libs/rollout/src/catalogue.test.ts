@@ -16,7 +16,9 @@ function leafFolders(dir: string, rel: string): string[] {
 
 describe('fresh-cluster rollout of the real catalogue', () => {
   it('every Application of every cluster converges from argocd/bootstrap on empty clusters', () => {
-    const rollout = new Rollout({ root: ROOT });
+    // A Wednesday, 10:00 in Singapore: outside the production freeze window (Friday 18:00 to Monday
+    // 08:00), inside which auto-sync waits by design (apps/argocd/README.md).
+    const rollout = new Rollout({ root: ROOT, start: new Date('2026-11-25T02:00:00Z') });
     const result = rollout.run();
     // The table is the point of the test: which Application took how many rounds, or why it is stuck.
     console.log(formatOutcomes(result));

@@ -212,6 +212,9 @@ export class SimCluster {
   podProblem(namespace: string | undefined, template: any, reader: string): { message: string; network: boolean } | undefined {
     const pod = template?.spec ?? {};
     const labels: Record<string, string> = template?.metadata?.labels ?? {};
+    // The ReplicaSet/Job controller's pod create passes the add-ons' pod webhooks (istio-sidecar-injector, ...).
+    const refused = this.webhookRefusal({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'pod', namespace } }, reader);
+    if (refused) return { message: `pod creation refused: ${refused}`, network: false };
     const sa = pod.serviceAccountName;
     if (sa && sa !== 'default' && !this.getObj('', 'ServiceAccount', namespace, sa, reader)) return { message: `pod waits for ServiceAccount ${sa}`, network: false };
     const containers: any[] = [...(pod.initContainers ?? []), ...(pod.containers ?? [])];

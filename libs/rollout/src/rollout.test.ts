@@ -10,11 +10,14 @@ import {
 const roots: string[] = [];
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));
 
-function run(opts: FixtureOptions): RolloutResult {
+/** A Wednesday, 10:00 in Singapore: outside the weekend windows of the tests. */
+const WEEKDAY = new Date('2026-11-25T02:00:00Z');
+
+function run(opts: FixtureOptions, start = WEEKDAY): RolloutResult {
   const root = fixtureRepo(opts);
   roots.push(root);
   // Half an hour of simulated time: every retry backoff (capped at 3m) has come round several times.
-  return simulateRollout({ root, maxSeconds: 1800 });
+  return simulateRollout({ root, maxSeconds: 1800, start });
 }
 
 function outcome(result: RolloutResult, application: string): AppOutcome {
@@ -128,6 +131,63 @@ describe('rollout simulation over broken fixtures', () => {
 
     const narrow = run({ retry: { limit: 1 }, namespaceResourceWhitelist: [{ group: '', kind: 'ConfigMap' }], services: { 'fixture-app': [namespace(NS, wave(-1)), configMap(NS, 'a'), serviceMonitor(NS, 'web')] } });
     expect(outcome(narrow, 'fixture-app')).toMatchObject({ converged: false, object: 'ServiceMonitor shop/web', reason: expect.stringMatching(/monitoring.coreos.com:ServiceMonitor is not permitted in project fixture/) });
+  });
+});
+
+describe('rollout simulation: hooks, windows and Application health', () => {
+  it('a failed hook whose only delete policy is HookSucceeded stays Failed: later syncs never rerun it', () => {
+    // The hook's egress policy comes from another Application, whose first sync finds no namespace
+    // and retries two minutes later: by then the hook has failed once.
+    const services = (policy: string) => ({
+      'fixture-app': [namespace(NS, wave(-1)), defaultDeny(NS), migrationJob(NS, { 'argocd.argoproj.io/hook': 'Sync', 'argocd.argoproj.io/hook-delete-policy': policy })],
+      'fixture-z-netpol': [egressPolicy(NS, 'migrate', {}, 5432)],
+    });
+    const retry = { limit: -1, backoff: { duration: '2m', factor: 1, maxDuration: '2m' } };
+    // With BeforeHookCreation the retry recreates the Job, which succeeds once the policy exists.
+    const recreated = run({ retry, services: services('BeforeHookCreation') });
+    expect(recreated.outcomes.filter((o) => !o.converged)).toEqual([]);
+    const kept = run({ retry, services: services('HookSucceeded') });
+    expect(outcome(kept, 'fixture-app')).toMatchObject({ converged: false, object: 'Job shop/migrate', reason: expect.stringMatching(/BackoffLimitExceeded: egress to DNS/) });
+  });
+
+  it('a deny sync window stops auto-sync of a fresh cluster while it is open', () => {
+    const syncWindows = [{ kind: 'deny', schedule: '0 18 * * 5', duration: '62h', timeZone: 'Asia/Singapore', clusters: ['fixture-*'], manualSync: true, description: 'weekend freeze' }];
+    const services = { 'fixture-app': [namespace(NS)] };
+    const saturday = run({ syncWindows, services }, new Date('2026-11-28T02:00:00Z'));
+    expect(outcome(saturday, 'fixture-app')).toMatchObject({ converged: false, object: 'AppProject fixture', reason: expect.stringMatching(/deny sync window "weekend freeze".*manual sync is allowed/) });
+    expect(run({ syncWindows, services }).outcomes.filter((o) => !o.converged)).toEqual([]);
+  });
+
+  it('with the Application health customization, a wave of Applications waits for the previous one to be Healthy', () => {
+    const child = (name: string, w: number) => ({
+      apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name, namespace: 'argocd', annotations: wave(w) },
+      spec: {
+        project: 'fixture', destination: { server: 'https://fixture.example.com', namespace: NS },
+        source: { repoURL: 'https://example.com/fixture.git', path: `dist/children/${name}`, targetRevision: 'main' },
+        syncPolicy: { automated: {}, retry: { limit: -1 }, syncOptions: ['CreateNamespace=true'] },
+      },
+    });
+    const files = {
+      'argocd/apps/parent.yaml': [{
+        apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'parent', namespace: 'argocd' },
+        spec: {
+          project: 'argocd-bootstrap', destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+          source: { repoURL: 'https://example.com/fixture.git', path: 'dist/parent', targetRevision: 'main' }, syncPolicy: { automated: {}, retry: { limit: -1 } },
+        },
+      }],
+      'dist/parent/apps.yaml': [child('child-a', 0), child('child-b', 1)],
+      // child-a's pods wait for a Secret nothing makes.
+      'dist/children/child-a/deploy.yaml': [deployment(NS, 'web', { secret: 'missing' })],
+      'dist/children/child-b/cm.yaml': [configMap(NS, 'b')],
+    };
+    const plain = run({ services: {}, files });
+    expect(outcome(plain, 'child-b').converged).toBe(true); // Applications count as Healthy once created (Argo CD >= 1.8)
+    expect(outcome(plain, 'child-a')).toMatchObject({ converged: false, object: 'Deployment shop/web', reason: expect.stringMatching(/Secret missing/) });
+
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'argocd-cm', namespace: 'argocd' }, data: { 'resource.customizations.health.argoproj.io_Application': 'hs = {}\nreturn hs\n' } };
+    const gated = run({ services: {}, files: { ...files, 'argocd/config/argocd-cm.yaml': [cm] } });
+    expect(gated.outcomes.find((o) => o.application === 'child-b')).toBeUndefined();
+    expect(outcome(gated, 'parent')).toMatchObject({ converged: false, object: 'Application argocd/child-a', reason: expect.stringMatching(/sync waits for its health/) });
   });
 });
 

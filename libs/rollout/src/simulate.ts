@@ -17,6 +17,7 @@
  */
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { CronExpressionParser } from 'cron-parser';
 import { parseYaml } from '@gitops/platform';
 import { ADDONS, type AddonDefinition } from '@gitops/cluster-addons-addons';
 import { applicationsOf, type KnownCluster } from './appset';
@@ -37,6 +38,8 @@ export interface RolloutOptions {
   readonly maxSeconds?: number;
   /** Rounds without any change after which the run stops early. @default 60 (five minutes, over the 3m backoff cap) */
   readonly quietRounds?: number;
+  /** Wall-clock moment the bootstrap is applied, for the projects' sync windows. @default now */
+  readonly start?: Date;
 }
 
 export interface AppOutcome {
@@ -211,6 +214,36 @@ export class Rollout {
     return allowed && !denied;
   }
 
+  /**
+   * Why the project's sync windows stop an automated sync now (docs/user-guide/sync_windows.md,
+   * types.go SyncWindows.CanSync): an active matching deny window, or matching allow windows none
+   * of which is active. A window matches by application name, destination namespace or cluster.
+   */
+  private closedWindow(project: K8sObject, app: AppRun, cluster: SimCluster, namespace: string): string | undefined {
+    const at = new Date((this.options.start ?? new Date()).getTime() + this.now * 1000);
+    const windows: any[] = (project.spec?.syncWindows ?? []).filter((w: any) =>
+      (w.applications ?? []).some((p: string) => globMatch(p, app.name)) ||
+      (w.namespaces ?? []).some((p: string) => globMatch(p, namespace)) ||
+      (w.clusters ?? []).some((p: string) => globMatch(p, cluster.server) || globMatch(p, cluster.name)));
+    const active = (w: any) => {
+      const started = CronExpressionParser.parse(w.schedule, { currentDate: new Date(at.getTime() + 1000), tz: w.timeZone ?? 'UTC' }).prev().toDate();
+      return at.getTime() < started.getTime() + parseDuration(w.duration, 0) * 1000;
+    };
+    const deny = windows.find((w) => w.kind === 'deny' && active(w));
+    if (deny) return `auto-sync blocked by the deny sync window "${deny.description ?? deny.schedule}" (${deny.schedule} for ${deny.duration}, ${deny.timeZone ?? 'UTC'}) at ${at.toISOString()}${deny.manualSync ? '; a manual sync is allowed' : ''}`;
+    const allows = windows.filter((w) => w.kind === 'allow');
+    if (allows.length && !allows.some(active)) return `auto-sync waits for an allow sync window (${allows.map((w) => w.schedule).join(', ')}) at ${at.toISOString()}`;
+    return undefined;
+  }
+
+  /** app_project_types.go IsSourcePermitted: some sourceRepos entry matches and no `!` entry excludes it. */
+  private sourcePermitted(project: K8sObject, repoURL: string): boolean {
+    const repos: string[] = project.spec?.sourceRepos ?? [];
+    const positive = repos.filter((r) => !r.startsWith('!'));
+    const negative = repos.filter((r) => r.startsWith('!'));
+    return positive.some((r) => globMatch(r, repoURL)) && !negative.some((r) => globMatch(r.slice(1), repoURL));
+  }
+
   /** app_project_types.go IsGroupKindNamePermitted. */
   private kindPermitted(project: K8sObject, o: K8sObject, namespaced: boolean): boolean {
     const group = groupOf(o);
@@ -329,6 +362,9 @@ export class Rollout {
     app.blocked = undefined;
     if (!project) {
       app.blocked = { object: `AppProject ${projectName}`, message: `application references project ${projectName} which does not exist` };
+    } else if (!this.sourcePermitted(project, String(app.obj.spec?.source?.repoURL ?? ''))) {
+      // app_project_types.go IsSourcePermitted.
+      app.blocked = { object: `Application ${app.name}`, message: `application repo ${app.obj.spec?.source?.repoURL} is not permitted in project '${projectName}'` };
     } else if (!this.destinationPermitted(project, cluster.server, namespace)) {
       app.blocked = { object: `Application ${app.name}`, message: `application destination server '${cluster.server}' and namespace '${namespace}' do not match any of the allowed destinations in project '${projectName}'` };
     }
@@ -349,9 +385,17 @@ export class Rollout {
     });
 
     const automated = app.obj.spec?.syncPolicy?.automated;
-    if (!app.op && !synced && !app.gaveUp && this.now >= app.nextAttemptAt) {
+    // A failed operation is retried whatever the sync status (appcontroller.go processRequestedAppOperation);
+    // otherwise auto-sync starts one when the Application is OutOfSync.
+    if (!app.op && (!synced || app.lastFailure) && !app.gaveUp && this.now >= app.nextAttemptAt) {
       if (!automated) {
         app.blocked = { object: `Application ${app.name}`, message: 'OutOfSync and no automated sync policy: nothing syncs it' };
+        return;
+      }
+      const closed = this.closedWindow(project!, app, cluster, namespace);
+      if (closed) {
+        app.blocked = { object: `AppProject ${projectName}`, message: closed };
+        app.convergedRound = undefined;
         return;
       }
       app.op = this.newOperation(targets);
@@ -361,7 +405,8 @@ export class Rollout {
     // Application health: the worst of its resources' (hooks are not resources).
     app.health = addon ? (cluster.addonsHealthy.has(addon.name) ? { status: 'Healthy', message: 'add-on running' } : { status: 'Progressing', message: `add-on ${addon.name} waits for ${addon.dependsOn.filter((d) => !cluster.addonsHealthy.has(d)).join(', ')}` }) : this.resourcesHealth(app, resources, cluster);
     const nowSynced = addon ? cluster.addonsInstalled.has(addon.name) : resources.every((o) => cluster.get(this.keyOf(o), app.name));
-    if (!app.op && nowSynced && app.health.status === 'Healthy') app.convergedRound ??= this.round;
+    // Converged: Synced, Healthy and the last sync operation Succeeded.
+    if (!app.op && !app.lastFailure && nowSynced && app.health.status === 'Healthy') app.convergedRound ??= this.round;
     else app.convergedRound = undefined;
   }
 

@@ -9,10 +9,11 @@ const program = new Command('rollout')
   .description('Simulate Argo CD rolling out argocd/bootstrap on empty clusters')
   .option('--root <dir>', 'repository root holding argocd/ and dist/', process.cwd())
   .option('--max-seconds <n>', 'simulated time limit in seconds', '7200')
+  .option('--start <iso>', 'wall-clock time of the bootstrap, for sync windows (default: now)')
   .parse();
-const opts = program.opts<{ root: string; maxSeconds: string }>();
+const opts = program.opts<{ root: string; maxSeconds: string; start?: string }>();
 const started = Date.now();
-const result = simulateRollout({ root: opts.root, maxSeconds: Number(opts.maxSeconds) });
+const result = simulateRollout({ root: opts.root, maxSeconds: Number(opts.maxSeconds), start: opts.start ? new Date(opts.start) : undefined });
 console.log(formatOutcomes(result));
 const stuck = result.outcomes.filter((o) => !o.converged).length;
 console.log(`\n${result.outcomes.length - stuck} of ${result.outcomes.length} Applications converged, ${stuck} stuck; ${result.rounds} rounds simulated in ${Date.now() - started} ms`);
