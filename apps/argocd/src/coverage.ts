@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_NAMESPACE, FileProblemsError, MANIFEST_GENERATE_PATHS_ANNOTATION, parseYaml, serverKey, SYNC_OPTIONS_ANNOTATION, systemClusters, type FileProblem } from '@gitops/platform';
+import { ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_NAMESPACE, FileProblemsError, retryProblems, MANIFEST_GENERATE_PATHS_ANNOTATION, parseYaml, serverKey, SYNC_OPTIONS_ANNOTATION, systemClusters, type FileProblem } from '@gitops/platform';
 import { expandApplicationSet, goPathMatch } from './appset';
 import { applicationName, BOOTSTRAP_NAME, leafNamespace, leafNamespaces, SYSTEM_KINDS } from './generate';
 import { checkProjectRules, extraKindsPermitted } from './project-checks';
@@ -223,16 +223,6 @@ function destinationPermitted(project: any, server: string, namespace: string): 
     (d.namespace === namespace || goPathMatch(d.namespace ?? '', namespace)));
 }
 
-/** Seconds of a Go duration such as `3m`, `1h30m`, `90s`; NaN when it is not one. */
-function goDurationSeconds(d: unknown): number {
-  const m = typeof d === 'string' ? /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(d) : null;
-  if (!m || d === '') return NaN;
-  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
-}
-
-/** The longest wait between two sync attempts: a cluster waiting on an add-on or `*-shared` catches up within it. */
-export const MAX_RETRY_BACKOFF_SECONDS = 300;
-
 /**
  * The generated Applications' sync policy: automated prune and self-heal, never empty, retried
  * until it converges, and nothing that makes one Application wait for ever on another.
@@ -242,15 +232,7 @@ export function checkSyncPolicy(where: string, policy: any): string[] {
   const a = policy?.automated ?? {};
   if (a.prune !== true || a.selfHeal !== true) p.push(`${where}: syncPolicy.automated must prune and self-heal`);
   if (a.allowEmpty !== false) p.push(`${where}: syncPolicy.automated.allowEmpty must be false, so an empty folder is never synced`);
-  const r = policy?.retry;
-  // controller/appcontroller.go retries while `RetryCount < Limit || Limit < 0`: any limit gives
-  // up, and on a fresh cluster an Application may wait longer than any fixed number of attempts
-  // for the add-on or *-shared Application it needs.
-  if (!(typeof r?.limit === 'number' && r.limit < 0)) p.push(`${where}: syncPolicy.retry.limit must be -1 (retry until it converges; got ${r?.limit})`);
-  const cap = goDurationSeconds(r?.backoff?.maxDuration);
-  if (!(goDurationSeconds(r?.backoff?.duration) > 0) || !(r?.backoff?.factor >= 1) || !(cap > 0 && cap <= MAX_RETRY_BACKOFF_SECONDS)) {
-    p.push(`${where}: syncPolicy.retry.backoff must be a duration, a factor >= 1 and a maxDuration of at most ${MAX_RETRY_BACKOFF_SECONDS}s (got ${JSON.stringify(r?.backoff)})`);
-  }
+  p.push(...retryProblems(policy?.retry).map((m) => `${where}: ${m}`));
   const options: string[] = policy?.syncOptions ?? [];
   if (!options.includes('PrunePropagationPolicy=foreground')) p.push(`${where}: syncOptions must include PrunePropagationPolicy=foreground`);
   if (options.includes('CreateNamespace=true')) p.push(`${where}: CreateNamespace=true, but every system renders its own Namespace`);

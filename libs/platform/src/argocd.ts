@@ -113,3 +113,30 @@ export const ARGOCD_FEATURES: readonly { readonly feature: string; readonly sinc
   { feature: 'clusterResourceWhitelist entries restricted by `name` (Namespace per system)', since: '3.3' },
 ];
 export const ARGOCD_MINIMUM_VERSION = '3.3';
+
+/** The longest wait between two sync attempts: a cluster waiting on an add-on or `*-shared` catches up within it. */
+export const MAX_RETRY_BACKOFF_SECONDS = 300;
+
+/** Seconds of a Go duration such as `3m`, `1h30m`, `90s` (how Argo CD parses backoff durations); NaN when it is not one. */
+export function goDurationSeconds(d: unknown): number {
+  const m = typeof d === 'string' && d !== '' ? /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(d) : null;
+  if (!m) return NaN;
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+/**
+ * What keeps an Application's `syncPolicy.retry` from converging on a fresh cluster, one message
+ * each: a limit (controller/appcontroller.go retries while `RetryCount < Limit || Limit < 0`, and
+ * once an operation has failed for good auto-sync does not retry the same revision:
+ * `alreadyAttemptedSync`), or a backoff that is missing or not capped at MAX_RETRY_BACKOFF_SECONDS.
+ * Shared by the Argo CD coverage proof (apps/argocd) and the policy check (libs/policy checks/argocd.ts).
+ */
+export function retryProblems(retry: any): string[] {
+  const out: string[] = [];
+  if (!(typeof retry?.limit === 'number' && retry.limit < 0)) out.push(`syncPolicy.retry.limit must be -1 (retry until it converges; got ${retry?.limit})`);
+  const cap = goDurationSeconds(retry?.backoff?.maxDuration);
+  if (!(goDurationSeconds(retry?.backoff?.duration) > 0) || !(retry?.backoff?.factor >= 1) || !(cap > 0 && cap <= MAX_RETRY_BACKOFF_SECONDS)) {
+    out.push(`syncPolicy.retry.backoff must be a duration, a factor >= 1 and a maxDuration of at most ${MAX_RETRY_BACKOFF_SECONDS}s (got ${JSON.stringify(retry?.backoff)})`);
+  }
+  return out;
+}

@@ -53,6 +53,7 @@ export const POLICY_RULES = {
   'hook-egress-order': "an Argo CD hook's pods get their egress from a NetworkPolicy of their Application applied in an earlier phase or wave",
   'hook-job-per-template': 'an Argo CD hook Job is named after its pod template (or uses generateName), so a new release never updates an immutable Job',
   'replicas-one-owner': "a Deployment's spec.replicas has one owner in every environment: an HPA everywhere, or a fixed count everywhere",
+  'argocd-sync-converges': 'an automated Argo CD Application retries a failed sync without limit and with a capped backoff, and never fails on shared resources after a rename',
 } as const;
 
 export type PolicyRule = keyof typeof POLICY_RULES;

@@ -4,6 +4,7 @@
  */
 import { WAIVER_PREFIX, type PolicyRule } from '@gitops/platform';
 import type { Environment } from '@gitops/platform';
+import { checkArgoCd } from './checks/argocd';
 import { checkBudgets } from './checks/budgets';
 import { checkFleet } from './checks/fleet';
 import { checkHooks } from './checks/hooks';
@@ -45,6 +46,7 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
     found.push(...checkFleet(ctx, fleet?.get(env)));
     found.push(...checkPromql(ctx), ...checkMonitoring(ctx, fleet?.get(env)));
     found.push(...checkBudgets(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
+    found.push(...checkArgoCd(ctx));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }
   // across environments: the same Deployment in each of them
