@@ -63,7 +63,9 @@ export default defineService({
       command: ['sh', '-c'],
       args: [formCluster(v.replicas)],
       fieldEnv: { POD_IP: 'status.podIP' },
-      // all members start together: none is Ready before the cluster has formed
+      // all members start together: none is Ready before the cluster has formed. The field is
+      // immutable: a StatefulSet created before this change is replaced once, by hand, with
+      // `kubectl delete statefulset redis-cluster --cascade=orphan` (pods and claims stay), then a sync
       podManagementPolicy: 'Parallel',
       resources: v.resources,
       // the document has no probes; redis-cli answers PONG once the server accepts commands, but
