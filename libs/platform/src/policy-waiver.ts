@@ -54,6 +54,12 @@ export const POLICY_RULES = {
   'hook-job-per-template': 'an Argo CD hook Job is named after its pod template (or uses generateName), so a new release never updates an immutable Job',
   'replicas-one-owner': "a Deployment's spec.replicas has one owner in every environment: an HPA everywhere, or a fixed count everywhere",
   'argocd-sync-converges': 'an automated Argo CD Application retries a failed sync without limit and with a capped backoff, and never fails on shared resources after a rename',
+  // traffic: what the load balancer controllers and the mesh make of Ingresses (issue 13 items 1-4, 11; libs/policy/src/checks/traffic.ts)
+  'alb-action-backend': 'every AWS Load Balancer Controller action forwards to a rendered Service and a port it has, by type (a number is a port, a string a port name), and every use-annotation backend names a defined action',
+  'alb-health-check': 'ALB health checks are per backend Service, on a path its pods answer on that port (one of their HTTP probes)',
+  'no-public-metrics': 'no internet-facing Ingress routes a metrics or Actuator path to a port that serves it',
+  'mesh-routed-ingress': 'an NGINX Ingress to a Service an Istio VirtualService routes goes through the mesh (service-upstream, upstream-vhost), one Service per Ingress',
+  'irsa-egress': 'pods with an IRSA role may reach STS (TCP 443 outside the cluster); otherwise the role is dropped',
 } as const;
 
 export type PolicyRule = keyof typeof POLICY_RULES;
