@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { Rollout, formatOutcomes } from './simulate';
 
@@ -37,5 +38,37 @@ describe('fresh-cluster rollout of the real catalogue', () => {
 
     const stuck = result.outcomes.filter((o) => !o.converged).map((o) => `${o.cluster}: ${o.application}: stuck: ${o.object}: ${o.reason}`);
     expect(stuck).toEqual([]);
+  });
+
+  it('the real catalogue with its hook Jobs made PreSync and their egress policies left in the Sync phase (issue 12, Sync order) is stuck on those Jobs', () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'rollout-catalogue-'));
+    try {
+      for (const dir of ['argocd', 'dist', 'environments']) cpSync(join(ROOT, dir), join(scratch, dir), { recursive: true });
+      const hooks: { folder: string; name: string }[] = [];
+      for (const folder of leafFolders(join(scratch, 'dist'), 'dist')) {
+        const files = readdirSync(join(scratch, folder));
+        const jobs = files.filter((f) => f.startsWith('Job.')).filter((f) => parse(readFileSync(join(scratch, folder, f), 'utf8'))?.metadata?.annotations?.['argocd.argoproj.io/hook']);
+        if (jobs.length === 0) continue;
+        const edit = (f: string, change: (d: ReturnType<typeof parseDocument>) => void) => {
+          const doc = parseDocument(readFileSync(join(scratch, folder, f), 'utf8'));
+          change(doc);
+          writeFileSync(join(scratch, folder, f), doc.toString());
+        };
+        for (const f of jobs) {
+          edit(f, (d) => { d.setIn(['metadata', 'annotations', 'argocd.argoproj.io/hook'], 'PreSync'); hooks.push({ folder, name: String(d.getIn(['metadata', 'name'])) }); });
+        }
+        for (const f of files.filter((x) => x.startsWith('NetworkPolicy.'))) edit(f, (d) => d.deleteIn(['metadata', 'annotations', 'argocd.argoproj.io/sync-wave']));
+      }
+      expect(hooks.length).toBeGreaterThan(0);
+      const rollout = new Rollout({ root: scratch, start: new Date('2026-11-25T02:00:00Z') });
+      const result = rollout.run();
+      for (const hook of hooks) {
+        const app = [...rollout.apps.values()].find((a) => a.obj.spec?.source?.path === hook.folder)!;
+        const outcome = result.outcomes.find((o) => o.application === app.name);
+        expect(outcome).toMatchObject({ converged: false, object: expect.stringMatching(new RegExp(`^Job .*/${hook.name}$`)), reason: expect.stringMatching(/egress to .* is denied/) });
+      }
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
   });
 });

@@ -46,10 +46,11 @@ export class SimCluster {
   constructor(readonly name: string, readonly server: string, readonly management: boolean) {
     // An empty EKS cluster: the default namespaces, CoreDNS in kube-system.
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(management ? ['argocd'] : [])]) {
-      this.objects.set(objectKey('', 'Namespace', undefined, ns), {
+      this.put(objectKey('', 'Namespace', undefined, ns), {
         obj: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } } }, owner: '', createdAt: 0,
-      });
+      }, '');
     }
+    this.commit();
   }
 
   get(key: string, reader = ''): Live | undefined {
@@ -76,8 +77,10 @@ export class SimCluster {
   /** Ends a round: every write becomes visible to everyone. */
   commit(): void {
     for (const [key, { live }] of this.pending) {
-      if (live) this.objects.set(key, live);
-      else this.objects.delete(key);
+      const prefix = key.slice(0, key.lastIndexOf('/') + 1);
+      if (!this.byPrefix.has(prefix)) this.byPrefix.set(prefix, new Set());
+      if (live) { this.objects.set(key, live); this.byPrefix.get(prefix)!.add(key); }
+      else { this.objects.delete(key); this.byPrefix.get(prefix)!.delete(key); }
       const o = live?.obj;
       if (o && o.kind === 'CustomResourceDefinition') {
         const versions = (o.spec?.versions ?? []).filter((v: any) => v.served !== false).map((v: any) => v.name);
@@ -88,12 +91,15 @@ export class SimCluster {
     for (const a of this.pendingAddons.splice(0)) this.addonsInstalled.set(a.name, a);
   }
 
+  /** Committed keys by `group/kind/namespace/`, for listing. */
+  private readonly byPrefix = new Map<string, Set<string>>();
+
   /** Objects of a kind in a namespace, as `reader` sees them. */
   list(group: string, kind: string, namespace: string | undefined, reader = ''): Live[] {
     const prefix = objectKey(group, kind, namespace, '');
     const out = new Map<string, Live>();
-    for (const [k, v] of this.objects) if (k.startsWith(prefix)) out.set(k, v);
-    for (const [k, v] of this.pending) if (k.startsWith(prefix) && v.writer === reader) { if (v.live) out.set(k, v.live); else out.delete(k); }
+    for (const k of this.byPrefix.get(prefix) ?? []) out.set(k, this.objects.get(k)!);
+    for (const [k, v] of this.pending) if (v.writer === reader && k.startsWith(prefix) && !k.slice(prefix.length).includes('/')) { if (v.live) out.set(k, v.live); else out.delete(k); }
     return [...out.values()];
   }
 

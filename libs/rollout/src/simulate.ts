@@ -88,6 +88,8 @@ interface AppRun {
   blocked?: { object: string; message: string };
   convergedRound?: number;
   health?: HealthStatus;
+  /** The manifests with namespaces filled in, once read. */
+  targets?: K8sObject[];
 }
 
 function parseDuration(s: string | undefined, fallback: number): number {
@@ -377,11 +379,12 @@ export class Rollout {
       app.blocked = { object: `Application ${app.name}`, message: `chart ${app.obj.spec.source.chart} of ${app.obj.spec.source.repoURL} is not in the add-on catalog (libs/cluster-addons/addons/src/catalog.ts): what it installs is unknown` };
       return;
     }
-    const targets = this.targets(app, manifests.objects);
+    app.targets ??= this.targets(app, manifests.objects);
+    const targets = app.targets;
     const resources = targets.filter((o) => hookTypes(o).length === 0);
     const synced = addon ? cluster.addonsInstalled.has(addon.name) : resources.every((o) => {
       const live = cluster.get(this.keyOf(o), app.name);
-      return live && JSON.stringify(live.obj) === JSON.stringify(o);
+      return live && (live.obj === o || JSON.stringify(live.obj) === JSON.stringify(o));
     });
 
     const automated = app.obj.spec?.syncPolicy?.automated;
@@ -566,9 +569,10 @@ export class Rollout {
     return out.sort((a, b) => a.cluster.localeCompare(b.cluster) || a.application.localeCompare(b.application));
   }
 
+  /** What counts as progress: Applications converging, failing differently, objects appearing. A retry repeating the same failure is none. */
   private signature(): string {
-    return [...this.apps.values()].map((a) => `${a.name}:${a.convergedRound ?? ''}:${a.retryCount}:${a.gaveUp}:${a.op?.tasks.filter((t) => t.state !== 'pending').length ?? '-'}:${a.health?.message ?? ''}`).join('|') +
-      [...this.clusters.values()].map((c) => `${c.objects.size}/${c.addonsHealthy.size}`).join(',');
+    return [...this.apps.values()].map((a) => `${a.name}:${a.convergedRound ?? ''}:${a.gaveUp}:${a.lastFailure?.message ?? ''}:${a.blocked?.message ?? ''}`).join('|') +
+      [...this.clusters.values()].map((c) => `${c.objects.size}/${c.addonsInstalled.size}/${c.addonsHealthy.size}`).join(',');
   }
 
   run(): RolloutResult {
