@@ -104,11 +104,18 @@ export class SimCluster {
   }
 
   /** Whether the API server serves a kind: a built-in group, Argo CD's on the management cluster, or a CRD. */
-  servesKind(group: string, version: string, kind: string): boolean {
+  servesKind(group: string, version: string, kind: string, reader = ''): boolean {
     if (BUILT_IN_GROUPS.has(group)) return true;
     if (this.management && group === 'argoproj.io') return true;
     const crd = this.crdObjects.get(`${group}/${kind}`);
     if (crd?.versions.includes(version)) return true;
+    // A CRD this reader applied earlier in its sync: gitops-engine waits for it to be Established
+    // before applying custom resources (sync_context.go ensureCRDReady).
+    for (const p of this.pending.values()) {
+      const o = p.live?.obj;
+      if (p.writer === reader && o?.kind === 'CustomResourceDefinition' && o.spec?.group === group && o.spec?.names?.kind === kind &&
+        (o.spec?.versions ?? []).some((v: any) => v.name === version && v.served !== false)) return true;
+    }
     return [...this.addonsInstalled.values()].some((a) => addonProvides(a, { type: 'kind', group, version, kind }));
   }
 
@@ -188,11 +195,21 @@ export class SimCluster {
     return h.status === 'Healthy' ? undefined : `${kind} ${ref.name} is not Ready: ${h.message}`;
   }
 
-  /** A (Cluster)SecretStore is Ready once the External Secrets Operator runs (it validates the store). */
+  private esoRunning(): boolean {
+    return [...this.addonsInstalled.values()].some((a) => a.provides.crds.some((c) => c.kind === 'ClusterSecretStore') && this.addonsHealthy.has(a.name));
+  }
+
+  /**
+   * A (Cluster)SecretStore is Ready once the External Secrets Operator runs and reaches the store
+   * (it validates the store): DNS and HTTPS (TCP 443, AWS Secrets Manager) from its namespace.
+   */
   private storeStatus(): HealthStatus {
     const eso = [...this.addonsInstalled.values()].find((a) => a.provides.crds.some((c) => c.kind === 'ClusterSecretStore'));
-    if (eso && this.addonsHealthy.has(eso.name)) return { status: 'Healthy', message: 'store validated' };
-    return { status: 'Progressing', message: `the External Secrets Operator (add-on ${eso?.name ?? 'external-secrets'}) is not running` };
+    if (!eso || !this.addonsHealthy.has(eso.name)) return { status: 'Progressing', message: `the External Secrets Operator (add-on ${eso?.name ?? 'external-secrets'}) is not running` };
+    // The chart labels its controller pod app.kubernetes.io/name=<release>.
+    const blocked = this.egressProblem(eso.namespace, { 'app.kubernetes.io/name': eso.releaseName }, [], '', [{ port: 443, what: 'the Secrets store' }]);
+    if (blocked) return { status: 'Degraded', message: `InvalidProviderConfig: the External Secrets Operator in ${eso.namespace} cannot reach the Secrets store: ${blocked}` };
+    return { status: 'Healthy', message: 'store validated' };
   }
 
   /** A Job's state: Complete once its pod can run and reach what it needs; Failed when it cannot (health_job.go). */
@@ -264,7 +281,7 @@ export class SimCluster {
    * those policies allows. Every pod resolves names (UDP 53 to kube-dns in kube-system); a pod
    * configured with a database host also connects to the database port.
    */
-  private egressProblem(namespace: string | undefined, labels: Record<string, string>, containers: any[], reader: string): string | undefined {
+  private egressProblem(namespace: string | undefined, labels: Record<string, string>, containers: any[], reader: string, ports: readonly { port: number; what: string }[] = []): string | undefined {
     const policies = this.list('networking.k8s.io', 'NetworkPolicy', namespace, reader).map((l) => l.obj)
       .filter((p) => matchesSelector(p.spec?.podSelector ?? {}, labels))
       .filter((p) => (p.spec?.policyTypes ?? (p.spec?.egress ? ['Ingress', 'Egress'] : ['Ingress'])).includes('Egress'));
@@ -280,8 +297,9 @@ export class SimCluster {
     const names = policies.map((p) => p.metadata?.name).join(', ');
     if (!dns) return `egress to DNS (kube-dns, UDP 53) is denied: NetworkPolicies ${names} select the pod and none allows it`;
     const db = databasePort(containers, (cm, key) => this.getObj('', 'ConfigMap', namespace, cm, reader)?.obj.data?.[key]);
-    if (db !== undefined && !rules.some((r) => portAllowed(r, db, 'TCP'))) {
-      return `egress to the database (TCP ${db}) is denied: NetworkPolicies ${names} select the pod and none allows it`;
+    const needs = [...(db === undefined ? [] : [{ port: db, what: 'the database' }]), ...ports];
+    for (const { port, what } of needs) {
+      if (!rules.some((r) => portAllowed(r, port, 'TCP'))) return `egress to ${what} (TCP ${port}) is denied: NetworkPolicies ${names} select the pod and none allows it`;
     }
     return undefined;
   }
@@ -342,7 +360,7 @@ export class SimCluster {
       // no status (no operator running) is Progressing.
       const problem = this.externalSecretProblem(live, reader);
       if (!problem) return { status: 'Healthy', message: 'secret synced' };
-      return this.storeStatus().status === 'Healthy' ? { status: 'Degraded', message: `SecretSyncedError: ${problem}` } : { status: 'Progressing', message: `Waiting for ExternalSecret: ${problem}` };
+      return this.esoRunning() ? { status: 'Degraded', message: `SecretSyncedError: ${problem}` } : { status: 'Progressing', message: `Waiting for ExternalSecret: ${problem}` };
     }
     if (group === 'external-secrets.io' && (kind === 'ClusterSecretStore' || kind === 'SecretStore')) {
       // resource_customizations/external-secrets.io/ClusterSecretStore/health.lua: the Ready condition.

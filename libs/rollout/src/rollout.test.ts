@@ -191,6 +191,32 @@ describe('rollout simulation: hooks, windows and Application health', () => {
   });
 });
 
+describe('rollout simulation: CRDs and the Secrets store', () => {
+  it('a CRD and its custom resource in one sync: the resource waits for the CRD, no dry-run failure', () => {
+    const crd = {
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+      spec: { group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget', plural: 'widgets' }, versions: [{ name: 'v1', served: true, storage: true }] },
+    };
+    const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: NS } };
+    const result = run({ retry: { limit: 0 }, services: { 'fixture-app': [namespace(NS), crd, widget] } });
+    expect(result.outcomes.filter((o) => !o.converged)).toEqual([]);
+  });
+
+  it('a default-deny in the operator namespace: the store is never Ready and the ExternalSecret names it', () => {
+    const result = run({
+      addons: [addon('external-secrets')],
+      services: {
+        'fixture-eso-netpol': [defaultDeny('external-secrets')],
+        'fixture-shared': [namespace(NS, wave(-2)), clusterSecretStore('store', wave(-1)), externalSecret(NS, 'db', 'store')],
+      },
+    });
+    const app = outcome(result, 'fixture-shared');
+    expect(app.converged).toBe(false);
+    expect(app.object).toBe('ClusterSecretStore store');
+    expect(app.reason).toMatch(/cannot reach the Secrets store: egress to DNS .* denied: NetworkPolicies default-deny/);
+  });
+});
+
 describe('retry backoff', () => {
   it('is duration x factor^n capped at maxDuration (types.go NextRetryAt)', () => {
     const retry = { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } };

@@ -528,7 +528,7 @@ export class Rollout {
   private apply(app: AppRun, cluster: SimCluster, t: Task): string | undefined {
     const o = t.obj;
     const reader = app.name;
-    if (!cluster.servesKind(groupOf(o), versionOf(o), String(o.kind))) return `the server could not find the requested resource: ${o.kind} (${o.apiVersion}) is not served on ${cluster.name}`;
+    if (!cluster.servesKind(groupOf(o), versionOf(o), String(o.kind), reader)) return `the server could not find the requested resource: ${o.kind} (${o.apiVersion}) is not served on ${cluster.name}`;
     const ns = o.metadata?.namespace;
     if (cluster.isNamespaced(o) && !cluster.getObj('', 'Namespace', undefined, ns, reader)) return `namespaces "${ns}" not found`;
     const refused = cluster.webhookRefusal(o, reader);
