@@ -278,8 +278,8 @@ export class SimCluster {
   /**
    * NetworkPolicy egress as enforced by the CNI (https://kubernetes.io/docs/concepts/services-networking/network-policies/):
    * a pod selected by any policy with policyTypes Egress may only open connections some rule of
-   * those policies allows. Every pod resolves names (UDP 53 to kube-dns in kube-system); a pod
-   * configured with a database host also connects to the database port.
+   * those policies allows. Every pod resolves names (UDP 53 to kube-dns in kube-system) and
+   * connects to the backing services its env names (backingServices), on their ports.
    */
   private egressProblem(namespace: string | undefined, labels: Record<string, string>, containers: any[], reader: string, ports: readonly { port: number; what: string }[] = []): string | undefined {
     const policies = this.list('networking.k8s.io', 'NetworkPolicy', namespace, reader).map((l) => l.obj)
@@ -296,8 +296,7 @@ export class SimCluster {
     const dns = rules.some((r) => portAllowed(r, 53, 'UDP') && (!r.to?.length || r.to.some(dnsPeer)));
     const names = policies.map((p) => p.metadata?.name).join(', ');
     if (!dns) return `egress to DNS (kube-dns, UDP 53) is denied: NetworkPolicies ${names} select the pod and none allows it`;
-    const db = databasePort(containers, (cm, key) => this.getObj('', 'ConfigMap', namespace, cm, reader)?.obj.data?.[key]);
-    const needs = [...(db === undefined ? [] : [{ port: db, what: 'the database' }]), ...ports];
+    const needs = [...backingServices(containers, (cm, key) => this.getObj('', 'ConfigMap', namespace, cm, reader)?.obj.data?.[key]), ...ports];
     for (const { port, what } of needs) {
       if (!rules.some((r) => portAllowed(r, port, 'TCP'))) return `egress to ${what} (TCP ${port}) is denied: NetworkPolicies ${names} select the pod and none allows it`;
     }
@@ -384,24 +383,53 @@ export function matchesSelector(selector: any, labels: Record<string, string>): 
   return true;
 }
 
-const DB_HOST = /^(DATABASE|DB|POSTGRES|POSTGRESQL|PG)_?(HOST|URL)$/;
-const DB_PORT = /^(DATABASE|DB|POSTGRES|POSTGRESQL|PG)_?PORT$/;
+/** Default ports of the backing services pods name in their env (by URL scheme or env-name keyword). */
+const SCHEME_PORTS: Record<string, number> = { postgres: 5432, postgresql: 5432, mysql: 3306, redis: 6379, rediss: 6379, amqp: 5672, amqps: 5671, http: 80, https: 443, mongodb: 27017 };
+// [name keyword, port, what, port with <PREFIX>_SSL_ENABLED=true]. RabbitMQ: Spring Boot's
+// spring.rabbitmq.port "defaults to 5672, or 5671 if SSL is enabled" (RabbitProperties.determinePort).
+const KEYWORD_PORTS: readonly [RegExp, number, string, number?][] = [
+  [/DATABASE|DATASOURCE|POSTGRES|^DB_|^PG/, 5432, 'the database'],
+  [/REDIS/, 6379, 'Redis'],
+  [/RABBITMQ|AMQP/, 5672, 'RabbitMQ', 5671],
+  [/ELASTICSEARCH/, 9200, 'Elasticsearch'],
+];
 
-/** The database port a pod connects to when its env names a database host (5432 unless set). */
-function databasePort(containers: any[], configValue: (configMap: string, key: string) => unknown): number | undefined {
-  let host = false;
-  let port = 5432;
+/**
+ * The backing services a pod connects to, read from its env: `*_URL`/`*_HOST` variables (a URL's
+ * port or its scheme's default; a `<PREFIX>_PORT` sibling; else the default of the service the name
+ * says). Values from Secrets are unknown, so their name decides.
+ */
+function backingServices(containers: any[], configValue: (configMap: string, key: string) => unknown): { port: number; what: string }[] {
+  const out = new Map<string, { port: number; what: string }>();
   for (const c of containers) {
-    for (const e of c.env ?? []) {
-      if (DB_HOST.test(e.name)) host = true;
-      if (DB_PORT.test(e.name)) {
-        const ref = e.valueFrom?.configMapKeyRef;
-        const v = e.value ?? (ref ? configValue(ref.name, ref.key) : undefined);
+    const env: any[] = c.env ?? [];
+    const valueOf = (e: any): string | undefined => {
+      const ref = e.valueFrom?.configMapKeyRef;
+      const v = e.value ?? (ref ? configValue(ref.name, ref.key) : undefined);
+      return v === undefined ? undefined : String(v);
+    };
+    for (const e of env) {
+      const m = /^(.*)_(URL|HOST|URI)$/.exec(e.name);
+      if (!m || /ALLOWED_HOST/.test(e.name)) continue;
+      const keyword = KEYWORD_PORTS.find(([re]) => re.test(e.name));
+      const value = valueOf(e);
+      let port: number | undefined;
+      const url = value ? /^(?:jdbc:)?([a-z][a-z0-9+.-]*):\/\/(?:[^@/]*@)?[^:/?#]+(?::(\d+))?/.exec(value) : null;
+      if (url) port = url[2] ? Number(url[2]) : SCHEME_PORTS[url[1]];
+      if (port === undefined) {
+        const sibling = env.find((x) => x.name === `${m[1]}_PORT`);
+        const v = sibling ? valueOf(sibling) : undefined;
         if (v !== undefined && Number.isFinite(Number(v))) port = Number(v);
       }
+      if (port === undefined && keyword) {
+        const ssl = env.find((x) => x.name === `${m[1]}_SSL_ENABLED`);
+        port = ssl && valueOf(ssl) === 'true' && keyword[3] ? keyword[3] : keyword[1];
+      }
+      if (port === undefined) continue;
+      out.set(`${port}`, { port, what: `${keyword?.[2] ?? e.name} (${e.name})` });
     }
   }
-  return host ? port : undefined;
+  return [...out.values()];
 }
 
 export { describe, versionOf };

@@ -70,7 +70,28 @@ describe('rollout simulation over broken fixtures', () => {
     const app = outcome(result, 'fixture-app');
     expect(app.converged).toBe(false);
     expect(app.object).toBe('Deployment shop/web');
-    expect(app.reason).toMatch(/egress to the database \(TCP 5432\) is denied/);
+    expect(app.reason).toMatch(/egress to the database \(DATABASE_HOST\) \(TCP 5432\) is denied/);
+  });
+
+  it("backing services named in env: a URL's port, a scheme's default, a Spring RabbitMQ host without SSL on 5672", () => {
+    const withEnv = (env: object[]) => {
+      const d = deployment(NS, 'web');
+      d.spec.template.spec.containers[0].env = env;
+      return d;
+    };
+    const policy = (ports: number[]) => {
+      const p = egressPolicy(NS, 'web');
+      p.spec.egress.push({ ports: ports.map((port) => ({ port, protocol: 'TCP' })) });
+      return p;
+    };
+    const base = [namespace(NS, wave(-1)), defaultDeny(NS)];
+    const redis = run({ services: { 'fixture-app': [...base, policy([6379]), withEnv([{ name: 'REDIS_URL', value: 'redis://cache.example.com:6380/0' }])] } });
+    expect(outcome(redis, 'fixture-app').reason).toMatch(/egress to Redis \(REDIS_URL\) \(TCP 6380\) is denied/);
+    const rabbit = [{ name: 'SPRING_RABBITMQ_HOST', value: 'b-1.mq.example.com' }];
+    const plain = run({ services: { 'fixture-app': [...base, policy([5671]), withEnv(rabbit)] } });
+    expect(outcome(plain, 'fixture-app').reason).toMatch(/egress to RabbitMQ \(SPRING_RABBITMQ_HOST\) \(TCP 5672\) is denied/);
+    const tls = run({ services: { 'fixture-app': [...base, policy([5671]), withEnv([...rabbit, { name: 'SPRING_RABBITMQ_SSL_ENABLED', value: 'true' }])] } });
+    expect(tls.outcomes.filter((o) => !o.converged)).toEqual([]);
   });
 
   it('an ExternalSecret before its store: the store in a later wave is never reached', () => {

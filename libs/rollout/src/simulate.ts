@@ -175,7 +175,13 @@ export class Rollout {
     let m = this.manifestCache.get(cacheKey);
     if (!m) {
       try {
-        m = { objects: src.chart ? [] : this.directoryManifests(String(src.path ?? '').replace(/^\/+|\/+$/g, ''), src.directory?.recurse === true) };
+        if (app.obj.spec?.sources) throw new Error('spec.sources: multi-source Applications are not modelled');
+        if (!src.chart && !src.path) throw new Error('spec.source: neither path nor chart');
+        const path = String(src.path ?? '').replace(/^\/+|\/+$/g, '');
+        if (!src.chart && ['kustomization.yaml', 'kustomization.yml', 'Kustomization', 'Chart.yaml'].some((f) => existsSync(join(this.options.root, path, f)))) {
+          throw new Error(`spec.source.path ${path}: Kustomize and Helm folders are not modelled (only plain manifests)`);
+        }
+        m = { objects: src.chart ? [] : this.directoryManifests(path, src.directory?.recurse === true) };
       } catch (e) {
         m = { objects: [], error: (e as Error).message };
       }
@@ -192,6 +198,7 @@ export class Rollout {
   /** `kubectl apply -f` of the bootstrap folder by the operator installing Argo CD. */
   bootstrap(): void {
     const dir = join(this.options.root, this.options.bootstrapDir ?? 'argocd/bootstrap');
+    if (!existsSync(dir)) throw new Error(`${dir}: no such folder (the bootstrap Application and project to apply by hand)`);
     for (const entry of readdirSync(dir).sort()) {
       if (!/\.(ya?ml|json)$/.test(entry)) continue;
       for (const o of this.readManifestFile(join(dir, entry))) {

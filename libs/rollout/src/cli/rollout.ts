@@ -13,7 +13,19 @@ const program = new Command('rollout')
   .parse();
 const opts = program.opts<{ root: string; maxSeconds: string; start?: string }>();
 const started = Date.now();
-const result = simulateRollout({ root: opts.root, maxSeconds: Number(opts.maxSeconds), start: opts.start ? new Date(opts.start) : undefined });
+const start = opts.start ? new Date(opts.start) : undefined;
+if (start && Number.isNaN(start.getTime())) {
+  console.error(`--start ${opts.start}: not a date (ISO 8601, e.g. 2026-11-25T02:00:00Z)`);
+  process.exit(2);
+}
+let result;
+try {
+  result = simulateRollout({ root: opts.root, maxSeconds: Number(opts.maxSeconds), start });
+} catch (e) {
+  // An unreadable bootstrap: one line naming the file and the reason.
+  console.error((e as Error).message);
+  process.exit(2);
+}
 console.log(formatOutcomes(result));
 const stuck = result.outcomes.filter((o) => !o.converged).length;
 console.log(`\n${result.outcomes.length - stuck} of ${result.outcomes.length} Applications converged, ${stuck} stuck; ${result.rounds} rounds simulated in ${Date.now() - started} ms`);
