@@ -271,7 +271,12 @@ export class SimCluster {
     for (const n of needs) {
       if (!this.getObj('', n.kind, namespace, n.name, reader)) return { message: `pod waits for ${n.kind} ${n.name} (CreateContainerConfigError)`, network: false };
     }
-    const egress = this.egressProblem(namespace, labels, containers, reader);
+    // An injected Istio sidecar must reach istiod (xDS and certificates, TCP 15012) before the pod is
+    // Ready (https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio).
+    const nsLabels = this.getObj('', 'Namespace', undefined, namespace, reader)?.obj.metadata?.labels ?? {};
+    const injected = template?.metadata?.annotations?.['sidecar.istio.io/inject'] !== 'false' && [...this.addonsInstalled.values()]
+      .some((a) => a.provides.sidecarInjectionLabels.some((l) => nsLabels[l.key] === l.value));
+    const egress = this.egressProblem(namespace, labels, containers, reader, injected ? [{ port: 15012, what: 'istiod (sidecar xDS)' }] : []);
     return egress ? { message: egress, network: true } : undefined;
   }
 

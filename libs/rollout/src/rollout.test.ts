@@ -238,6 +238,19 @@ describe('rollout simulation: CRDs and the Secrets store', () => {
   });
 });
 
+describe('rollout simulation: Istio sidecars', () => {
+  it('pods of an injected namespace need egress to istiod (15012) before they are Ready', () => {
+    const injected = { ...namespace(NS, wave(-1)), metadata: { ...namespace(NS, wave(-1)).metadata, labels: { 'kubernetes.io/metadata.name': NS, 'istio-injection': 'enabled' } } };
+    const addons = [addon('istio-base'), addon('istiod')];
+    const withIstiod = egressPolicy(NS, 'web');
+    withIstiod.spec.egress.push({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }], ports: [{ port: 15012, protocol: 'TCP' }] });
+    const blocked = run({ addons, services: { 'fixture-app': [injected, defaultDeny(NS), egressPolicy(NS, 'web'), deployment(NS, 'web')] } });
+    expect(outcome(blocked, 'fixture-app')).toMatchObject({ converged: false, object: 'Deployment shop/web', reason: expect.stringMatching(/egress to istiod \(sidecar xDS\) \(TCP 15012\) is denied/) });
+    const allowed = run({ addons, services: { 'fixture-app': [injected, defaultDeny(NS), withIstiod, deployment(NS, 'web')] } });
+    expect(allowed.outcomes.filter((o) => !o.converged)).toEqual([]);
+  });
+});
+
 describe('retry backoff', () => {
   it('is duration x factor^n capped at maxDuration (types.go NextRetryAt)', () => {
     const retry = { limit: -1, backoff: { duration: '5s', factor: 2, maxDuration: '3m' } };
