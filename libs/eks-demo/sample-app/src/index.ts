@@ -1,5 +1,5 @@
 import {
-  AlbIngress, AppService, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, ExternalSecret, loadBalancerIngress, podCount, PrometheusAlerts,
+  AlbIngress, albHealthCheck, AppService, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, ExternalSecret, loadBalancerIngress, podCount, PrometheusAlerts,
   SecureDeployment, SecureNamespace, ServiceMonitor, WorkloadNetworkPolicy,
 } from '@gitops/platform';
 import {
@@ -69,6 +69,8 @@ export default defineService({
     new AppService(chart, 'Service', {
       name: SAMPLE_APP,
       ports: [{ name: 'http', port: SERVICE_PORT, targetPort: CONTAINER_PORT }],
+      // the target group's health check, on the probes' path (a Service's check, not the Ingress's: issue 13 item 2)
+      annotations: albHealthCheck(HEALTH_PATH),
     });
 
     // The document turns NetworkPolicies on in staging and production only; secure by default,
@@ -94,8 +96,15 @@ export default defineService({
     new AlbIngress(chart, 'Ingress', {
       name: SAMPLE_APP,
       certificateArn: clusterCertificate(ctx.env, ctx.cluster, ctx.system),
-      healthcheckPath: HEALTH_PATH,
-      rules: [{ host: v.ingress.host, paths: [{ path: '/', service: SAMPLE_APP, port: SERVICE_PORT }] }],
+      rules: [{
+        host: v.ingress.host,
+        paths: [
+          // the app serves its metrics on the API port; the ALB answers /metrics itself (the longest
+          // Prefix wins), so only Prometheus, inside the cluster, reads them (issue 13 item 4)
+          { path: METRICS_PATH, fixedResponse: { statusCode: 404 } },
+          { path: '/', service: SAMPLE_APP, port: SERVICE_PORT },
+        ],
+      }],
     });
 
     // The document's two rules; they are scoped to this namespace, because as written they matched

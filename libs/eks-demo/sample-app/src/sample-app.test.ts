@@ -151,12 +151,23 @@ describe('sample-app around the workload', () => {
         'alb.ingress.kubernetes.io/target-type': 'ip',
         'alb.ingress.kubernetes.io/certificate-arn': expect.stringMatching(/^arn:aws:acm:/),
         'alb.ingress.kubernetes.io/ssl-redirect': '443',
-        'alb.ingress.kubernetes.io/healthcheck-path': '/health',
       });
+      // the health check is the Service's, on the probes' path (issue 13 item 2)
+      expect(ingress.metadata.annotations).not.toHaveProperty('alb.ingress.kubernetes.io/healthcheck-path');
+      expect(findObject(objects, 'Service', 'sample-app').metadata.annotations).toEqual({ 'alb.ingress.kubernetes.io/healthcheck-path': '/health' });
+      // /metrics is answered by the ALB (404), the longer Prefix winning over / (issue 13 item 4)
       expect(ingress.spec.rules).toEqual([{
         host: hosts[env as keyof typeof hosts],
-        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'sample-app', port: { number: 80 } } } }] },
+        http: {
+          paths: [
+            { path: '/metrics', pathType: 'Prefix', backend: { service: { name: 'fixed-response-404', port: { name: 'use-annotation' } } } },
+            { path: '/', pathType: 'Prefix', backend: { service: { name: 'sample-app', port: { number: 80 } } } },
+          ],
+        },
       }]);
+      expect(JSON.parse(ingress.metadata.annotations['alb.ingress.kubernetes.io/actions.fixed-response-404'])).toEqual({
+        type: 'fixed-response', fixedResponseConfig: { contentType: 'text/plain', statusCode: '404' },
+      });
     }
   });
 

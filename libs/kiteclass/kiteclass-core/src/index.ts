@@ -31,7 +31,7 @@ export default defineService({
       name: CORE_INGRESS,
       scheme: 'internal',
       certificateArn: clusterCertificate(ctx.env, ctx.cluster, ctx.system),
-      healthcheckPath: '/actuator/health',
+      // no Ingress-wide health check: each backend Service carries its own (issue 13 item 2)
       rules: [{
         host: ctx.values.ingress.coreHost,
         paths: [values.canary

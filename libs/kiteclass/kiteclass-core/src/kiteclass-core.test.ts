@@ -13,18 +13,19 @@ describe('kiteclass-core', () => {
   const deployment = findObject(production, 'Deployment', 'kiteclass-core');
   const container = mainContainer(deployment);
 
-  it('liveness probe follows the documented path and timings', () => {
+  // the document's /actuator/health/* moved with Actuator to the management port; the health groups stay on 8081 (issue 13 item 4)
+  it('liveness probe follows the documented timings, on the main port\'s /livez', () => {
     expect(container.livenessProbe).toMatchObject({
-      httpGet: { path: '/actuator/health/liveness', port: 8081 },
+      httpGet: { path: '/livez', port: 8081 },
       initialDelaySeconds: 60,
       periodSeconds: 10,
       failureThreshold: 3,
     });
   });
 
-  it('readiness probe follows the documented path and timings', () => {
+  it('readiness probe follows the documented timings, on the main port\'s /readyz', () => {
     expect(container.readinessProbe).toMatchObject({
-      httpGet: { path: '/actuator/health/readiness', port: 8081 },
+      httpGet: { path: '/readyz', port: 8081 },
       initialDelaySeconds: 30,
       periodSeconds: 5,
       failureThreshold: 3,
@@ -63,18 +64,23 @@ describe('kiteclass-core', () => {
     );
   });
 
-  it('sleeps 10 s before stopping, spreads over nodes and is scraped by Prometheus', () => {
+  it('sleeps 10 s before stopping, spreads over nodes and is scraped by Prometheus on the management port', () => {
     expect(container.lifecycle.preStop.exec.command).toEqual(['sh', '-c', 'sleep 10']);
     expect(deployment.spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
       { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { app: 'kiteclass-core' } }, topologyKey: 'kubernetes.io/hostname' } },
     ]);
     expect(deployment.spec.template.metadata.annotations).toEqual({
       'prometheus.io/scrape': 'true',
-      'prometheus.io/port': '8081',
+      'prometheus.io/port': '9090',
       'prometheus.io/path': '/actuator/prometheus',
     });
     expect(deployment.spec.template.metadata.labels).toMatchObject({ app: 'kiteclass-core', version: 'v1' });
     expect(deployment.spec.selector).toEqual({ matchLabels: { app: 'kiteclass-core' } });
+    expect(envVar(container, 'MANAGEMENT_SERVER_PORT').value).toBe('9090');
+    expect(envVar(container, 'MANAGEMENT_ENDPOINT_HEALTH_PROBES_ADDADDITIONALPATHS').value).toBe('true');
+    expect(findObject(production, 'ServiceMonitor', 'kiteclass-core').spec.endpoints).toEqual([
+      expect.objectContaining({ port: 'management', path: '/actuator/prometheus' }),
+    ]);
   });
 
   it('runs as its own service account, bound to its IAM role per environment', () => {
@@ -88,10 +94,14 @@ describe('kiteclass-core', () => {
     );
   });
 
-  it('is exposed by a ClusterIP Service on 8081', () => {
+  it('is exposed by a ClusterIP Service on 8081 (and 9090 for Prometheus), health-checked by the ALB on its readiness path', () => {
     const service = findObject(production, 'Service', 'kiteclass-core');
     expect(service.spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'kiteclass-core' } });
-    expect(service.spec.ports).toEqual([{ name: 'http', port: 8081, targetPort: 8081, protocol: 'TCP' }]);
+    expect(service.spec.ports).toEqual([
+      { name: 'http', port: 8081, targetPort: 8081, protocol: 'TCP' },
+      { name: 'management', port: 9090, targetPort: 9090, protocol: 'TCP' },
+    ]);
+    expect(service.metadata.annotations).toEqual({ 'alb.ingress.kubernetes.io/healthcheck-path': '/readyz' });
   });
 
   it('scales between 2 and 10 pods on 70% CPU and 80% memory, up fast and down slowly', () => {
@@ -120,13 +130,16 @@ describe('kiteclass-core canary', () => {
       type: 'forward',
       forwardConfig: {
         targetGroups: [
-          { serviceName: 'kiteclass-core', servicePort: '8081', weight: 90 },
-          { serviceName: 'kiteclass-core-canary', servicePort: '8081', weight: 10 },
+          // numbers: a string servicePort is a port NAME to the controller (issue 13 item 1)
+          { serviceName: 'kiteclass-core', servicePort: 8081, weight: 90 },
+          { serviceName: 'kiteclass-core-canary', servicePort: 8081, weight: 10 },
         ],
       },
     });
     expect(ingress.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'kiteclass-core-weighted', port: { name: 'use-annotation' } } });
     expect(ingress.metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internal');
+    expect(ingress.metadata.annotations).not.toHaveProperty('alb.ingress.kubernetes.io/healthcheck-path');
+    expect(findObject(production, 'Service', 'kiteclass-core-canary').metadata.annotations).toEqual({ 'alb.ingress.kubernetes.io/healthcheck-path': '/readyz' });
   });
 
   it('runs its own image with pods the stable Service and Deployment never select', () => {

@@ -26,7 +26,7 @@ export default defineService({
     new AlbIngress(chart, 'Ingress', {
       name: INGRESS,
       certificateArn: clusterCertificate(ctx.env, ctx.cluster, ctx.system),
-      healthcheckPath: '/actuator/health',
+      // no Ingress-wide health check: each backend Service carries its own (issue 13 item 2)
       rules: [
         // KiteHub API
         { host: v.ingress.apiHost, paths: [{ path: '/', service: 'kitehub-backend', port: PORTS['kitehub-backend'] }] },

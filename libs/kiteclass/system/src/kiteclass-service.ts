@@ -1,9 +1,10 @@
+import * as kplus from 'cdk8s-plus-27';
 import {
-  AppService, Autoscaler, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
+  albHealthCheck, AppService, Autoscaler, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
   type Cluster, type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
-import { PORTS, SECRETS } from './names';
+import { MANAGEMENT_PORT, PORTS, SECRETS } from './names';
 import type { KiteclassServiceName, KiteclassValues } from './values';
 
 /** Prometheus runs in this namespace (kube-prometheus-stack) and scrapes the ServiceMonitors' ports. */
@@ -15,10 +16,16 @@ export const HPA_BEHAVIOUR: { scaleUp: ScalingRules; scaleDown: ScalingRules } =
   scaleDown: { stabilizationWindowSeconds: 300, policies: [{ percent: 10, periodSeconds: 60 }] },
 };
 
-/** Spring Boot Actuator probes, with the document's timings. */
+/**
+ * Spring Boot Actuator probes, with the document's timings. Not the document's
+ * /actuator/health/{liveness,readiness}: Actuator moved to the management port (which the
+ * internet never reaches, issue 13 item 4), and the health groups stay on the main port as
+ * /livez and /readyz (`management.endpoint.health.probes.add-additional-paths`), so a probe
+ * still fails when the main server does (Spring Boot reference, "Kubernetes Probes").
+ */
 export const ACTUATOR_PROBES: { liveness: HttpProbe; readiness: HttpProbe } = {
-  liveness: { path: '/actuator/health/liveness', initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 3 },
-  readiness: { path: '/actuator/health/readiness', initialDelaySeconds: 30, periodSeconds: 5, failureThreshold: 3 },
+  liveness: { path: '/livez', initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 3 },
+  readiness: { path: '/readyz', initialDelaySeconds: 30, periodSeconds: 5, failureThreshold: 3 },
 };
 
 export interface KiteclassServiceProps {
@@ -66,20 +73,24 @@ export class KiteclassService extends Construct {
     const springBoot = props.springBoot ?? true;
     this.port = PORTS[name];
 
-    const serviceAccount = new IrsaServiceAccount(this, 'ServiceAccount', { name, roleArn: clusterRoleArn(ctx.cluster, values.roleName) });
+    // a role only where the values give one (and the pods can reach STS: policy rule irsa-egress)
+    const roleName = 'roleName' in values ? values.roleName : undefined;
+    if (roleName) new IrsaServiceAccount(this, 'ServiceAccount', { name, roleArn: clusterRoleArn(ctx.cluster, roleName) });
+    else new kplus.ServiceAccount(this, 'ServiceAccount', { metadata: { name }, automountToken: false });
 
     const container = {
       system: ctx.system,
       component: props.component,
       repository: `${ecrRegistry(ctx.env)}/${name}`,
-      ports: [{ name: 'http', containerPort: this.port }],
+      ports: [{ name: 'http', containerPort: this.port }, ...(springBoot ? [{ name: 'management', containerPort: MANAGEMENT_PORT }] : [])],
       env: { ...(springBoot ? springEnv(ctx.values, this.port) : {}), ...props.env },
       resources: values.resources,
       ...(springBoot ? ACTUATOR_PROBES : props.probes),
       preStopSleepSeconds: 10,
-      serviceAccountName: serviceAccount.name,
+      serviceAccountName: name,
+      // the document's annotations, on the management port where /actuator/prometheus now is
       podAnnotations: springBoot
-        ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(this.port), 'prometheus.io/path': '/actuator/prometheus' }
+        ? { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(MANAGEMENT_PORT), 'prometheus.io/path': '/actuator/prometheus' }
         : undefined,
       writableDirs: props.writableDirs,
     };
@@ -95,14 +106,23 @@ export class KiteclassService extends Construct {
     }
     for (const app of apps) {
       const id = app === name ? '' : 'Canary';
-      new AppService(this, `${id}Service`, { name: app, ports: [{ name: 'http', port: this.port, targetPort: this.port }] });
+      new AppService(this, `${id}Service`, {
+        name: app,
+        ports: [
+          { name: 'http', port: this.port, targetPort: this.port },
+          ...(springBoot ? [{ name: 'management', port: MANAGEMENT_PORT }] : []),
+        ],
+        // the ALB checks each target group on the path its pods' readiness probe uses (issue 13 item 2)
+        annotations: albHealthCheck((springBoot ? ACTUATOR_PROBES : props.probes!).readiness.path),
+      });
       new DisruptionBudget(this, `${id}DisruptionBudget`, { app, minPods: app === name ? values.autoscaling.minReplicas : props.canary!.replicas });
       if (springBoot) {
         // The document's prometheus.io/* annotations stay (it shows them), but prometheus-operator
         // ignores them: a ServiceMonitor is what makes Prometheus scrape /actuator/prometheus.
         new ServiceMonitor(this, `${id}ServiceMonitor`, {
           name: app,
-          endpoints: [{ port: 'http', path: '/actuator/prometheus' }],
+          // the management port: Actuator is not on the port the ALB sends to (issue 13 item 4)
+          endpoints: [{ port: 'management', path: '/actuator/prometheus' }],
           cluster: ctx.cluster,
           // Micrometer's request timer, and HikariCP's pool gauges where the service has a database
           metrics: ['http_server_requests_seconds', ...(props.env?.SPRING_DATASOURCE_URL ? ['hikaricp_connections_'] : [])],
@@ -113,7 +133,7 @@ export class KiteclassService extends Construct {
         ingress: [
           // target-type ip: the ALB sends traffic from its own addresses, in the cluster's load-balancer subnets
           loadBalancerIngress(ctx.cluster, [{ port: this.port }]),
-          ...(springBoot ? [{ peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: this.port }] }] : []),
+          ...(springBoot ? [{ peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: MANAGEMENT_PORT }] }] : []),
         ],
         egress: props.egress,
       });
@@ -127,6 +147,11 @@ function springEnv(values: KiteclassValues, port: number): Record<string, EnvSou
     SPRING_PROFILES_ACTIVE: values.spring.profile,
     // the document's base sets 8080; kiteclass-core listens on 8081, so each service sets its own
     SERVER_PORT: String(port),
+    // Actuator (prometheus, metrics) on a port of its own, never routed by an Ingress; the probes'
+    // health groups stay on the main port as /livez and /readyz (Spring Boot reference,
+    // "Customizing the Management Server Port", "Kubernetes Probes")
+    MANAGEMENT_SERVER_PORT: String(MANAGEMENT_PORT),
+    MANAGEMENT_ENDPOINT_HEALTH_PROBES_ADDADDITIONALPATHS: 'true',
     LOGGING_LEVEL_ROOT: values.spring.logLevelRoot,
     // management.metrics.distribution.percentiles-histogram[http.server.requests]=true: without it Micrometer
     // publishes no http_server_requests_seconds_bucket series, and the HighLatency alert's histogram_quantile has

@@ -28,6 +28,12 @@ export const PORTS = {
   'kiteclass-frontend': 3000,
 } as const;
 
+/**
+ * Spring Boot Actuator's management port (`management.server.port`): Prometheus scrapes it, no
+ * Ingress routes to it, so /actuator/* is never public (issue 13 item 4).
+ */
+export const MANAGEMENT_PORT = 9090;
+
 /** Ingress and Service names. */
 export const INGRESS = 'kiteclass-ingress';
 export const CORE_INGRESS = 'kiteclass-core-ingress';

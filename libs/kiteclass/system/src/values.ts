@@ -68,7 +68,8 @@ export const KiteclassValuesSchema = z.strictObject({
     'kitehub-backend': ServiceValuesSchema,
     'kiteclass-gateway': ServiceValuesSchema,
     'kiteclass-core': ServiceValuesSchema.extend({ canary: CanarySchema.optional() }),
-    'kiteclass-frontend': ServiceValuesSchema,
+    // no IAM role: the static front end calls no AWS API, and its NetworkPolicy allows only DNS (issue 13 item 11)
+    'kiteclass-frontend': ServiceValuesSchema.omit({ roleName: true }),
   }),
 });
 

@@ -4,6 +4,7 @@ import { KubeIngress, type HttpIngressPath } from 'cdk8s-plus-27/lib/imports/k8s
 /** A share of a path's traffic sent to one Service (AWS Load Balancer Controller weighted target groups). */
 export interface WeightedBackend {
   readonly service: string;
+  /** Service port NUMBER: the action writes it as a JSON number, because a string servicePort is a port name to the controller. */
   readonly port: number;
   /** Relative weight; the weights of a path are summed. */
   readonly weight: number;
@@ -17,6 +18,18 @@ export interface AlbPath {
   readonly port?: number;
   /** Split the traffic between several Services by weight (e.g. stable 90, canary 10). */
   readonly weighted?: readonly WeightedBackend[];
+  /**
+   * Name of the controller action of a `weighted` path (the backend names it; a DNS-1035 label).
+   * Two paths of one Ingress with different splits need different names: the render refuses a clash.
+   * @default '<first weighted service>-weighted'; for `fixedResponse`: 'fixed-response-<status code>'
+   */
+  readonly action?: string;
+  /**
+   * Answer the path at the load balancer instead (e.g. 404 for a path only the cluster may
+   * reach). Both controllers pick the longest Prefix, so it shadows a shorter path to a Service.
+   * @default - forward to a Service
+   */
+  readonly fixedResponse?: { readonly statusCode: number; readonly messageBody?: string };
 }
 
 export interface AlbRule {
@@ -31,8 +44,6 @@ export interface AlbIngressProps {
   readonly scheme?: 'internet-facing' | 'internal';
   /** ACM certificate of the HTTPS listener (TLS on every ingress, DESIGN.md principle 6). */
   readonly certificateArn: string;
-  /** Target group health check path. @default '/' */
-  readonly healthcheckPath?: string;
   /** Also listen on HTTP 80 and redirect it to HTTPS. @default true for internet-facing, false for internal */
   readonly redirectHttp?: boolean;
   readonly rules: readonly AlbRule[];
@@ -52,7 +63,7 @@ export class AlbIngress extends Construct {
       'alb.ingress.kubernetes.io/target-type': 'ip',
       'alb.ingress.kubernetes.io/certificate-arn': props.certificateArn,
       'alb.ingress.kubernetes.io/listen-ports': redirect ? '[{"HTTP": 80}, {"HTTPS": 443}]' : '[{"HTTPS": 443}]',
-      'alb.ingress.kubernetes.io/healthcheck-path': props.healthcheckPath ?? '/',
+      // no healthcheck-path here: it would apply to every target group; each backend Service carries its own (albHealthCheck)
     };
     if (redirect) annotations['alb.ingress.kubernetes.io/ssl-redirect'] = '443';
 
@@ -60,16 +71,31 @@ export class AlbIngress extends Construct {
       host: rule.host,
       http: {
         paths: rule.paths.map((p): HttpIngressPath => {
+          const useAction = (action: string, config: string): HttpIngressPath => {
+            const key = `alb.ingress.kubernetes.io/actions.${action}`;
+            if (annotations[key] !== undefined && annotations[key] !== config) {
+              throw new Error(`AlbIngress ${props.name}: path ${rule.host}${p.path}: action '${action}' is already another path's; give this path its own 'action' name`);
+            }
+            annotations[key] = config;
+            return { path: p.path, pathType: 'Prefix', backend: { service: { name: action, port: { name: 'use-annotation' } } } };
+          };
+          if (p.fixedResponse) {
+            const f = p.fixedResponse;
+            return useAction(p.action ?? `fixed-response-${f.statusCode}`, JSON.stringify({
+              type: 'fixed-response',
+              fixedResponseConfig: { contentType: 'text/plain', statusCode: String(f.statusCode), ...(f.messageBody !== undefined ? { messageBody: f.messageBody } : {}) },
+            }));
+          }
           if (p.weighted) {
             // The controller reads the split from an action annotation; the backend names the action.
-            const action = `${p.weighted[0].service}-weighted`;
-            annotations[`alb.ingress.kubernetes.io/actions.${action}`] = JSON.stringify({
+            return useAction(p.action ?? `${p.weighted[0].service}-weighted`, JSON.stringify({
               type: 'forward',
               forwardConfig: {
-                targetGroups: p.weighted.map((w) => ({ serviceName: w.service, servicePort: String(w.port), weight: w.weight })),
+                // servicePort as a number: TargetGroupTuple.ServicePort is an IntOrString and a string is a port
+                // NAME (aws-load-balancer-controller pkg/ingress/config_types.go)
+                targetGroups: p.weighted.map((w) => ({ serviceName: w.service, servicePort: w.port, weight: w.weight })),
               },
-            });
-            return { path: p.path, pathType: 'Prefix', backend: { service: { name: action, port: { name: 'use-annotation' } } } };
+            }));
           }
           if (!p.service || !p.port) throw new Error(`AlbIngress ${props.name}: path ${p.path} needs 'service' and 'port', or 'weighted'`);
           return { path: p.path, pathType: 'Prefix', backend: { service: { name: p.service, port: { number: p.port } } } };
@@ -82,4 +108,15 @@ export class AlbIngress extends Construct {
       spec: { ingressClassName: 'alb', rules },
     });
   }
+}
+
+/**
+ * The target group health check of one backend Service, as annotations of that Service: the
+ * controller merges a Service's `alb.ingress.kubernetes.io/healthcheck-*` annotations over the
+ * Ingress's (docs guide/ingress/annotations.md: "annotations applied to Service have higher
+ * priority"), so each backend is checked on a path it serves.
+ * @param path an HTTP path the pods answer on the traffic port (e.g. their readiness probe's)
+ */
+export function albHealthCheck(path: string): Record<string, string> {
+  return { 'alb.ingress.kubernetes.io/healthcheck-path': path };
 }

@@ -17,8 +17,13 @@ export interface NginxIngressProps {
   readonly host: string;
   /** Secret cert-manager writes the certificate to (TLS on every ingress, DESIGN.md principle 6). */
   readonly tlsSecretName: string;
-  /** cert-manager ClusterIssuer that signs the certificate. */
-  readonly clusterIssuer: string;
+  /**
+   * cert-manager ClusterIssuer that signs the certificate. Give it on one Ingress of a host only:
+   * cert-manager makes one Certificate per annotated Ingress, and the others of the host name the
+   * same `tlsSecretName`.
+   * @default - no cert-manager annotation (another Ingress of the host requests the certificate)
+   */
+  readonly clusterIssuer?: string;
   readonly paths: readonly NginxPath[];
   /** Requests per second per client IP (`limit-rps`). @default - no limit */
   readonly limitRps?: number;
@@ -30,6 +35,17 @@ export interface NginxIngressProps {
   readonly proxyTimeoutSeconds?: number;
   /** CORS: allowed origin and methods. @default - CORS off */
   readonly cors?: { readonly allowOrigin: string; readonly allowMethods: string };
+  /**
+   * Send through the Istio mesh, so the Service's VirtualService (weights, header routes) applies
+   * to external traffic: ingress-nginx otherwise sends to the pod endpoints itself and bypasses
+   * it. Sets `service-upstream: "true"` (to the Service's cluster IP) and `upstream-vhost` (the
+   * Host the controller's sidecar routes by) to `<service>.<namespace>.svc.cluster.local`. That
+   * Host is one per Ingress, so every path must go to the same Service. The ingress-nginx pods
+   * need the Istio sidecar (ingress-nginx docs, annotations "Service Upstream", "Custom NGINX
+   * upstream vhost"; Istio docs on ingress controllers in the mesh).
+   * @default - not through the mesh
+   */
+  readonly mesh?: { readonly namespace: string };
 }
 
 /**
@@ -41,7 +57,7 @@ export class NginxIngress extends Construct {
   constructor(scope: Construct, id: string, props: NginxIngressProps) {
     super(scope, id);
     if (props.paths.length === 0) throw new Error(`NginxIngress ${props.name}: 'paths' must name at least one path`);
-    const a: Record<string, string> = { 'cert-manager.io/cluster-issuer': props.clusterIssuer };
+    const a: Record<string, string> = props.clusterIssuer ? { 'cert-manager.io/cluster-issuer': props.clusterIssuer } : {};
     const n = (key: string, value: string | number | undefined) => {
       if (value !== undefined) a[`nginx.ingress.kubernetes.io/${key}`] = String(value);
     };
@@ -54,6 +70,12 @@ export class NginxIngress extends Construct {
       n('enable-cors', 'true');
       n('cors-allow-methods', props.cors.allowMethods);
       n('cors-allow-origin', props.cors.allowOrigin);
+    }
+    if (props.mesh) {
+      const services = [...new Set(props.paths.map((p) => p.service))];
+      if (services.length > 1) throw new Error(`NginxIngress ${props.name}: 'mesh' sets one upstream Host per Ingress, but its paths go to ${services.join(', ')}: give each Service an Ingress`);
+      n('service-upstream', 'true');
+      n('upstream-vhost', `${services[0]}.${props.mesh.namespace}.svc.cluster.local`);
     }
     n('ssl-redirect', 'true');
     n('force-ssl-redirect', 'true');

@@ -45,6 +45,9 @@ export default defineService({
         appEgress('bloom-validator'),
         appEgress('adaptive-engine'),
         appEgress('analytics-service'),
+        // HTTPS to AWS: the pods assume QuizmentorServiceRole (IRSA) through STS, which has no fixed
+        // addresses; without it the role was unusable (policy rule irsa-egress)
+        { peers: [{ cidr: '0.0.0.0/0' }], ports: [{ port: 443 }] },
       ],
     });
 

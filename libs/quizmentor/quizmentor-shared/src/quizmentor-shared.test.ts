@@ -72,15 +72,21 @@ describe('quizmentor-shared', () => {
       });
     });
 
-    it('routes its three paths to the services on port 80', () => {
-      expect(ingress.spec.rules).toEqual([{
+    it('routes its three paths to the services on port 80, /api/learning through the mesh in an Ingress of its own (issue 13 item 3)', () => {
+      const rules = (paths: string[][]) => [{
         host: 'api.quizmentor.com',
-        http: {
-          paths: [['/api/learning', 'learning-orchestrator'], ['/api/validate', 'bloom-validator'], ['/api/adaptive', 'adaptive-engine']].map(([path, name]) => ({
-            path, pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } },
-          })),
-        },
-      }]);
+        http: { paths: paths.map(([path, name]) => ({ path, pathType: 'Prefix', backend: { service: { name, port: { number: 80 } } } })) },
+      }];
+      expect(ingress.spec.rules).toEqual(rules([['/api/validate', 'bloom-validator'], ['/api/adaptive', 'adaptive-engine']]));
+      const learning = findObject(production, 'Ingress', 'learning-orchestrator-ingress');
+      expect(learning.spec.rules).toEqual(rules([['/api/learning', 'learning-orchestrator']]));
+      expect(learning.metadata.annotations).toMatchObject({
+        'nginx.ingress.kubernetes.io/service-upstream': 'true',
+        'nginx.ingress.kubernetes.io/upstream-vhost': 'learning-orchestrator.quizmentor-prod.svc.cluster.local',
+      });
+      // same host and certificate; only the first Ingress asks cert-manager for it (one Certificate per annotated Ingress)
+      expect(learning.spec.tls).toEqual(ingress.spec.tls);
+      expect(learning.metadata.annotations).not.toHaveProperty('cert-manager.io/cluster-issuer');
     });
   });
 
