@@ -78,6 +78,8 @@ describe('policy checks', () => {
     })).toEqual([
       `${CORE}: [probes] spec.template.spec.containers[0] (kiteclass-core): add readinessProbe`,
       `${CORE}: [resources] spec.template.spec.containers[0] (kiteclass-core): set resources limits.cpu, limits.memory`,
+      // the ALB checks kiteclass-core on its readiness path, which no probe requests any more (traffic rule, issue 13 item 2)
+      'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml: Ingress kiteclass-core-ingress: [alb-health-check] target group kiteclass-core:8081: health check path /readyz on port 8081 is not a path kiteclass-core (kiteclass-core) answers: its HTTP probes there are /livez; set alb.ingress.kubernetes.io/healthcheck-path on Service kiteclass-core',
     ]);
   });
 
@@ -150,10 +152,10 @@ describe('policy checks', () => {
     })).toEqual(['dist/production/kiteclass/kiteclass-core/Service.kiteclass-core.yaml: Service kiteclass-core: [service-target-port] port http: targetPort 8080 is not a container port of kiteclass-core']);
     expect(broken('Ingress', 'kiteclass-ingress', (o) => {
       o.spec.rules[0].http.paths[0].backend.service.name = 'kitehub-api';
-      o.spec.rules[1].http.paths[0].backend.service.port.number = 9090;
+      o.spec.rules[1].http.paths[0].backend.service.port.number = 9999; // not 9090: the Spring services' management port exists
     })).toEqual([
       `dist/production/kiteclass/kiteclass-shared/Ingress.kiteclass-ingress.yaml: Ingress kiteclass-ingress: [ingress-backend] spec.rules[0].http.paths[0] (${VALUES.ingress.apiHost}/): no Service kitehub-api in ${NS}`,
-      `dist/production/kiteclass/kiteclass-shared/Ingress.kiteclass-ingress.yaml: Ingress kiteclass-ingress: [ingress-backend] spec.rules[1].http.paths[0] (${VALUES.ingress.instancesHost}/api): Service kiteclass-gateway has no port 9090`,
+      `dist/production/kiteclass/kiteclass-shared/Ingress.kiteclass-ingress.yaml: Ingress kiteclass-ingress: [ingress-backend] spec.rules[1].http.paths[0] (${VALUES.ingress.instancesHost}/api): Service kiteclass-gateway has no port 9999`,
     ]);
   });
 
@@ -162,7 +164,8 @@ describe('policy checks', () => {
       const key = 'alb.ingress.kubernetes.io/actions.kiteclass-core-weighted';
       o.metadata.annotations[key] = o.metadata.annotations[key].replace('"kiteclass-core-canary"', '"kiteclass-canary"');
     })).toEqual([
-      `dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml: Ingress kiteclass-core-ingress: [ingress-backend] spec.rules[0].http.paths[0] (${VALUES.ingress.coreHost}/) (action kiteclass-core-weighted): no Service kiteclass-canary in ${NS}`,
+      // ALB actions are read by the traffic rules, by type (checks/traffic.ts)
+      `dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml: Ingress kiteclass-core-ingress: [alb-action-backend] spec.rules[0].http.paths[0] (${VALUES.ingress.coreHost}/): action kiteclass-core-weighted forwards to Service kiteclass-canary, which is not rendered in ${NS}`,
     ]);
   });
 

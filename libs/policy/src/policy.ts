@@ -17,6 +17,7 @@ import { checkPromql } from './checks/promql';
 import { checkReferences } from './checks/references';
 import { checkReplicasOwner } from './checks/replicas-owner';
 import { checkSecrets } from './checks/secrets';
+import { checkTraffic } from './checks/traffic';
 import { checkValues } from './checks/values';
 import { checkWorkloadRuntime } from './checks/workload-runtime';
 import { checkWorkloads } from './checks/workloads';
@@ -46,6 +47,7 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
     found.push(...checkFleet(ctx, fleet?.get(env)));
     found.push(...checkPromql(ctx), ...checkMonitoring(ctx, fleet?.get(env)));
     found.push(...checkBudgets(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
+    found.push(...checkTraffic(ctx));
     found.push(...checkArgoCd(ctx));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }

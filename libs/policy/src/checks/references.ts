@@ -39,23 +39,13 @@ function services(ctx: PolicyContext): Violation[] {
 function ingresses(ctx: PolicyContext): Violation[] {
   const out: Violation[] = [];
   for (const m of ctx.ofKind('Ingress')) {
-    const annotations = m.object.metadata.annotations ?? {};
     const backends: { where: string; service: string; port: number | string }[] = [];
     const add = (where: string, b: any) => {
       const svc = b?.service;
       if (!svc) return;
-      if (svc.port?.name === 'use-annotation') {
-        // AWS Load Balancer Controller action: the real backends are in the action's JSON.
-        const raw = annotations[`alb.ingress.kubernetes.io/actions.${svc.name}`];
-        if (!raw) {
-          out.push(violation(m, 'ingress-backend', `${where}: backend ${svc.name} uses an annotation, but alb.ingress.kubernetes.io/actions.${svc.name} is missing`));
-          return;
-        }
-        for (const tg of JSON.parse(raw)?.forwardConfig?.targetGroups ?? []) {
-          backends.push({ where: `${where} (action ${svc.name})`, service: tg.serviceName, port: /^\d+$/.test(String(tg.servicePort)) ? Number(tg.servicePort) : tg.servicePort });
-        }
-        return;
-      }
+      // AWS Load Balancer Controller actions are checked by checks/traffic.ts (alb-action-backend), by
+      // type: reading servicePort "8081" as the number 8081 here hid a port name that does not exist
+      if (svc.port?.name === 'use-annotation') return;
       backends.push({ where, service: svc.name, port: svc.port?.number ?? svc.port?.name });
     };
     add('spec.defaultBackend', m.object.spec?.defaultBackend);
