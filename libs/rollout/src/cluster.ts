@@ -216,7 +216,8 @@ export class SimCluster {
   private jobStatus(live: Live, now: number, reader: string): HealthStatus {
     if (live.jobResult) return { status: live.jobResult.failed ? 'Degraded' : 'Healthy', message: live.jobResult.message };
     const spec = live.obj.spec ?? {};
-    const problem = this.podProblem(live.obj.metadata?.namespace, spec.template, reader);
+    const quota = this.quotaProblem(live, now, reader);
+    const problem = quota ? { message: quota, network: false } : this.podProblem(live.obj.metadata?.namespace, spec.template, reader);
     const age = now - live.createdAt;
     if (!problem) return age >= ROUND_SECONDS ? { status: 'Healthy', message: 'job completed' } : { status: 'Progressing', message: 'job running' };
     if (problem.network) {
@@ -273,9 +274,7 @@ export class SimCluster {
     }
     // An injected Istio sidecar must reach istiod (xDS and certificates, TCP 15012) before the pod is
     // Ready (https://istio.io/latest/docs/ops/deployment/application-requirements/#ports-used-by-istio).
-    const nsLabels = this.getObj('', 'Namespace', undefined, namespace, reader)?.obj.metadata?.labels ?? {};
-    const injected = template?.metadata?.annotations?.['sidecar.istio.io/inject'] !== 'false' && [...this.addonsInstalled.values()]
-      .some((a) => a.provides.sidecarInjectionLabels.some((l) => nsLabels[l.key] === l.value));
+    const injected = this.sidecarInjected(namespace, template, reader);
     const egress = this.egressProblem(namespace, labels, containers, reader, injected ? [{ port: 15012, what: 'istiod (sidecar xDS)' }] : []);
     return egress ? { message: egress, network: true } : undefined;
   }
@@ -308,6 +307,73 @@ export class SimCluster {
     return undefined;
   }
 
+  /** Whether pods of this namespace get an Istio sidecar from an installed add-on. */
+  private sidecarInjected(namespace: string | undefined, template: any, reader: string): boolean {
+    const nsLabels = this.getObj('', 'Namespace', undefined, namespace, reader)?.obj.metadata?.labels ?? {};
+    return template?.metadata?.annotations?.['sidecar.istio.io/inject'] !== 'false' && [...this.addonsInstalled.values()]
+      .some((a) => a.provides.sidecarInjectionLabels.some((l) => nsLabels[l.key] === l.value));
+  }
+
+  /**
+   * ResourceQuota admission (https://kubernetes.io/docs/concepts/policy/resource-quotas/): a pod
+   * must state requests/limits for every quota'd compute resource, and the namespace's pods
+   * (workloads admitted in creation order, each at its replicas or its HPA's minReplicas) must fit.
+   * An injected Istio sidecar adds the chart's default proxy resources (istio/istio
+   * manifests/charts/istio-control/istio-discovery/values.yaml global.proxy.resources: requests
+   * 100m/128Mi, limits 2000m/1024Mi).
+   */
+  private quotaProblem(live: Live, now: number, reader: string): string | undefined {
+    const ns = live.obj.metadata?.namespace;
+    const quotas = this.list('', 'ResourceQuota', ns, reader).map((l) => l.obj);
+    if (quotas.length === 0) return undefined;
+    const hpas = this.list('autoscaling', 'HorizontalPodAutoscaler', ns, reader).map((l) => l.obj);
+    const demand = (w: Live) => {
+      const o = w.obj;
+      const template = o.spec?.template;
+      const perPod: Record<string, number> = {};
+      const containers: any[] = [...(template?.spec?.containers ?? [])];
+      if (this.sidecarInjected(ns, template, reader)) containers.push({ resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } } });
+      for (const c of containers) {
+        for (const kind of ['requests', 'limits'] as const) {
+          for (const [res, q] of Object.entries(c.resources?.[kind] ?? {})) perPod[`${kind}.${res}`] = (perPod[`${kind}.${res}`] ?? 0) + quantity(String(q));
+        }
+      }
+      const missing = containers.flatMap((c) => ['requests.cpu', 'requests.memory', 'limits.cpu', 'limits.memory'].filter((r) => {
+        const [kind, res] = r.split('.');
+        return c.resources?.[kind]?.[res] === undefined;
+      }));
+      const hpa = hpas.find((h) => h.spec?.scaleTargetRef?.kind === o.kind && h.spec?.scaleTargetRef?.name === o.metadata?.name);
+      const pods = o.kind === 'Job' ? (o.spec?.parallelism ?? 1) : Math.max(o.spec?.replicas ?? 1, hpa?.spec?.minReplicas ?? 1);
+      return { perPod, pods, missing };
+    };
+    const mine = demand(live);
+    for (const q of quotas) {
+      const hard: Record<string, string> = q.spec?.hard ?? {};
+      const missing = mine.missing.find((r) => hard[r] !== undefined || (r.startsWith('requests.') && hard[r.slice('requests.'.length)] !== undefined));
+      if (missing) return `pods refused by ResourceQuota ${q.metadata?.name}: must specify ${missing}`;
+    }
+    const workloads = [...this.list('apps', 'Deployment', ns, reader), ...this.list('apps', 'StatefulSet', ns, reader), ...this.list('batch', 'Job', ns, reader)]
+      .filter((w) => !w.jobResult && w.createdAt <= now)
+      .sort((a, b) => a.createdAt - b.createdAt || objectKey(groupOf(a.obj), String(a.obj.kind), ns, a.obj.metadata?.name).localeCompare(objectKey(groupOf(b.obj), String(b.obj.kind), ns, b.obj.metadata?.name)));
+    const used: Record<string, number> = {};
+    for (const w of workloads) {
+      const d = w === live || (w.obj.kind === live.obj.kind && w.obj.metadata?.name === live.obj.metadata?.name) ? mine : demand(w);
+      for (const [res, v] of Object.entries(d.perPod)) used[res] = (used[res] ?? 0) + v * d.pods;
+      used.pods = (used.pods ?? 0) + d.pods;
+      if (d !== mine) continue;
+      for (const q of quotas) {
+        for (const [res, limit] of Object.entries(q.spec?.hard ?? {})) {
+          const key = res === 'cpu' || res === 'memory' ? `requests.${res}` : res;
+          if (used[key] !== undefined && used[key] > quantity(String(limit)) + 1e-9) {
+            return `pods refused: exceeded quota ${q.metadata?.name}: ${res} used ${formatQuantity(key, used[key])} by this and earlier workloads of ${ns}, limited ${limit}`;
+          }
+        }
+      }
+      break;
+    }
+    return undefined;
+  }
+
   private claimStatus(spec: any): HealthStatus {
     // health_pvc.go: Pending is Progressing; a claim binds once its StorageClass provisions a volume.
     const c: Capability = spec.storageClassName === undefined || spec.storageClassName === null ? { type: 'defaultStorageClass' } : { type: 'storageClass', name: spec.storageClassName };
@@ -328,7 +394,7 @@ export class SimCluster {
     if (group === 'apps' && (kind === 'Deployment' || kind === 'StatefulSet' || kind === 'DaemonSet')) {
       // health_deployment.go / health_statefulset.go / health_daemonset.go: rolled out = Healthy;
       // a Deployment past progressDeadlineSeconds is Degraded (ProgressDeadlineExceeded).
-      let problem = this.podProblem(ns, o.spec?.template, reader)?.message;
+      let problem = this.quotaProblem(live, now, reader) ?? this.podProblem(ns, o.spec?.template, reader)?.message;
       if (!problem && kind === 'StatefulSet') {
         for (const t of o.spec?.volumeClaimTemplates ?? []) {
           const h = this.claimStatus(t.spec ?? {});
@@ -386,6 +452,20 @@ export function matchesSelector(selector: any, labels: Record<string, string>): 
     if (e.operator === 'DoesNotExist' && has) return false;
   }
   return true;
+}
+
+/** A Kubernetes quantity as a number (cpu in cores, memory in bytes). */
+export function quantity(q: string): number {
+  const m = /^([0-9.]+)([a-zA-Z]*)$/.exec(q.trim());
+  if (!m) return Number.NaN;
+  const units: Record<string, number> = { '': 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4 };
+  return Number(m[1]) * (units[m[2]] ?? Number.NaN);
+}
+
+function formatQuantity(resource: string, v: number): string {
+  if (resource.endsWith('memory')) return `${Math.round(v / 1024 ** 2)}Mi`;
+  if (resource.endsWith('cpu')) return `${Math.round(v * 1000)}m`;
+  return String(v);
 }
 
 /** Default ports of the backing services pods name in their env (by URL scheme or env-name keyword). */

@@ -238,6 +238,24 @@ describe('rollout simulation: CRDs and the Secrets store', () => {
   });
 });
 
+describe('rollout simulation: ResourceQuota', () => {
+  const sized = (app: string, cpu: string) => {
+    const d = deployment(NS, app);
+    d.spec.template.spec.containers[0].resources = { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu, memory: '128Mi' } };
+    return d;
+  };
+  const quota = { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'compute', namespace: NS, annotations: wave(-1) }, spec: { hard: { 'limits.cpu': '1', 'requests.memory': '1Gi' } } };
+
+  it('workloads past the quota, or without the quota\'d requests and limits, never get pods', () => {
+    const over = run({ services: { 'fixture-app': [namespace(NS, wave(-2)), quota, sized('a', '600m'), sized('b', '600m')] } });
+    expect(outcome(over, 'fixture-app')).toMatchObject({ converged: false, object: 'Deployment shop/b', reason: expect.stringMatching(/exceeded quota compute: limits.cpu used 1200m .* limited 1/) });
+    const unsized = run({ services: { 'fixture-app': [namespace(NS, wave(-2)), quota, deployment(NS, 'a')] } });
+    expect(outcome(unsized, 'fixture-app')).toMatchObject({ converged: false, object: 'Deployment shop/a', reason: expect.stringMatching(/ResourceQuota compute: must specify requests.memory/) });
+    const fits = run({ services: { 'fixture-app': [namespace(NS, wave(-2)), quota, sized('a', '400m'), sized('b', '600m')] } });
+    expect(fits.outcomes.filter((o) => !o.converged)).toEqual([]);
+  });
+});
+
 describe('rollout simulation: Istio sidecars', () => {
   it('pods of an injected namespace need egress to istiod (15012) before they are Ready', () => {
     const injected = { ...namespace(NS, wave(-1)), metadata: { ...namespace(NS, wave(-1)).metadata, labels: { 'kubernetes.io/metadata.name': NS, 'istio-injection': 'enabled' } } };
