@@ -17,6 +17,9 @@ export default defineService({
         SPRING_REDIS_HOST: { configMap: CONFIG_MAP, key: 'redis-host' },
         SPRING_REDIS_PASSWORD: { secret: SECRETS.redis.name, key: 'password' },
         SPRING_RABBITMQ_HOST: { configMap: CONFIG_MAP, key: 'rabbitmq-host' },
+        // Amazon MQ for RabbitMQ listens on AMQPS 5671 only; Spring Boot connects to 5672 unless SSL
+        // is on (RabbitProperties.determinePort), which the NetworkPolicy (dataLayerEgress) denies.
+        SPRING_RABBITMQ_SSL_ENABLED: 'true',
         JWT_SECRET: { secret: SECRETS.jwt.name, key: 'secret' },
         GOOGLE_CLIENT_ID: { secret: SECRETS.oauth.name, key: 'google-client-id' },
         GOOGLE_CLIENT_SECRET: { secret: SECRETS.oauth.name, key: 'google-client-secret' },
