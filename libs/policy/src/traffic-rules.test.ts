@@ -109,6 +109,18 @@ describe('alb-health-check: each target group is checked on a path its pods answ
     const one = [deployment('api', { probe: { path: '/ready', port: 8080 } }), service('api', undefined, HC('/ready')), ingress('shop', { annotations: HC('/nope'), paths: [{ path: '/', backend: to('api', 80) }] })];
     expect(found('alb-health-check', one)).toEqual([]);
   });
+
+  it('checks the health-check port the annotations name, by number or container port name', () => {
+    const mgmt = (port: string) => [
+      deployment('api', { ports: [{ name: 'http', containerPort: 8080 }, { name: 'management', containerPort: 9090 }], probe: { path: '/ready', port: 9090 } }),
+      service('api', undefined, { ...HC('/ready'), 'alb.ingress.kubernetes.io/healthcheck-port': port }),
+      ingress('shop', { paths: [{ path: '/', backend: to('api', 80) }] }),
+    ];
+    expect(found('alb-health-check', mgmt('9090'))).toEqual([]);
+    expect(found('alb-health-check', mgmt('management'))).toEqual([]);
+    expect(found('alb-health-check', mgmt('traffic-port'))).toHaveLength(1);
+    expect(found('alb-health-check', mgmt('http'))).toHaveLength(1);
+  });
 });
 
 describe('no-public-metrics: no internet-facing route to a metrics or Actuator path (issue 13 item 4)', () => {

@@ -153,7 +153,8 @@ function albHealthChecks(ctx: PolicyContext, m: Manifest, routes: Route[]): Viol
     if (protocol !== 'HTTP' && protocol !== 'HTTPS') continue;
     // target-type ip: the check goes to the pod's port (traffic-port: the Service's targetPort)
     const backends = podPorts(ctx, svc, port);
-    const checked = hcPort === 'traffic-port' ? backends : backends.map((b) => ({ ...b, containerPort: Number(hcPort) }));
+    // healthcheck-port: traffic-port, a port number, or a port name (resolved on the container, as the controller does for ip targets)
+    const checked = hcPort === 'traffic-port' ? backends : backends.map((b) => ({ ...b, containerPort: /^\d+$/.test(hcPort) ? Number(hcPort) : probePort(b.container, hcPort) ?? -1 }));
     for (const b of checked) {
       if (!probePaths(b.w, b.container, b.containerPort).includes(path)) {
         out.push(violation(m, 'alb-health-check',
