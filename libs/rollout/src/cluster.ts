@@ -7,7 +7,7 @@ import {
   ADDONS, BUILT_IN_GROUPS, addonProvides, builtInProvides, describeCapability, requiredCapabilities,
   type AddonDefinition, type Capability,
 } from '@gitops/cluster-addons-addons';
-import { CLUSTER_SCOPED_BUILT_IN, describe, groupOf, pluralOf, versionOf, type K8sObject } from './model';
+import { CLUSTER_SCOPED_BUILT_IN, groupOf, pluralOf, type K8sObject } from './model';
 
 export type Health = 'Healthy' | 'Progressing' | 'Degraded';
 export interface HealthStatus { readonly status: Health; readonly message: string }
@@ -165,7 +165,7 @@ export class SimCluster {
 
   /** The cluster's controllers act on the committed state: ExternalSecrets make their Secrets. */
   reconcileControllers(now: number): void {
-    for (const [key, live] of this.objects) {
+    for (const live of this.objects.values()) {
       const o = live.obj;
       if (groupOf(o) === 'external-secrets.io' && o.kind === 'ExternalSecret' && this.externalSecretProblem(live, '') === undefined) {
         // The operator writes spec.target.name (default: the ExternalSecret's name) in its namespace.
@@ -179,7 +179,6 @@ export class SimCluster {
         const h = this.jobStatus(live, now, '');
         if (h.status !== 'Progressing') live.jobResult = { failed: h.status === 'Degraded', message: h.message };
       }
-      void key;
     }
     this.commit();
   }
@@ -517,4 +516,3 @@ function backingServices(containers: any[], configValue: (configMap: string, key
   return [...out.values()];
 }
 
-export { describe, versionOf };
