@@ -62,6 +62,21 @@ describe('addons: one Application per add-on each cluster needs', () => {
     expect(wave('istio-base')).toBeLessThan(wave('istiod'));
   });
 
+  it.each(ENVIRONMENTS)('%s: ingress-nginx controller pods join the mesh exactly where istiod runs (mesh-routed Ingresses need it), without capturing inbound traffic', (env) => {
+    for (const leaf of leavesOf(env)) {
+      const names = leaf.objects.map((o) => o.metadata.name);
+      const nginx = leaf.objects.find((o) => o.metadata.name === `ingress-nginx-${leaf.cluster}`) as any;
+      if (!nginx) continue;
+      const controller = nginx.spec.source.helm.valuesObject.controller;
+      if (names.includes(`istiod-${leaf.cluster}`)) {
+        expect(controller.podLabels).toEqual({ 'sidecar.istio.io/inject': 'true' });
+        expect(controller.podAnnotations).toEqual({ 'traffic.sidecar.istio.io/includeInboundPorts': '' });
+      } else {
+        expect(controller.podLabels).toBeUndefined();
+      }
+    }
+  });
+
   it('computes per-cluster values from the cluster facts: region, cluster name, IRSA roles in the cluster account', () => {
     const environment = loadEnvironment('production', WORKSPACE_ROOT);
     for (const leaf of leavesOf('production')) {

@@ -216,8 +216,21 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
       ingressClasses: ['nginx'],
       webhooks: [{ configuration: 'ingress-nginx-admission', type: 'Validating', resources: ['networking.k8s.io/ingresses'], failurePolicy: 'Fail' }],
     },
-    values: () => ({
+    values: ({ env, cluster }) => ({
       controller: {
+        // Where Istio runs, the controller pods get a sidecar so that with `service-upstream` their
+        // requests go through the mesh and VirtualService weights and header routes apply to outside
+        // traffic (Istio docs, "Ingress NGINX and Istio"). A pod label, not a namespace label, keeps the
+        // chart's admission-patch Jobs out of the mesh (a sidecar would keep them from completing);
+        // no inbound ports are captured, so the NLB and the admission webhook reach nginx directly.
+        // A pod created before istiod's injector exists has no sidecar until restarted (Argo CD does not
+        // wait for add-on health across waves without the Application health setting; see README).
+        ...(addonReasons(env, cluster.name).has('istiod')
+          ? {
+              podLabels: { 'sidecar.istio.io/inject': 'true' },
+              podAnnotations: { 'traffic.sidecar.istio.io/includeInboundPorts': '' },
+            }
+          : {}),
         ingressClassResource: { name: 'nginx', enabled: true, default: false },
         service: {
           annotations: {
