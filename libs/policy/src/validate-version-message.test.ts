@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { BUNDLED_KUBERNETES_VERSION } from '@gitops/kubeconform';
-import { loadEnvironment, systemClusters, type Cluster } from '@gitops/platform';
+import { loadEnvironment, POLICY_RULES, systemClusters, type Cluster } from '@gitops/platform';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { formatValidateResult, validate } from './validate';
 
@@ -42,10 +42,21 @@ function workspace(version: string, files: Record<string, string>): { root: stri
 
 async function lines(root: string, targets: string[], kubernetesVersion?: string): Promise<string[]> {
   const result = await validate(root, targets, { violations: [], waived: [] }, { kubernetesVersion });
-  return formatValidateResult(result, root).split('\n').slice(0, -1); // the last line is the summary
+  return formatValidateResult(result, root).split('\n').slice(0, -2); // the last two: the rules that ran, the summary
 }
 
 const names = (clusters: readonly Cluster[]) => clusters.map((c) => c.name).join(', ');
+
+describe('the report', () => {
+  it('ends with every policy rule that ran (POLICY_RULES), then the summary', async () => {
+    const { root } = workspace('1.32', { 'argocd/Widget.w.yaml': WIDGET });
+    const out = formatValidateResult(await validate(root, ['argocd'], { violations: [], waived: [] }), root).split('\n');
+    const rules = Object.keys(POLICY_RULES);
+    expect(out.at(-2)).toBe(`policy rules (${rules.length}): ${rules.join(', ')}`);
+    for (const rule of ['alb-action-backend', 'budget-allows-eviction', 'promql-vector-matching', 'argocd-sync-converges']) expect(out.at(-2)).toContain(rule);
+    expect(out.at(-1)).toMatch(/^validate argocd: \d+ resources; schema \(strict\): 1 failing; policy: 0 violations, 0 waived$/);
+  });
+});
 
 describe('a schema failure names the version and the clusters', () => {
   it('a folder synced to its system\'s clusters: the version they run and their names', async () => {

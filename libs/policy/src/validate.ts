@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BUNDLED_KUBERNETES_VERSION, validateFiles, type ResourceResult } from '@gitops/kubeconform';
-import { ENVIRONMENTS, environmentFile, loadEnvironment, readProjectJson, type Cluster, type Environment } from '@gitops/platform';
+import { ENVIRONMENTS, environmentFile, loadEnvironment, POLICY_RULES, readProjectJson, type Cluster, type Environment } from '@gitops/platform';
 import { checkPolicies, formatViolation, type PolicyReport } from './policy';
 import { readManifests } from './manifests';
 import { folderClusters } from './checks/fleet';
@@ -138,6 +138,9 @@ export function formatValidateResult(r: ValidateResult, root: string): string {
   }
   for (const v of r.policy.violations) lines.push(formatViolation(v));
   for (const w of r.policy.waived) lines.push(`waived: ${formatViolation(w)} (reason: ${w.reason})`);
+  // which rules ran, so a reader sees a rule that found nothing was checked (meanings: POLICY_RULES)
+  const rules = Object.keys(POLICY_RULES);
+  lines.push(`policy rules (${rules.length}): ${rules.join(', ')}`);
   lines.push(
     `validate ${r.targets.join(' ')}: ${r.resources} resources; schema (strict): ${r.schemaFailures.length} failing; policy: ${r.policy.violations.length} violations, ${r.policy.waived.length} waived`,
   );
