@@ -491,6 +491,55 @@ function applicationsProject(system: string, applicationLeaves: readonly DistLea
   return emit(ARGOCD_LAYOUT.projectsDir, `${name}.yaml`, model);
 }
 
+/** What differs between the ApplicationSets of service folders: the rest is one shape. */
+interface ServiceApplicationSetProps {
+  readonly name: string;
+  readonly system: string;
+  readonly env: Environment;
+  readonly generators: unknown[];
+  /** Go-template expressions of the generator's parameters. */
+  readonly params: { readonly service: string; readonly cluster: string; readonly path: string };
+  readonly project: string;
+  readonly destination: { readonly server: string; readonly namespace: string };
+  readonly config: ArgoCdConfig;
+}
+
+/** An ApplicationSet of service folders: one Application per folder and cluster, named and labelled alike. */
+function serviceApplicationSet(p: ServiceApplicationSetProps): GeneratedObject {
+  const { system, env, params } = p;
+  const model = new ApplicationSet({
+    metadata: { name: p.name, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.environment]: env.name, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
+    spec: {
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: p.generators as never,
+      syncPolicy: { ...APPLICATION_SET_SYNC_POLICY },
+      preservedFields: structuredClone(PRESERVED_FIELDS) as never,
+      template: {
+        metadata: {
+          name: `${system}-{{ trimPrefix "${system}-" ${params.service} }}-${params.cluster}`,
+          labels: {
+            [LABELS.partOf]: system,
+            [LABELS.service]: `{{ ${params.service} }}`,
+            [LABELS.environment]: env.name,
+            [LABELS.cluster]: params.cluster,
+            [LABELS.managedBy]: ARGOCD_MANAGED_BY,
+          },
+          // A push refreshes (and re-renders) only the Applications whose folder it touched.
+          annotations: { [MANIFEST_GENERATE_PATHS_ANNOTATION]: `/{{ ${params.path} }}` },
+        },
+        spec: {
+          project: p.project,
+          source: { repoURL: p.config.repoURL, targetRevision: p.config.targetRevision, path: `{{ ${params.path} }}`, directory: { recurse: false } },
+          destination: { ...p.destination },
+          syncPolicy: structuredClone(SERVICE_SYNC_POLICY) as never,
+        },
+      },
+    },
+  });
+  return emit(ARGOCD_LAYOUT.applicationSetsDir, `${p.name}.yaml`, model);
+}
+
 /**
  * One Application per folder of Applications (`dist/<env>/<system>/<service>/<cluster>`), named
  * after the cluster its Applications deploy to, synced to the management cluster's `argocd`
@@ -508,37 +557,16 @@ function applicationsApplicationSet(system: string, env: Environment, clusters: 
     if (name.length > 63) throw new GenerateError(`${l.path}: Application name ${name} is ${name.length} characters; at most 63 (shorten the service or cluster name)`);
     return { path: l.path, service: l.service, cluster: cluster.name };
   });
-  const name = `${env.name}-${applicationsProjectName(system)}`;
-  const model = new ApplicationSet({
-    metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.environment]: env.name, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
-    spec: {
-      goTemplate: true,
-      goTemplateOptions: ['missingkey=error'],
-      generators: [{ list: { elements } }],
-      syncPolicy: { ...APPLICATION_SET_SYNC_POLICY },
-      preservedFields: structuredClone(PRESERVED_FIELDS) as never,
-      template: {
-        metadata: {
-          name: `${system}-{{ trimPrefix "${system}-" .service }}-{{ .cluster }}`,
-          labels: {
-            [LABELS.partOf]: system,
-            [LABELS.service]: '{{ .service }}',
-            [LABELS.environment]: env.name,
-            [LABELS.cluster]: '{{ .cluster }}',
-            [LABELS.managedBy]: ARGOCD_MANAGED_BY,
-          },
-          annotations: { [MANIFEST_GENERATE_PATHS_ANNOTATION]: '/{{ .path }}' },
-        },
-        spec: {
-          project: applicationsProjectName(system),
-          source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: '{{ .path }}', directory: { recurse: false } },
-          destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
-          syncPolicy: structuredClone(SERVICE_SYNC_POLICY) as never,
-        },
-      },
-    },
+  return serviceApplicationSet({
+    name: `${env.name}-${applicationsProjectName(system)}`,
+    system,
+    env,
+    generators: [{ list: { elements } }],
+    params: { service: '.service', cluster: '{{ .cluster }}', path: '.path' },
+    project: applicationsProjectName(system),
+    destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
+    config,
   });
-  return emit(ARGOCD_LAYOUT.applicationSetsDir, `${name}.yaml`, model);
 }
 
 function applicationSet(system: string, env: Environment, clusters: readonly Cluster[], group: LeafGroup, carvedOut: LeafGroup[] | null, config: ArgoCdConfig): GeneratedObject {
@@ -562,38 +590,16 @@ function applicationSet(system: string, env: Environment, clusters: readonly Clu
       if (name.length > 63) throw new GenerateError(`${leaf.path}: Application name ${name} is ${name.length} characters; at most 63 (shorten the service or cluster name)`);
     }
   }
-  const name = carvedOut ? `${env.name}-${system}` : `${env.name}-${system}-${group.namespace}`;
-  const model = new ApplicationSet({
-    metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.environment]: env.name, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
-    spec: {
-      goTemplate: true,
-      goTemplateOptions: ['missingkey=error'],
-      generators,
-      syncPolicy: { ...APPLICATION_SET_SYNC_POLICY },
-      preservedFields: structuredClone(PRESERVED_FIELDS) as never,
-      template: {
-        metadata: {
-          name: `${system}-{{ trimPrefix "${system}-" .path.basename }}-${clusterParam}`,
-          labels: {
-            [LABELS.partOf]: system,
-            [LABELS.service]: '{{ .path.basename }}',
-            [LABELS.environment]: env.name,
-            [LABELS.cluster]: clusterParam,
-            [LABELS.managedBy]: ARGOCD_MANAGED_BY,
-          },
-          // A push refreshes (and re-renders) only the Applications whose folder it touched.
-          annotations: { [MANIFEST_GENERATE_PATHS_ANNOTATION]: '/{{ .path.path }}' },
-        },
-        spec: {
-          project: system,
-          source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: '{{ .path.path }}', directory: { recurse: false } },
-          destination: { server: serverParam, namespace: group.namespace },
-          syncPolicy: structuredClone(SERVICE_SYNC_POLICY) as never,
-        },
-      },
-    },
+  return serviceApplicationSet({
+    name: carvedOut ? `${env.name}-${system}` : `${env.name}-${system}-${group.namespace}`,
+    system,
+    env,
+    generators,
+    params: { service: '.path.basename', cluster: clusterParam, path: '.path.path' },
+    project: system,
+    destination: { server: serverParam, namespace: group.namespace },
+    config,
   });
-  return emit(ARGOCD_LAYOUT.applicationSetsDir, `${name}.yaml`, model);
 }
 
 /**
@@ -607,37 +613,16 @@ function perClusterApplicationSet(system: string, env: Environment, clusters: re
     if (name.length > 63) throw new GenerateError(`${l.path}: Application name ${name} is ${name.length} characters; at most 63 (shorten the service or cluster name)`);
     return { path: l.path, service: l.service, cluster: cluster.name, server: cluster.server, namespace: leafNamespace(l) ?? mainNamespace };
   });
-  const name = `${env.name}-${system}-per-cluster`;
-  const model = new ApplicationSet({
-    metadata: { name, namespace: ARGOCD_NAMESPACE, labels: { [LABELS.partOf]: system, [LABELS.environment]: env.name, [LABELS.managedBy]: ARGOCD_MANAGED_BY }, annotations: PRUNE_BY_HAND },
-    spec: {
-      goTemplate: true,
-      goTemplateOptions: ['missingkey=error'],
-      generators: [{ list: { elements } }],
-      syncPolicy: { ...APPLICATION_SET_SYNC_POLICY },
-      preservedFields: structuredClone(PRESERVED_FIELDS) as never,
-      template: {
-        metadata: {
-          name: `${system}-{{ trimPrefix "${system}-" .service }}-{{ .cluster }}`,
-          labels: {
-            [LABELS.partOf]: system,
-            [LABELS.service]: '{{ .service }}',
-            [LABELS.environment]: env.name,
-            [LABELS.cluster]: '{{ .cluster }}',
-            [LABELS.managedBy]: ARGOCD_MANAGED_BY,
-          },
-          annotations: { [MANIFEST_GENERATE_PATHS_ANNOTATION]: '/{{ .path }}' },
-        },
-        spec: {
-          project: system,
-          source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: '{{ .path }}', directory: { recurse: false } },
-          destination: { server: '{{ .server }}', namespace: '{{ .namespace }}' },
-          syncPolicy: structuredClone(SERVICE_SYNC_POLICY) as never,
-        },
-      },
-    },
+  return serviceApplicationSet({
+    name: `${env.name}-${system}-per-cluster`,
+    system,
+    env,
+    generators: [{ list: { elements } }],
+    params: { service: '.service', cluster: '{{ .cluster }}', path: '.path' },
+    project: system,
+    destination: { server: '{{ .server }}', namespace: '{{ .namespace }}' },
+    config,
   });
-  return emit(ARGOCD_LAYOUT.applicationSetsDir, `${name}.yaml`, model);
 }
 
 /** The project of the app of apps: Argo CD's own objects, in its own namespace, nothing else. */
