@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
-import { defineService, ExternalSecret, SecureNamespace } from '@gitops/platform';
-import { CONFIG_KEYS, CONFIG_MAP, django, remoteKey, SECRETS } from '@gitops/django-system';
+import { defineService, externalSecretsFor, SecureNamespace } from '@gitops/platform';
+import { CONFIG_KEYS, CONFIG_MAP, django, SECRETS } from '@gitops/django-system';
 
 /**
  * What django-app and its migration Job read, in their own Argo CD Application: the namespace,
@@ -28,12 +28,6 @@ export default defineService({
     });
 
     // the document hardcodes these (its own list of limitations says so); they come from AWS Secrets Manager
-    for (const [id, secret] of Object.entries(SECRETS)) {
-      new ExternalSecret(chart, `Secret-${id}`, {
-        name: secret.name,
-        remoteKey: remoteKey(ctx.env.name, secret.remote),
-        properties: secret.properties,
-      });
-    }
+    externalSecretsFor(chart, ctx, SECRETS);
   },
 });

@@ -35,7 +35,3 @@ export const SECRETS = {
   app: { name: 'django-app-secret', remote: 'app', properties: ['secret-key', 'api-key'] },
 } as const;
 
-/** AWS Secrets Manager key of a Django secret in an environment. */
-export function remoteKey(env: string, remote: string): string {
-  return `django/${env}/${remote}`;
-}

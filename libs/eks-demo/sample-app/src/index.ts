@@ -1,9 +1,9 @@
 import {
   AlbIngress, albHealthCheck, AppService, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, ExternalSecret, loadBalancerIngress, podCount, PrometheusAlerts,
-  SecureDeployment, SecureNamespace, ServiceMonitor, WorkloadNetworkPolicy,
+  prometheusIngress, secretsManagerKey, SecureDeployment, SecureNamespace, ServiceMonitor, WorkloadNetworkPolicy,
 } from '@gitops/platform';
 import {
-  ALERTS, CONTAINER_PORT, eksDemo, HEALTH_PATH, METRICS_PATH, MONITORING_NAMESPACE, remoteKey, RUN_AS_USER, SAMPLE_APP,
+  ALERTS, CONTAINER_PORT, eksDemo, HEALTH_PATH, METRICS_PATH, RUN_AS_USER, SAMPLE_APP,
   SECRET, SERVICE_PORT,
 } from '@gitops/eks-demo-system';
 
@@ -33,7 +33,7 @@ export default defineService({
     // the document keeps credentials in base64 Kubernetes Secrets; they come from AWS Secrets Manager instead
     new ExternalSecret(chart, 'Secret', {
       name: SECRET.name,
-      remoteKey: remoteKey(ctx.env.name, SECRET.remote),
+      remoteKey: secretsManagerKey(ctx, SECRET.remote),
       properties: SECRET.properties,
     });
 
@@ -80,7 +80,7 @@ export default defineService({
       ingress: [
         // target-type ip: the ALB sends traffic from its own addresses, in the cluster's load-balancer subnets
         loadBalancerIngress(ctx.cluster, [{ port: CONTAINER_PORT }]),
-        { peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: CONTAINER_PORT }] },
+        prometheusIngress(ctx.cluster, [{ port: CONTAINER_PORT }]),
       ],
       // no egress besides DNS: the demo has no database or downstream service ("application-only")
     });

@@ -19,20 +19,12 @@ export const METRICS_PATH = '/metrics';
 /** UID of the document's "Runtime Security" context. */
 export const RUN_AS_USER = 1000;
 
-/** Prometheus (kube-prometheus-stack) runs in this namespace and scrapes through the ServiceMonitor. */
-export const MONITORING_NAMESPACE = 'monitoring';
-
 /**
  * The app's secrets, made by External Secrets from `eks-demo/<env>/<remote>` in AWS Secrets
  * Manager. The document keeps them in base64 Kubernetes Secrets and names no keys; `api-key`
  * is the one credential the API reads.
  */
 export const SECRET = { name: 'sample-app-secrets', remote: 'sample-app', properties: ['api-key'] } as const;
-
-/** AWS Secrets Manager key of an EKS demo secret in an environment. */
-export function remoteKey(env: string, remote: string): string {
-  return `eks-demo/${env}/${remote}`;
-}
 
 /** The PrometheusRule and its group, as the document names the group. */
 export const ALERTS = 'sample-app-alerts';

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
-import { AlbIngress, clusterCertificate, defineService, ExternalSecret, PrometheusAlerts, SecureNamespace, VeleroSchedule } from '@gitops/platform';
-import { CONFIG_MAP, INGRESS, kiteclass, PORTS, remoteKey, SECRETS } from '@gitops/kiteclass-system';
+import { AlbIngress, clusterCertificate, defineService, externalSecretsFor, PrometheusAlerts, SecureNamespace, VeleroSchedule } from '@gitops/platform';
+import { CONFIG_MAP, INGRESS, kiteclass, PORTS, SECRETS } from '@gitops/kiteclass-system';
 
 /**
  * What the KiteClass services share in an environment: the namespace, `kiteclass-config`, the
@@ -42,13 +42,7 @@ export default defineService({
       ],
     });
 
-    for (const [id, secret] of Object.entries(SECRETS)) {
-      new ExternalSecret(chart, `Secret-${id}`, {
-        name: secret.name,
-        remoteKey: remoteKey(ctx.env.name, secret.remote),
-        properties: secret.properties,
-      });
-    }
+    externalSecretsFor(chart, ctx, SECRETS);
 
     new PrometheusAlerts(chart, 'Alerts', {
       name: 'kiteclass-alerts',

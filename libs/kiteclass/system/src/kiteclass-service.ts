@@ -1,14 +1,11 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
-  albHealthCheck, AppService, Autoscaler, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
+  albHealthCheck, AppService, Autoscaler, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, prometheusIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
   type Cluster, type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
 import { MANAGEMENT_PORT, PORTS, SECRETS } from './names';
 import type { KiteclassServiceName, KiteclassValues } from './values';
-
-/** Prometheus runs in this namespace (kube-prometheus-stack) and scrapes the ServiceMonitors' ports. */
-export const MONITORING_NAMESPACE = 'monitoring';
 
 /** Scaling behaviour of the document's HPA: scale up fast, scale down slowly. */
 export const HPA_BEHAVIOUR: { scaleUp: ScalingRules; scaleDown: ScalingRules } = {
@@ -133,7 +130,7 @@ export class KiteclassService extends Construct {
         ingress: [
           // target-type ip: the ALB sends traffic from its own addresses, in the cluster's load-balancer subnets
           loadBalancerIngress(ctx.cluster, [{ port: this.port }]),
-          ...(springBoot ? [{ peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: MANAGEMENT_PORT }] }] : []),
+          ...(springBoot ? [prometheusIngress(ctx.cluster, [{ port: MANAGEMENT_PORT }])] : []),
         ],
         egress: props.egress,
       });

@@ -14,11 +14,6 @@ export const SECRETS = {
   oauth: { name: 'kiteclass-oauth-secret', remote: 'oauth', properties: ['google-client-id', 'google-client-secret'] },
 } as const;
 
-/** AWS Secrets Manager key of a KiteClass secret in an environment. */
-export function remoteKey(env: string, remote: string): string {
-  return `kiteclass/${env}/${remote}`;
-}
-
 /** Container ports, as the document gives them. */
 export const PORTS = {
   'kitehub-backend': 8080,

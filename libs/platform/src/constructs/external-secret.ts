@@ -42,3 +42,34 @@ export class ExternalSecret extends Construct {
     }));
   }
 }
+
+/** A secret a system keeps in AWS Secrets Manager, read into the Kubernetes Secret `name`. */
+export interface SystemSecret {
+  /** Name of the ExternalSecret and of the Secret it creates. */
+  readonly name: string;
+  /** Last part of its AWS Secrets Manager key (`<system>/<env>/<remote>`). @default - `name` */
+  readonly remote?: string;
+  /** Keys of the Secret, each a property of the remote JSON secret. */
+  readonly properties: readonly string[];
+}
+
+/**
+ * AWS Secrets Manager key of a system's secret in an environment: `<system>/<env>/<remote>`, the
+ * one naming convention every system's secrets follow (so IAM policies can grant `<system>/<env>/*`).
+ */
+export function secretsManagerKey(ctx: { readonly system: string; readonly env: { readonly name: string } }, remote: string): string {
+  return `${ctx.system}/${ctx.env.name}/${remote}`;
+}
+
+/** One ExternalSecret per secret (construct id `Secret-<key>`), each read from `secretsManagerKey(ctx, remote)`. */
+export function externalSecretsFor(
+  scope: Construct,
+  ctx: { readonly system: string; readonly env: { readonly name: string } },
+  secrets: Readonly<Record<string, SystemSecret>>,
+): ExternalSecret[] {
+  return Object.entries(secrets).map(([id, secret]) => new ExternalSecret(scope, `Secret-${id}`, {
+    name: secret.name,
+    remoteKey: secretsManagerKey(ctx, secret.remote ?? secret.name),
+    properties: secret.properties,
+  }));
+}

@@ -1,4 +1,4 @@
-import type { Cluster } from '../environment';
+import { prometheusNamespace, type Cluster } from '../environment';
 import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-27/lib/imports/k8s';
 import { selectorLabels } from '../labels';
@@ -89,4 +89,12 @@ function toPort(p: NetworkPortSpec): NetworkPolicyPort {
  */
 export function loadBalancerIngress(cluster: Cluster, ports: NetworkRule['ports']): NetworkRule {
   return { peers: cluster.network.loadBalancerSubnets.map((cidr) => ({ cidr })), ports };
+}
+
+/**
+ * Ingress from the cluster's Prometheus (the namespace kube-prometheus-stack runs in, a cluster
+ * fact: `clusters[].monitoring.namespace`) to the ports it scrapes.
+ */
+export function prometheusIngress(cluster: Cluster, ports: NetworkRule['ports']): NetworkRule {
+  return { peers: [{ namespace: prometheusNamespace(cluster) }], ports };
 }

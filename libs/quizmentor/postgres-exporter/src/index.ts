@@ -1,5 +1,7 @@
-import { AppService, defineService, ExternalSecret, SecureDeployment, ServiceMonitor, waivePolicy, WorkloadNetworkPolicy } from '@gitops/platform';
-import { ISTIOD_EGRESS, MONITORING_NAMESPACE, POSTGRES, quizmentor, remoteKey } from '@gitops/quizmentor-system';
+import {
+  AppService, defineService, ExternalSecret, prometheusIngress, secretsManagerKey, SecureDeployment, ServiceMonitor, waivePolicy, WorkloadNetworkPolicy,
+} from '@gitops/platform';
+import { ISTIOD_EGRESS, POSTGRES, quizmentor } from '@gitops/quizmentor-system';
 
 /** prometheus-community/postgres_exporter: its image and the port it serves /metrics on (README, "Quick Start": 9187). */
 export const POSTGRES_EXPORTER = {
@@ -27,7 +29,7 @@ export default defineService({
     const e = POSTGRES_EXPORTER;
     new ExternalSecret(chart, 'Credentials', {
       name: e.secret,
-      remoteKey: remoteKey(ctx.env.name, e.name),
+      remoteKey: secretsManagerKey(ctx, e.name),
       properties: ['username', 'password'],
     });
 
@@ -67,7 +69,7 @@ export default defineService({
 
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
       app: e.name,
-      ingress: [{ peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: e.port }] }],
+      ingress: [prometheusIngress(ctx.cluster, [{ port: e.port }])],
       egress: [{ peers: [{ app: POSTGRES.app }], ports: [{ port: POSTGRES.port }] }, ISTIOD_EGRESS],
     });
     // NetworkPolicies add up: this one admits the exporter to the database pods beside postgres-netpol

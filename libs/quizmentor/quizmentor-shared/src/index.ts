@@ -1,7 +1,7 @@
 import {
-  defineService, ExternalSecret, NamespaceQuota, NginxIngress, PrometheusAlerts, SecureNamespace, SlothServiceLevel,
+  defineService, externalSecretsFor, NamespaceQuota, NginxIngress, PrometheusAlerts, SecureNamespace, SlothServiceLevel,
 } from '@gitops/platform';
-import { INGRESS, quizmentor, remoteKey, SECRETS, SERVICE_PORT, TLS_SECRET } from '@gitops/quizmentor-system';
+import { INGRESS, quizmentor, SECRETS, SERVICE_PORT, TLS_SECRET } from '@gitops/quizmentor-system';
 
 /** The Ingress of /api/learning, which goes through the mesh to learning-orchestrator's VirtualService. */
 const LEARNING_INGRESS = 'learning-orchestrator-ingress';
@@ -35,13 +35,7 @@ export default defineService({
     });
 
     // The document's SealedSecret carried ciphertext in git; External Secrets reads AWS Secrets Manager instead.
-    for (const [id, secret] of Object.entries(SECRETS)) {
-      new ExternalSecret(chart, `Secret-${id}`, {
-        name: secret.name,
-        remoteKey: remoteKey(ctx.env.name, secret.name),
-        properties: secret.properties,
-      });
-    }
+    externalSecretsFor(chart, ctx, SECRETS);
 
     // the document chose the class with the deprecated kubernetes.io/ingress.class annotation
     const ingress = {

@@ -62,10 +62,5 @@ export const SECRETS = {
   postgres: { name: 'postgres-secret', properties: ['username', 'password', 'replication-password'] },
 } as const;
 
-/** AWS Secrets Manager key of a QuizMentor secret in an environment. */
-export function remoteKey(env: string, name: string): string {
-  return `quizmentor/${env}/${name}`;
-}
-
 export const INGRESS = 'quizmentor-ingress';
 export const TLS_SECRET = 'quizmentor-tls';

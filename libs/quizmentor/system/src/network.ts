@@ -1,8 +1,6 @@
 import type { NetworkPeer, NetworkRule } from '@gitops/platform';
-import { APPS, METRICS_PORT, POSTGRES, REDIS, type AppName } from './names';
+import { APPS, POSTGRES, REDIS, type AppName } from './names';
 
-/** Prometheus (prometheus-operator) runs here and scrapes the `metrics` ports. */
-export const MONITORING_NAMESPACE = 'monitoring';
 
 /**
  * The ingress-nginx controller pods. The document's `podSelector: {app: nginx-ingress}` had no
@@ -16,8 +14,6 @@ export const ISTIOD_EGRESS: NetworkRule = {
   ports: [{ port: 15012 }],
 };
 
-/** Prometheus scraping the metrics port. */
-export const PROMETHEUS_INGRESS: NetworkRule = { peers: [{ namespace: MONITORING_NAMESPACE }], ports: [{ port: METRICS_PORT }] };
 
 /** To the PostgreSQL pods, by the labels they carry (`app: postgres`). */
 export const POSTGRES_EGRESS: NetworkRule = { peers: [{ app: POSTGRES.app }], ports: [{ port: POSTGRES.port }] };

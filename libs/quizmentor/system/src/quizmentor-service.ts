@@ -1,11 +1,11 @@
 import {
-  AppService, DisruptionBudget, podCount, IrsaServiceAccount, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
+  AppService, DisruptionBudget, podCount, IrsaServiceAccount, prometheusIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
   type EnvSource, type HttpProbe, type NetworkRule, type PodToleration, type RenderContext,
   type ScalingRules, type WritableVolume,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
 import { APPS, CANARY, METRICS_PORT, SERVICE_PORT, type AppName } from './names';
-import { ISTIOD_EGRESS, PROMETHEUS_INGRESS } from './network';
+import { ISTIOD_EGRESS } from './network';
 import type { AppValues, QuizmentorValues } from './values';
 
 /** The probes of the document's orchestrator; the other services follow the same endpoints. */
@@ -120,7 +120,7 @@ export class QuizmentorService extends Construct {
 
     new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
       app: name,
-      ingress: [...(props.ingress ?? []), PROMETHEUS_INGRESS],
+      ingress: [...(props.ingress ?? []), prometheusIngress(ctx.cluster, [{ port: METRICS_PORT }])],
       egress: [...(props.egress ?? []), ISTIOD_EGRESS],
     });
   }
