@@ -1,6 +1,6 @@
 /** Regenerates libs/kubeconform/schemas/generated/*.json from the installed kubernetes-models packages. */
 import { writeFileSync, mkdirSync } from 'node:fs';
-import { PACKAGES, GENERATED_DIR, bundlePath, generateBundle, serializeBundle } from '../src/generate.js';
+import { PACKAGES, GENERATED_DIR, bundlePath, generateBundle, serializeBundle } from './schema-bundle.js';
 
 mkdirSync(GENERATED_DIR, { recursive: true });
 for (const spec of PACKAGES) {

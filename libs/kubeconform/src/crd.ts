@@ -5,7 +5,7 @@
  * `denyRootAdditionalProperties`); `format: int-or-string` becomes string-or-integer.
  */
 import { parseAllDocuments } from 'yaml';
-import type { JsonSchema } from './generate.js';
+import type { JsonSchema } from './schema-types.js';
 
 export interface ConvertOptions {
   /** also forbid unknown top-level fields (DENY_ROOT_ADDITIONAL_PROPERTIES in the script) */

@@ -17,7 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { createAjv, type AjvInstance } from './ajv.js';
 import { convertCrds } from './crd.js';
-import type { JsonSchema, SchemaBundle } from './generate.js';
+import type { JsonSchema, SchemaBundle } from './schema-types.js';
 
 export const SCHEMAS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schemas');
 const GENERATED_DIR = path.join(SCHEMAS_DIR, 'generated');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PACKAGES, generateBundle, readCommittedBundle, serializeBundle } from '../src/generate.js';
+import { PACKAGES, generateBundle, readCommittedBundle, serializeBundle } from '../scripts/schema-bundle.js';
 
 describe('generated schemas', () => {
   it('are current with the installed kubernetes-models packages (regenerate with npx tsx libs/kubeconform/scripts/generate-schemas.ts)', async () => {

@@ -13,15 +13,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import ts from 'typescript';
 
-export type JsonSchema = Record<string, unknown>;
+import type { JsonSchema, SchemaBundle } from '../src/schema-types.js';
 
-/** One generated bundle: kinds mapped to definitions of a shared `definitions` table. */
-export interface SchemaBundle {
-  source: string;
-  /** `<apiVersion>/<Kind>` → definition name in `definitions`. */
-  kinds: Record<string, string>;
-  definitions: Record<string, JsonSchema>;
-}
+export type { JsonSchema, SchemaBundle };
 
 export interface PackageSpec {
   /** npm package name */
