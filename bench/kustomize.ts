@@ -18,12 +18,19 @@ export function readDist(dist: string): Leaves {
     for (const system of readdirSync(join(dist, env))) {
       for (const service of readdirSync(join(dist, env, system))) {
         const dir = join(dist, env, system, service);
-        leaves.set(`${env}/${system}/${service}`, readdirSync(dir).sort().map((f) => parse(readFileSync(join(dir, f), 'utf8'))));
+        const entries = readdirSync(dir, { withFileTypes: true });
+        // A service rendered per cluster (dist/<env>/<system>/<service>/<cluster>/) counts as one
+        // service per cluster here (`<service>.<cluster>`): its clusters differ between environments.
+        const clusters = entries.filter((e) => e.isDirectory()).map((e) => e.name);
+        if (clusters.length === 0) leaves.set(`${env}/${system}/${service}`, readLeaf(dir));
+        for (const cluster of clusters) leaves.set(`${env}/${system}/${service}.${cluster}`, readLeaf(join(dir, cluster)));
       }
     }
   }
   return leaves;
 }
+
+const readLeaf = (dir: string): Obj[] => readdirSync(dir).sort().map((f) => parse(readFileSync(join(dir, f), 'utf8')));
 
 const key = (o: Obj) => `${o.apiVersion}|${o.kind}|${o.metadata.namespace ?? ''}|${o.metadata.name}`;
 const idOf = (o: Obj) => `${o.kind}|${o.metadata.name}`;
