@@ -1,7 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bufferedOutput } from '@gitops/platform';
 import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { runDiff } from './main';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const TSX = join(WORKSPACE_ROOT, 'node_modules/.bin/tsx');
@@ -14,7 +16,7 @@ const run = (args: string[]) =>
   spawnSync(TSX, ['apps/manifest-diff/src/main.ts', ...args, '--root', root], { cwd: root, encoding: 'utf8' });
 
 describe('diff command line', () => {
-  it('diff --render against a scratch git repository shows an un-synthed values change, and is quiet on stderr without a terminal', () => {
+  it('diff --render against a scratch git repository shows an un-synthed values change, and is quiet on stderr without a terminal', async () => {
     // GIVEN a scratch repository whose HEAD is the current dist/, and a production change not yet rendered
     const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
     git('init', '-q');
@@ -25,8 +27,14 @@ describe('diff command line', () => {
 
     // WHEN
     const plain = run(['--base', 'HEAD', '--env', 'production']);
-    const rendered = run(['--base', 'HEAD', '--env', 'production', '--render']);
-    const md = run(['--base', 'HEAD', '--env', 'production', '--render', '--format', 'markdown']);
+    // in process (runDiff), as the command line calls it
+    const inProcess = async (format: 'text' | 'markdown') => {
+      const out = bufferedOutput();
+      const status = await runDiff({ base: 'HEAD', env: ['production'], render: true, format, root }, out);
+      return { status, stdout: out.stdout(), stderr: out.stderr() };
+    };
+    const rendered = await inProcess('text');
+    const md = await inProcess('markdown');
 
     // THEN
     expect(plain.status).toBe(0);

@@ -5,13 +5,13 @@
  */
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { DIST_DIR, ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
+import { DIST_DIR, ENVIRONMENTS, isEntryPoint, PROCESS_OUTPUT, type CommandOutput, type EnvironmentName } from '@gitops/platform';
 import { diffTrees } from './diff';
 import { formatMarkdown, formatText } from './format';
 import { progress } from '@gitops/platform';
 import { onlyEnvs, readDistAtRef, readDistDir, renderDist } from './trees';
 
-interface Opts {
+export interface DiffOptions {
   base: string;
   format: 'text' | 'markdown';
   env?: EnvironmentName[];
@@ -28,18 +28,26 @@ const program = new Command('diff')
   .option('--render', 'render the working tree into a temp dir first (so un-synthed changes to environments/ show too)')
   .option('--root <dir>', 'workspace root', process.cwd())
   .option('--verbose', 'show progress even when stderr is not a terminal')
-  .action(async (o: Opts) => {
-    const base = onlyEnvs(readDistAtRef(o.root, o.base), o.env);
-    const head = onlyEnvs(
-      o.render ? await renderDist(o.root, { environments: o.env, progress: progress({ verbose: o.verbose }) }) : await readDistDir(join(o.root, DIST_DIR)),
-      o.env,
-    );
-    const diff = diffTrees(base, head);
-    const title = `${o.base} -> ${o.render ? 'working tree (rendered)' : 'working tree'}${o.env ? ` (${o.env.join(', ')})` : ''}`;
-    process.stdout.write(o.format === 'markdown' ? formatMarkdown(diff, { title }) : formatText(diff, { title, color: process.stdout.isTTY === true && !process.env.NO_COLOR }));
+  .action(async (o: DiffOptions) => {
+    process.exitCode = await runDiff(o);
   });
 
-program.parseAsync().catch((e: Error) => {
-  console.error(`diff failed: ${e.message}`);
-  process.exit(1);
-});
+/** Writes the diff of dist/ at `base` against the working tree; returns the exit code (0: it informs, prune-check blocks). */
+export async function runDiff(o: DiffOptions, out: CommandOutput = PROCESS_OUTPUT): Promise<number> {
+  const base = onlyEnvs(readDistAtRef(o.root, o.base), o.env);
+  const head = onlyEnvs(
+    o.render ? await renderDist(o.root, { environments: o.env, progress: progress({ verbose: o.verbose }) }) : await readDistDir(join(o.root, DIST_DIR)),
+    o.env,
+  );
+  const diff = diffTrees(base, head);
+  const title = `${o.base} -> ${o.render ? 'working tree (rendered)' : 'working tree'}${o.env ? ` (${o.env.join(', ')})` : ''}`;
+  out.write(o.format === 'markdown' ? formatMarkdown(diff, { title }) : formatText(diff, { title, color: out === PROCESS_OUTPUT && process.stdout.isTTY === true && !process.env.NO_COLOR }));
+  return 0;
+}
+
+if (isEntryPoint(import.meta.url)) {
+  program.parseAsync().catch((e: Error) => {
+    console.error(`diff failed: ${e.message}`);
+    process.exit(1);
+  });
+}

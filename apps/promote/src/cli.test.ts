@@ -3,7 +3,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadValues, systemValuesFile } from '@gitops/platform';
 import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { bufferedOutput } from '@gitops/platform';
+import { runPromote } from './promote';
 import { loadSystems, setImage } from './release';
+import { runSetImage } from './set-image';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const TSX = join(WORKSPACE_ROOT, 'node_modules/.bin/tsx');
@@ -42,11 +45,32 @@ describe('command lines', () => {
     const services = [...(await loadSystems(root)).get('kiteclass')!.services.keys()].sort();
     const r = run('promote/src/promote.ts', ['--system', 'kiteclass', '--service', 'kiteclass-frontend', '--from', 'staging', '--to', 'production', '--verbose']);
     expect(r.status).toBe(0);
+    // ... and in process (runPromote, as the command line calls it): nothing left to promote
+    const out = bufferedOutput();
+    expect(await runPromote({ root, system: 'kiteclass', service: 'kiteclass-frontend', from: 'staging', to: 'production', render: true }, out)).toBe(0);
+    expect(out.stdout()).toBe(`promote: the image tags of service 'kiteclass-frontend' in production already match staging; nothing to do\n`);
     expect(r.stdout).toBe(
       `environments/production/kiteclass.yaml: services.kiteclass-frontend.tag fixture-2e8d -> ${staging}\n` +
         `promote: 1 tag(s) of service 'kiteclass-frontend' promoted from staging to production; ${services.length} dist/ folder(s) re-rendered\n`,
     );
     expect(r.stderr.split('\n').filter((l) => l.startsWith('['))).toEqual(services.map((s, i) => `[${i + 1}/${services.length}] rendering ${s}`));
     expect(readFileSync(join(root, 'dist/production/kiteclass/kiteclass-frontend/Deployment.kiteclass-frontend.yaml'), 'utf8')).toContain(`:${staging}`);
+  });
+});
+
+describe('commands in process', () => {
+  it('runSetImage sets one tag (dry run writes nothing) and refuses a bad one by throwing, the values file unchanged', async () => {
+    const file = join(root, 'environments/staging/kiteclass.yaml');
+    const before = readFileSync(file, 'utf8');
+    const from = await tagIn('staging', 'kiteclass-gateway');
+    const dry = bufferedOutput();
+    expect(await runSetImage({ root, env: 'staging', service: 'kiteclass-gateway', tag: 'fixture-77aa', dryRun: true }, dry)).toBe(0);
+    expect(dry.stdout()).toBe(`environments/staging/kiteclass.yaml: services.kiteclass-gateway.tag ${from} -> fixture-77aa\nset-image: dry run, nothing written\n`);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    await expect(runSetImage({ root, env: 'staging', service: 'kiteclass-gateway', tag: 'latest' }, bufferedOutput())).rejects.toThrow('invalid tag "latest"');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const ok = bufferedOutput();
+    expect(await runSetImage({ root, env: 'staging', service: 'kiteclass-gateway', tag: 'fixture-77aa' }, ok)).toBe(0);
+    expect(await tagIn('staging', 'kiteclass-gateway')).toBe('fixture-77aa');
   });
 });

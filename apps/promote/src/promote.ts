@@ -4,12 +4,11 @@
  * those) of one environment's values file to another's, then re-renders the system there.
  */
 import { Command, Option } from 'commander';
-import { ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
-import { progress, withWorkspaceLock } from '@gitops/platform';
+import { ENVIRONMENTS, isEntryPoint, PROCESS_OUTPUT, progress, withWorkspaceLock, type CommandOutput, type EnvironmentName } from '@gitops/platform';
 import { promote, rerender } from './release';
 import { formatChange } from './values-edit';
 
-interface Opts {
+export interface PromoteOptions {
   system: string;
   service?: string;
   from: EnvironmentName;
@@ -30,29 +29,41 @@ const program = new Command('promote')
   .option('--no-render', 'change the values file only (run npm run synth yourself)')
   .option('--root <dir>', 'workspace root', process.cwd())
   .option('--verbose', 'show progress even when stderr is not a terminal')
-  // one lock from reading the values to the end of the re-render: a concurrent promote, promote,
-  // set-image, synth or new-service waits instead of losing this change or rendering half of it
-  .action((o: Opts) => withWorkspaceLock(o.root, 'promote', async () => {
+  .action(async (o: PromoteOptions) => {
+    process.exitCode = await runPromote(o);
+  });
+
+/**
+ * Copies the tags and, unless `render` is false, re-renders; returns the exit code. One lock from
+ * reading the values to the end of the re-render: a concurrent promote, set-image, synth or
+ * new-service waits instead of losing this change or rendering half of it. Throws when nothing was changed.
+ */
+export async function runPromote(o: PromoteOptions, out: CommandOutput = PROCESS_OUTPUT): Promise<number> {
+  return withWorkspaceLock(o.root, 'promote', async () => {
     const result = await promote({ root: o.root, system: o.system, service: o.service, from: o.from, to: o.to, dryRun: o.dryRun });
     const what = o.service ? `service '${o.service}'` : `system '${o.system}'`;
     if (result.changes.length === 0) {
-      console.log(`promote: the image tags of ${what} in ${o.to} already match ${o.from}; nothing to do`);
-      return;
+      out.log(`promote: the image tags of ${what} in ${o.to} already match ${o.from}; nothing to do`);
+      return 0;
     }
-    for (const c of result.changes) console.log(formatChange(c));
+    for (const c of result.changes) out.log(formatChange(c));
     if (o.dryRun) {
-      console.log(`promote: dry run, nothing written`);
-      return;
+      out.log(`promote: dry run, nothing written`);
+      return 0;
     }
     if (o.render) {
       const folders = await rerender(o.root, result.system, o.to, { progress: progress({ verbose: o.verbose }), restore: result.restore });
-      console.log(`promote: ${result.changes.length} tag(s) of ${what} promoted from ${o.from} to ${o.to}; ${folders} dist/ folder(s) re-rendered`);
+      out.log(`promote: ${result.changes.length} tag(s) of ${what} promoted from ${o.from} to ${o.to}; ${folders} dist/ folder(s) re-rendered`);
     } else {
-      console.log(`promote: ${result.changes.length} tag(s) of ${what} promoted from ${o.from} to ${o.to}; run npm run synth`);
+      out.log(`promote: ${result.changes.length} tag(s) of ${what} promoted from ${o.from} to ${o.to}; run npm run synth`);
     }
-  }));
+    return 0;
+  });
+}
 
-program.parseAsync().catch((e: Error) => {
-  console.error(`promote failed; nothing was changed.\n${e.message}`);
-  process.exit(1);
-});
+if (isEntryPoint(import.meta.url)) {
+  program.parseAsync().catch((e: Error) => {
+    console.error(`promote failed; nothing was changed.\n${e.message}`);
+    process.exit(1);
+  });
+}

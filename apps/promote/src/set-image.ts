@@ -4,12 +4,11 @@
  * one image tag in one environment's values file (one changed line).
  */
 import { Command, Option } from 'commander';
-import { ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
-import { progress, withWorkspaceLock } from '@gitops/platform';
+import { ENVIRONMENTS, isEntryPoint, PROCESS_OUTPUT, progress, withWorkspaceLock, type CommandOutput, type EnvironmentName } from '@gitops/platform';
 import { rerender, setImage } from './release';
 import { formatChange } from './values-edit';
 
-interface Opts {
+export interface SetImageOptions {
   env: EnvironmentName;
   service: string;
   tag: string;
@@ -30,23 +29,35 @@ const program = new Command('set-image')
   .option('--render', 'also re-render the system in that environment (else run npm run synth)')
   .option('--root <dir>', 'workspace root', process.cwd())
   .option('--verbose', 'show progress even when stderr is not a terminal')
-  // one lock from reading the values to the end of the re-render: a concurrent set-image, promote,
-  // set-image, synth or new-service waits instead of losing this change or rendering half of it
-  .action((o: Opts) => withWorkspaceLock(o.root, 'set-image', async () => {
+  .action(async (o: SetImageOptions) => {
+    process.exitCode = await runSetImage(o);
+  });
+
+/**
+ * Sets the tag and, with `render`, re-renders; returns the exit code. One lock from reading the
+ * values to the end of the re-render: a concurrent set-image, promote, synth or new-service waits
+ * instead of losing this change or rendering half of it. Throws when nothing was changed.
+ */
+export async function runSetImage(o: SetImageOptions, out: CommandOutput = PROCESS_OUTPUT): Promise<number> {
+  return withWorkspaceLock(o.root, 'set-image', async () => {
     const result = await setImage({ root: o.root, env: o.env, service: o.service, tag: o.tag, path: o.path, dryRun: o.dryRun });
     if (result.changes.length === 0) {
-      console.log(`set-image: ${o.service} in ${o.env} already runs ${o.tag}; nothing to do`);
-      return;
+      out.log(`set-image: ${o.service} in ${o.env} already runs ${o.tag}; nothing to do`);
+      return 0;
     }
-    for (const c of result.changes) console.log(formatChange(c));
-    if (o.dryRun) console.log('set-image: dry run, nothing written');
+    for (const c of result.changes) out.log(formatChange(c));
+    if (o.dryRun) out.log('set-image: dry run, nothing written');
     else if (o.render) {
       const folders = await rerender(o.root, result.system, o.env, { progress: progress({ verbose: o.verbose }), restore: result.restore });
-      console.log(`set-image: ${folders} dist/ folder(s) re-rendered`);
+      out.log(`set-image: ${folders} dist/ folder(s) re-rendered`);
     }
-  }));
+    return 0;
+  });
+}
 
-program.parseAsync().catch((e: Error) => {
-  console.error(`set-image failed; nothing was changed.\n${e.message}`);
-  process.exit(1);
-});
+if (isEntryPoint(import.meta.url)) {
+  program.parseAsync().catch((e: Error) => {
+    console.error(`set-image failed; nothing was changed.\n${e.message}`);
+    process.exit(1);
+  });
+}

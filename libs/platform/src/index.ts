@@ -39,3 +39,4 @@ export * from './constructs/pod-defaults';
 export * from './progress';
 export * from './lock';
 export * from './singletons';
+export * from './cli/command';

@@ -3,6 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bufferedOutput } from '@gitops/platform';
+import { runPruneCheck } from './cli/prune-check';
 import { comparePrune } from './prune-safety';
 
 const leaf = (env: string, svc: string, n: number) =>
@@ -58,7 +60,7 @@ describe('comparePrune', () => {
 });
 
 describe('prune-check CLI', () => {
-  it('fails on a removed folder and passes once a commit says Allow-Prune', () => {
+  it('fails on a removed folder and passes once a commit says Allow-Prune', async () => {
     // GIVEN a repository whose base commit has two production folders
     const repo = mkdtempSync(join(tmpdir(), 'prune-'));
     const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
@@ -83,9 +85,11 @@ describe('prune-check CLI', () => {
     expect(blocked.stderr).toContain('Allow-Prune: <reason>');
     // AND a trailer marks it intended
     git('commit', '-q', '--allow-empty', '-m', 'retire web\n\nAllow-Prune: web moved to the new frontend system');
-    const cli2 = spawnSync(process.execPath, ['--import', 'tsx', cli, '--base', 'HEAD~2', '--root', repo], { encoding: 'utf8', cwd: resolve(__dirname, '../../..') });
-    expect(cli2.status).toBe(0);
-    expect(cli2.stdout).toContain('marked intended: web moved to the new frontend system');
+    // (in process: runPruneCheck, as the command line calls it)
+    const out = bufferedOutput();
+    expect(await runPruneCheck({ base: 'HEAD~2', maxLoss: '0.2', root: repo }, out)).toBe(0);
+    expect(out.stdout()).toContain('marked intended: web moved to the new frontend system');
+    expect(out.stderr()).toContain('allowed dist/production/demo/web: folder removed');
     rmSync(repo, { recursive: true, force: true });
   });
 });

@@ -7,7 +7,18 @@
 import { execFileSync } from 'node:child_process';
 import { Command } from 'commander';
 import { glob } from 'tinyglobby';
+import { isEntryPoint, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform';
 import { comparePrune } from '../prune-safety';
+
+export interface PruneCheckOptions {
+  /** git ref to compare with (the PR base). */
+  base: string;
+  /** Largest share of an environment a change may remove, as given on the command line. @default '0.2' */
+  maxLoss: string;
+  /** The deletions are intended, with this reason. @default - a commit trailer Allow-Prune, else none */
+  allowPrune?: string;
+  root: string;
+}
 
 const program = new Command('prune-check')
   .description('Stop changes that delete much of an environment, remove or empty a synced dist/ folder, or rename objects in production.')
@@ -15,30 +26,37 @@ const program = new Command('prune-check')
   .option('--max-loss <share>', 'largest share of an environment a change may remove', '0.2')
   .option('--allow-prune <reason>', 'the deletions are intended (prefer the commit trailer Allow-Prune: <reason>)')
   .option('--root <dir>', 'workspace root', process.cwd())
-  .action(async (o: { base: string; maxLoss: string; allowPrune?: string; root: string }) => {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: o.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-    const baseFiles = git('ls-tree', '-r', '--name-only', o.base, '--', 'dist').split('\n').filter(Boolean);
-    const headFiles = (await glob(['dist/**/*.{yaml,yml,json}'], { cwd: o.root })).sort();
-    const { findings, changes } = comparePrune(baseFiles, headFiles, { maxLossShare: Number(o.maxLoss) });
-
-    console.log(`dist/ compared with ${o.base}:`);
-    for (const c of changes) console.log(`  ${c.env}: ${c.before} -> ${c.after} objects (+${c.added} -${c.removed})`);
-    if (findings.length === 0) {
-      console.log('prune-check: no risky deletions');
-      return;
-    }
-    const trailers = git('log', '--format=%(trailers:key=Allow-Prune,valueonly)', `${o.base}..HEAD`).split('\n').map((l) => l.trim()).filter(Boolean);
-    const reason = o.allowPrune ?? trailers[0];
-    for (const f of findings) console.error(`${reason ? 'allowed' : 'BLOCKED'} ${f.where}: ${f.message}`);
-    if (reason) {
-      console.log(`prune-check: ${findings.length} risky change(s) marked intended: ${reason}`);
-      return;
-    }
-    console.error('prune-check: if this is intended, add the trailer "Allow-Prune: <reason>" to a commit of the PR (or pass --allow-prune "<reason>")');
-    process.exitCode = 1;
+  .action(async (o: PruneCheckOptions) => {
+    process.exitCode = await runPruneCheck(o);
   });
 
-program.parseAsync().catch((e: Error) => {
-  console.error(`prune-check failed: ${e.message}`);
-  process.exit(1);
-});
+/** Compares dist/ with the base; returns 1 on risky deletions not marked intended, else 0. */
+export async function runPruneCheck(o: PruneCheckOptions, out: CommandOutput = PROCESS_OUTPUT): Promise<number> {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: o.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const baseFiles = git('ls-tree', '-r', '--name-only', o.base, '--', 'dist').split('\n').filter(Boolean);
+  const headFiles = (await glob(['dist/**/*.{yaml,yml,json}'], { cwd: o.root })).sort();
+  const { findings, changes } = comparePrune(baseFiles, headFiles, { maxLossShare: Number(o.maxLoss) });
+
+  out.log(`dist/ compared with ${o.base}:`);
+  for (const c of changes) out.log(`  ${c.env}: ${c.before} -> ${c.after} objects (+${c.added} -${c.removed})`);
+  if (findings.length === 0) {
+    out.log('prune-check: no risky deletions');
+    return 0;
+  }
+  const trailers = git('log', '--format=%(trailers:key=Allow-Prune,valueonly)', `${o.base}..HEAD`).split('\n').map((l) => l.trim()).filter(Boolean);
+  const reason = o.allowPrune ?? trailers[0];
+  for (const f of findings) out.error(`${reason ? 'allowed' : 'BLOCKED'} ${f.where}: ${f.message}`);
+  if (reason) {
+    out.log(`prune-check: ${findings.length} risky change(s) marked intended: ${reason}`);
+    return 0;
+  }
+  out.error('prune-check: if this is intended, add the trailer "Allow-Prune: <reason>" to a commit of the PR (or pass --allow-prune "<reason>")');
+  return 1;
+}
+
+if (isEntryPoint(import.meta.url)) {
+  program.parseAsync().catch((e: Error) => {
+    console.error(`prune-check failed: ${e.message}`);
+    process.exit(1);
+  });
+}
