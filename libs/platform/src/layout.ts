@@ -46,3 +46,28 @@ export function renderedHeader(source: string | undefined, leaf: string): string
 export function renderedLeafOf(firstLine: string): string | undefined {
   return /^# Rendered from \S+ for (\S+)\. Do not edit: /.exec(firstLine)?.[1];
 }
+
+/** A rendered file's place in `dist/`: `dist/<env>/<system>/<service>[/<cluster>]/<Kind>.<name>.<ext>`. */
+export interface DistFile {
+  readonly env: string;
+  readonly system: string;
+  readonly service: string;
+  /** Set for a per-cluster folder. */
+  readonly cluster?: string;
+  /** The folder one Application syncs: `dist/<env>/<system>/<service>[/<cluster>]`. */
+  readonly leaf: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/**
+ * Reads a path relative to the workspace root as the writer lays files out (undefined for any
+ * other path). `.yml` and `.json` too: Argo CD's directory source syncs them alike.
+ */
+export function parseDistFile(file: string): DistFile | undefined {
+  const m = new RegExp(`^${DIST_DIR}/([^/]+)/([^/]+)/([^/]+)/(?:([^/]+)/)?([^./]+)\\.([^/]+)\\.(ya?ml|json)$`).exec(file);
+  if (!m) return undefined;
+  const [, env, system, service, cluster, kind, name] = m;
+  const leaf = [DIST_DIR, env, system, service, ...(cluster ? [cluster] : [])].join('/');
+  return { env, system, service, ...(cluster ? { cluster } : {}), leaf, kind, name };
+}

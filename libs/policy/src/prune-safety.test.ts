@@ -25,6 +25,18 @@ describe('comparePrune', () => {
     ]);
   });
 
+  it('counts per-cluster folders: a removed cluster folder and a rename inside one are stopped, and their objects count for the environment', () => {
+    const perCluster = (cluster: string, names: string[]) => names.map((n) => `dist/production/addons/apps/${cluster}/Application.${n}-${cluster}.yaml`);
+    const base = [...BASE, ...perCluster('c1', ['a', 'b']), ...perCluster('c2', ['a', 'b'])];
+    // one cluster's folder goes
+    const removed = comparePrune(base, base.filter((f) => !f.includes('/apps/c2/')));
+    expect(removed.changes.find((c) => c.env === 'production')).toEqual({ env: 'production', before: 15, after: 13, added: 0, removed: 2 });
+    expect(removed.findings).toContainEqual({ where: 'dist/production/addons/apps/c2', kind: 'folder-removed', message: expect.stringContaining('folder removed') });
+    // an object renamed inside one cluster's folder
+    const renamed = comparePrune(base, [...base.filter((f) => !f.endsWith('/Application.b-c1.yaml')), 'dist/production/addons/apps/c1/Application.z-c1.yaml']);
+    expect(renamed.findings).toEqual([{ where: 'dist/production/addons/apps/c1', kind: 'rename', message: expect.stringContaining('Application b-c1 removed and z-c1 added') }]);
+  });
+
   it('stops a removed synced folder', () => {
     const head = BASE.filter((f) => !f.startsWith('dist/production/demo/web/'));
     expect(comparePrune(BASE, head).findings).toEqual([

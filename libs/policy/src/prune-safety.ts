@@ -2,8 +2,11 @@
  * Prune safety: Argo CD syncs dist/ with prune on, so a change that deletes much of an
  * environment, removes or empties a synced folder, or renames an object in production (a delete
  * plus a create) must be stopped unless it is meant. Objects are identified by their file names,
- * `dist/<env>/<system>/<service>/<Kind>.<name>.yaml`, which the writer guarantees.
+ * `dist/<env>/<system>/<service>[/<cluster>]/<Kind>.<name>.yaml`, which the writer guarantees
+ * (layout.ts parseDistFile). A service switching between one folder and per-cluster folders shows
+ * as its old folder removed: its Application goes, so the switch is blocked until a commit says it is meant.
  */
+import { parseDistFile } from '@gitops/platform';
 
 export interface PruneOptions {
   /** Largest share of an environment's objects a change may remove. @default 0.2 */
@@ -32,11 +35,10 @@ interface Entry {
   name: string;
 }
 
+/** Per-cluster folders (`dist/<env>/<system>/<service>/<cluster>/`) are leaves of their own: each is one Application. */
 function parse(file: string): Entry | undefined {
-  // .json too: Argo CD's directory source syncs *.yaml, *.yml and *.json alike.
-  const m = /^dist\/([^/]+)\/([^/]+)\/([^/]+)\/([^./]+)\.(.+)\.(ya?ml|json)$/.exec(file);
-  if (!m) return undefined;
-  return { env: m[1], leaf: `dist/${m[1]}/${m[2]}/${m[3]}`, kind: m[4], name: m[5] };
+  const f = parseDistFile(file);
+  return f && { env: f.env, leaf: f.leaf, kind: f.kind, name: f.name };
 }
 
 const count = <T>(items: T[], key: (t: T) => string) =>
