@@ -4,7 +4,7 @@
  * changed, field by field, and which of those changes are risky.
  */
 import microdiff, { type Difference } from 'microdiff';
-import { formatFileProblem, parseYaml, type FileProblem } from '@gitops/platform';
+import { formatFileProblem, MAX_ENVIRONMENT_LOSS, parseYaml, type FileProblem } from '@gitops/platform';
 import { classifyRisks, type Risk } from './risk';
 
 /** A dist/ tree: path relative to dist/ → file content. */
@@ -140,7 +140,7 @@ export function diffTrees(base: DistTree, head: DistTree, opts: DiffOptions = {}
   const result = { added, removed, changed, envs, risks: [] as Risk[] };
   result.risks = classifyRisks(result, {
     productionEnvs: opts.productionEnvs ?? ['production'],
-    maxLossShare: opts.maxLossShare ?? 0.2,
+    maxLossShare: opts.maxLossShare ?? MAX_ENVIRONMENT_LOSS,
   });
   for (const [ref, problems] of meanings) {
     for (const p of problems) result.risks.push({ kind: 'yaml-1.1-meaning', where: `${ref.leaf} ${ref.kind} ${ref.name}`, message: formatFileProblem(p) });

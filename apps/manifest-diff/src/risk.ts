@@ -2,6 +2,7 @@
  * Which changes a reviewer must look at first: deletions in production, fewer replicas, new
  * images, wider network policies and RBAC rules, and an environment losing many objects.
  */
+import { environmentLoss } from '@gitops/platform';
 import type { ChangedObject, ManifestDiff, ObjectRef } from './diff';
 import { formatValue } from './diff';
 
@@ -39,10 +40,8 @@ export function classifyRisks(diff: Pick<ManifestDiff, 'added' | 'removed' | 'ch
     }
   }
   for (const e of diff.envs) {
-    if (e.before > 0 && e.removed / e.before > opts.maxLossShare) {
-      const pct = Math.round((e.removed / e.before) * 100);
-      risks.push({ kind: 'env-loss', where: e.env, message: `loses ${e.removed} of ${e.before} objects (${pct}%, more than ${Math.round(opts.maxLossShare * 100)}%)` });
-    }
+    const loss = environmentLoss(e, opts.maxLossShare);
+    if (loss) risks.push({ kind: 'env-loss', where: e.env, message: `loses ${e.removed} of ${e.before} objects (${loss.percent}%, more than ${loss.maxPercent}%)` });
   }
   return risks;
 }

@@ -40,3 +40,4 @@ export * from './progress';
 export * from './lock';
 export * from './singletons';
 export * from './cli/command';
+export * from './environment-loss';

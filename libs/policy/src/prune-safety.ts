@@ -6,10 +6,10 @@
  * (layout.ts parseDistFile). A service switching between one folder and per-cluster folders shows
  * as its old folder removed: its Application goes, so the switch is blocked until a commit says it is meant.
  */
-import { parseDistFile } from '@gitops/platform';
+import { environmentLoss, MAX_ENVIRONMENT_LOSS, parseDistFile } from '@gitops/platform';
 
 export interface PruneOptions {
-  /** Largest share of an environment's objects a change may remove. @default 0.2 */
+  /** Largest share of an environment's objects a change may remove. @default MAX_ENVIRONMENT_LOSS (0.2) */
   readonly maxLossShare?: number;
 }
 
@@ -46,7 +46,7 @@ const count = <T>(items: T[], key: (t: T) => string) =>
 
 /** Compares the dist/ file lists of the base and of the change. */
 export function comparePrune(baseFiles: readonly string[], headFiles: readonly string[], opts: PruneOptions = {}): { findings: PruneFinding[]; changes: EnvChange[] } {
-  const maxLoss = opts.maxLossShare ?? 0.2;
+  const maxLoss = opts.maxLossShare ?? MAX_ENVIRONMENT_LOSS;
   const base = baseFiles.map(parse).filter((e): e is Entry => Boolean(e));
   const head = headFiles.map(parse).filter((e): e is Entry => Boolean(e));
   const id = (e: Entry) => `${e.leaf}/${e.kind}.${e.name}`;
@@ -67,8 +67,9 @@ export function comparePrune(baseFiles: readonly string[], headFiles: readonly s
   for (const c of changes) {
     if (c.before > 0 && c.after === 0) {
       findings.push({ where: `dist/${c.env}`, kind: 'empty', message: `renders no objects any more (it had ${c.before}): Argo CD would prune the whole environment` });
-    } else if (c.before > 0 && c.removed / c.before > maxLoss) {
-      findings.push({ where: `dist/${c.env}`, kind: 'env-loss', message: `loses ${c.removed} of its ${c.before} objects (${Math.round((100 * c.removed) / c.before)}%), more than the ${Math.round(100 * maxLoss)}% a change may remove unmarked` });
+    } else {
+      const loss = environmentLoss(c, maxLoss);
+      if (loss) findings.push({ where: `dist/${c.env}`, kind: 'env-loss', message: `loses ${c.removed} of its ${c.before} objects (${loss.percent}%), more than the ${loss.maxPercent}% a change may remove unmarked` });
     }
   }
 

@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { Command } from 'commander';
 import { glob } from 'tinyglobby';
-import { isEntryPoint, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform';
+import { isEntryPoint, MAX_ENVIRONMENT_LOSS, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform';
 import { comparePrune } from '../prune-safety';
 
 export interface PruneCheckOptions {
@@ -23,7 +23,7 @@ export interface PruneCheckOptions {
 const program = new Command('prune-check')
   .description('Stop changes that delete much of an environment, remove or empty a synced dist/ folder, or rename objects in production.')
   .requiredOption('--base <ref>', 'git ref to compare with (the PR base, e.g. origin/main)')
-  .option('--max-loss <share>', 'largest share of an environment a change may remove', '0.2')
+  .option('--max-loss <share>', 'largest share of an environment a change may remove', String(MAX_ENVIRONMENT_LOSS))
   .option('--allow-prune <reason>', 'the deletions are intended (prefer the commit trailer Allow-Prune: <reason>)')
   .option('--root <dir>', 'workspace root', process.cwd())
   .action(async (o: PruneCheckOptions) => {
