@@ -9,7 +9,12 @@ const { getProjects, updateJson } = require('nx/src/devkit-exports');
 const { isMap, isScalar, parse, parseDocument, stringify } = require('yaml');
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ENVIRONMENTS = ['development', 'staging', 'production'];
+/** The environments as the platform defines them (libs/platform/src/environment.ts ENVIRONMENTS), loaded through tsx's CommonJS API. */
+let platformEnvironments;
+function environments() {
+  platformEnvironments ??= require('tsx/cjs/api').require(join(__dirname, '../../../libs/platform/src/environment.ts'), __filename).ENVIRONMENTS;
+  return platformEnvironments;
+}
 /** Environments of a system made with --create-system when --environments is not given. */
 const DEFAULT_ENVIRONMENTS = 'staging,production';
 
@@ -27,7 +32,7 @@ async function serviceGenerator(tree, options) {
     check(!systems.has(system) && !tree.exists(`libs/${system}`), `--system '${system}' exists already; leave out --create-system to add a service to it`);
     envs = environmentList(options.environments ?? DEFAULT_ENVIRONMENTS);
     for (const env of envs) {
-      check(ENVIRONMENTS.includes(env), `--environments: '${env}' is not one of ${ENVIRONMENTS.join(', ')}`);
+      check(environments().includes(env), `--environments: '${env}' is not one of ${environments().join(', ')}`);
       check(tree.exists(`environments/${env}/environment.yaml`), `--environments: environments/${env}/environment.yaml does not exist`);
     }
     check(!projects.has(`${system}-system`) && !projects.has(`${system}-shared`), `--system '${system}': projects ${system}-system or ${system}-shared exist already`);
