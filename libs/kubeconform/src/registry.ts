@@ -228,7 +228,7 @@ const standaloneCode = (ajv: AjvInstance, validate: ValidateFunction): string =>
 /** Where precompiled validators live: node_modules/.cache, keyed by the schemas' and generator's hash. */
 export const PRECOMPILED_ROOT = path.resolve(SCHEMAS_DIR, '../../../node_modules/.cache/gitops-kubeconform');
 
-let bundledByMode: Partial<Record<string, IndexedLocation>> = {};
+const bundledByMode: Partial<Record<string, IndexedLocation>> = {};
 
 /**
  * Bundled built-in schemas read as kubeconform's (yannh/kubernetes-json-schema "standalone")
@@ -487,9 +487,4 @@ function collectRefs(schema: unknown, out = new Set<string>()): Set<string> {
     }
   }
   return out;
-}
-
-/** For tests and long-lived processes that regenerate schemas. */
-export function resetBundledSchemas(): void {
-  bundledByMode = {};
 }

@@ -61,8 +61,6 @@ export const ARGOCD_LAYOUT = {
   applicationSetsDir: 'applicationsets',
   /** The app of apps and its project, applied once by hand: `argocd/bootstrap/`. */
   bootstrapDir: 'bootstrap',
-  /** Rendered service folders that Argo CD syncs, relative to the repository root. */
-  dist: DIST_DIR,
 } as const;
 
 /** `dist/<env>/<system>`: the folder whose sub-folders an ApplicationSet's git directory generator lists. */

@@ -17,11 +17,6 @@ export function systemValuesFile(root: string, env: EnvironmentName, system: str
   return join(root, ENVIRONMENTS_DIR, env, `${system}.yaml`);
 }
 
-/** `dist/<env>/<system>/<service>` relative to the output folder. */
-export function leafPath(env: EnvironmentName, system: string, service: string): string {
-  return join(env, system, service);
-}
-
 /**
  * The folder a render replaces as a whole: `<env>/<system>/<service>` of a leaf
  * `<env>/<system>/<service>` or `<env>/<system>/<service>/<cluster>` (undefined for any other
