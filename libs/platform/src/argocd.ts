@@ -10,6 +10,10 @@ import { ARGOCD_DIR, DIST_DIR } from './layout';
 export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
 /** `argocd.argoproj.io/sync-options`: per-object sync options, comma-separated. */
 export const SYNC_OPTIONS_ANNOTATION = 'argocd.argoproj.io/sync-options';
+/** `argocd.argoproj.io/hook`: runs the object as a resource hook of that phase (PreSync, Sync, PostSync, ...). */
+export const HOOK_ANNOTATION = 'argocd.argoproj.io/hook';
+/** `argocd.argoproj.io/hook-delete-policy`: when Argo CD deletes a hook object. */
+export const HOOK_DELETE_POLICY_ANNOTATION = 'argocd.argoproj.io/hook-delete-policy';
 /** `argocd.argoproj.io/manifest-generate-paths`: which paths a webhook push must touch to refresh an app. */
 export const MANIFEST_GENERATE_PATHS_ANNOTATION = 'argocd.argoproj.io/manifest-generate-paths';
 

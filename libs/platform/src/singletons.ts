@@ -6,6 +6,7 @@
  * (a Velero Schedule). The renderer places them on the system's singleton cluster only; validate's
  * policy refuses one synced to two clusters of an environment.
  */
+import { HOOK_ANNOTATION } from './argocd';
 
 interface ObjectLike {
   apiVersion?: unknown;
@@ -24,7 +25,7 @@ export function singletonReason(o: ObjectLike): string | undefined {
   const annotations = o.metadata?.annotations ?? {};
   // Argo CD runs resource hooks (argocd.argoproj.io/hook, and helm.sh/hook it maps) on every sync:
   // https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/ and .../helm/#helm-hooks
-  if (o.kind === 'Job' && (annotations['argocd.argoproj.io/hook'] || annotations['helm.sh/hook'])) {
+  if (o.kind === 'Job' && (annotations[HOOK_ANNOTATION] || annotations['helm.sh/hook'])) {
     return 'a resource hook Job (a migration runs once per sync of every copy)';
   }
   if (group === 'velero.io' && o.kind === 'Schedule') return 'a Velero backup Schedule (every backup taken twice)';

@@ -51,10 +51,15 @@ export function kindRank(kind: string | undefined): number {
 export const PHASES = ['PreSync', 'Sync', 'PostSync'] as const;
 export type Phase = (typeof PHASES)[number] | 'SyncFail';
 
-export const ANNOTATION_HOOK = 'argocd.argoproj.io/hook';
-export const ANNOTATION_HOOK_DELETE = 'argocd.argoproj.io/hook-delete-policy';
-export const ANNOTATION_WAVE = 'argocd.argoproj.io/sync-wave';
-export const ANNOTATION_SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+import {
+  HOOK_ANNOTATION as ANNOTATION_HOOK,
+  HOOK_DELETE_POLICY_ANNOTATION as ANNOTATION_HOOK_DELETE,
+  SYNC_OPTIONS_ANNOTATION as ANNOTATION_SYNC_OPTIONS,
+  SYNC_WAVE_ANNOTATION as ANNOTATION_WAVE,
+} from '@gitops/platform';
+
+// Argo CD's annotation names, spelled once in the platform (libs/platform/src/argocd.ts).
+export { ANNOTATION_HOOK, ANNOTATION_HOOK_DELETE, ANNOTATION_SYNC_OPTIONS, ANNOTATION_WAVE };
 
 /** The hook phases an object declares (gitops-engine/pkg/sync/hook/hook.go Types); empty for a plain resource. */
 export function hookTypes(o: K8sObject): string[] {

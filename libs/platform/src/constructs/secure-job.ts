@@ -3,6 +3,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeJob, type PodTemplateSpec } from 'cdk8s-plus-27/lib/imports/k8s';
 import { containerSecurityContext, DEFAULT_UID, envVars, podSecurityContext, resourceRequirements } from './pod-defaults';
+import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../argocd';
 import { podLabels } from '../labels';
 import type { Resources } from '../schemas';
 import { writableVolumeName, type EnvSource } from './secure-deployment';
@@ -97,10 +98,10 @@ export class SecureJob extends Construct {
 
     const annotations: Record<string, string> = {};
     if (props.argoHook) {
-      annotations['argocd.argoproj.io/hook'] = props.argoHook.phase;
-      annotations['argocd.argoproj.io/hook-delete-policy'] = props.argoHook.deletePolicy ?? 'BeforeHookCreation';
+      annotations[HOOK_ANNOTATION] = props.argoHook.phase;
+      annotations[HOOK_DELETE_POLICY_ANNOTATION] = props.argoHook.deletePolicy ?? 'BeforeHookCreation';
     }
-    if (props.syncWave !== undefined) annotations['argocd.argoproj.io/sync-wave'] = String(props.syncWave);
+    if (props.syncWave !== undefined) annotations[SYNC_WAVE_ANNOTATION] = String(props.syncWave);
 
     const template: PodTemplateSpec = {
           metadata: { labels: this.labels, ...(props.podAnnotations ? { annotations: { ...props.podAnnotations } } : {}) },
@@ -191,7 +192,7 @@ export class MigrationHook extends Construct {
   constructor(scope: Construct, id: string, props: MigrationHookProps) {
     super(scope, id);
     const policy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { app: props.name, egress: props.egress });
-    ApiObject.of(policy.node.defaultChild ?? policy.node.children[0]).metadata.addAnnotation('argocd.argoproj.io/sync-wave', String(MIGRATION_WAVES.networkPolicy));
+    ApiObject.of(policy.node.defaultChild ?? policy.node.children[0]).metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(MIGRATION_WAVES.networkPolicy));
     this.job = new SecureJob(this, 'Job', {
       ...props,
       component: props.component ?? 'migration',

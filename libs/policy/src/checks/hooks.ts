@@ -10,15 +10,15 @@
  *   delete the previous hook before creating the new one (argoproj/argo-cd#14929, #7430), so a
  *   hook Job keeps one name per pod template (or uses generateName).
  */
-import { hookJobName } from '@gitops/platform';
+import { HOOK_ANNOTATION, hookJobName, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
 import { dirname } from 'node:path';
 import type { PolicyContext, Violation } from '../context';
 import { ns, violation } from '../context';
 import type { K8sObject, Manifest } from '../manifests';
 import { isEmptySelector, matches } from '../selectors';
 
-const HOOK = 'argocd.argoproj.io/hook';
-const WAVE = 'argocd.argoproj.io/sync-wave';
+const HOOK = HOOK_ANNOTATION;
+const WAVE = SYNC_WAVE_ANNOTATION;
 const PHASES = ['PreSync', 'Sync', 'PostSync', 'SyncFail'];
 
 /** When Argo CD applies an object: its phase index and wave (undefined: never, e.g. Skip). */
