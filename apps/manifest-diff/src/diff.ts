@@ -4,7 +4,7 @@
  * changed, field by field, and which of those changes are risky.
  */
 import microdiff, { type Difference } from 'microdiff';
-import { formatFileProblem, MAX_ENVIRONMENT_LOSS, parseYaml, type FileProblem } from '@gitops/platform';
+import { DIST_DIR, formatFileProblem, MAX_ENVIRONMENT_LOSS, parseDistFile, parseYaml, type FileProblem } from '@gitops/platform';
 import { classifyRisks, type Risk } from './risk';
 
 /** A dist/ tree: path relative to dist/ → file content. */
@@ -72,17 +72,13 @@ export interface DiffOptions {
 }
 
 /**
- * `.json` too: Argo CD's directory source applies .yaml, .yml and .json files (user guide,
- * "Directory"); and `<service>/<cluster>/` folders, where a service renders per cluster (render.ts).
+ * The object a path relative to dist/ holds (the writer's layout, read by layout.ts parseDistFile:
+ * `.yaml`, `.yml` and `.json`, per-cluster folders too), or undefined for files that are not rendered objects.
  */
-const FILE = /^([^/]+)\/([^/]+)\/([^/]+)\/(?:([^/]+)\/)?([^./]+)\.(.+)\.(ya?ml|json)$/;
-
-/** The object a dist/ path holds, or undefined for files that are not rendered objects. */
 export function refOf(file: string): ObjectRef | undefined {
-  const m = FILE.exec(file);
-  if (!m) return undefined;
-  const [, env, system, service, cluster, kind, name] = m;
-  return { env, system, service, leaf: `${env}/${system}/${service}${cluster ? `/${cluster}` : ''}`, kind, name, file };
+  const f = parseDistFile(`${DIST_DIR}/${file}`);
+  if (!f) return undefined;
+  return { env: f.env, system: f.system, service: f.service, leaf: f.leaf.slice(DIST_DIR.length + 1), kind: f.kind, name: f.name, file };
 }
 
 /**
