@@ -8,10 +8,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import {
-  AppService, Autoscaler, defineService, defineSystem, DisruptionBudget, ENVIRONMENTS, IrsaServiceAccount,
-  renderServices, ResourcesSchema, SecureDeployment, WorkloadNetworkPolicy, writeLeaves, imageTag,
-} from '@gitops/platform';
+import { AppService, Autoscaler, defineService, defineSystem, DisruptionBudget, ENVIRONMENTS, IrsaServiceAccount, ResourcesSchema, SecureDeployment, WorkloadNetworkPolicy, imageTag } from '@gitops/platform';
+import { renderServices, writeLeaves } from '@gitops/platform/render';
 
 const count = Number(process.argv[2]);
 const work = process.argv[3];

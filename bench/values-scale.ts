@@ -4,7 +4,7 @@
  * one: 40k keys took 11.7 s; messages converted the document again per problem: 3,000 took 209 s).
  */
 import { z } from 'zod';
-import { parseValues, ValuesError } from '../libs/platform/src/values';
+import { parseValues, ValuesError } from '../libs/platform/src/values/values';
 
 const Counts = z.strictObject({ counts: z.record(z.string(), z.number().int().min(0, 'must not be negative')) });
 

@@ -74,7 +74,7 @@ const run = (cmd, argv) =>
 
 const { register } = await import('tsx/esm/api');
 register();
-const { withWorkspaceLock } = await import(pathToFileURL(join(root, 'libs/platform/src/lock.ts')).href);
+const { withWorkspaceLock } = await import(pathToFileURL(join(root, 'libs/platform/src/render/lock.ts')).href);
 
 let failure;
 try {

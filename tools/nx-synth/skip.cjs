@@ -5,7 +5,7 @@
 // read (recorded by the platform under the workspace lock: Nx hashes before the run, so a values
 // file changed in between would otherwise pass) are unchanged, its output folders still hold
 // byte-for-byte what that run left, and no transaction of the writer is pending beside them.
-// Only reads; a task that runs writes through the platform's transaction (libs/platform/src/writer.ts).
+// Only reads; a task that runs writes through the platform's transaction (libs/platform/src/render/writer.ts).
 const { createHash } = require('node:crypto');
 const { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, writeFileSync } = require('node:fs');
 const { basename, dirname, join } = require('node:path');
@@ -68,9 +68,9 @@ function fileDigest(path) {
   }
 }
 
-/** The same digest as codeDigest() in libs/platform/src/inputs.ts (a test compares them), over the same files. */
+/** The same digest as codeDigest() in libs/platform/src/render/inputs.ts (a test compares them), over the same files. */
 function codeDigest(root) {
-  const { globs, ignore } = JSON.parse(readFileSync(join(root, 'libs/platform/src/code-inputs.json'), 'utf8'));
+  const { globs, ignore } = JSON.parse(readFileSync(join(root, 'libs/platform/src/render/code-inputs.json'), 'utf8'));
   const hash = createHash('sha256');
   for (const f of globSync(globs, { cwd: root, ignore, followSymbolicLinks: true }).sort()) hash.update(`${f}\0${fileDigest(join(root, f))}\n`);
   return hash.digest('hex');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
-import { codeDigest, inputFingerprint } from '../../libs/platform/src/inputs';
+import { codeDigest, inputFingerprint } from '../../libs/platform/src/render/inputs';
 
 const skip = createRequire(import.meta.url)('./skip.cjs') as {
   unchanged: (task: unknown, context: unknown) => boolean;

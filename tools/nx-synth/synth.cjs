@@ -6,7 +6,7 @@
 // `copyFilesFromCache` after `removeRecordedOutputsHashes`), so a kill mid-restore left a folder
 // with 2 of its 11 files for Argo CD to sync. Instead this executor skips a project itself when
 // its inputs and dist/ folders are as its last render left them (skip.cjs), and renders the others
-// through the platform's transaction (libs/platform/src/writer.ts), so dist/ only ever changes
+// through the platform's transaction (libs/platform/src/render/writer.ts), so dist/ only ever changes
 // atomically. The skip check only reads; renders and writes happen under the workspace lock.
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
@@ -17,7 +17,7 @@ let platform;
 function loadPlatform(root) {
   // tsx's ESM entry (its CommonJS build of this API cannot find its own ESM half)
   platform ??= import('tsx/esm/api').then(({ tsImport }) =>
-    tsImport(join(root, 'libs/platform/src/synth.ts'), pathToFileURL(__filename).href));
+    tsImport(join(root, 'libs/platform/src/render/synth.ts'), pathToFileURL(__filename).href));
   return platform;
 }
 

@@ -9,10 +9,8 @@
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
-import {
-  ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ENVIRONMENTS, LABEL_KEYS, ARGOCD_NAMESPACE, DELETION_APPROVED_ANNOTATION, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION,
-  PRUNE_CONFIRM, serverKey, SYNC_OPTIONS_ANNOTATION, SYNC_RETRY, SYNC_WAVE_ANNOTATION, systemClusters, type Cluster, type Environment, type RenderedObject,
-} from '@gitops/platform';
+import { ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ENVIRONMENTS, LABEL_KEYS, ARGOCD_NAMESPACE, DELETION_APPROVED_ANNOTATION, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, serverKey, SYNC_OPTIONS_ANNOTATION, SYNC_RETRY, SYNC_WAVE_ANNOTATION, systemClusters, type Cluster, type Environment } from '@gitops/platform';
+import { type RenderedObject } from '@gitops/platform/render';
 import type { ArgoCdConfig } from './config';
 import {
   ADDON_CLUSTER_KINDS, ADDON_NAMESPACED_KINDS, applicationsProjectName, childKindsOf, EVERY_NAMESPACE_OBJECTS, grantsSummary, isApplicationsLeaf,

@@ -6,7 +6,8 @@
  */
 import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGOCD_LAYOUT, withWorkspaceLock, writeLeaves } from '@gitops/platform';
+import { ARGOCD_LAYOUT } from '@gitops/platform';
+import { withWorkspaceLock, writeLeaves } from '@gitops/platform/render';
 import { HEADER, renderArgoCd } from './render';
 
 /** Whether every entry of `dir` is a file this generator wrote (its header first), so it may be deleted. */

@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENVIRONMENTS, environmentFile, loadEnvironment, toYaml, type Environment } from '@gitops/platform';
+import { ENVIRONMENTS, environmentFile, type Environment } from '@gitops/platform';
+import { loadEnvironment, toYaml } from '@gitops/platform/render';
 import { loadArgoCdConfig } from './config';
 import { generate, type GeneratedObject } from './generate';
 import { readDist } from './tree';

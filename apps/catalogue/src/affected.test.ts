@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findServiceProjects } from '@gitops/platform';
+import { findServiceProjects } from '@gitops/platform/render';
 import { gitWorktree, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 const NX = join(WORKSPACE_ROOT, 'node_modules/.bin/nx');
@@ -51,7 +51,7 @@ describe('nx affected', () => {
   });
 
   it('picks every service when the platform library changes', () => {
-    expect(affectedBy('libs/platform/src/render.ts')).toEqual(expect.arrayContaining([...allServices, 'platform']));
+    expect(affectedBy('libs/platform/src/render/render.ts')).toEqual(expect.arrayContaining([...allServices, 'platform']));
   });
 
   it('picks every service, and the Argo CD generator, when an environment file changes', () => {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isScalar, parseDocument } from 'yaml';
-import { synth } from '@gitops/platform';
+import { synth } from '@gitops/platform/render';
 import { readTree, scratchWorkspace } from '@gitops/platform/testing';
 
 let ws: ReturnType<typeof scratchWorkspace>;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadServices, renderServices, synth } from '@gitops/platform';
+import { loadServices, renderServices, synth } from '@gitops/platform/render';
 import { readTree, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 const scratch = mkdtempSync(join(tmpdir(), 'drift-'));

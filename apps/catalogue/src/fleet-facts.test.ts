@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENVIRONMENTS, loadEnvironment, type Cluster } from '@gitops/platform';
+import { ENVIRONMENTS, type Cluster } from '@gitops/platform';
+import { loadEnvironment } from '@gitops/platform/render';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 const fleet = ENVIRONMENTS.map((env) => loadEnvironment(env, WORKSPACE_ROOT));

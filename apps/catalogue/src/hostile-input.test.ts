@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findServiceProjects, loadEnvironment, synth } from '@gitops/platform';
+import { findServiceProjects, loadEnvironment, synth } from '@gitops/platform/render';
 import { readTree, scratchWorkspace } from '@gitops/platform/testing';
 import { readManifests } from '@gitops/policy';
 import { runCli } from '@gitops/kubeconform';

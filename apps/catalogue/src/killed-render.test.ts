@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { synth } from '@gitops/platform';
+import { synth } from '@gitops/platform/render';
 import { readTree, scratchWorkspace } from '@gitops/platform/testing';
 
 let ws: ReturnType<typeof scratchWorkspace>;

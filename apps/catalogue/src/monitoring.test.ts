@@ -5,7 +5,8 @@
  * a NetworkPolicy). Names are read from the render, never written out.
  */
 import { describe, expect, it } from 'vitest';
-import { ENVIRONMENTS, loadEnvironment, loadServices, renderServices, type Environment } from '@gitops/platform';
+import { ENVIRONMENTS, type Environment } from '@gitops/platform';
+import { loadEnvironment, loadServices, renderServices } from '@gitops/platform/render';
 import { checkPolicies, type Manifest } from '@gitops/policy';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 

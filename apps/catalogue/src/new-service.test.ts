@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadServices } from '@gitops/platform';
+import { loadServices } from '@gitops/platform/render';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 // A git worktree of HEAD with this checkout's working tree copied over it (tracked and untracked

@@ -1,7 +1,7 @@
 /**
  * The per-cluster layout end to end (issue 11 item 3), through what really writes dist/: the Nx
  * executor with its skip (tools/nx-synth/synth.cjs, skip.cjs), the platform's transactional writer
- * (libs/platform/src/writer.ts) and the prune of `synth --all` (prune.ts). A fixture system runs on
+ * (libs/platform/src/render/writer.ts) and the prune of `synth --all` (prune.ts). A fixture system runs on
  * two clusters of one environment in different regions, so its services render a folder per
  * cluster; then it moves to one cluster (one folder per service) and back. Each switch leaves
  * nothing stale, loses nothing foreign, and Nx renders again exactly when the placement changed.

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KiteclassValuesSchema } from '@gitops/kiteclass-system';
-import { loadServices, loadValues, renderServices } from '@gitops/platform';
+import { loadValues } from '@gitops/platform';
+import { loadServices, renderServices } from '@gitops/platform/render';
 import { checkPolicies, formatViolation, readManifests, type Manifest } from '@gitops/policy';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 

@@ -3,7 +3,7 @@
 // first), through the platform's writer. The test bundles it with esbuild so each run is a plain
 // `node` process, and kills it with SYNTH_TEST_KILL_AT_STEP (writer.ts).
 import { readFileSync } from 'node:fs';
-import { recoverTransactions, writeLeaves, type InputFingerprint } from '../../../libs/platform/src/writer';
+import { recoverTransactions, writeLeaves, type InputFingerprint } from '../../../libs/platform/src/render/writer';
 
 interface Job {
   readonly out: string;

@@ -2,9 +2,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadServices, renderServices, stageTransaction, synth, withWorkspaceLock } from '@gitops/platform';
+import { loadServices, renderServices, stageTransaction, synth, withWorkspaceLock } from '@gitops/platform/render';
 import { readTree, scratchWorkspace } from '@gitops/platform/testing';
-import { inputFingerprint } from '../../../libs/platform/src/inputs';
+import { inputFingerprint } from '../../../libs/platform/src/render/inputs';
 
 let ws: ReturnType<typeof scratchWorkspace>;
 beforeEach(() => {

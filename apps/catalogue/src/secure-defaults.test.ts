@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadServices, renderServices, type RenderedObject } from '@gitops/platform';
+import { loadServices, renderServices, type RenderedObject } from '@gitops/platform/render';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { toWorkload, WORKLOAD_KINDS } from '@gitops/policy';
 

@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { synth } from '@gitops/platform';
+import { synth } from '@gitops/platform/render';
 import { scratchWorkspace } from '@gitops/platform/testing';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';

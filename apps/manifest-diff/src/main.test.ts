@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bufferedOutput } from '@gitops/platform';
+import { bufferedOutput } from '@gitops/platform/cli';
 import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { runDiff } from './main';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -5,10 +5,11 @@
  */
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { DIST_DIR, ENVIRONMENTS, isEntryPoint, PROCESS_OUTPUT, type CommandOutput, type EnvironmentName } from '@gitops/platform';
+import { DIST_DIR, ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
+import { isEntryPoint, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform/cli';
 import { diffTrees } from './diff';
 import { formatMarkdown, formatText } from './format';
-import { progress } from '@gitops/platform';
+import { progress } from '@gitops/platform/render';
 import { onlyEnvs, readDistAtRef, readDistDir, renderDist } from './trees';
 
 export interface DiffOptions {

@@ -6,9 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIST_DIR, findServiceProjects, synth, type EnvironmentName } from '@gitops/platform';
+import { DIST_DIR, type EnvironmentName } from '@gitops/platform';
+import { findServiceProjects, synth } from '@gitops/platform/render';
 import { glob } from 'tinyglobby';
-import type { Progress } from '@gitops/platform';
+import type { Progress } from '@gitops/platform/render';
 
 /** The files Argo CD's directory source applies: .yaml, .yml and .json (Argo CD user guide, "Directory"). */
 const MANIFEST_FILE = /\.(ya?ml|json)$/;

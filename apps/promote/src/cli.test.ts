@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadValues, systemValuesFile } from '@gitops/platform';
 import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
-import { bufferedOutput } from '@gitops/platform';
+import { bufferedOutput } from '@gitops/platform/cli';
 import { runPromote } from './promote';
 import { loadSystems, setImage } from './release';
 import { runSetImage } from './set-image';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineService, defineSystem, imageTag, loadServices, loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { defineService, defineSystem, imageTag, loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadServices } from '@gitops/platform/render';
 import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';

@@ -4,7 +4,9 @@
  * those) of one environment's values file to another's, then re-renders the system there.
  */
 import { Command, Option } from 'commander';
-import { ENVIRONMENTS, isEntryPoint, PROCESS_OUTPUT, progress, withWorkspaceLock, type CommandOutput, type EnvironmentName } from '@gitops/platform';
+import { ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
+import { progress, withWorkspaceLock } from '@gitops/platform/render';
+import { isEntryPoint, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform/cli';
 import { promote, rerender } from './release';
 import { formatChange } from './values-edit';
 

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { findServiceProjects, loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { findServiceProjects } from '@gitops/platform/render';
 import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { diffTrees, readDistDir } from '@gitops/manifest-diff';

@@ -4,9 +4,10 @@
  */
 import { chmodSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, basename } from 'node:path';
-import { loadServices, parseValues, readUtf8File, synth, systemValuesFile, withWorkspaceLock, type EnvironmentName } from '@gitops/platform';
+import { parseValues, readUtf8File, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadServices, synth, withWorkspaceLock } from '@gitops/platform/render';
 import type { z } from 'zod';
-import type { Progress } from '@gitops/platform';
+import type { Progress } from '@gitops/platform/render';
 import { declaredTagPaths, tagPaths, valueAt } from './tag-paths';
 import { checkTag, setTags, type TagChange } from './values-edit';
 

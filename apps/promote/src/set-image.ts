@@ -4,7 +4,9 @@
  * one image tag in one environment's values file (one changed line).
  */
 import { Command, Option } from 'commander';
-import { ENVIRONMENTS, isEntryPoint, PROCESS_OUTPUT, progress, withWorkspaceLock, type CommandOutput, type EnvironmentName } from '@gitops/platform';
+import { ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
+import { progress, withWorkspaceLock } from '@gitops/platform/render';
+import { isEntryPoint, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform/cli';
 import { rerender, setImage } from './release';
 import { formatChange } from './values-edit';
 

@@ -10,7 +10,7 @@ import { isAlias, isMap, isNode, isPair, isSeq, parseDocument } from 'yaml';
 // The resolution table lives in the platform (shared with its YAML reader); imported by path, not
 // through @gitops/platform: the CLI runs from any folder (tsconfig paths do not apply there) and
 // must not load the renderer.
-import { BOOLS, GoTimestamp, goParseInt, goTimestampJson, isTimestamp, NULLS, resolvePlain, SPECIAL_FLOATS } from '../../platform/src/goyaml-resolve.js';
+import { BOOLS, GoTimestamp, goParseInt, goTimestampJson, isTimestamp, NULLS, resolvePlain, SPECIAL_FLOATS } from '../../platform/src/values/goyaml-resolve.js';
 
 export { GoTimestamp, goTimestampJson, resolvePlain };
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bufferedOutput } from '@gitops/platform';
+import { bufferedOutput } from '@gitops/platform/cli';
 import { runPruneCheck } from './cli/prune-check';
 import { comparePrune } from './prune-safety';
 

@@ -12,7 +12,8 @@ import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { BUNDLED_KUBERNETES_VERSION } from '@gitops/kubeconform';
-import { loadEnvironment, POLICY_RULES, systemClusters, type Cluster } from '@gitops/platform';
+import { POLICY_RULES, systemClusters, type Cluster } from '@gitops/platform';
+import { loadEnvironment } from '@gitops/platform/render';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { formatValidateResult, validate } from './validate';
 

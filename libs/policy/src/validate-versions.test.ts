@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { loadEnvironment, systemClusters } from '@gitops/platform';
+import { systemClusters } from '@gitops/platform';
+import { loadEnvironment } from '@gitops/platform/render';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { validate } from './validate';
 

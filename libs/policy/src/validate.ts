@@ -6,7 +6,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BUNDLED_KUBERNETES_VERSION, validateFiles, type ResourceResult } from '@gitops/kubeconform';
-import { ENVIRONMENTS, environmentFile, loadEnvironment, POLICY_RULES, readProjectJson, type Cluster, type Environment } from '@gitops/platform';
+import { ENVIRONMENTS, environmentFile, POLICY_RULES, type Cluster, type Environment } from '@gitops/platform';
+import { loadEnvironment, readProjectJson } from '@gitops/platform/render';
 import { checkPolicies, formatViolation, type PolicyReport } from './policy';
 import { readManifests } from './manifests';
 import { folderClusters } from './checks/fleet';

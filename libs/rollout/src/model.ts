@@ -58,7 +58,7 @@ import {
   SYNC_WAVE_ANNOTATION as ANNOTATION_WAVE,
 } from '@gitops/platform';
 
-// Argo CD's annotation names, spelled once in the platform (libs/platform/src/argocd.ts).
+// Argo CD's annotation names, spelled once in the platform (libs/platform/src/layout/argocd.ts).
 export { ANNOTATION_HOOK, ANNOTATION_HOOK_DELETE, ANNOTATION_SYNC_OPTIONS, ANNOTATION_WAVE };
 
 /** The hook phases an object declares (gitops-engine/pkg/sync/hook/hook.go Types); empty for a plain resource. */

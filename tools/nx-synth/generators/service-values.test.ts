@@ -1,5 +1,5 @@
 // The service generator's values edit reads the file with the workspace's linear reader
-// (libs/platform/src/yaml-safe.ts parseYaml) instead of the yaml package's quadratic `uniqueKeys`:
+// (libs/platform/src/values/yaml-safe.ts parseYaml) instead of the yaml package's quadratic `uniqueKeys`:
 // a key given twice is refused at its line and column, and nothing is returned to write.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';

@@ -9,10 +9,10 @@ const { getProjects, updateJson } = require('nx/src/devkit-exports');
 const { isMap, isScalar, parse, parseDocument, stringify } = require('yaml');
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-/** The environments as the platform defines them (libs/platform/src/environment.ts ENVIRONMENTS), loaded through tsx's CommonJS API. */
+/** The environments as the platform defines them (libs/platform/src/values/environment.ts ENVIRONMENTS), loaded through tsx's CommonJS API. */
 let platformEnvironments;
 function environments() {
-  platformEnvironments ??= require('tsx/cjs/api').require(join(__dirname, '../../../libs/platform/src/environment.ts'), __filename).ENVIRONMENTS;
+  platformEnvironments ??= require('tsx/cjs/api').require(join(__dirname, '../../../libs/platform/src/values/environment.ts'), __filename).ENVIRONMENTS;
   return platformEnvironments;
 }
 /** Environments of a system made with --create-system when --environments is not given. */
@@ -237,13 +237,13 @@ function canonical(value) {
 }
 
 /**
- * The workspace's YAML reader (libs/platform/src/yaml-safe.ts): its duplicate-key check is linear,
+ * The workspace's YAML reader (libs/platform/src/values/yaml-safe.ts): its duplicate-key check is linear,
  * where the yaml package's `uniqueKeys` compares each key with every earlier one. Loaded through
  * tsx's CommonJS API, since this CommonJS generator cannot import TypeScript.
  */
 let yamlSafe;
 function parseValues(text, file) {
-  yamlSafe ??= require('tsx/cjs/api').require(join(__dirname, '../../../libs/platform/src/yaml-safe.ts'), __filename);
+  yamlSafe ??= require('tsx/cjs/api').require(join(__dirname, '../../../libs/platform/src/values/yaml-safe.ts'), __filename);
   return yamlSafe.parseYaml(text, file);
 }
 

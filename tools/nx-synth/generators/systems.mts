@@ -13,7 +13,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
-import { loadServices, type SystemDefinition } from '@gitops/platform';
+import { type SystemDefinition } from '@gitops/platform';
+import { loadServices } from '@gitops/platform/render';
 
 export interface SystemEntry {
   name: string;

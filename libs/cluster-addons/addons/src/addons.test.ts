@@ -3,7 +3,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENVIRONMENTS, loadEnvironment, prometheusSelectorLabels, renderServices, SYNC_RETRY, SYNC_WAVE_ANNOTATION, type EnvironmentName, type RenderedLeaf } from '@gitops/platform';
+import { ENVIRONMENTS, prometheusSelectorLabels, SYNC_RETRY, SYNC_WAVE_ANNOTATION, type EnvironmentName } from '@gitops/platform';
+import { loadEnvironment, renderServices, type RenderedLeaf } from '@gitops/platform/render';
 import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import service from './index';
 import {

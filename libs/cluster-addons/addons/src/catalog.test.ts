@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { loadEnvironment } from '@gitops/platform';
+import { loadEnvironment } from '@gitops/platform/render';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { ADDON_NAMES, ADDONS, addonsForCluster, addonSyncWave, type ProvidedCrd } from './catalog';
 

@@ -2,7 +2,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ENVIRONMENTS, loadEnvironment, type Environment } from '@gitops/platform';
+import { ENVIRONMENTS, type Environment } from '@gitops/platform';
+import { loadEnvironment } from '@gitops/platform/render';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { ADDONS, addonProvides, capabilityProblems, requiredCapabilities, SYSTEM_ADDONS, type AddonDefinition, type PlacedManifest } from './catalog';
 

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { AWS_SECRETS_MANAGER_STORE, loadEnvironment, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
+import { AWS_SECRETS_MANAGER_STORE, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
+import { loadEnvironment } from '@gitops/platform/render';
 import { findObject, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import service from './index';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment, loadValues, systemClusters, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadValues, systemClusters, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadEnvironment } from '@gitops/platform/render';
 import { envVar, findObject, mainContainer, objectsOfKind, renderLeaf, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

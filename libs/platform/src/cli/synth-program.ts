@@ -3,10 +3,10 @@
  * (`tools/nx-synth/renderer.mjs`), which passes its statically imported services.
  */
 import { Command, Option } from 'commander';
-import { ENVIRONMENTS, type EnvironmentName } from '../environment';
-import { progress } from '../progress';
-import { synth, type LoadedService } from '../synth';
-import { WriteError } from '../writer';
+import { ENVIRONMENTS, type EnvironmentName } from '../values/environment';
+import { progress } from '../render/progress';
+import { synth, type LoadedService } from '../render/synth';
+import { WriteError } from '../render/writer';
 
 export async function runSynthCli(argv: readonly string[], loaded?: readonly LoadedService[]): Promise<void> {
   const program = new Command('synth')

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { selectorLabels } from '../labels';
+import { selectorLabels } from './labels';
 
 export interface ServicePort {
   /** Port name (`http`, `metrics`). */

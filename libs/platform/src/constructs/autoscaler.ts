@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { Autoscaling } from '../schemas';
+import type { Autoscaling } from '../values/schemas';
 import type { SecureDeployment } from './secure-deployment';
 
 /** One HPA scaling policy: change by `percent` of current pods at most once per `periodSeconds`. */

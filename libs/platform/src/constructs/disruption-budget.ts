@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/k8s';
-import { selectorLabels } from '../labels';
+import { selectorLabels } from './labels';
 
 export interface DisruptionBudgetProps {
   /** The `app` label of the pods it protects. */

@@ -1,6 +1,6 @@
 /** The NetworkPolicy rules built from cluster facts: Prometheus's namespace and the load balancers' subnets. */
 import { describe, expect, it } from 'vitest';
-import type { Cluster } from '../environment';
+import type { Cluster } from '../values/environment';
 import { loadBalancerIngress, prometheusIngress } from './network-policy';
 
 const cluster = (monitoring?: Cluster['monitoring']): Cluster => ({

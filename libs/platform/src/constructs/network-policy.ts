@@ -1,7 +1,7 @@
-import { prometheusNamespace, type Cluster } from '../environment';
+import { prometheusNamespace, type Cluster } from '../values/environment';
 import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-27/lib/imports/k8s';
-import { selectorLabels } from '../labels';
+import { selectorLabels } from './labels';
 
 /** Who traffic may come from or go to. Give exactly one of `app`, `pods`, `namespace` or `cidr`. */
 export interface NetworkPeer {

@@ -4,7 +4,7 @@
  * through cdk8s-plus.
  */
 import { Quantity, type EnvVar, type PodSecurityContext, type ResourceRequirements, type SecurityContext } from 'cdk8s-plus-27/lib/imports/k8s';
-import type { Resources } from '../schemas';
+import type { Resources } from '../values/schemas';
 import type { EnvSource } from './secure-deployment';
 
 /** UID (and GID) a container runs as unless its image needs its own. */

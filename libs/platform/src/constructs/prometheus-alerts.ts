@@ -1,6 +1,6 @@
 import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import { Construct } from 'constructs';
-import { prometheusSelectorLabels, type Cluster } from '../environment';
+import { prometheusSelectorLabels, type Cluster } from '../values/environment';
 import { addModel } from './model-object';
 
 export interface AlertRule {

@@ -1,8 +1,8 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { podLabels, selectorLabels } from '../labels';
-import type { Resources } from '../schemas';
+import { podLabels, selectorLabels } from './labels';
+import type { Resources } from '../values/schemas';
 import { DEFAULT_UID, resourceRequirements } from './pod-defaults';
 
 /** Where an environment variable's value comes from. */

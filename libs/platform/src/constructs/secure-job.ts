@@ -3,9 +3,9 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeJob, type PodTemplateSpec } from 'cdk8s-plus-27/lib/imports/k8s';
 import { containerSecurityContext, DEFAULT_UID, envVars, podSecurityContext, resourceRequirements } from './pod-defaults';
-import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../argocd';
-import { podLabels } from '../labels';
-import type { Resources } from '../schemas';
+import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../layout/argocd';
+import { podLabels } from './labels';
+import type { Resources } from '../values/schemas';
 import { writableVolumeName, type EnvSource } from './secure-deployment';
 import { WorkloadNetworkPolicy, type NetworkRule } from './network-policy';
 

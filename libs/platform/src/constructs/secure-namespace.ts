@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { KubeNetworkPolicy } from 'cdk8s-plus-27/lib/imports/k8s';
-import { PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION } from '../argocd';
+import { PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION } from '../layout/argocd';
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 

@@ -3,9 +3,9 @@ import {
   KubeStatefulSet, Quantity,
   type Probe as KubeProbe, type Volume, type VolumeMount,
 } from 'cdk8s-plus-27/lib/imports/k8s';
-import { podLabels, selectorLabels } from '../labels';
+import { podLabels, selectorLabels } from './labels';
 import { containerSecurityContext, envVars, podSecurityContext, resourceRequirements } from './pod-defaults';
-import type { Resources } from '../schemas';
+import type { Resources } from '../values/schemas';
 import type { ContainerPort, EnvSource, SecurityWaiver, WritableVolume } from './secure-deployment';
 
 /** A probe that runs a command in the container (databases answer on their own protocol, not HTTP). */

@@ -1,7 +1,7 @@
 import { ServiceMonitor as ServiceMonitorModel } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
 import { Construct } from 'constructs';
-import { prometheusSelectorLabels, type Cluster } from '../environment';
-import { selectorLabels } from '../labels';
+import { prometheusSelectorLabels, type Cluster } from '../values/environment';
+import { selectorLabels } from './labels';
 import { addModel } from './model-object';
 
 /**

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { prometheusSelectorLabels, type Cluster } from '../environment';
+import { prometheusSelectorLabels, type Cluster } from '../values/environment';
 
 /** Sloth's window variable in SLI queries (slok/sloth conventions TplWindowRegex `{{ *\.window *}}`). */
 const SLOTH_WINDOW = /\{\{ *\.window *\}\}/;

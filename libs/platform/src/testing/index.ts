@@ -6,9 +6,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, st
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EnvironmentName } from '../environment';
-import { renderServices, type RenderedLeaf, type RenderedObject } from '../render';
-import type { ServiceDefinition } from '../service';
+import type { EnvironmentName } from '../values/environment';
+import { renderServices, type RenderedLeaf, type RenderedObject } from '../render/render';
+import type { ServiceDefinition } from '../constructs/service';
 
 /** The repository root. */
 export const WORKSPACE_ROOT = resolve(fileURLToPath(import.meta.url), '../../../../..');

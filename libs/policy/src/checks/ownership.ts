@@ -1,6 +1,6 @@
 /**
  * Each object once per environment, and a namespace per system: the platform's ownership rules
- * (libs/platform/src/ownership.ts, where the Argo CD behaviour they model is cited), as policy
+ * (libs/platform/src/layout/ownership.ts, where the Argo CD behaviour they model is cited), as policy
  * violations over everything rendered.
  */
 import { ownershipProblems } from '@gitops/platform';

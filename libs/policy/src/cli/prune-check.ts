@@ -7,7 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import { Command } from 'commander';
 import { glob } from 'tinyglobby';
-import { isEntryPoint, MAX_ENVIRONMENT_LOSS, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform';
+import { MAX_ENVIRONMENT_LOSS } from '@gitops/platform';
+import { isEntryPoint, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform/cli';
 import { comparePrune } from '../prune-safety';
 
 export interface PruneCheckOptions {

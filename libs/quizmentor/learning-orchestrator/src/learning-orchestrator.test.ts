@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadService, loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadService } from '@gitops/platform/render';
 import { envVar, findObject, mainContainer, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import orchestrator from './index';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadEnvironment, prometheusSelectorLabels } from '@gitops/platform';
+import { prometheusSelectorLabels } from '@gitops/platform';
+import { loadEnvironment } from '@gitops/platform/render';
 import { envVar, findObject, mainContainer, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import exporter, { POSTGRES_EXPORTER } from './index';
 

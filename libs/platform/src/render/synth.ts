@@ -3,13 +3,13 @@
  */
 import { join, resolve } from 'node:path';
 import { findServiceProjects, loadService, type ServiceProject } from './catalogue';
-import { ENVIRONMENTS, type EnvironmentName } from './environment';
+import { ENVIRONMENTS, type EnvironmentName } from '../values/environment';
 import { codeDigest, inputFingerprint, staleInputs } from './inputs';
-import { DIST_DIR, environmentFile, systemValuesFile } from './layout';
+import { DIST_DIR, environmentFile, systemValuesFile } from '../layout/layout';
 import { withWorkspaceLock } from './lock';
 import { planPrune, type PrunePlan } from './prune';
 import { renderServices, type RenderedLeaf } from './render';
-import type { ServiceDefinition } from './service';
+import type { ServiceDefinition } from '../constructs/service';
 import { writeLeaves, type InputFingerprint, type WriteOptions } from './writer';
 
 export interface SynthOptions extends Pick<WriteOptions, 'holdBeforeCommit' | 'onNote'> {

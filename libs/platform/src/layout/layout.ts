@@ -3,7 +3,7 @@
  * asks here where things are.
  */
 import { join } from 'node:path';
-import type { EnvironmentName } from './environment';
+import type { EnvironmentName } from '../values/environment';
 
 export const ENVIRONMENTS_DIR = 'environments';
 export const DIST_DIR = 'dist';

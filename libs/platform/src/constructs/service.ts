@@ -3,7 +3,7 @@
  * one `defineService(...)`; the renderer needs nothing else to find and render it.
  */
 import type { z } from 'zod';
-import type { Cluster, Environment, EnvironmentName } from './environment';
+import type { Cluster, Environment, EnvironmentName } from '../values/environment';
 import type { ServiceChart } from './chart';
 
 export interface SystemDefinition<S extends z.ZodType = z.ZodType> {

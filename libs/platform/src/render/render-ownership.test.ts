@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { loadServices } from './synth';
 import { renderServices, RenderError } from './render';
-import { scratchWorkspace } from './testing';
+import { scratchWorkspace } from '../testing';
 
 let ws: ReturnType<typeof scratchWorkspace>;
 beforeEach(() => {

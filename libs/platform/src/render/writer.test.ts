@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readTree } from './testing';
+import { readTree } from '../testing';
 import { recoverTransactions, stageTransaction, WriteError, writeLeaves, type LeafFiles } from './writer';
 
 let parent: string;

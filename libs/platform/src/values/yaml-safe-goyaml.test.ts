@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { globSync } from 'tinyglobby';
 import { describe, expect, it } from 'vitest';
-import { WORKSPACE_ROOT } from './testing';
+import { WORKSPACE_ROOT } from '../testing';
 import { formatFileProblem, parseYaml } from './yaml-safe';
 
 const read = (text: string) => parseYaml(text, 'dist/x.yaml', { multi: true, goYaml: true });

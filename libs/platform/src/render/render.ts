@@ -3,15 +3,15 @@
  * nothing is returned (so nothing is written) unless every service renders.
  */
 import { App } from 'cdk8s';
-import { EnvironmentSchema, singletonClusters, systemClusters, type Cluster, type Environment, type EnvironmentName } from './environment';
-import { singletonReason } from './singletons';
-import { ServiceChart } from './chart';
-import { serviceEnvironments, type ServiceDefinition } from './service';
-import { loadValues, ValuesError, type ValueProblem } from './values';
+import { EnvironmentSchema, singletonClusters, systemClusters, type Cluster, type Environment, type EnvironmentName } from '../values/environment';
+import { singletonReason } from '../layout/singletons';
+import { ServiceChart } from '../constructs/chart';
+import { serviceEnvironments, type ServiceDefinition } from '../constructs/service';
+import { loadValues, ValuesError, type ValueProblem } from '../values/values';
 import { relative } from 'node:path';
-import { environmentFile, systemValuesFile, renderedHeader } from './layout';
+import { environmentFile, systemValuesFile, renderedHeader } from '../layout/layout';
 import { toYaml } from './manifest-yaml';
-import { ownershipProblems } from './ownership';
+import { ownershipProblems } from '../layout/ownership';
 
 export { toYaml } from './manifest-yaml';
 

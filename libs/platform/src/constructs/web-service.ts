@@ -4,14 +4,14 @@
  */
 import { z } from 'zod';
 import { Construct } from 'constructs';
-import { AppService } from './constructs/app-service';
-import { podCount } from './constructs/autoscaler';
-import { DisruptionBudget } from './constructs/disruption-budget';
-import { IrsaServiceAccount } from './constructs/irsa-service-account';
-import { WorkloadNetworkPolicy } from './constructs/network-policy';
-import { SecureDeployment } from './constructs/secure-deployment';
-import { ecrRegistry } from './environment';
-import { AutoscalingSchema, dnsLabel, iamRoleArn, imageTag, replicas, ResourcesSchema } from './schemas';
+import { AppService } from './app-service';
+import { podCount } from './autoscaler';
+import { DisruptionBudget } from './disruption-budget';
+import { IrsaServiceAccount } from './irsa-service-account';
+import { WorkloadNetworkPolicy } from './network-policy';
+import { SecureDeployment } from './secure-deployment';
+import { ecrRegistry } from '../values/environment';
+import { AutoscalingSchema, dnsLabel, iamRoleArn, imageTag, replicas, ResourcesSchema } from '../values/schemas';
 import type { RenderContext } from './service';
 
 export const WebServiceValuesSchema = z

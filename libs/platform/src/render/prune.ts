@@ -7,7 +7,7 @@
  */
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderedLeafOf, serviceFolderOf } from './layout';
+import { renderedLeafOf, serviceFolderOf } from '../layout/layout';
 
 
 /** Whether `<out>/<leaf>` holds only files the renderer wrote for that leaf; if not, why. */

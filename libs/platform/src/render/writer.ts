@@ -27,7 +27,7 @@
 import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { z } from 'zod';
-import { serviceFolderOf } from './layout';
+import { serviceFolderOf } from '../layout/layout';
 import { foreignInServiceFolder, isRenderedServiceFolder } from './prune';
 
 export interface LeafFiles {

@@ -5,8 +5,8 @@
 import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
-import type { ServiceDefinition } from './service';
-import { FileProblemsError, parseJsonFile, readUtf8File } from './yaml-safe';
+import type { ServiceDefinition } from '../constructs/service';
+import { FileProblemsError, parseJsonFile, readUtf8File } from '../values/yaml-safe';
 
 export interface ServiceProject {
   /** Nx project name (equals the service name). */

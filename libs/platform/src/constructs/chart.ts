@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, syncWaveOf } from './argocd';
+import { PRUNE_CONFIRM, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, syncWaveOf } from '../layout/argocd';
 import { systemLabels } from './labels';
 
 export interface ServiceChartProps {

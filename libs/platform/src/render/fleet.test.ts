@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { ApiObject } from 'cdk8s';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { clusterCertificate } from './environment';
+import { clusterCertificate } from '../values/environment';
 import { renderServices } from './render';
-import { defineService, defineSystem } from './service';
+import { defineService, defineSystem } from '../constructs/service';
 
 const shop = defineSystem({ name: 'shop', environments: ['staging'], values: z.strictObject({ namespace: z.string() }), namespace: (v) => v.namespace });
 

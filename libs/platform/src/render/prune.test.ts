@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planPrune, isRendererLeaf } from './prune';
 import { renderServices } from './render';
 import { loadServices } from './synth';
-import { WORKSPACE_ROOT } from './testing';
+import { WORKSPACE_ROOT } from '../testing';
 
 let out: string;
 beforeEach(() => {

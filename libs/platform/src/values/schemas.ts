@@ -6,7 +6,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { CLUSTER_NAMESPACES } from './ownership';
+import { CLUSTER_NAMESPACES } from '../layout/ownership';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
