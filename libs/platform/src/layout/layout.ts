@@ -30,16 +30,24 @@ export function serviceFolderOf(leaf: string): string | undefined {
 }
 
 /**
- * The first line of every rendered file: which project rendered it, for which leaf folder. The
+ * The first line of every rendered file: which project rendered it, from which values files
+ * (paths relative to the workspace root: the system's values, then the environment's fleet), for
+ * which leaf folder, so a reviewer can trace any value in dist/ back to the line to change. The
  * prune step reads it back (`renderedLeafOf`) to prove a folder is the renderer's own.
  */
-export function renderedHeader(source: string | undefined, leaf: string): string {
-  return `# Rendered from ${source ?? 'code'} for ${leaf}. Do not edit: change the code or environments/ and run npm run synth.\n`;
+export function renderedHeader(source: string | undefined, leaf: string, valuesFiles: readonly string[] = []): string {
+  const from = valuesFiles.length > 0 ? ` with ${valuesFiles.join(' and ')}` : '';
+  return `# Rendered from ${source ?? 'code'}${from} for ${leaf}. Do not edit: change the code or the values files and run npm run synth.\n`;
 }
 
-/** The leaf folder a rendered file's first line names, or undefined for a line the renderer did not write. */
+/**
+ * The leaf folder a rendered file's first line names, or undefined for a line the renderer did not
+ * write. Headers written before the values files were named (`# Rendered from <project> for <leaf>.
+ * Do not edit: change the code or environments/ ...`) are the renderer's too: a branch made before
+ * the change still prunes and diffs like today's.
+ */
 export function renderedLeafOf(firstLine: string): string | undefined {
-  return /^# Rendered from \S+ for (\S+)\. Do not edit: /.exec(firstLine)?.[1];
+  return /^# Rendered from \S+(?: with \S+(?: and \S+)*)? for (\S+)\. Do not edit: /.exec(firstLine)?.[1];
 }
 
 /** A rendered file's place in `dist/`: `dist/<env>/<system>/<service>[/<cluster>]/<Kind>.<name>.<ext>`. */

@@ -109,11 +109,14 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
     const namespace = service.system.namespace(systemValues, environment);
     const clusters = systemClusters(environment, service.system.name)!;
     const singletonsOn = singletonClusters(environment, service.system.name);
+    // The values files this service's objects come from, named in every file's first line.
+    const valuesFiles = [systemValuesFile(opts.root, env, service.system.name), environmentFile(opts.root, env)].map((f) => relative(opts.root, f));
+    const header = (leaf: string) => renderedHeader(opts.sourceOf?.(service), leaf, valuesFiles);
     const renders = clusters.map((cluster) => {
       const objects = renderOn(service, environment, cluster, systemValues, namespace)
         // A stateful singleton runs on the system's singleton cluster(s) only (singletons.ts).
         .filter((o) => singletonsOn.includes(cluster.name) || !singletonReason(o));
-      return { cluster: cluster.name, objects, files: toFiles(path, objects, opts.sourceOf?.(service)) };
+      return { cluster: cluster.name, objects, files: toFiles(path, objects, header(path)) };
     }).filter((r) => r.objects.length > 0);
     if (renders.length === 0) {
       // An empty folder would make Argo CD prune everything the service had.
@@ -126,7 +129,7 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
     // Objects differ between clusters (or the service runs on some only): a folder per cluster.
     return renders.map((r) => {
       const leafPath = `${path}/${r.cluster}`;
-      return { env, system: service.system.name, service: service.name, cluster: r.cluster, clusters: [r.cluster], path: leafPath, objects: r.objects, files: toFiles(leafPath, r.objects, opts.sourceOf?.(service)) };
+      return { env, system: service.system.name, service: service.name, cluster: r.cluster, clusters: [r.cluster], path: leafPath, objects: r.objects, files: toFiles(leafPath, r.objects, header(leafPath)) };
     });
   });
   checkOwnership(leaves);
@@ -174,14 +177,14 @@ export function loadEnvironment(env: EnvironmentName, root: string): Environment
 }
 
 /** One file per object, named `<Kind>.<name>.yaml` so a PR diff reads object by object. */
-function toFiles(path: string, objects: RenderedObject[], source: string | undefined): Map<string, string> {
+function toFiles(path: string, objects: RenderedObject[], header: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const obj of objects) {
     const name = `${obj.kind}.${obj.metadata.name}.yaml`;
     if (files.has(name)) {
       throw new RenderError(`${path}: two objects would be written to ${name}; give them different names`);
     }
-    files.set(name, renderedHeader(source, path) + toYaml(obj));
+    files.set(name, header + toYaml(obj));
   }
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
