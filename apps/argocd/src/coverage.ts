@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_NAMESPACE, FileProblemsError, retryProblems, MANIFEST_GENERATE_PATHS_ANNOTATION, parseYaml, serverKey, SYNC_OPTIONS_ANNOTATION, systemClusters, type FileProblem } from '@gitops/platform';
+import { ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_NAMESPACE, FileProblemsError, retryProblems, MANIFEST_GENERATE_PATHS_ANNOTATION, parseYaml, serverKey, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, systemClusters, type FileProblem } from '@gitops/platform';
 import { expandApplicationSet, goPathMatch } from './appset';
 import { applicationName, BOOTSTRAP_NAME, leafNamespace, leafNamespaces, SYSTEM_KINDS } from './generate';
 import { checkProjectRules, extraKindsPermitted } from './project-checks';
@@ -207,7 +207,7 @@ export function checkCoverage(root: string): string[] {
     for (const o of leaf.objects) {
       const needsConfirm = o.kind === 'Namespace' || (o.kind === 'StatefulSet' && ((o.spec as any)?.volumeClaimTemplates ?? []).length > 0);
       const options = (o.annotations[SYNC_OPTIONS_ANNOTATION] ?? '').split(',').map((s) => s.trim());
-      if (needsConfirm && !options.includes('Prune=confirm') && !options.includes('Prune=false')) {
+      if (needsConfirm && !options.includes(SYNC_OPTION.pruneConfirm) && !options.includes(SYNC_OPTION.pruneDisabled)) {
         problems.push(`${o.file}: ${o.kind} ${o.name} must carry ${SYNC_OPTIONS_ANNOTATION}: Prune=confirm`);
       }
     }
@@ -234,16 +234,16 @@ export function checkSyncPolicy(where: string, policy: any): string[] {
   if (a.allowEmpty !== false) p.push(`${where}: syncPolicy.automated.allowEmpty must be false, so an empty folder is never synced`);
   p.push(...retryProblems(policy?.retry).map((m) => `${where}: ${m}`));
   const options: string[] = policy?.syncOptions ?? [];
-  if (!options.includes('PrunePropagationPolicy=foreground')) p.push(`${where}: syncOptions must include PrunePropagationPolicy=foreground`);
-  if (options.includes('CreateNamespace=true')) p.push(`${where}: CreateNamespace=true, but every system renders its own Namespace`);
+  if (!options.includes(SYNC_OPTION.foregroundPrune)) p.push(`${where}: syncOptions must include PrunePropagationPolicy=foreground`);
+  if (options.includes(SYNC_OPTION.createNamespace)) p.push(`${where}: CreateNamespace=true, but every system renders its own Namespace`);
   // Without it a custom resource whose CRD is not installed yet fails the dry run of the whole
   // Application, so not even its Namespace is created (controller/sync.go WithSkipDryRunOnMissingResource;
   // Application-level option since Argo CD 3.1).
-  if (!options.includes('SkipDryRunOnMissingResource=true')) p.push(`${where}: syncOptions must include SkipDryRunOnMissingResource=true, so a kind whose add-on is not installed yet does not stop the rest`);
+  if (!options.includes(SYNC_OPTION.skipDryRunOnMissingResource)) p.push(`${where}: syncOptions must include SkipDryRunOnMissingResource=true, so a kind whose add-on is not installed yet does not stop the rest`);
   // The shared-resource check reads only the tracking id on the live object (controller/state.go
   // SharedResourceWarning; controller/sync.go fails on it): after a rename the objects still carry
   // the old Application's id, so the new one would fail for ever. The coverage proof checks
   // instead that no object is rendered twice for one cluster.
-  if (options.includes('FailOnSharedResource=true')) p.push(`${where}: FailOnSharedResource=true makes a renamed service's new Application fail for good (its objects keep the old Application's tracking id); dist/ is checked for objects rendered twice instead`);
+  if (options.includes(SYNC_OPTION.failOnSharedResource)) p.push(`${where}: FailOnSharedResource=true makes a renamed service's new Application fail for good (its objects keep the old Application's tracking id); dist/ is checked for objects rendered twice instead`);
   return p;
 }

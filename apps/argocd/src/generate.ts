@@ -9,7 +9,7 @@
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
-import { ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ENVIRONMENTS, LABEL_KEYS, ARGOCD_NAMESPACE, DELETION_APPROVED_ANNOTATION, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, serverKey, SYNC_OPTIONS_ANNOTATION, SYNC_RETRY, SYNC_WAVE_ANNOTATION, systemClusters, type Cluster, type Environment } from '@gitops/platform';
+import { ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_MANAGED_BY, ENVIRONMENTS, LABEL_KEYS, ARGOCD_NAMESPACE, DELETION_APPROVED_ANNOTATION, distSystemPath, MANIFEST_GENERATE_PATHS_ANNOTATION, PRUNE_CONFIRM, serverKey, SYNC_OPTIONS_ANNOTATION, SYNC_OPTION, SYNC_RETRY, REPOSITORY_SYNC_OPTIONS, AUTOMATED_SYNC, SYNC_WAVE_ANNOTATION, systemClusters, type Cluster, type Environment } from '@gitops/platform';
 import { type RenderedObject } from '@gitops/platform/render';
 import type { ArgoCdConfig } from './config';
 import {
@@ -56,8 +56,8 @@ export const LABELS = {
  *   object is rendered twice for one cluster (project-checks.ts).
  */
 export const SERVICE_SYNC_POLICY = {
-  automated: { prune: true, selfHeal: true, allowEmpty: false },
-  syncOptions: ['Validate=true', 'PrunePropagationPolicy=foreground', 'PruneLast=true', 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true'],
+  automated: AUTOMATED_SYNC,
+  syncOptions: [...REPOSITORY_SYNC_OPTIONS, SYNC_OPTION.skipDryRunOnMissingResource],
   retry: SYNC_RETRY,
 } as const;
 
@@ -393,7 +393,7 @@ function project(system: string, groupsByEnv: Map<string, LeafGroup[]>, leaves: 
     ...rendered.filter((o) => !o.namespace).map((o) => (o.kind === 'Namespace' && o.group === '' ? { group: '', kind: 'Namespace', name: o.name } : { group: o.group, kind: o.kind })),
     ...(addons ? ADDON_CLUSTER_KINDS : []),
     // CreateNamespace=true creates the add-on's namespace, checked against this list like any object
-    ...inner.filter((a) => (a.spec.syncPolicy?.syncOptions ?? []).includes('CreateNamespace=true')).map((a) => ({ group: '', kind: 'Namespace', name: a.spec.destination.namespace as string })),
+    ...inner.filter((a) => (a.spec.syncPolicy?.syncOptions ?? []).includes(SYNC_OPTION.createNamespace)).map((a) => ({ group: '', kind: 'Namespace', name: a.spec.destination.namespace as string })),
   ]);
   // Namespaced: the kinds it renders and those the cluster creates below them (Pods, ReplicaSets,
   // EndpointSlices, ExternalSecret Secrets), which Argo CD otherwise drops from the resource tree.
@@ -653,8 +653,9 @@ function bootstrapApplication(config: ArgoCdConfig): GeneratedObject {
       source: { repoURL: config.repoURL, targetRevision: config.targetRevision, path: ARGOCD_LAYOUT.root, directory: { recurse: true } },
       destination: { server: IN_CLUSTER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: {
-        automated: { prune: true, selfHeal: true, allowEmpty: false },
-        syncOptions: ['Validate=true', 'PrunePropagationPolicy=foreground', 'PruneLast=true', 'ServerSideApply=true', 'FailOnSharedResource=true'],
+        automated: { ...AUTOMATED_SYNC },
+        // The bootstrap alone may fail on a shared object: nothing else should apply argocd/.
+        syncOptions: [...REPOSITORY_SYNC_OPTIONS, SYNC_OPTION.failOnSharedResource],
         retry: structuredClone(SERVICE_SYNC_POLICY.retry) as never,
       },
     },

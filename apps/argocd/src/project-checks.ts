@@ -2,7 +2,7 @@
  * The AppProject, role and ApplicationSet rules of the coverage proof (issue 13 items 17-21,
  * issue 12's add-on Applications), each modelled on the Argo CD code that reads the field.
  */
-import { ARGOCD_IN_CLUSTER, ARGOCD_NAMESPACE, DELETION_APPROVED_ANNOTATION, serverKey, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Environment } from '@gitops/platform';
+import { ARGOCD_IN_CLUSTER, ARGOCD_NAMESPACE, DELETION_APPROVED_ANNOTATION, serverKey, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Environment } from '@gitops/platform';
 import { goPathMatch } from './appset';
 import { BOOTSTRAP_NAME } from './generate';
 import {
@@ -56,7 +56,7 @@ export interface ProjectRulesInput {
 
 const waveOf = (o: any) => Number(o.metadata?.annotations?.[SYNC_WAVE_ANNOTATION] ?? 0);
 const confirmsPrune = (o: { annotations: Readonly<Record<string, string>> }) =>
-  (o.annotations[SYNC_OPTIONS_ANNOTATION] ?? '').split(',').map((s) => s.trim()).includes('Prune=confirm');
+  (o.annotations[SYNC_OPTIONS_ANNOTATION] ?? '').split(',').map((s) => s.trim()).includes(SYNC_OPTION.pruneConfirm);
 
 export function checkProjectRules({ leaves, environments, objects, generated }: ProjectRulesInput): string[] {
   const problems: string[] = [];
@@ -116,7 +116,7 @@ export function checkProjectRules({ leaves, environments, objects, generated }: 
       for (const k of ADDON_CLUSTER_KINDS) if (!isGroupKindNamePermitted(p, { ...k, name: 'any' }, false)) problems.push(`${where}: project ${p.metadata.name} does not permit cluster-scoped ${k.group || 'core'}/${k.kind}, which add-on charts install`);
       for (const k of CHART_NAMESPACED_PROBES) if (!isGroupKindNamePermitted(p, { ...k, name: 'any' }, true)) problems.push(`${where}: project ${p.metadata.name} does not permit namespaced ${k.group || 'core'}/${k.kind}, which add-on charts install`);
       // CreateNamespace=true creates the namespace as a sync task, checked against the whitelist like any object (gitops-engine sync_context.go autoCreateNamespace, then permissionValidator)
-      if ((spec.syncPolicy?.syncOptions ?? []).includes('CreateNamespace=true') && !isGroupKindNamePermitted(p, { group: '', kind: 'Namespace', name: spec.destination?.namespace }, false)) {
+      if ((spec.syncPolicy?.syncOptions ?? []).includes(SYNC_OPTION.createNamespace) && !isGroupKindNamePermitted(p, { group: '', kind: 'Namespace', name: spec.destination?.namespace }, false)) {
         problems.push(`${where}: project ${p.metadata.name} does not permit creating Namespace ${spec.destination?.namespace} (CreateNamespace=true)`);
       }
     }

@@ -18,7 +18,7 @@
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CronExpressionParser } from 'cron-parser';
-import { parseYaml } from '@gitops/platform';
+import { parseYaml, SYNC_OPTION } from '@gitops/platform';
 import { ADDONS, type AddonDefinition } from '@gitops/cluster-addons-addons';
 import { applicationsOf, type KnownCluster } from './appset';
 import { ROUND_SECONDS, SimCluster, objectKey, type HealthStatus, type Live } from './cluster';
@@ -467,7 +467,7 @@ export class Rollout {
     if (!op.dryRunDone) {
       op.dryRunDone = true;
       // sync_context.go: the Application's namespace is created before the dry run (CreateNamespace=true).
-      if (options.includes('CreateNamespace=true') && namespace && !cluster.getObj('', 'Namespace', undefined, namespace, reader)) {
+      if (options.includes(SYNC_OPTION.createNamespace) && namespace && !cluster.getObj('', 'Namespace', undefined, namespace, reader)) {
         cluster.put(objectKey('', 'Namespace', undefined, namespace), { obj: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace, labels: { 'kubernetes.io/metadata.name': namespace } } }, owner: app.name, createdAt: this.now }, reader);
       }
       if (addon) {
@@ -475,13 +475,13 @@ export class Rollout {
         // Its dependencies that add CRDs are there for the chart's custom resources: without them the
         // dry run fails, unless SkipDryRunOnMissingResource (dependencies without CRDs only gate health).
         const missing = addon.dependsOn.filter((d) => !cluster.addonsInstalled.has(d) && ADDONS[d].provides.crds.length > 0);
-        if (missing.length && !options.includes('SkipDryRunOnMissingResource=true')) {
+        if (missing.length && !options.includes(SYNC_OPTION.skipDryRunOnMissingResource)) {
           return this.finish(app, undefined, `the chart's custom resources need the CRDs of add-on ${missing.join(', ')}, not installed yet (dry run)`);
         }
         cluster.installAddon(addon);
         return this.finish(app, undefined);
       }
-      const skipAll = options.includes('SkipDryRunOnMissingResource=true');
+      const skipAll = options.includes(SYNC_OPTION.skipDryRunOnMissingResource);
       const crdsInSync = new Set(op.tasks.filter((t) => t.obj.kind === 'CustomResourceDefinition').map((t) => `${t.obj.spec?.group}/${t.obj.spec?.names?.kind}`));
       for (const t of op.tasks) {
         const o = t.obj;
@@ -492,7 +492,7 @@ export class Rollout {
         } else if (namespaced && !this.destinationPermitted(project, cluster.server, String(o.metadata?.namespace))) {
           t.state = 'failed';
           t.message = `namespace ${o.metadata?.namespace} is not permitted in project '${project.metadata?.name}'`;
-        } else if (!cluster.servesKind(groupOf(o), versionOf(o), String(o.kind)) && !(skipAll || hasSyncOption(o, 'SkipDryRunOnMissingResource=true') || crdsInSync.has(`${groupOf(o)}/${o.kind}`))) {
+        } else if (!cluster.servesKind(groupOf(o), versionOf(o), String(o.kind)) && !(skipAll || hasSyncOption(o, SYNC_OPTION.skipDryRunOnMissingResource) || crdsInSync.has(`${groupOf(o)}/${o.kind}`))) {
           t.state = 'failed';
           t.message = `the server could not find the requested resource: ${o.kind} (${o.apiVersion}) is not served (dry run)`;
         }

@@ -11,7 +11,7 @@
  * the values files today (`VERIFIED_AT`); an upgrade that changes them updates this table too.
  */
 import { ADDON_NAMES, type AddonName, type ClusterAddonsValues } from '@gitops/cluster-addons-system';
-import { clusterRoleArn, prometheusSelectorLabels, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
+import { clusterRoleArn, prometheusSelectorLabels, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
 
 export { ADDON_NAMES, type AddonName } from '@gitops/cluster-addons-system';
 
@@ -279,7 +279,7 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
             kind: 'ClusterIssuer',
             metadata: {
               name: LETSENCRYPT_CLUSTER_ISSUER,
-              annotations: { [SYNC_WAVE_ANNOTATION]: '1', [SYNC_OPTIONS_ANNOTATION]: 'SkipDryRunOnMissingResource=true' },
+              annotations: { [SYNC_WAVE_ANNOTATION]: '1', [SYNC_OPTIONS_ANNOTATION]: SYNC_OPTION.skipDryRunOnMissingResource },
             },
             spec: {
               acme: {

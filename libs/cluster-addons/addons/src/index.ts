@@ -1,5 +1,5 @@
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/Application';
-import { addModel, ARGOCD_NAMESPACE, defineService, SYNC_RETRY, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
+import { addModel, ARGOCD_NAMESPACE, defineService, AUTOMATED_SYNC, SYNC_OPTION, SYNC_RETRY, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
 import { clusterAddons } from '@gitops/cluster-addons-system';
 import { addonReasons, addonsForCluster, addonSyncWave, type AddonDefinition } from './catalog';
 
@@ -16,8 +16,8 @@ export const ADDONS_PROJECT = 'cluster-addons';
  * last-applied-configuration annotation of a client-side apply).
  */
 export const ADDON_SYNC_POLICY = {
-  automated: { prune: true, selfHeal: true, allowEmpty: false },
-  syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+  automated: AUTOMATED_SYNC,
+  syncOptions: [SYNC_OPTION.createNamespace, SYNC_OPTION.serverSideApply],
   retry: SYNC_RETRY,
 } as const;
 
@@ -30,7 +30,7 @@ export const ADDON_SYNC_POLICY = {
 function syncPolicyOf(addon: AddonDefinition) {
   return {
     ...structuredClone(ADDON_SYNC_POLICY),
-    syncOptions: [...ADDON_SYNC_POLICY.syncOptions, ...(addon.ignoreDifferences ? ['RespectIgnoreDifferences=true'] : [])],
+    syncOptions: [...ADDON_SYNC_POLICY.syncOptions, ...(addon.ignoreDifferences ? [SYNC_OPTION.respectIgnoreDifferences] : [])],
   };
 }
 

@@ -24,6 +24,35 @@ export const MANIFEST_GENERATE_PATHS_ANNOTATION = 'argocd.argoproj.io/manifest-g
 export const PRUNE_CONFIRM = 'Prune=confirm';
 
 /**
+ * Sync options (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/), spelled once
+ * for what generates them (apps/argocd, the add-on Applications) and what checks them (the
+ * coverage proof, the policy, the rollout model).
+ */
+export const SYNC_OPTION = {
+  validate: 'Validate=true',
+  foregroundPrune: 'PrunePropagationPolicy=foreground',
+  pruneLast: 'PruneLast=true',
+  serverSideApply: 'ServerSideApply=true',
+  skipDryRunOnMissingResource: 'SkipDryRunOnMissingResource=true',
+  failOnSharedResource: 'FailOnSharedResource=true',
+  createNamespace: 'CreateNamespace=true',
+  respectIgnoreDifferences: 'RespectIgnoreDifferences=true',
+  pruneConfirm: PRUNE_CONFIRM,
+  pruneDisabled: 'Prune=false',
+} as const;
+
+/**
+ * The sync options of every Application that syncs a folder of this repository (a service's
+ * `dist/` folder, the bootstrap's `argocd/`): the API server validates, a pruned Deployment is
+ * gone only once its pods are, removals come after everything else is healthy, and server-side
+ * apply (no 256 KiB last-applied annotation; fields other controllers own stay theirs).
+ */
+export const REPOSITORY_SYNC_OPTIONS = [SYNC_OPTION.validate, SYNC_OPTION.foregroundPrune, SYNC_OPTION.pruneLast, SYNC_OPTION.serverSideApply] as const;
+
+/** Automated sync of every generated Application: prune, self-heal, never an empty folder. */
+export const AUTOMATED_SYNC = { prune: true, selfHeal: true, allowEmpty: false } as const;
+
+/**
  * Sync waves by kind. Argo CD applies wave by wave and waits for each to be healthy, so a
  * Namespace exists before anything in it, the ClusterSecretStore and the ExternalSecrets (and
  * so the Secrets they create), ConfigMaps, ServiceAccounts and the default-deny NetworkPolicy

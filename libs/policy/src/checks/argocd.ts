@@ -6,7 +6,7 @@
  * after a service rename would stop its new Application for good (controller/state.go decides
  * "shared" from the live object's tracking id alone).
  */
-import { retryProblems } from '@gitops/platform';
+import { retryProblems, SYNC_OPTION } from '@gitops/platform';
 import type { PolicyContext, Violation } from '../context';
 import { violation } from '../context';
 
@@ -18,7 +18,7 @@ export function checkArgoCd(ctx: PolicyContext): Violation[] {
     const policy = o.kind === 'Application' ? o.spec?.syncPolicy : o.kind === 'ApplicationSet' ? o.spec?.template?.spec?.syncPolicy : undefined;
     if (!policy?.automated) continue; // a manual Application retries nothing on its own
     for (const message of retryProblems(policy.retry)) out.push(violation(m, 'argocd-sync-converges', message));
-    if (o.kind === 'ApplicationSet' && (policy.syncOptions ?? []).includes('FailOnSharedResource=true')) {
+    if (o.kind === 'ApplicationSet' && (policy.syncOptions ?? []).includes(SYNC_OPTION.failOnSharedResource)) {
       out.push(violation(m, 'argocd-sync-converges', 'FailOnSharedResource=true: after a service is renamed, its new Application fails for good on the objects the old one applied'));
     }
   }
