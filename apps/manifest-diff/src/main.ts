@@ -7,10 +7,8 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { DIST_DIR, ENVIRONMENTS, type EnvironmentName } from '@gitops/platform';
 import { isEntryPoint, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform/cli';
-import { diffTrees } from './diff';
-import { formatMarkdown, formatText } from './format';
 import { progress } from '@gitops/platform/render';
-import { onlyEnvs, readDistAtRef, readDistDir, renderDist } from './trees';
+import { diffTrees, formatMarkdown, formatText, onlyEnvs, readDistAtRef, readDistDir, renderDist } from '@gitops/manifest-diff';
 
 export interface DiffOptions {
   base: string;

@@ -1,7 +1,7 @@
 /**
  * The one rule for "a change removes too much of an environment": Argo CD syncs dist/ with prune
  * on, so such a change would delete that much of a cluster. prune-check blocks it
- * (libs/policy/src/prune-safety.ts); the manifest diff lists it first (apps/manifest-diff/src/risk.ts).
+ * (libs/policy/src/prune-safety.ts); the manifest diff lists it first (libs/manifest-diff/src/risk.ts).
  */
 
 /** Largest share of an environment's objects one change may remove without being marked intended. */

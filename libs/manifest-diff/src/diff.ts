@@ -3,66 +3,10 @@
  * to dist/, `<env>/<system>/<service>/<Kind>.<name>.yaml`): which objects were added, removed and
  * changed, field by field, and which of those changes are risky.
  */
-import microdiff, { type Difference } from 'microdiff';
 import { DIST_DIR, formatFileProblem, MAX_ENVIRONMENT_LOSS, parseDistFile, parseYaml, type FileProblem } from '@gitops/platform';
-import { classifyRisks, type Risk } from './risk';
-
-/** A dist/ tree: path relative to dist/ → file content. */
-export type DistTree = ReadonlyMap<string, string>;
-
-/** Where an object is: its leaf folder and identity. */
-export interface ObjectRef {
-  env: string;
-  system: string;
-  service: string;
-  /** `<env>/<system>/<service>`, or `<env>/<system>/<service>/<cluster>` for a per-cluster folder. */
-  leaf: string;
-  kind: string;
-  name: string;
-  /** Path relative to dist/. */
-  file: string;
-}
-
-/** One changed field of an object. */
-export interface FieldChange {
-  /** `spec.template.spec.containers[0].image`. */
-  path: string;
-  /** The raw path, as microdiff gives it. */
-  segments: (string | number)[];
-  type: 'CREATE' | 'REMOVE' | 'CHANGE';
-  before?: unknown;
-  after?: unknown;
-}
-
-export interface AddedObject extends ObjectRef {
-  object: unknown;
-}
-export interface RemovedObject extends ObjectRef {
-  object: unknown;
-}
-export interface ChangedObject extends ObjectRef {
-  before: unknown;
-  after: unknown;
-  fields: FieldChange[];
-}
-
-/** Objects before and after, per environment. */
-export interface EnvSummary {
-  env: string;
-  before: number;
-  after: number;
-  added: number;
-  removed: number;
-  changed: number;
-}
-
-export interface ManifestDiff {
-  added: AddedObject[];
-  removed: RemovedObject[];
-  changed: ChangedObject[];
-  envs: EnvSummary[];
-  risks: Risk[];
-}
+import { fieldChanges } from './fields';
+import type { AddedObject, ChangedObject, DistTree, EnvSummary, ManifestDiff, ObjectRef, RemovedObject, Risk } from './model';
+import { classifyRisks } from './risk';
 
 export interface DiffOptions {
   /** Environments whose deletions are risky. @default ['production'] */
@@ -151,55 +95,4 @@ function refsOf(tree: DistTree): Map<string, ObjectRef> {
     if (ref) refs.set(file, ref);
   }
   return refs;
-}
-
-/** Field-level changes between two objects (the whole value when either is not an object). */
-export function fieldChanges(before: unknown, after: unknown): FieldChange[] {
-  const isContainer = (v: unknown) => v !== null && typeof v === 'object';
-  if (!isContainer(before) || !isContainer(after) || Array.isArray(before) !== Array.isArray(after)) {
-    return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: '(whole object)', segments: [], type: 'CHANGE', before, after }];
-  }
-  return microdiff(before as Record<string, unknown>, after as Record<string, unknown>).map((d: Difference) => ({
-    path: formatPath(d.path),
-    segments: d.path,
-    type: d.type,
-    before: d.type === 'CREATE' ? undefined : d.oldValue,
-    after: d.type === 'REMOVE' ? undefined : d.value,
-  }));
-}
-
-const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-/** `spec.template.spec.containers[0].image`; keys such as label names are quoted in brackets. */
-export function formatPath(path: readonly (string | number)[]): string {
-  let out = '';
-  for (const seg of path) {
-    if (typeof seg === 'number') out += `[${seg}]`;
-    else if (PLAIN_KEY.test(seg)) out += out ? `.${seg}` : seg;
-    else out += `[${JSON.stringify(seg)}]`;
-  }
-  return out;
-}
-
-/**
- * A value for one line: JSON, shortened in the middle when long (so an image's tag, at its end,
- * stays readable).
- */
-export function formatValue(value: unknown, max = 100): string {
-  if (value === undefined) return '(none)';
-  const text = JSON.stringify(value) ?? String(value);
-  if (text.length <= max) return text;
-  const keep = max - 1;
-  const head = Math.ceil(keep / 2);
-  return `${text.slice(0, head)}…${text.slice(text.length - (keep - head))}`;
-}
-
-/** `spec.replicas 2 -> 3`. */
-export function formatField(f: FieldChange, max = 100): string {
-  return `${f.path} ${formatValue(f.before, max)} -> ${formatValue(f.after, max)}`;
-}
-
-/** `production/kiteclass/kiteclass-core Deployment kiteclass-core`. */
-export function describeRef(ref: ObjectRef): string {
-  return `${ref.leaf} ${ref.kind} ${ref.name}`;
 }

@@ -3,8 +3,8 @@
  * object and field line names its object in full, so a line read alone (or grepped) says where it is.
  */
 import pc from 'picocolors';
-import { describeRef, formatField, type ManifestDiff } from './diff';
-import type { Risk } from './risk';
+import { describeRef, formatField } from './fields';
+import type { ManifestDiff, Risk } from './model';
 
 export interface FormatOptions {
   /** What was compared with what, for the heading, e.g. `HEAD~3 -> working tree`. */

@@ -3,17 +3,8 @@
  * images, wider network policies and RBAC rules, and an environment losing many objects.
  */
 import { environmentLoss } from '@gitops/platform';
-import type { ChangedObject, ManifestDiff, ObjectRef } from './diff';
-import { formatValue } from './diff';
-
-export type RiskKind = 'production-deletion' | 'replicas-lowered' | 'image-changed' | 'network-policy-widened' | 'rbac-widened' | 'env-loss' | 'yaml-1.1-meaning';
-
-export interface Risk {
-  kind: RiskKind;
-  /** The object, or the environment for `env-loss`. */
-  where: string;
-  message: string;
-}
+import { formatValue } from './fields';
+import type { ChangedObject, ManifestDiff, ObjectRef, Risk } from './model';
 
 export interface RiskOptions {
   readonly productionEnvs: readonly string[];

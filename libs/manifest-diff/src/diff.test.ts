@@ -4,7 +4,8 @@ import { synth } from '@gitops/platform/render';
 import { scratchWorkspace } from '@gitops/platform/testing';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { diffTrees, formatPath, formatValue } from './diff';
+import { diffTrees } from './diff';
+import { formatPath, formatValue } from './fields';
 import { formatMarkdown, formatText } from './format';
 import { readDistDir } from './trees';
 
