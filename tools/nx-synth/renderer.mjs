@@ -10,33 +10,39 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { glob } from 'tinyglobby';
-import { parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, 'tmp/renderer');
 const bundle = join(outDir, 'synth.cjs');
 // CommonJS packages stay outside the bundle (required as usual); the ESM-only model packages are bundled.
-const EXTERNAL = ['cdk8s', 'cdk8s-plus-27', 'constructs', 're2-wasm', 'yaml', 'zod', 'commander', 'tinyglobby', 'jsonc-parser'];
+const EXTERNAL = ['cdk8s', 'cdk8s-plus-27', 'constructs', 're2-wasm', 'yaml', 'zod', 'commander', 'tinyglobby', 'typescript'];
 
 export async function buildRenderer() {
-  const sources = await glob(['libs/**/*.ts', 'libs/**/project.json', 'tools/nx-synth/renderer.mjs', 'tsconfig.base.json', 'package-lock.json'], {
+  const sources = await glob(['libs/**/*.ts', 'tools/nx-synth/renderer.mjs', 'tsconfig.base.json', 'package-lock.json'], {
     cwd: root, ignore: ['**/*.test.ts', '**/node_modules/**'],
   });
   const newest = Math.max(...sources.map((f) => statSync(join(root, f)).mtimeMs));
-  const projects = (await glob(['libs/**/project.json'], { cwd: root })).sort()
-    .map((f) => ({ file: f, json: readProjectJson(f) }))
-    .filter((p) => p.json.targets?.synth)
-    .map((p) => ({ name: p.json.name, root: dirname(p.file) }));
+  // A bundle is current when it is newer than every source and the set of source files is the
+  // same (a deleted service changes no mtime).
+  const stamp = join(outDir, 'sources.json');
+  const stampText = JSON.stringify(sources.sort());
+  const upToDate = existsSync(bundle) && existsSync(stamp) && readFileSync(stamp, 'utf8') === stampText && statSync(bundle).mtimeMs > newest;
+  if (upToDate) return bundle;
+  // The services, as the catalogue finds them (libs/platform/src/render/catalogue.ts), read only
+  // when the bundle is rebuilt: TypeScript's parser costs more than the rest of a run.
+  const { tsImport } = await import('tsx/esm/api');
+  const { findServiceProjects } = await tsImport(join(root, 'libs/platform/src/render/catalogue.ts'), import.meta.url);
+  const projects = findServiceProjects(root);
   const entry = join(outDir, 'entry.ts');
   const entryText = [
     `import { runSynthCli } from '${rel(entry, 'libs/platform/src/cli/synth-program')}';`,
+    `import { checkLoaded } from '${rel(entry, 'libs/platform/src/render/catalogue')}';`,
     ...projects.map((p, i) => `import s${i} from '${rel(entry, `${p.root}/src/index`)}';`),
-    `const loaded = [${projects.map((p, i) => `{ project: ${JSON.stringify(p)}, service: s${i} }`).join(', ')}];`,
+    `const projects = ${JSON.stringify(projects)};`,
+    `const loaded = [${projects.map((p, i) => `{ project: projects[${i}], service: checkLoaded(${JSON.stringify(`${p.root}/src/index.ts`)}, projects[${i}], s${i}) }`).join(', ')}];`,
     'export function main(argv: string[]) { return runSynthCli(argv, loaded); }',
     '',
   ].join('\n');
-  const upToDate = existsSync(bundle) && existsSync(entry) && readFileSync(entry, 'utf8') === entryText && statSync(bundle).mtimeMs > newest;
-  if (upToDate) return bundle;
   mkdirSync(outDir, { recursive: true });
   writeFileSync(entry, entryText);
   const { build } = await import('esbuild');
@@ -44,17 +50,8 @@ export async function buildRenderer() {
     entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
     external: EXTERNAL, tsconfig: join(root, 'tsconfig.base.json'), logLevel: 'warning',
   });
+  writeFileSync(stamp, stampText);
   return bundle;
-}
-
-/** project.json as Nx reads it (jsonc-parser: comments, trailing commas); a broken one is named with line:col. */
-function readProjectJson(file) {
-  const text = readFileSync(join(root, file), 'utf8');
-  const errors = [];
-  const json = parseJsonc(text, errors, { allowTrailingComma: true });
-  if (errors.length === 0) return json;
-  const before = text.slice(0, errors[0].offset).split('\n');
-  throw new Error(`${file}:${before.length}:${before.at(-1).length + 1}: not valid JSON: ${printParseErrorCode(errors[0].error)}`);
 }
 
 function rel(from, to) {

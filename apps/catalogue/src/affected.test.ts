@@ -27,11 +27,8 @@ function showAffected(files: string[], extra: string[]): string[] {
   return out.split('\n').map((l) => l.trim()).filter((l) => /^[a-z0-9-]+$/.test(l)).sort();
 }
 
-/** Service projects and their systems, from the project.json files Nx reads (the `dist/<env>/<system>/` of their outputs). */
-const projects = (await findServiceProjects(WORKSPACE_ROOT)).map((p) => {
-  const outputs: string[] = JSON.parse(readFileSync(join(WORKSPACE_ROOT, p.root, 'project.json'), 'utf8')).targets.synth.outputs;
-  return { name: p.name, system: outputs[0].split('/')[3] };
-});
+/** Service projects and their systems, as the catalogue (and so Nx's plugin) finds them. */
+const projects = findServiceProjects(WORKSPACE_ROOT).map((p) => ({ name: p.name, system: p.system }));
 const servicesOf = (system: string) => projects.filter((p) => p.system === system).map((p) => p.name);
 const allServices = projects.map((p) => p.name);
 
@@ -72,11 +69,8 @@ describe('the synth cache', () => {
   afterAll(cleanup);
   const nx = (...args: string[]) => execFileSync(NX, args, { cwd: tree, encoding: 'utf8', env });
   const status = () => execFileSync('git', ['status', '--porcelain', '--', 'dist', 'environments', 'argocd'], { cwd: tree, encoding: 'utf8' });
-  /** The worktree's (HEAD's) service projects and their systems (the dist/<env>/<system>/ of their outputs). */
-  const treeProjects = async () => (await findServiceProjects(tree)).map((p) => ({
-    name: p.name,
-    system: (JSON.parse(readFileSync(join(tree, p.root, 'project.json'), 'utf8')).targets.synth.outputs as string[])[0].split('/')[3],
-  }));
+  /** The worktree's (HEAD's) service projects and their systems. */
+  const treeProjects = async () => findServiceProjects(tree).map((p) => ({ name: p.name, system: p.system }));
 
   it('skips every project of a second run (inputs and dist/ unchanged), and leaves dist/ and argocd/ untouched', async () => {
     // synth is not restored from Nx's cache (a restore is not atomic, see tools/nx-synth/synth.cjs):

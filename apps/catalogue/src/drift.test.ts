@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadServices, renderServices, synth } from '@gitops/platform/render';
+import { serviceFolderOf } from '@gitops/platform';
 import { readTree, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 const scratch = mkdtempSync(join(tmpdir(), 'drift-'));
@@ -41,14 +42,17 @@ describe('dist/', () => {
     ]));
   });
 
-  it('matches the outputs each project declares to Nx, so caching restores exactly its folders', async () => {
-    const { readFileSync } = await import('node:fs');
+  it('matches the outputs Nx has for each service (inferred by tools/nx-synth/plugin.ts) with the folders its render replaces', async () => {
+    // Nx's own project graph, as `nx run-many` and `nx affected` see it
+    const { createProjectGraphAsync } = await import('nx/src/devkit-exports');
+    const graph = await createProjectGraphAsync({ exitOnError: false });
     const loaded = await loadServices(WORKSPACE_ROOT);
-    for (const { project } of loaded) {
-      const json = JSON.parse(readFileSync(join(WORKSPACE_ROOT, project.root, 'project.json'), 'utf8'));
-      const declared = (json.targets.synth.outputs as string[]).map((o) => o.replace('{workspaceRoot}/dist/', '')).sort();
-      const rendered = renderServices([loaded.find((l) => l.project === project)!.service], { root: WORKSPACE_ROOT }).map((l) => l.path).sort();
+    for (const { project, service } of loaded) {
+      const declared = ((graph.nodes[project.name]?.data.targets?.synth?.outputs ?? []) as string[]).map((o) => o.replace('{workspaceRoot}/dist/', '')).sort();
+      // the writer swaps whole service folders (per-cluster folders inside them)
+      const rendered = [...new Set(renderServices([service], { root: WORKSPACE_ROOT }).map((l) => serviceFolderOf(l.path)!))].sort();
       expect(declared, project.name).toEqual(rendered);
+      expect(graph.nodes[project.name].data.tags, project.name).toEqual(expect.arrayContaining(['type:service', `scope:${service.system.name}`]));
     }
   });
 });

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findServiceProjects, loadEnvironment, synth } from '@gitops/platform/render';
+import { loadEnvironment, synth } from '@gitops/platform/render';
 import { readTree, scratchWorkspace } from '@gitops/platform/testing';
 import { readManifests } from '@gitops/policy';
 import { runCli } from '@gitops/kubeconform';
@@ -96,18 +96,6 @@ describe('values files under hostile input (synth)', () => {
     expect(() => loadEnvironment('production', ws.root)).toThrow(
       `environments/production/environment.yaml:${lineOf(text, 'name: staging')}:7: name: must be "production", the folder it is in (got "staging")`,
     );
-  });
-});
-
-describe('a malformed project.json', () => {
-  it('is reported with its file, line and column, not a stack trace from JSON.parse', async () => {
-    const root = tree({ 'libs/shop/api/project.json': '{\n  "name": "api",\n  "targets": { "synth": {} \n}\n' });
-    await expect(findServiceProjects(root)).rejects.toThrow(/^libs\/shop\/api\/project\.json:5:1: not valid JSON: /);
-  });
-
-  it('is read as Nx reads it: comments and trailing commas are allowed', async () => {
-    const root = tree({ 'libs/shop/api/project.json': '{\n  // the shop API\n  "name": "api",\n  "targets": { "synth": {}, },\n}\n' });
-    expect(await findServiceProjects(root)).toEqual([{ name: 'api', root: 'libs/shop/api' }]);
   });
 });
 

@@ -75,7 +75,11 @@ describe('npm run new-service', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(parse(read('environments/staging/kiteclass.yaml')).webServices.reports.tag).toBe('0.1.0');
     expect(read('environments/production/kiteclass.yaml')).toBe(productionBefore);
-    expect(JSON.parse(read('libs/kiteclass/reports/project.json')).targets.synth.outputs).toEqual(['{workspaceRoot}/dist/staging/kiteclass/reports']);
+    // no project.json: Nx infers the project (tools/nx-synth/plugin.ts) from its defineService
+    expect(existsSync(join(tree, 'libs/kiteclass/reports/project.json'))).toBe(false);
+    const shown = run(join(WORKSPACE_ROOT, 'node_modules/.bin/nx'), ['show', 'project', 'reports', '--json']);
+    expect(shown.status, shown.stderr).toBe(0);
+    expect(JSON.parse(shown.stdout).targets.synth.outputs).toEqual(['{workspaceRoot}/dist/staging/kiteclass/reports']);
     expect(read('libs/kiteclass/reports/src/index.ts')).toContain("environments: ['staging'],");
     const synth = synthAll();
     expect(synth.status, synth.stderr).toBe(0);

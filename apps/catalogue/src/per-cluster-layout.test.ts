@@ -75,12 +75,6 @@ export default defineService({
   },
 });
 `;
-const projectJson = (name: string) => JSON.stringify({
-  name, projectType: 'library', sourceRoot: `libs/shop/${name}/src`, tags: ['type:service', 'scope:shop'],
-  namedInputs: { values: ['{workspaceRoot}/environments/*/shop.yaml'] },
-  targets: { synth: { outputs: [`{workspaceRoot}/dist/staging/shop/${name}`] } },
-}, null, 2);
-
 /** Things in dist/ that no render wrote: every switch must leave them as they are. */
 const FOREIGN: Record<string, string> = {
   'staging/shop/NOTES.md': 'notes a person keeps beside the folders\n',
@@ -104,9 +98,7 @@ beforeAll(() => {
     'tsconfig.json': JSON.stringify({ extends: './tsconfig.base.json', include: ['libs/**/*.ts'] }),
     '.gitignore': 'node_modules\ntmp\n.nx\n',
     'libs/shop/system/src/index.ts': SYSTEM,
-    'libs/shop/web/project.json': projectJson('web'),
     'libs/shop/web/src/index.ts': WEB,
-    'libs/shop/db/project.json': projectJson('db'),
     'libs/shop/db/src/index.ts': DB,
     'environments/staging/environment.yaml': environmentYaml(TWO_CLUSTERS),
     'environments/staging/shop.yaml': 'namespace: shop\n',

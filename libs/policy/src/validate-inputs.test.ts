@@ -37,7 +37,9 @@ describe('validate with nothing to check', () => {
   });
 
   it('fails for a project whose rendered folders are missing or empty', () => {
-    put('libs/shop/api/project.json', JSON.stringify({ name: 'api', targets: { synth: { outputs: ['{workspaceRoot}/dist/staging/shop/api', '{workspaceRoot}/dist/production/shop/api'] } } }));
+    // a service of a system running in staging and production (the catalogue reads them)
+    put('libs/shop/system/src/index.ts', "export const shop = defineSystem({ name: 'shop', environments: ['staging', 'production'] });\n");
+    put('libs/shop/api/src/index.ts', "export default defineService({ system: shop, name: 'api', render() {} });\n");
     put('dist/staging/shop/api/ConfigMap.settings.yaml', CONFIG_MAP);
     mkdirSync(join(fx.root, 'dist/production/shop/api'), { recursive: true });
     const r = validate('libs/shop/api');

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BUNDLED_KUBERNETES_VERSION, validateFiles, type ResourceResult } from '@gitops/kubeconform';
 import { ENVIRONMENTS, environmentFile, POLICY_RULES, type Cluster, type Environment } from '@gitops/platform';
-import { loadEnvironment, readProjectJson } from '@gitops/platform/render';
+import { findServiceProjects, loadEnvironment, serviceDistFolders } from '@gitops/platform/render';
 import { checkPolicies, formatViolation, type PolicyReport } from './policy';
 import { readManifests } from './manifests';
 import { folderClusters } from './checks/fleet';
@@ -28,12 +28,11 @@ export interface SchemaFailure extends ResourceResult {
   versionOf: string;
 }
 
-/** The folders a project renders: its `synth` outputs. */
+/** The folders a service project renders (its `synth` outputs, as the catalogue and so Nx know them). */
 export function projectTargets(root: string, projectRoot: string): string[] {
-  const json = readProjectJson(root, projectRoot); // a broken file: file:line:col, not a stack trace
-  const outputs: string[] = json.targets?.synth?.outputs ?? [];
-  if (outputs.length === 0) throw new Error(`${projectRoot}: has no synth outputs to validate`);
-  return outputs.map((o) => o.replace('{workspaceRoot}/', '').replace('{projectRoot}', projectRoot));
+  const project = findServiceProjects(root).find((p) => p.root === projectRoot.replace(/\/+$/, ''));
+  if (!project) throw new Error(`${projectRoot}: not a service project, nothing to validate`);
+  return serviceDistFolders(project);
 }
 
 /**

@@ -1,10 +1,8 @@
 // The service generator's values edit reads the file with the workspace's linear reader
 // (libs/platform/src/values/yaml-safe.ts parseYaml) instead of the yaml package's quadratic `uniqueKeys`:
 // a key given twice is refused at its line and column, and nothing is returned to write.
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-
-const { addWebService } = createRequire(import.meta.url)('./service.cjs') as { addWebService: (text: string, file: string, name: string, production: boolean) => string };
+import { addWebService } from './service';
 const FILE = 'environments/staging/shop.yaml';
 
 describe('addWebService', () => {

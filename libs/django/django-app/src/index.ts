@@ -15,7 +15,7 @@ import {
  */
 export default defineService({
   system: django,
-  name: APP,
+  name: 'django-app', // equals APP; a literal, so Nx reads it without running the code
   // where its image tag is in the system's values, for set-image and promote
   imageTags: ['app.tag'],
   render(chart, ctx) {

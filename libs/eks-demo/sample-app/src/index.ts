@@ -15,7 +15,7 @@ import {
  */
 export default defineService({
   system: eksDemo,
-  name: SAMPLE_APP,
+  name: 'sample-app', // equals SAMPLE_APP; a literal, so Nx reads it without running the code
   // where its image tag is in the system's values, for set-image and promote
   imageTags: ['sampleApp.tag'],
   render(chart, ctx) {

@@ -49,17 +49,19 @@ export interface SynthResult {
   readonly foreign: readonly string[];
 }
 
+const NOT_A_SERVICE = 'not a service project (libs/<system>/<service> whose src/index.ts default-exports defineService)';
+
 /** Loads the chosen services (modules loaded once, in this process) and renders them. */
 export async function loadServices(root: string, projectRoots?: readonly string[]): Promise<LoadedService[]> {
-  const all = await findServiceProjects(root);
+  const all = findServiceProjects(root);
   const chosen = projectRoots
     ? projectRoots.map((r) => {
         const p = all.find((q) => q.root === r.replace(/\/+$/, '') || q.name === r);
-        if (!p) throw new Error(`${r}: not a service project (no project.json with a synth target under libs/)`);
+        if (!p) throw new Error(`${r}: ${NOT_A_SERVICE}`);
         return p;
       })
     : all;
-  return Promise.all(chosen.map(async (project) => ({ project, service: await loadService(root, project.root) })));
+  return Promise.all(chosen.map(async (project) => ({ project, service: await loadService(root, project) })));
 }
 
 export async function synth(opts: SynthOptions): Promise<SynthResult> {
@@ -72,7 +74,9 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
     if (opts.prune) {
       // "no service renders this folder" is only provable when every service was rendered
       const rendered = new Set(loaded.map((l) => l.project.root));
-      const missing = (await findServiceProjects(opts.root)).filter((p) => !rendered.has(p.root));
+      // the bundled renderer was built from the whole catalogue (tools/nx-synth/renderer.mjs)
+      const catalogue = opts.loaded ? opts.loaded.map((l) => l.project) : findServiceProjects(opts.root);
+      const missing = catalogue.filter((p) => !rendered.has(p.root));
       plan = missing.length > 0
         ? { deletes: [], foreign: [`nothing pruned: only part of the catalogue was rendered (not ${missing.map((p) => p.name).join(', ')})`] }
         : planPrune(outDir, {
@@ -157,7 +161,7 @@ function pick(loaded: readonly LoadedService[], projects: readonly string[] | un
   if (!projects) return loaded;
   return projects.map((r) => {
     const found = loaded.find((l) => l.project.root === r.replace(/\/+$/, '') || l.project.name === r);
-    if (!found) throw new Error(`${r}: not a service project (no project.json with a synth target under libs/)`);
+    if (!found) throw new Error(`${r}: ${NOT_A_SERVICE}`);
     return found;
   });
 }

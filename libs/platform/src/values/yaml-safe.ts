@@ -16,7 +16,6 @@
  * earlier key of its map (quadratic: 40k keys took 11.7 s); here one Set per map does it.
  */
 import { readFileSync } from 'node:fs';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import {
   isAlias,
   isMap,
@@ -126,28 +125,6 @@ export function readUtf8File(path: string, file: string): string {
   return decodeUtf8(bytes, file);
 }
 
-/**
- * Parses a JSON file the way Nx reads `project.json` (nx/src/utils/json.ts `parseJson`:
- * jsonc-parser, comments and trailing commas allowed), so a file Nx accepts is accepted here
- * and a broken one is reported at its line and column instead of with a stack trace.
- */
-export function parseJsonFile(text: string, file: string): unknown {
-  const errors: ParseError[] = [];
-  const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0) {
-    const lines = new LineCounter();
-    let at = 0;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      lines.addNewLine(at);
-      at = i + 1;
-    }
-    lines.addNewLine(at);
-    // The first error only: the parser's later ones follow from it.
-    const pos = lines.linePos(errors[0].offset);
-    throw new FileProblemsError([{ file, line: pos.line, column: pos.col, field: '', reason: `not valid JSON: ${printParseErrorCode(errors[0].error)}` }]);
-  }
-  return value;
-}
 
 /** One YAML document of a file, checked and converted once. */
 export interface YamlDocument {

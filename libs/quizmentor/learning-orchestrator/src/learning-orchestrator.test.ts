@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
-import { loadService } from '@gitops/platform/render';
+import { loadServices } from '@gitops/platform/render';
 import { envVar, findObject, mainContainer, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import orchestrator from './index';
 
 // loaded as the renderer loads them: a service library never imports another one
-const redis = await loadService(WORKSPACE_ROOT, 'libs/quizmentor/redis-cluster');
-const postgres = await loadService(WORKSPACE_ROOT, 'libs/quizmentor/postgres-primary');
+const [{ service: redis }, { service: postgres }] = await loadServices(WORKSPACE_ROOT, ['libs/quizmentor/redis-cluster', 'libs/quizmentor/postgres-primary']);
 
 /** The QuizMentor values of an environment: tags change with every release (set-image, promote), so tests read them, never pin them. */
 const values = (env: EnvironmentName) => loadValues(systemValuesFile(WORKSPACE_ROOT, env, orchestrator.system.name), orchestrator.system.values, WORKSPACE_ROOT);
