@@ -18,7 +18,7 @@ export * from './constructs/labels';
 export * from './constructs/service';
 export * from './constructs/chart';
 export * from './constructs/policy-waiver';
-export * from './constructs/pod-defaults';
+export * from './constructs/pod-template';
 export * from './constructs/secure-deployment';
 export * from './constructs/secure-stateful-set';
 export * from './constructs/secure-job';

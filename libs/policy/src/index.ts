@@ -4,3 +4,4 @@ export * from './context';
 export * from './workloads';
 export * from './policy';
 export * from './prune-safety';
+export { SECURE_DEFAULT_RULES } from './checks/workloads';

@@ -10,6 +10,8 @@
  * (libs/platform/src/render/catalogue.ts), clusters from the environment files read with the
  * platform's YAML reader, the environment names from the platform: nothing is guessed from text.
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { getProjects, type Tree } from 'nx/src/devkit-exports';
 import { isMap, isNode, isScalar, parse, parseDocument, stringify, type Node, type YAMLMap } from 'yaml';
 import { ENVIRONMENTS } from '../../../libs/platform/src/values/environment';
@@ -60,7 +62,7 @@ export default async function serviceGenerator(tree: Tree, options: ServiceGener
     // namespaced objects in (apps/argocd: clusterScopedSystems), and a web service is namespaced
     const clusterScoped = parse(tree.read('environments/argocd.yaml', 'utf-8') ?? '')?.clusterScopedSystems?.[system];
     check(!clusterScoped, `system '${system}' renders only cluster-scoped objects (environments/argocd.yaml: clusterScopedSystems.${system}); a web service is namespaced, so it cannot join it. Add it to another system, or make one with --create-system`);
-    check(hasWebServices(tree.root, sys), `system '${system}': its values schema (${sys.root}) has no webServices field; add \`webServices: WebServicesSchema\` from @gitops/platform first`);
+    check(await hasWebServices(tree.root, sys), `system '${system}': its values schema (${sys.root}) has no webServices field; add \`webServices: WebServicesSchema\` from @gitops/platform first`);
     systemImport = sys.library;
     if (options.environments === undefined) {
       envs = sys.environments;
@@ -116,10 +118,10 @@ function environmentList(text: string): string[] {
 }
 
 /** Whether the system's values schema has `webServices` (what generated services are configured by). */
-function hasWebServices(root: string, sys: SystemProject): boolean {
-  // the system library's own module (zod schemas), loaded through tsx like this generator
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(`${root}/${sys.root}/src/index.ts`) as Record<string, unknown>;
+async function hasWebServices(root: string, sys: SystemProject): Promise<boolean> {
+  // the system library's module, through tsx's ESM loader (the platform imports ESM-only packages)
+  const { tsImport } = await import('tsx/esm/api');
+  const mod = (await tsImport(pathToFileURL(join(root, sys.root, 'src/index.ts')).href, __filename)) as Record<string, unknown>;
   const definition = mod[sys.library.export] as { values?: { shape?: Record<string, unknown> } } | undefined;
   return Boolean(definition?.values?.shape && 'webServices' in definition.values.shape);
 }

@@ -3,7 +3,6 @@ import {
   AppService, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, loadBalancerIngress, MigrationHook, podCount, SecureDeployment, WorkloadNetworkPolicy,
   type EnvSource, type NetworkRule,
 } from '@gitops/platform';
-import { ApiObject, JsonPatch } from 'cdk8s';
 import {
   APP, CONFIG_KEYS, CONFIG_MAP, django, GUNICORN_PORT, HEALTH_PATH, HTTP_PORT, HTTPS_PORT, MIGRATE, SECRETS,
 } from '@gitops/django-system';
@@ -70,6 +69,8 @@ export default defineService({
       // one extra pod at a time and none taken away before its replacement is ready
       rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
       ports: [{ name: 'http', containerPort: GUNICORN_PORT }],
+      // the pod's IP, first, so that DJANGO_ALLOWED_HOSTS (after it) can refer to it
+      fieldEnv: { [POD_IP]: 'status.podIP' },
       env: {
         // Kubelet probes send `Host: <pod IP>:8000` (kubernetes pkg/probe/http/request.go: the
         // URL's host is the pod IP unless httpGet.host is set), and so do the NLB's HTTP health
@@ -90,9 +91,6 @@ export default defineService({
       preStopSleepSeconds: 10,
       writableDirs: ['/tmp'],
     });
-
-    // POD_IP first, so that DJANGO_ALLOWED_HOSTS (after it) can refer to it
-    ApiObject.of(workload.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/env/0', { name: POD_IP, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }));
 
     podCount(chart, 'Autoscaler', { target: workload, replicas: app.replicas, autoscaling: app.autoscaling });
     if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: APP, minPods });

@@ -38,7 +38,7 @@ export class Autoscaler extends Construct {
     }
     this.hpa = new kplus.HorizontalPodAutoscaler(this, 'Resource', {
       metadata: { name: props.name ?? `${props.target.name}-hpa` },
-      target: props.target.deployment,
+      target: props.target,
       minReplicas: props.minReplicas,
       maxReplicas: props.maxReplicas,
       metrics,

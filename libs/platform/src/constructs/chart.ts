@@ -13,9 +13,6 @@ export interface ServiceChartProps {
 /** Kinds that live outside namespaces; cdk8s would otherwise stamp the chart's namespace on them. */
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterSecretStore', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'StorageClass', 'PriorityClass']);
 
-/** cdk8s-plus's pod address label: a construct-path hash, meaningless to people and to selectors here. */
-const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
-
 /**
  * One service in one environment. Names are never hashed: in GitOps a renamed object is a
  * delete plus a create in production, so every object carries the name its document gives it.
@@ -35,7 +32,6 @@ export class ServiceChart extends Chart {
   public override toJson(): any[] {
     return super.toJson().map((obj) => {
       if (CLUSTER_SCOPED.has(obj.kind)) delete obj.metadata.namespace;
-      dropAddressLabels(obj, obj.kind + '/' + obj.metadata?.name);
       stampArgoCdAnnotations(obj);
       return obj;
     });
@@ -56,26 +52,4 @@ function stampArgoCdAnnotations(obj: any): void {
     if (!options.some((o) => o.startsWith('Prune='))) annotations[SYNC_OPTIONS_ANNOTATION] = [...options, PRUNE_CONFIRM].join(',');
   }
   if (Object.keys(annotations).length > 0) obj.metadata.annotations = annotations;
-}
-
-/** Removes the address label wherever cdk8s-plus put it, and refuses selectors that depend on it. */
-function dropAddressLabels(value: any, where: string, path = ''): void {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => dropAddressLabels(v, where, `${path}[${i}]`));
-    return;
-  }
-  if (value === null || typeof value !== 'object') return;
-  for (const [key, child] of Object.entries(value)) {
-    if (key === ADDRESS_LABEL) {
-      if (path.endsWith('.labels') || path === '.metadata.labels') {
-        delete value[key];
-        continue;
-      }
-      throw new Error(`${where}: ${path}.${key} selects pods by cdk8s's generated address; select by the 'app' label instead`);
-    }
-    dropAddressLabels(child, where, `${path}.${key}`);
-  }
-  if (path.endsWith('.labels') && Object.keys(value).length === 0) {
-    // leave an empty map rather than guess; callers always set labels
-  }
 }

@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
-import { KubeJob, type PodTemplateSpec } from 'cdk8s-plus-27/lib/imports/k8s';
-import { containerSecurityContext, DEFAULT_UID, envVars, podSecurityContext, resourceRequirements } from './pod-defaults';
+import { KubeJob } from 'cdk8s-plus-27/lib/imports/k8s';
 import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../layout/argocd';
-import { podLabels } from './labels';
-import type { Resources } from '../values/schemas';
-import { writableVolumeName, type EnvSource } from './secure-deployment';
+import { SecurePodTemplate, type SecureWorkloadProps } from './pod-template';
 import { WorkloadNetworkPolicy, type NetworkRule } from './network-policy';
 
 /** Argo CD resource hook phases (https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/). */
@@ -31,29 +28,7 @@ export interface ArgoHook {
  */
 export const HOOK_TTL_SECONDS = 7 * 24 * 3600;
 
-export interface SecureJobProps {
-  /** `metadata.name`, the container name and the pods' `app` label. */
-  readonly name: string;
-  /** Image repository, without tag. */
-  readonly repository: string;
-  /** Pinned image tag; also the `app.kubernetes.io/version` label. */
-  readonly tag: string;
-  /** `app.kubernetes.io/component`. */
-  readonly component: string;
-  /** System name (`app.kubernetes.io/part-of`). */
-  readonly system: string;
-  /** Command (the image's entrypoint is replaced). @default - the image's entrypoint */
-  readonly command?: readonly string[];
-  /** Arguments. @default - the image's CMD */
-  readonly args?: readonly string[];
-  /** Environment variables, in the order given. @default - none */
-  readonly env?: Readonly<Record<string, EnvSource>>;
-  /** Requests and limits (required: an unbounded pod is never a default). */
-  readonly resources: Resources;
-  /** UID the container runs as. @default 10001 */
-  readonly runAsUser?: number;
-  /** Directories that must be writable under the read-only root (emptyDir). @default ['/tmp'] */
-  readonly writableDirs?: readonly string[];
+export interface SecureJobProps extends SecureWorkloadProps {
   /** Retries before the Job fails. @default 1 (a task that failed twice needs a person, not a loop) */
   readonly backoffLimit?: number;
   /** Seconds after which the Job is stopped and failed. @default 600 */
@@ -67,12 +42,8 @@ export interface SecureJobProps {
    * @default - an ordinary Job, applied with the rest
    */
   readonly argoHook?: ArgoHook;
-  /** Annotations of the pods. @default - none */
-  readonly podAnnotations?: Readonly<Record<string, string>>;
   /** Argo CD sync wave (ordering among hooks of the same phase). @default - none (wave 0) */
   readonly syncWave?: number;
-  /** @default - the namespace's default service account, with no API token mounted */
-  readonly serviceAccountName?: string;
 }
 
 /**
@@ -92,9 +63,10 @@ export class SecureJob extends Construct {
     const activeDeadlineSeconds = props.activeDeadlineSeconds ?? 600;
     if (backoffLimit < 0) throw new Error(`SecureJob ${props.name}: 'backoffLimit' (${backoffLimit}) must not be negative`);
     if (activeDeadlineSeconds <= 0) throw new Error(`SecureJob ${props.name}: 'activeDeadlineSeconds' (${activeDeadlineSeconds}) must be positive`);
-    this.labels = podLabels({ app: props.name, system: props.system, imageTag: props.tag, component: props.component });
-    const user = props.runAsUser ?? DEFAULT_UID;
-    const writable = props.writableDirs ?? ['/tmp'];
+    // pods never restart in place: the Job retries instead; and a batch pod need not spread
+    const pod = new SecurePodTemplate(props, { restartPolicy: 'Never' }, { spreadOverNodes: false });
+    this.labels = pod.labels;
+    const template = pod.spec;
 
     const annotations: Record<string, string> = {};
     if (props.argoHook) {
@@ -103,28 +75,6 @@ export class SecureJob extends Construct {
     }
     if (props.syncWave !== undefined) annotations[SYNC_WAVE_ANNOTATION] = String(props.syncWave);
 
-    const template: PodTemplateSpec = {
-          metadata: { labels: this.labels, ...(props.podAnnotations ? { annotations: { ...props.podAnnotations } } : {}) },
-          spec: {
-            restartPolicy: 'Never',
-            serviceAccountName: props.serviceAccountName,
-            // nothing in a batch task here calls the Kubernetes API
-            automountServiceAccountToken: false,
-            securityContext: podSecurityContext(user),
-            containers: [{
-              name: props.name,
-              image: `${props.repository}:${props.tag}`,
-              imagePullPolicy: 'IfNotPresent',
-              command: props.command && [...props.command],
-              args: props.args && [...props.args],
-              env: envVars(props.env ?? {}),
-              resources: resourceRequirements(props.resources),
-              securityContext: containerSecurityContext(user),
-              volumeMounts: writable.map((path) => ({ name: writableVolumeName(path), mountPath: path })),
-            }],
-            volumes: writable.map((path) => ({ name: writableVolumeName(path), emptyDir: {} })),
-          },
-    };
     const job = new KubeJob(this, 'Resource', {
       metadata: {
         name: props.name,
@@ -143,6 +93,7 @@ export class SecureJob extends Construct {
     this.name = props.argoHook ? hookJobName(props.name, job.toJson().spec.template) : props.name;
     if (this.name !== props.name) job.addJsonPatch(JsonPatch.replace('/metadata/name', this.name));
     if (this.name.length > 63) throw new Error(`SecureJob ${props.name}: name ${this.name} is longer than 63 characters (the Job's pods are labelled with it)`);
+    pod.applyWaivers(ApiObject.of(job));
   }
 }
 

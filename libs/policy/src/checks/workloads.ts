@@ -1,8 +1,18 @@
 /** DESIGN.md principle 5 on every workload: the secure defaults. */
+import type { PolicyRule } from '@gitops/platform';
 import type { PolicyContext, Violation } from '../context';
 import { violation } from '../context';
 import { isEmptySelector, matches } from '../selectors';
 import type { Workload } from '../workloads';
+
+/**
+ * The rules checkWorkloads holds each workload's own pod spec to (`network-policy`, which it also
+ * reports, needs another object). The platform's workload constructs are tested against them.
+ */
+export const SECURE_DEFAULT_RULES = [
+  'run-as-non-root', 'read-only-root-filesystem', 'no-privilege-escalation', 'drop-all-capabilities',
+  'seccomp-runtime-default', 'resources', 'probes', 'no-host-access',
+] as const satisfies readonly PolicyRule[];
 
 export function checkWorkloads(ctx: PolicyContext): Violation[] {
   const out: Violation[] = [];
