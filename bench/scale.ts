@@ -51,10 +51,10 @@ const services = Array.from({ length: count }, (_, i) => defineService({
       ports: [{ name: 'http', containerPort: 8080 }], resources: v.resources, serviceAccountName: sa.name,
       liveness: { path: '/healthz' }, readiness: { path: '/ready' }, env: { LOG_LEVEL: 'info' },
     });
-    new AppService(chart, 'Service', { name: `svc-${i}`, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+    new AppService(chart, 'Service', { name: `svc-${i}`, target: d, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
     new Autoscaler(chart, 'Hpa', { target: d, minReplicas: v.replicas, maxReplicas: v.replicas * 3, cpuUtilization: 70 });
-    new DisruptionBudget(chart, 'Pdb', { app: `svc-${i}`, minPods: v.replicas });
-    new WorkloadNetworkPolicy(chart, 'Netpol', { app: `svc-${i}`, ingress: [{ peers: [{ namespace: 'ingress-nginx' }], ports: [{ port: 8080 }] }] });
+    new DisruptionBudget(chart, 'Pdb', { targets: [d], minPods: v.replicas });
+    new WorkloadNetworkPolicy(chart, 'Netpol', { target: d, ingress: [{ peers: [{ namespace: 'ingress-nginx' }], ports: [{ port: 8080 }] }] });
   },
 }));
 

@@ -105,7 +105,7 @@ export function checkCoverage(root: string): string[] {
   }
 
   const names = new Map<string, number>();
-  for (const { appSet, app } of generated) names.set(app.metadata.name, (names.get(app.metadata.name) ?? 0) + 1);
+  for (const { app } of generated) names.set(app.metadata.name, (names.get(app.metadata.name) ?? 0) + 1);
   for (const [name, n] of names) if (n > 1) problems.push(`Application ${name}: generated ${n} times`);
 
   for (const { appSet, app } of generated) {

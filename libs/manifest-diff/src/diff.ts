@@ -5,7 +5,7 @@
  */
 import { DIST_DIR, formatFileProblem, MAX_ENVIRONMENT_LOSS, parseDistFile, parseYaml, type FileProblem } from '@gitops/platform';
 import { fieldChanges } from './fields';
-import type { AddedObject, ChangedObject, DistTree, EnvSummary, ManifestDiff, ObjectRef, RemovedObject, Risk } from './model';
+import type { AddedObject, ChangedObject, DistTree, ManifestDiff, ObjectRef, RemovedObject, Risk } from './model';
 import { classifyRisks } from './risk';
 
 export interface DiffOptions {

@@ -10,7 +10,7 @@
  * promoted like image tags. The CRD facts below are those of the charts at the versions pinned in
  * the values files today (`VERIFIED_AT`); an upgrade that changes them updates this table too.
  */
-import { ADDON_NAMES, type AddonName, type ClusterAddonsValues } from '@gitops/cluster-addons-system';
+import { type AddonName, type ClusterAddonsValues } from '@gitops/cluster-addons-system';
 import { clusterRoleArn, prometheusSelectorLabels, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
 
 export { ADDON_NAMES, type AddonName } from '@gitops/cluster-addons-system';

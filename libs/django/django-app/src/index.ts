@@ -93,10 +93,11 @@ export default defineService({
     });
 
     podCount(chart, 'Autoscaler', { target: workload, replicas: app.replicas, autoscaling: app.autoscaling });
-    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: APP, minPods });
+    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { targets: [workload], minPods });
 
     new AppService(chart, 'Service', {
       name: APP,
+      target: workload,
       type: kplus.ServiceType.LOAD_BALANCER,
       ports: [
         { name: 'http', port: HTTP_PORT, targetPort: GUNICORN_PORT },
@@ -119,7 +120,7 @@ export default defineService({
     });
 
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
-      app: APP,
+      target: workload,
       ingress: [
         // NLB with IP targets and no client-IP preservation: traffic arrives from the NLB's own
         // addresses, in the cluster's load-balancer subnets (never the whole VPC: pods have VPC addresses)

@@ -64,10 +64,11 @@ export default defineService({
     // so no environment switches who owns spec.replicas (a switch resets it to 1 under SSA)
     podCount(chart, 'Autoscaler', { target: workload, replicas: app.replicas, autoscaling: app.autoscaling });
     // a PDB of 1 over a single pod would block every node drain; with 2 or more it keeps one serving
-    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { app: SAMPLE_APP, minPods });
+    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { targets: [workload], minPods });
 
-    new AppService(chart, 'Service', {
+    const service = new AppService(chart, 'Service', {
       name: SAMPLE_APP,
+      target: workload,
       ports: [{ name: 'http', port: SERVICE_PORT, targetPort: CONTAINER_PORT }],
       // the target group's health check, on the probes' path (a Service's check, not the Ingress's: issue 13 item 2)
       annotations: albHealthCheck(HEALTH_PATH),
@@ -76,7 +77,7 @@ export default defineService({
     // The document turns NetworkPolicies on in staging and production only; secure by default,
     // development gets the same policy (the ALB and Prometheus are the only callers).
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
-      app: SAMPLE_APP,
+      target: workload,
       ingress: [
         // target-type ip: the ALB sends traffic from its own addresses, in the cluster's load-balancer subnets
         loadBalancerIngress(ctx.cluster, [{ port: CONTAINER_PORT }]),
@@ -102,7 +103,7 @@ export default defineService({
           // the app serves its metrics on the API port; the ALB answers /metrics itself (the longest
           // Prefix wins), so only Prometheus, inside the cluster, reads them (issue 13 item 4)
           { path: METRICS_PATH, fixedResponse: { statusCode: 404 } },
-          { path: '/', service: SAMPLE_APP, port: SERVICE_PORT },
+          { path: '/', service, port: SERVICE_PORT },
         ],
       }],
     });

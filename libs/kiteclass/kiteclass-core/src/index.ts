@@ -1,5 +1,5 @@
 import { AlbIngress, clusterCertificate, defineService } from '@gitops/platform';
-import { CONFIG_MAP, DATASOURCE_ENV, CORE_CANARY, CORE_INGRESS, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, PORTS, SECRETS } from '@gitops/kiteclass-system';
+import { CONFIG_MAP, DATASOURCE_ENV, CORE_INGRESS, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, PORTS, SECRETS } from '@gitops/kiteclass-system';
 
 /**
  * KiteClass core (Spring Boot, port 8081): the document's Deployment, with its canary in
@@ -14,7 +14,7 @@ export default defineService({
   render(chart, ctx) {
     const values = ctx.values.services['kiteclass-core'];
     const port = PORTS['kiteclass-core'];
-    new KiteclassService(chart, 'KiteclassCore', {
+    const core = new KiteclassService(chart, 'KiteclassCore', {
       ctx,
       name: 'kiteclass-core',
       component: 'backend',
@@ -38,11 +38,11 @@ export default defineService({
           ? {
               path: '/',
               weighted: [
-                { service: 'kiteclass-core', port, weight: 100 - values.canary.weight },
-                { service: CORE_CANARY, port, weight: values.canary.weight },
+                { service: core.service, port, weight: 100 - values.canary.weight },
+                { service: core.canaryService!, port, weight: values.canary.weight },
               ],
             }
-          : { path: '/', service: 'kiteclass-core', port }],
+          : { path: '/', service: core.service, port }],
       }],
     });
   },

@@ -62,6 +62,10 @@ export interface KiteclassServiceProps {
 export class KiteclassService extends Construct {
   public readonly workload: SecureDeployment;
   public readonly port: number;
+  /** The service's Service. */
+  public readonly service: AppService;
+  /** The canary's Service, when it runs one. */
+  public readonly canaryService?: AppService;
 
   constructor(scope: Construct, id: string, props: KiteclassServiceProps) {
     super(scope, id);
@@ -95,16 +99,17 @@ export class KiteclassService extends Construct {
     this.workload = new SecureDeployment(this, 'Deployment', { ...container, name, tag: values.tag });
     new Autoscaler(this, 'Autoscaler', { target: this.workload, ...values.autoscaling, ...HPA_BEHAVIOUR });
 
-    const apps: string[] = [name];
+    const workloads: SecureDeployment[] = [this.workload];
     if (props.canary) {
-      const canary = `${name}-canary`;
-      new SecureDeployment(this, 'CanaryDeployment', { ...container, name: canary, tag: props.canary.tag, version: 'canary', replicas: props.canary.replicas });
-      apps.push(canary);
+      workloads.push(new SecureDeployment(this, 'CanaryDeployment', { ...container, name: `${name}-canary`, tag: props.canary.tag, version: 'canary', replicas: props.canary.replicas }));
     }
-    for (const app of apps) {
+    const services: AppService[] = [];
+    for (const workload of workloads) {
+      const app = workload.app;
       const id = app === name ? '' : 'Canary';
-      new AppService(this, `${id}Service`, {
+      const service = new AppService(this, `${id}Service`, {
         name: app,
+        target: workload,
         ports: [
           { name: 'http', port: this.port, targetPort: this.port },
           ...(springBoot ? [{ name: 'management', port: MANAGEMENT_PORT }] : []),
@@ -112,7 +117,8 @@ export class KiteclassService extends Construct {
         // the ALB checks each target group on the path its pods' readiness probe uses (issue 13 item 2)
         annotations: albHealthCheck((springBoot ? ACTUATOR_PROBES : props.probes!).readiness.path),
       });
-      new DisruptionBudget(this, `${id}DisruptionBudget`, { app, minPods: app === name ? values.autoscaling.minReplicas : props.canary!.replicas });
+      services.push(service);
+      new DisruptionBudget(this, `${id}DisruptionBudget`, { targets: [workload], minPods: app === name ? values.autoscaling.minReplicas : props.canary!.replicas });
       if (springBoot) {
         // The document's prometheus.io/* annotations stay (it shows them), but prometheus-operator
         // ignores them: a ServiceMonitor is what makes Prometheus scrape /actuator/prometheus.
@@ -126,7 +132,7 @@ export class KiteclassService extends Construct {
         });
       }
       new WorkloadNetworkPolicy(this, `${id}NetworkPolicy`, {
-        app,
+        target: workload,
         ingress: [
           // target-type ip: the ALB sends traffic from its own addresses, in the cluster's load-balancer subnets
           loadBalancerIngress(ctx.cluster, [{ port: this.port }]),
@@ -135,6 +141,7 @@ export class KiteclassService extends Construct {
         egress: props.egress,
       });
     }
+    [this.service, this.canaryService] = services;
   }
 }
 

@@ -1,9 +1,17 @@
 import { Construct } from 'constructs';
 import { KubeIngress, type HttpIngressPath } from 'cdk8s-plus-27/lib/imports/k8s';
+import type { AppService } from './app-service';
+
+/**
+ * The Service a path sends traffic to: the `AppService` construct where this library renders it
+ * (a wrong port then fails here), else its name (a Service another service renders; validate's
+ * rules ingress-backend and alb-action-backend check it).
+ */
+export type BackendService = AppService | string;
 
 /** A share of a path's traffic sent to one Service (AWS Load Balancer Controller weighted target groups). */
 export interface WeightedBackend {
-  readonly service: string;
+  readonly service: BackendService;
   /** Service port NUMBER: the action writes it as a JSON number, because a string servicePort is a port name to the controller. */
   readonly port: number;
   /** Relative weight; the weights of a path are summed. */
@@ -14,7 +22,7 @@ export interface AlbPath {
   /** Path prefix. */
   readonly path: string;
   /** Service and port that get all traffic; or give `weighted`. */
-  readonly service?: string;
+  readonly service?: BackendService;
   readonly port?: number;
   /** Split the traffic between several Services by weight (e.g. stable 90, canary 10). */
   readonly weighted?: readonly WeightedBackend[];
@@ -88,17 +96,17 @@ export class AlbIngress extends Construct {
           }
           if (p.weighted) {
             // The controller reads the split from an action annotation; the backend names the action.
-            return useAction(p.action ?? `${p.weighted[0].service}-weighted`, JSON.stringify({
+            return useAction(p.action ?? `${serviceName(p.weighted[0].service)}-weighted`, JSON.stringify({
               type: 'forward',
               forwardConfig: {
                 // servicePort as a number: TargetGroupTuple.ServicePort is an IntOrString and a string is a port
                 // NAME (aws-load-balancer-controller pkg/ingress/config_types.go)
-                targetGroups: p.weighted.map((w) => ({ serviceName: w.service, servicePort: w.port, weight: w.weight })),
+                targetGroups: p.weighted.map((w) => ({ serviceName: backend(props.name, p.path, w.service, w.port), servicePort: w.port, weight: w.weight })),
               },
             }));
           }
           if (!p.service || !p.port) throw new Error(`AlbIngress ${props.name}: path ${p.path} needs 'service' and 'port', or 'weighted'`);
-          return { path: p.path, pathType: 'Prefix', backend: { service: { name: p.service, port: { number: p.port } } } };
+          return { path: p.path, pathType: 'Prefix', backend: { service: { name: backend(props.name, p.path, p.service, p.port), port: { number: p.port } } } };
         }),
       },
     }));
@@ -108,6 +116,18 @@ export class AlbIngress extends Construct {
       spec: { ingressClassName: 'alb', rules },
     });
   }
+}
+
+function serviceName(s: BackendService): string {
+  return typeof s === 'string' ? s : s.name;
+}
+
+/** The Service's name; for an AppService, once the port is known to be one of its ports. */
+function backend(ingress: string, path: string, s: BackendService, port: number): string {
+  if (typeof s !== 'string' && !s.ports.some((p) => p.port === port)) {
+    throw new Error(`AlbIngress ${ingress}: path ${path} sends traffic to port ${port} of Service ${s.name}, which listens on ${s.ports.map((p) => p.port).join(', ')}`);
+  }
+  return serviceName(s);
 }
 
 /**

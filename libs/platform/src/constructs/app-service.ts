@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { selectorLabels } from './labels';
+import type { IWorkload } from './pod-template';
 
 export interface ServicePort {
   /** Port name (`http`, `metrics`). */
@@ -15,7 +16,12 @@ export interface ServicePort {
 export interface AppServiceProps {
   /** `metadata.name`. */
   readonly name: string;
-  /** The `app` label of the pods to select. @default - same as `name` */
+  /** The workload whose pods it sends traffic to (selected by their `app` label); give this or `app`. */
+  readonly target?: IWorkload;
+  /**
+   * The `app` label of pods no construct in this library renders (validate checks a workload
+   * carries it: rule service-selects-workload). Give this or `target`.
+   */
   readonly app?: string;
   readonly ports: readonly ServicePort[];
   /** @default ClusterIP */
@@ -28,16 +34,21 @@ export interface AppServiceProps {
 export class AppService extends Construct {
   public readonly service: kplus.Service;
   public readonly name: string;
+  /** Its ports, for what routes to it (an Ingress path checks the port it names exists). */
+  public readonly ports: readonly ServicePort[];
 
   constructor(scope: Construct, id: string, props: AppServiceProps) {
     super(scope, id);
+    if ((props.target === undefined) === (props.app === undefined)) throw new Error(`AppService ${props.name}: give exactly one of 'target' and 'app'`);
+    const app = props.target?.app ?? props.app!;
     this.name = props.name;
+    this.ports = props.ports;
     this.service = new kplus.Service(this, 'Resource', {
-      metadata: { name: props.name, labels: selectorLabels(props.app ?? props.name), annotations: { ...props.annotations } },
+      metadata: { name: props.name, labels: selectorLabels(app), annotations: { ...props.annotations } },
       type: props.type ?? kplus.ServiceType.CLUSTER_IP,
       ports: props.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.targetPort ?? p.port, protocol: kplus.Protocol.TCP })),
     });
-    for (const [key, value] of Object.entries(selectorLabels(props.app ?? props.name))) {
+    for (const [key, value] of Object.entries(selectorLabels(app))) {
       this.service.selectLabel(key, value);
     }
     // cdk8s-plus always writes an empty list; leaving the field out keeps the YAML as people write it

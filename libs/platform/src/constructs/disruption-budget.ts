@@ -1,10 +1,15 @@
 import { Construct } from 'constructs';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/k8s';
 import { selectorLabels } from './labels';
+import type { IWorkload } from './pod-template';
 
 export interface DisruptionBudgetProps {
-  /** The `app` label of the pods it protects. */
-  readonly app: string;
+  /**
+   * The workloads whose pods it protects, selected by their common `app` label (a canary
+   * Deployment beside v1 shares it: one budget over both, since two budgets over one pod block
+   * every eviction).
+   */
+  readonly targets: readonly IWorkload[];
   /** `metadata.name`. @default - `<app>-pdb` */
   readonly name?: string;
   /**
@@ -31,7 +36,12 @@ export interface DisruptionBudgetProps {
 export class DisruptionBudget extends Construct {
   constructor(scope: Construct, id: string, props: DisruptionBudgetProps) {
     super(scope, id);
-    const name = props.name ?? `${props.app}-pdb`;
+    const apps = [...new Set(props.targets.map((t) => t.app))];
+    if (apps.length !== 1) {
+      throw new Error(`DisruptionBudget ${props.name ?? ''}: 'targets' must be workloads of one app label (got ${apps.length === 0 ? 'none' : apps.join(', ')})`);
+    }
+    const [app] = apps;
+    const name = props.name ?? `${app}-pdb`;
     if (!Number.isInteger(props.minPods) || props.minPods < 1) throw new Error(`DisruptionBudget ${name}: 'minPods' (${props.minPods}) must be a whole number of at least 1`);
     const minAvailable = props.minAvailable ?? (props.minPods >= 2 ? 1 : undefined);
     if (minAvailable !== undefined && !(Number.isInteger(minAvailable) && minAvailable >= 0 && minAvailable < props.minPods)) {
@@ -41,7 +51,7 @@ export class DisruptionBudget extends Construct {
       metadata: { name },
       spec: {
         ...(minAvailable !== undefined ? { minAvailable: IntOrString.fromNumber(minAvailable) } : { maxUnavailable: IntOrString.fromNumber(1) }),
-        selector: { matchLabels: selectorLabels(props.app) },
+        selector: { matchLabels: selectorLabels(app) },
       },
     });
   }

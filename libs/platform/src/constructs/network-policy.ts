@@ -2,6 +2,7 @@ import { prometheusNamespace, type Cluster } from '../values/environment';
 import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-27/lib/imports/k8s';
 import { selectorLabels } from './labels';
+import type { IWorkload } from './pod-template';
 
 /** Who traffic may come from or go to. Give exactly one of `app`, `pods`, `namespace` or `cidr`. */
 export interface NetworkPeer {
@@ -29,8 +30,13 @@ export interface NetworkRule {
 }
 
 export interface WorkloadNetworkPolicyProps {
-  /** The `app` label of the pods the policy applies to. */
-  readonly app: string;
+  /** The workload whose pods the policy applies to (by their `app` label); give this or `app`. */
+  readonly target?: IWorkload;
+  /**
+   * The `app` label of pods another service renders (its construct is not in this library):
+   * `validate` checks that such pods exist (rule network-policy-selects). Give this or `target`.
+   */
+  readonly app?: string;
   /** `metadata.name`. @default - `<app>-netpol` */
   readonly name?: string;
   /** Allowed incoming traffic. @default - none */
@@ -51,14 +57,16 @@ export const KUBE_DNS: NetworkPeer = { namespace: 'kube-system', pods: { 'k8s-ap
 export class WorkloadNetworkPolicy extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadNetworkPolicyProps) {
     super(scope, id);
+    if ((props.target === undefined) === (props.app === undefined)) throw new Error(`WorkloadNetworkPolicy ${props.name ?? id}: give exactly one of 'target' and 'app'`);
+    const app = props.target?.app ?? props.app!;
     const egress = [...(props.egress ?? [])];
     if (props.allowDns ?? true) {
       egress.unshift({ peers: [KUBE_DNS], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] });
     }
     new KubeNetworkPolicy(this, 'Resource', {
-      metadata: { name: props.name ?? `${props.app}-netpol` },
+      metadata: { name: props.name ?? `${app}-netpol` },
       spec: {
-        podSelector: { matchLabels: selectorLabels(props.app) },
+        podSelector: { matchLabels: selectorLabels(app) },
         policyTypes: ['Ingress', 'Egress'],
         ingress: (props.ingress ?? []).map((r) => ({ from: r.peers.map(toPeer), ports: r.ports.map(toPort) })),
         egress: egress.map((r) => ({ to: r.peers.map(toPeer), ports: r.ports.map(toPort) })),

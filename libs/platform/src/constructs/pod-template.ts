@@ -7,6 +7,7 @@
  * (`SecurePodTemplate`). Opt-outs carry a reason, which reaches the policy as a waiver.
  */
 import type { ApiObject } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { IntOrString, Quantity, type Container, type EnvVar, type PodTemplateSpec, type Probe, type ResourceRequirements, type Volume, type VolumeMount } from 'cdk8s-plus-27/lib/imports/k8s';
 import type { Resources } from '../values/schemas';
 import { podLabels, selectorLabels } from './labels';
@@ -92,6 +93,18 @@ export interface WritableVolume {
 export interface SecurityWaiver {
   /** Why the default cannot hold for this workload (shown in review and by `npm run validate`). */
   readonly reason: string;
+}
+
+/**
+ * A workload whose pods other objects select: a budget, a network policy, a Service, an
+ * autoscaler take the construct itself, so a reference to a workload that does not exist fails
+ * when the code is built, not after rendering.
+ */
+export interface IWorkload extends IConstruct {
+  /** `metadata.name`. */
+  readonly name: string;
+  /** The `app` label of its pods: what budgets, policies and Services select them by. */
+  readonly app: string;
 }
 
 /** What every secure workload's pods are made of. */

@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { selectorLabels } from './labels';
 import {
   httpProbe, SecurePodTemplate,
-  type ContainerPort, type HttpProbe, type InitContainer, type SecureWorkloadProps,
+  type ContainerPort, type HttpProbe, type InitContainer, type IWorkload, type SecureWorkloadProps,
 } from './pod-template';
 
 export interface SecureDeploymentProps extends SecureWorkloadProps {
@@ -37,7 +37,7 @@ export interface SecureDeploymentProps extends SecureWorkloadProps {
  * A Deployment on the secure pod template (pod-template.ts, DESIGN.md principle 5). It can be
  * the target of an autoscaler (cdk8s-plus's `IScalable`).
  */
-export class SecureDeployment extends Construct implements kplus.IScalable {
+export class SecureDeployment extends Construct implements IWorkload, kplus.IScalable {
   public readonly name: string;
   public readonly ports: readonly ContainerPort[];
   /** Every label the pods carry. */

@@ -3,7 +3,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeJob } from 'cdk8s-plus-27/lib/imports/k8s';
 import { HOOK_ANNOTATION, HOOK_DELETE_POLICY_ANNOTATION, SYNC_WAVE_ANNOTATION } from '../layout/argocd';
-import { SecurePodTemplate, type SecureWorkloadProps } from './pod-template';
+import { SecurePodTemplate, type IWorkload, type SecureWorkloadProps } from './pod-template';
 import { WorkloadNetworkPolicy, type NetworkRule } from './network-policy';
 
 /** Argo CD resource hook phases (https://argo-cd.readthedocs.io/en/stable/user-guide/resource_hooks/). */
@@ -52,9 +52,11 @@ export interface SecureJobProps extends SecureWorkloadProps {
  * requests and limits, no API token; pods never restart in place (the Job retries instead).
  * Built on the raw KubeJob: cdk8s-plus's Job has no seccomp field and labels pods by address.
  */
-export class SecureJob extends Construct {
+export class SecureJob extends Construct implements IWorkload {
   /** `metadata.name` (for a hook: the base name plus the template's hash). */
   public readonly name: string;
+  /** The `app` label of its pods. */
+  public readonly app: string;
   public readonly labels: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: SecureJobProps) {
@@ -66,6 +68,7 @@ export class SecureJob extends Construct {
     // pods never restart in place: the Job retries instead; and a batch pod need not spread
     const pod = new SecurePodTemplate(props, { restartPolicy: 'Never' }, { spreadOverNodes: false });
     this.labels = pod.labels;
+    this.app = pod.app;
     const template = pod.spec;
 
     const annotations: Record<string, string> = {};
@@ -142,13 +145,13 @@ export class MigrationHook extends Construct {
 
   constructor(scope: Construct, id: string, props: MigrationHookProps) {
     super(scope, id);
-    const policy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { app: props.name, egress: props.egress });
-    ApiObject.of(policy.node.defaultChild ?? policy.node.children[0]).metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(MIGRATION_WAVES.networkPolicy));
     this.job = new SecureJob(this, 'Job', {
       ...props,
       component: props.component ?? 'migration',
       argoHook: { phase: 'Sync', deletePolicy: 'BeforeHookCreation' },
       syncWave: MIGRATION_WAVES.job,
     });
+    const policy = new WorkloadNetworkPolicy(this, 'NetworkPolicy', { target: this.job, egress: props.egress });
+    ApiObject.of(policy.node.defaultChild ?? policy.node.children[0]).metadata.addAnnotation(SYNC_WAVE_ANNOTATION, String(MIGRATION_WAVES.networkPolicy));
   }
 }

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { KubeStatefulSet, Quantity, type Volume, type VolumeMount } from 'cdk8s-plus-27/lib/imports/k8s';
 import { selectorLabels } from './labels';
-import { execProbe, SecurePodTemplate, type ContainerPort, type ExecProbe, type SecureWorkloadProps } from './pod-template';
+import { execProbe, SecurePodTemplate, type ContainerPort, type ExecProbe, type IWorkload, type SecureWorkloadProps } from './pod-template';
 
 /** A PersistentVolumeClaim made per pod from the StatefulSet's template. */
 export interface ClaimTemplate {
@@ -60,7 +60,7 @@ export interface SecureStatefulSetProps extends Omit<SecureWorkloadProps, 'runAs
  * token). Built on the raw API type: cdk8s-plus 27's StatefulSet cannot express volume claim
  * templates.
  */
-export class SecureStatefulSet extends Construct {
+export class SecureStatefulSet extends Construct implements IWorkload {
   public readonly name: string;
   /** The `app` label of the pods. */
   public readonly app: string;

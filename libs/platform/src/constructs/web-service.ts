@@ -72,11 +72,11 @@ export class WebService extends Construct {
       readiness: { path: v.readinessPath, periodSeconds: 5 },
       serviceAccountName: v.roleArn ? name : undefined,
     });
-    new AppService(this, 'Service', { name, ports: [{ name: 'http', port: 80, targetPort: v.port }] });
+    new AppService(this, 'Service', { name, target: workload, ports: [{ name: 'http', port: 80, targetPort: v.port }] });
     podCount(this, 'Autoscaler', { target: workload, replicas: v.replicas, autoscaling: v.autoscaling });
-    new DisruptionBudget(this, 'DisruptionBudget', { app: name, minPods: v.autoscaling?.minReplicas ?? v.replicas ?? 1 });
+    new DisruptionBudget(this, 'DisruptionBudget', { targets: [workload], minPods: v.autoscaling?.minReplicas ?? v.replicas ?? 1 });
     new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
-      app: name,
+      target: workload,
       ingress: [{ peers: [{ namespace: ctx.namespace }], ports: [{ port: v.port }] }],
     });
   }

@@ -58,7 +58,7 @@ export default defineService({
     waivePolicy(workload, 'production-replicas', 'one exporter per database: a second one doubles every pg_* series and the connections it takes from postgres');
     waivePolicy(workload, 'production-pdb', 'a single stateless exporter: a budget would block every node drain, and a missed scrape while it moves is acceptable');
 
-    new AppService(chart, 'Service', { name: e.name, ports: [{ name: 'metrics', port: e.port }] });
+    new AppService(chart, 'Service', { name: e.name, target: workload, ports: [{ name: 'metrics', port: e.port }] });
     new ServiceMonitor(chart, 'ServiceMonitor', {
       name: e.name,
       endpoints: [{ port: 'metrics' }],
@@ -68,12 +68,13 @@ export default defineService({
     });
 
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
-      app: e.name,
+      target: workload,
       ingress: [prometheusIngress(ctx.cluster, [{ port: e.port }])],
       egress: [{ peers: [{ app: POSTGRES.app }], ports: [{ port: POSTGRES.port }] }, ISTIOD_EGRESS],
     });
     // NetworkPolicies add up: this one admits the exporter to the database pods beside postgres-netpol
     new WorkloadNetworkPolicy(chart, 'PostgresIngress', {
+      // the database's pods are postgres-primary's (another library): by label, checked by validate
       app: POSTGRES.app,
       name: 'postgres-from-exporter',
       ingress: [{ peers: [{ app: e.name }], ports: [{ port: POSTGRES.port }] }],

@@ -81,8 +81,9 @@ export default defineService({
       'single PostgreSQL writer: a second pod of this StatefulSet would be a second primary; read scaling goes through postgres-replica');
 
     // the document's Services select `app: postgres` and a `role`
-    const primaryService = new AppService(chart, 'PrimaryService', { name: POSTGRES.primaryService, app: POSTGRES.app, ports: [{ name: 'postgres', port: POSTGRES.port }] });
+    const primaryService = new AppService(chart, 'PrimaryService', { name: POSTGRES.primaryService, target: statefulSet, ports: [{ name: 'postgres', port: POSTGRES.port }] });
     primaryService.service.selectLabel('role', 'primary');
+    // no replica StatefulSet yet (see the waiver below): by label
     const replica = new AppService(chart, 'ReplicaService', { name: POSTGRES.replicaService, app: POSTGRES.app, ports: [{ name: 'postgres', port: POSTGRES.port }] });
     replica.service.selectLabel('role', 'replica');
     waivePolicy(replica.service, 'service-selects-workload',
@@ -91,10 +92,10 @@ export default defineService({
     // One writer: `minAvailable: 1` of 1 blocked every node drain and cluster upgrade for good
     // (issue 13 item 10). The budget allows the eviction: the drain moves the pod, its claim
     // follows, and the outage is the restart (zone-pinned gp3 volume: same zone only).
-    new DisruptionBudget(chart, 'DisruptionBudget', { app: POSTGRES.app, name: 'postgres-primary-pdb', minPods: 1 });
+    new DisruptionBudget(chart, 'DisruptionBudget', { targets: [statefulSet], name: 'postgres-primary-pdb', minPods: 1 });
 
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
-      app: POSTGRES.app,
+      target: statefulSet,
       name: 'postgres-netpol',
       ingress: [fromApps(['learning-orchestrator', MIGRATIONS, 'bloom-validator', 'batch-processor'], POSTGRES.port)],
       egress: [ISTIOD_EGRESS],

@@ -46,7 +46,7 @@ export default defineService({
     // members reach redis-cluster-0 by name before any of them is Ready (Ready needs the formed cluster)
     ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/publishNotReadyAddresses', true));
 
-    new SecureStatefulSet(chart, 'StatefulSet', {
+    const statefulSet = new SecureStatefulSet(chart, 'StatefulSet', {
       name: REDIS.statefulSet,
       app: REDIS.app,
       serviceName: REDIS.service,
@@ -79,10 +79,10 @@ export default defineService({
 
     // a drain takes one member at a time; while it is away its slots fail and every member is
     // unready (cluster_state:fail), so the budget stops a second eviction until it is back
-    new DisruptionBudget(chart, 'DisruptionBudget', { app: REDIS.app, minPods: v.replicas, minAvailable: v.replicas - 1 });
+    new DisruptionBudget(chart, 'DisruptionBudget', { targets: [statefulSet], minPods: v.replicas, minAvailable: v.replicas - 1 });
 
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
-      app: REDIS.app,
+      target: statefulSet,
       ingress: [
         fromApps(['learning-orchestrator', 'adaptive-engine', 'batch-processor'], REDIS.port),
         // cluster members talk to each other on the client port and the cluster bus

@@ -91,18 +91,17 @@ export class QuizmentorService extends Construct {
       version: CANARY.stable,
     });
     podCount(this, 'Autoscaler', { target: this.workload, replicas: values.replicas, autoscaling: values.autoscaling, ...props.scaling });
-    if (props.canary) {
-      new SecureDeployment(this, 'CanaryDeployment', {
-        ...common,
-        name: CANARY.deployment,
-        tag: props.canary.tag,
-        version: CANARY.canary,
-        replicas: props.canary.replicas,
-      });
-    }
+    const canary = props.canary && new SecureDeployment(this, 'CanaryDeployment', {
+      ...common,
+      name: CANARY.deployment,
+      tag: props.canary.tag,
+      version: CANARY.canary,
+      replicas: props.canary.replicas,
+    });
 
     new AppService(this, 'Service', {
       name,
+      target: this.workload,
       ports: [{ name: 'http', port: SERVICE_PORT, targetPort: app.port }, { name: 'metrics', port: METRICS_PORT }],
     });
     new ServiceMonitor(this, 'ServiceMonitor', {
@@ -116,10 +115,10 @@ export class QuizmentorService extends Construct {
 
     // one budget over every pod of the app (v1 and v2): two budgets over one pod block evictions
     const minPods = (values.autoscaling?.minReplicas ?? values.replicas ?? 1) + (props.canary?.replicas ?? 0);
-    if (minPods >= 2) new DisruptionBudget(this, 'DisruptionBudget', { app: name, minPods });
+    if (minPods >= 2) new DisruptionBudget(this, 'DisruptionBudget', { targets: [this.workload, ...(canary ? [canary] : [])], minPods });
 
     new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
-      app: name,
+      target: this.workload,
       ingress: [...(props.ingress ?? []), prometheusIngress(ctx.cluster, [{ port: METRICS_PORT }])],
       egress: [...(props.egress ?? []), ISTIOD_EGRESS],
     });
