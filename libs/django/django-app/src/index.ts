@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
-  AppService, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, loadBalancerIngress, MigrationHook, podCount, SecureDeployment, WorkloadNetworkPolicy,
+  AppService, clusterCertificate, defineService, ecrRegistry, loadBalancerIngress, MigrationHook, SecureDeployment, WorkloadNetworkPolicy, WorkloadScaling, minPods,
   type EnvSource, type NetworkRule,
 } from '@gitops/platform';
 import {
@@ -20,10 +20,9 @@ export default defineService({
   render(chart, ctx) {
     const v = ctx.values;
     const app = v.app;
-    const minPods = app.autoscaling?.minReplicas ?? app.replicas ?? 0;
-    if (ctx.env.name === 'production' && minPods < 2) {
+    if (ctx.env.name === 'production' && minPods(app) < 2) {
       // DESIGN.md principle 6: one pod in production is an outage on every node drain
-      throw new Error(`environments/production/django.yaml: app: production needs at least 2 pods (replicas or autoscaling.minReplicas), got ${minPods}`);
+      throw new Error(`environments/production/django.yaml: app: production needs at least 2 pods (replicas or autoscaling.minReplicas), got ${minPods(app)}`);
     }
 
     const repository = `${ecrRegistry(ctx.env)}/${APP}`;
@@ -92,8 +91,7 @@ export default defineService({
       writableDirs: ['/tmp'],
     });
 
-    podCount(chart, 'Autoscaler', { target: workload, replicas: app.replicas, autoscaling: app.autoscaling });
-    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { targets: [workload], minPods });
+    new WorkloadScaling(chart, 'Scaling', { target: workload, replicas: app.replicas, autoscaling: app.autoscaling });
 
     new AppService(chart, 'Service', {
       name: APP,

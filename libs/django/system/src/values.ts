@@ -3,7 +3,7 @@
  * The VPC, its subnets and the load balancer's certificate belong to the cluster (environment.yaml).
  */
 import {
-  AutoscalingSchema, dnsHostName, hostName, imageTag, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  dnsHostName, hostName, imageTag, PodCountFields, refinePodCount, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -13,18 +13,11 @@ export const AppValuesSchema = z
     /** Image tag in ECR (mutable tags are for development builds only; `latest` is refused). */
     tag: imageTag,
     resources: ResourcesSchema,
-    /** Fixed pod count, where there is no HPA. */
-    replicas: replicas.min(1, 'must be at least 1').optional(),
-    /** HPA bounds: the HPA owns the pod count. */
-    autoscaling: AutoscalingSchema.optional(),
+    ...PodCountFields,
     /** Gunicorn worker processes per pod. */
     gunicornWorkers: z.number().int().min(1).max(32),
   })
-  .superRefine((v, ctx) => {
-    if ((v.replicas === undefined) === (v.autoscaling === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['replicas'], message: "give exactly one of 'replicas' and 'autoscaling'" });
-    }
-  });
+  .superRefine(refinePodCount);
 
 export const DjangoValuesSchema = z.strictObject({
   /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */

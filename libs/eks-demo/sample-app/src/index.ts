@@ -1,5 +1,5 @@
 import {
-  AlbIngress, albHealthCheck, AppService, clusterCertificate, defineService, DisruptionBudget, ecrRegistry, ExternalSecret, loadBalancerIngress, podCount, PrometheusAlerts,
+  AlbIngress, albHealthCheck, AppService, clusterCertificate, defineService, ecrRegistry, ExternalSecret, loadBalancerIngress, PrometheusAlerts, WorkloadScaling, minPods,
   prometheusIngress, secretsManagerKey, SecureDeployment, SecureNamespace, ServiceMonitor, WorkloadNetworkPolicy,
 } from '@gitops/platform';
 import {
@@ -24,10 +24,9 @@ export default defineService({
     // one service, so it renders its own namespace (PSA restricted + default-deny)
     new SecureNamespace(chart, 'Namespace', { name: ctx.namespace });
 
-    const minPods = app.autoscaling?.minReplicas ?? app.replicas ?? 0;
-    if (ctx.env.name === 'production' && minPods < 2) {
+    if (ctx.env.name === 'production' && minPods(app) < 2) {
       // DESIGN.md principle 6: one pod in production is an outage on every node drain
-      throw new Error(`environments/production/eks-demo.yaml: sampleApp: production needs at least 2 pods (replicas or autoscaling.minReplicas), got ${minPods}`);
+      throw new Error(`environments/production/eks-demo.yaml: sampleApp: production needs at least 2 pods (replicas or autoscaling.minReplicas), got ${minPods(app)}`);
     }
 
     // the document keeps credentials in base64 Kubernetes Secrets; they come from AWS Secrets Manager instead
@@ -62,9 +61,8 @@ export default defineService({
 
     // the document scales on CPU and memory; development's fixed pod is an HPA with equal bounds,
     // so no environment switches who owns spec.replicas (a switch resets it to 1 under SSA)
-    podCount(chart, 'Autoscaler', { target: workload, replicas: app.replicas, autoscaling: app.autoscaling });
-    // a PDB of 1 over a single pod would block every node drain; with 2 or more it keeps one serving
-    if (minPods >= 2) new DisruptionBudget(chart, 'DisruptionBudget', { targets: [workload], minPods });
+    // a PDB over a single pod could only allow its eviction; from 2 pods it keeps one serving
+    new WorkloadScaling(chart, 'Scaling', { target: workload, replicas: app.replicas, autoscaling: app.autoscaling });
 
     const service = new AppService(chart, 'Service', {
       name: SAMPLE_APP,

@@ -3,7 +3,7 @@
  * (the document's `values-dev.yaml`, `values-stage.yaml`, `values-prod.yaml`).
  */
 import {
-  AutoscalingSchema, imageTag, ingressHost, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  imageTag, ingressHost, PodCountFields, refinePodCount, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -16,18 +16,12 @@ export const SampleAppValuesSchema = z
     /** Image tag in ECR: a commit for dev and stage, a release tag for prod. */
     tag: imageTag,
     resources: ResourcesSchema,
-    /** Fixed pod count, when there is no HPA (development). */
-    replicas: replicas.min(1, 'must be at least 1').optional(),
-    /** HPA bounds (staging, production): the HPA owns the pod count. */
-    autoscaling: AutoscalingSchema.optional(),
+    /** A fixed count in development, HPA bounds in staging and production. */
+    ...PodCountFields,
     /** Seconds between probes: the document wants frequent health checks in development. */
     probePeriodSeconds: z.number().int().min(1).max(300),
   })
-  .superRefine((v, ctx) => {
-    if ((v.replicas === undefined) === (v.autoscaling === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['replicas'], message: "give exactly one of 'replicas' and 'autoscaling'" });
-    }
-  });
+  .superRefine(refinePodCount);
 
 export const EksDemoValuesSchema = z.strictObject({
   /** Services made by `npm run new-service` (the platform's WebService pattern), by name. */

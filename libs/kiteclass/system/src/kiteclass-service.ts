@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
-  albHealthCheck, AppService, Autoscaler, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, prometheusIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
+  albHealthCheck, AppService, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, prometheusIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy, WorkloadScaling,
   type Cluster, type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
@@ -97,7 +97,8 @@ export class KiteclassService extends Construct {
     };
     // no replicas: the HPA owns the count (the document's `replicas: 2` equals its minReplicas)
     this.workload = new SecureDeployment(this, 'Deployment', { ...container, name, tag: values.tag });
-    new Autoscaler(this, 'Autoscaler', { target: this.workload, ...values.autoscaling, ...HPA_BEHAVIOUR });
+    // a budget from one pod up (staging's single pods too), so it is there before the HPA scales
+    new WorkloadScaling(this, 'Scaling', { target: this.workload, autoscaling: values.autoscaling, ...HPA_BEHAVIOUR, budget: 'always' });
 
     const workloads: SecureDeployment[] = [this.workload];
     if (props.canary) {
@@ -118,7 +119,8 @@ export class KiteclassService extends Construct {
         annotations: albHealthCheck((springBoot ? ACTUATOR_PROBES : props.probes!).readiness.path),
       });
       services.push(service);
-      new DisruptionBudget(this, `${id}DisruptionBudget`, { targets: [workload], minPods: app === name ? values.autoscaling.minReplicas : props.canary!.replicas });
+      // the canary's own app label, a fixed count: its own budget
+      if (workload !== this.workload) new DisruptionBudget(this, `${id}DisruptionBudget`, { targets: [workload], minPods: props.canary!.replicas });
       if (springBoot) {
         // The document's prometheus.io/* annotations stay (it shows them), but prometheus-operator
         // ignores them: a ServiceMonitor is what makes Prometheus scrape /actuator/prometheus.

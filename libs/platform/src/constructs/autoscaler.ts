@@ -1,7 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import type { Autoscaling } from '../values/schemas';
+import { minPods, type Autoscaling, type PodCount } from '../values/schemas';
+import { DisruptionBudget } from './disruption-budget';
+import type { IWorkload } from './pod-template';
 import type { SecureDeployment } from './secure-deployment';
 
 /** One HPA scaling policy: change by `percent` of current pods at most once per `periodSeconds`. */
@@ -88,4 +90,46 @@ export function podCount(scope: Construct, id: string, props: PodCountProps): Au
   // 80% CPU is the HPA's own default target; with equal bounds it cannot move the count
   const bounds: Autoscaling = autoscaling ?? { minReplicas: replicas!, maxReplicas: replicas!, cpuUtilization: 80 };
   return new Autoscaler(scope, id, { target, ...bounds, scaleUp: props.scaleUp, scaleDown: props.scaleDown });
+}
+
+export interface WorkloadScalingProps extends PodCount {
+  /** The Deployment whose count an HPA holds in every environment (see podCount). */
+  readonly target: SecureDeployment;
+  /** @default - Kubernetes' default scale-up behaviour */
+  readonly scaleUp?: ScalingRules;
+  /** @default - Kubernetes' default scale-down behaviour */
+  readonly scaleDown?: ScalingRules;
+  /**
+   * Fixed-size workloads whose pods carry the target's `app` label (a canary beside v1): one
+   * budget covers them all, since two budgets over one pod block every eviction. @default - none
+   */
+  readonly alongside?: readonly { readonly workload: IWorkload; readonly replicas: number }[];
+  /**
+   * When the pods get a PodDisruptionBudget: from two pods (a budget over one pod can only allow
+   * its eviction), or always (one pod: `maxUnavailable: 1`, so the budget exists before scaling up).
+   * @default 'from-two-pods'
+   */
+  readonly budget?: 'from-two-pods' | 'always';
+}
+
+/**
+ * The one rule for a stateless workload's size: its pod count held by an HPA in every
+ * environment (podCount: a fixed count is equal bounds) and the disruption budget over all its
+ * pods, sized from the same numbers (DisruptionBudget keeps minAvailable below the minimum).
+ */
+export class WorkloadScaling extends Construct {
+  public readonly autoscaler: Autoscaler;
+  public readonly budget?: DisruptionBudget;
+  /** The fewest pods the app runs: the HPA's minimum plus the fixed workloads beside it. */
+  public readonly minPods: number;
+
+  constructor(scope: Construct, id: string, props: WorkloadScalingProps) {
+    super(scope, id);
+    this.autoscaler = podCount(this, 'Autoscaler', props);
+    const alongside = props.alongside ?? [];
+    this.minPods = minPods(props) + alongside.reduce((n, a) => n + a.replicas, 0);
+    if ((props.budget ?? 'from-two-pods') === 'always' || this.minPods >= 2) {
+      this.budget = new DisruptionBudget(this, 'DisruptionBudget', { targets: [props.target, ...alongside.map((a) => a.workload)], minPods: this.minPods });
+    }
+  }
 }

@@ -5,13 +5,12 @@
 import { z } from 'zod';
 import { Construct } from 'constructs';
 import { AppService } from './app-service';
-import { podCount } from './autoscaler';
-import { DisruptionBudget } from './disruption-budget';
+import { WorkloadScaling } from './autoscaler';
 import { IrsaServiceAccount } from './irsa-service-account';
 import { WorkloadNetworkPolicy } from './network-policy';
 import { SecureDeployment } from './secure-deployment';
 import { ecrRegistry } from '../values/environment';
-import { AutoscalingSchema, dnsLabel, iamRoleArn, imageTag, replicas, ResourcesSchema } from '../values/schemas';
+import { dnsLabel, iamRoleArn, imageTag, PodCountFields, refinePodCount, ResourcesSchema } from '../values/schemas';
 import type { RenderContext } from './service';
 
 export const WebServiceValuesSchema = z
@@ -21,9 +20,7 @@ export const WebServiceValuesSchema = z
     /** Port the container listens on. */
     port: z.number().int().min(1024, 'must be 1024 or above (the pod runs as non-root)').max(65535),
     resources: ResourcesSchema,
-    /** Fixed pod count; give this or `autoscaling`. */
-    replicas: replicas.min(1, 'must be at least 1').optional(),
-    autoscaling: AutoscalingSchema.optional(),
+    ...PodCountFields,
     /** IAM role of its service account (IRSA). @default - no AWS access */
     roleArn: iamRoleArn.optional(),
     /** Liveness probe path. */
@@ -31,9 +28,7 @@ export const WebServiceValuesSchema = z
     /** Readiness probe path. */
     readinessPath: z.string().startsWith('/', 'must start with /'),
   })
-  .refine((v) => (v.replicas === undefined) !== (v.autoscaling === undefined), {
-    message: 'give exactly one of replicas or autoscaling',
-  });
+  .superRefine(refinePodCount);
 export type WebServiceValues = z.infer<typeof WebServiceValuesSchema>;
 
 /** `webServices:` of a system's values file: generated services by name. */
@@ -73,8 +68,7 @@ export class WebService extends Construct {
       serviceAccountName: v.roleArn ? name : undefined,
     });
     new AppService(this, 'Service', { name, target: workload, ports: [{ name: 'http', port: 80, targetPort: v.port }] });
-    podCount(this, 'Autoscaler', { target: workload, replicas: v.replicas, autoscaling: v.autoscaling });
-    new DisruptionBudget(this, 'DisruptionBudget', { targets: [workload], minPods: v.autoscaling?.minReplicas ?? v.replicas ?? 1 });
+    new WorkloadScaling(this, 'Scaling', { target: workload, replicas: v.replicas, autoscaling: v.autoscaling, budget: 'always' });
     new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
       target: workload,
       ingress: [{ peers: [{ namespace: ctx.namespace }], ports: [{ port: v.port }] }],

@@ -143,6 +143,34 @@ export const AutoscalingSchema = z
   });
 export type Autoscaling = z.infer<typeof AutoscalingSchema>;
 
+/**
+ * How many pods a workload runs: a fixed count or HPA bounds, never both (Argo CD would reset
+ * what the HPA scaled). The fields of every values schema that sizes a workload; check them
+ * with `refinePodCount`, size the workload with `WorkloadScaling` (constructs/autoscaler.ts).
+ */
+export const PodCountFields = {
+  /** Fixed pod count, where there is no HPA; give this or `autoscaling`. */
+  replicas: replicas.min(1, 'must be at least 1').optional(),
+  /** HPA bounds: the HPA owns the pod count; give this or `replicas`. */
+  autoscaling: AutoscalingSchema.optional(),
+};
+export interface PodCount {
+  readonly replicas?: number;
+  readonly autoscaling?: Autoscaling;
+}
+
+/** The one "exactly one of replicas and autoscaling" rule, for a schema's `superRefine`. */
+export function refinePodCount(v: PodCount, ctx: z.RefinementCtx): void {
+  if ((v.replicas === undefined) === (v.autoscaling === undefined)) {
+    ctx.addIssue({ code: 'custom', path: ['replicas'], message: "give exactly one of 'replicas' and 'autoscaling'" });
+  }
+}
+
+/** The fewest pods a workload runs: its HPA's minimum, or its fixed count. */
+export function minPods(v: PodCount): number {
+  return v.autoscaling?.minReplicas ?? v.replicas ?? 0;
+}
+
 export const iamRoleArn = z
   .string()
   .regex(/^arn:aws:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)');

@@ -1,5 +1,5 @@
 import {
-  AppService, DisruptionBudget, podCount, IrsaServiceAccount, prometheusIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy,
+  AppService, IrsaServiceAccount, prometheusIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy, WorkloadScaling,
   type EnvSource, type HttpProbe, type NetworkRule, type PodToleration, type RenderContext,
   type ScalingRules, type WritableVolume,
 } from '@gitops/platform';
@@ -90,7 +90,6 @@ export class QuizmentorService extends Construct {
       tag: values.tag,
       version: CANARY.stable,
     });
-    podCount(this, 'Autoscaler', { target: this.workload, replicas: values.replicas, autoscaling: values.autoscaling, ...props.scaling });
     const canary = props.canary && new SecureDeployment(this, 'CanaryDeployment', {
       ...common,
       name: CANARY.deployment,
@@ -113,9 +112,11 @@ export class QuizmentorService extends Construct {
       metrics: ['http_requests_total', 'http_request_duration_seconds'],
     });
 
-    // one budget over every pod of the app (v1 and v2): two budgets over one pod block evictions
-    const minPods = (values.autoscaling?.minReplicas ?? values.replicas ?? 1) + (props.canary?.replicas ?? 0);
-    if (minPods >= 2) new DisruptionBudget(this, 'DisruptionBudget', { targets: [this.workload, ...(canary ? [canary] : [])], minPods });
+    // the HPA over v1, and one budget over every pod of the app (v1 and the v2 canary)
+    new WorkloadScaling(this, 'Scaling', {
+      target: this.workload, replicas: values.replicas, autoscaling: values.autoscaling, ...props.scaling,
+      alongside: canary ? [{ workload: canary, replicas: props.canary!.replicas }] : [],
+    });
 
     new WorkloadNetworkPolicy(this, 'NetworkPolicy', {
       target: this.workload,

@@ -36,7 +36,7 @@ describe('QuizMentor values', () => {
 
   it('refuses a service with both a replica count and an HPA', () => {
     expect(parseWith('    replicas: 2\n    # EKS', '    replicas: 2\n    autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: 70 }\n    # EKS'))
-      .toThrow(/services.batch-processor.replicas: give exactly one of 'replicas' or 'autoscaling'/);
+      .toThrow(/services.batch-processor.replicas: give exactly one of 'replicas' and 'autoscaling'/);
   });
 
   it('refuses a Redis cluster of fewer than three pods', () => {

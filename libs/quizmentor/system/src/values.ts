@@ -3,7 +3,7 @@
  * environments. The render refuses a file that does not match it, naming the file and field.
  */
 import {
-  AutoscalingSchema, cpuQuantity, dnsLabel, iamRoleName, imageTag, ingressHost, memoryQuantity, nodeSelector, parseQuantity, redisMemoryBytes, REDIS_MAXMEMORY_SHARE, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
+  cpuQuantity, dnsLabel, iamRoleName, imageTag, ingressHost, memoryQuantity, nodeSelector, parseQuantity, PodCountFields, redisMemoryBytes, REDIS_MAXMEMORY_SHARE, refinePodCount, replicas, ResourcesSchema, systemNamespace, WebServicesSchema,
 } from '@gitops/platform';
 import { z } from 'zod';
 
@@ -13,10 +13,7 @@ const AppBaseSchema = z.strictObject({
   /** Image tag (CI tags images with the commit). */
   tag: imageTag,
   resources: ResourcesSchema,
-  /** Fixed pod count, for a service without an HPA. */
-  replicas: replicas.min(1, 'must be at least 1').optional(),
-  /** HPA bounds and targets; the Deployment then carries no replica count. */
-  autoscaling: AutoscalingSchema.optional(),
+  ...PodCountFields,
 });
 
 /**
@@ -24,10 +21,7 @@ const AppBaseSchema = z.strictObject({
  * an HPA (never both: Argo CD would reset what the HPA scaled), plus its own `extra` values.
  */
 function appValues<E extends z.ZodRawShape>(extra: E) {
-  return AppBaseSchema.extend(extra).refine((v: { replicas?: number; autoscaling?: unknown }) => (v.replicas === undefined) !== (v.autoscaling === undefined), {
-    path: ['replicas'],
-    message: "give exactly one of 'replicas' or 'autoscaling'",
-  });
+  return AppBaseSchema.extend(extra).superRefine(refinePodCount);
 }
 export const AppValuesSchema = appValues({});
 export type AppValues = z.infer<typeof AppValuesSchema>;
