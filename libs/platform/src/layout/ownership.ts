@@ -2,12 +2,13 @@
  * Who owns what in one environment (one set of clusters). Argo CD tracks each live object to one
  * Application: when two Applications render the same object (same API group, kind, namespace and
  * name) it reports a SharedResourceWarning and they fight over it; with the
- * `FailOnSharedResource=true` sync option our Applications use, the sync fails
+ * `FailOnSharedResource=true` sync option (the bootstrap Application's), the sync fails
  * (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#fail-the-sync-if-a-shared-resource-is-found).
  * So each object is rendered by exactly one file, and a namespace belongs to the one system that
  * renders it (its AppProject is the only one granted it). Used by the render (when it sees
  * several systems) and by the policy rules of `validate` (over all of dist/).
  */
+import { DIST_DIR } from './layout';
 
 /**
  * Namespaces every cluster has, or that a cluster add-on owns: systems may place objects there
@@ -42,7 +43,7 @@ function groupOf(apiVersion: unknown): string {
 /** The system of a `dist/<env>/<system>/...` file; undefined elsewhere. */
 export function systemOfFile(file: string): string | undefined {
   const parts = file.split('/');
-  return parts[0] === 'dist' && parts.length > 3 ? parts[2] : undefined;
+  return parts[0] === DIST_DIR && parts.length > 3 ? parts[2] : undefined;
 }
 
 const isNamespace = (o: PlacedObject['object']) => o.kind === 'Namespace' && groupOf(o.apiVersion) === '';
