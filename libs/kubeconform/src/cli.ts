@@ -37,7 +37,7 @@ async function workerEntry(): Promise<URL> {
   for (const f of readdirSync(srcDir).sort()) if (/\.(ts|cjs|mjs)$/.test(f)) hash.update(f).update(readFileSync(path.join(srcDir, f)));
   // the one module of the bundle outside src/ (goyaml.ts imports the platform's go-yaml resolution table),
   // and where src/ is: the bundle names it (import.meta.url below), and another checkout shares node_modules
-  hash.update(readFileSync(path.join(srcDir, '../../platform/src/goyaml-resolve.ts'))).update(srcDir);
+  hash.update(readFileSync(path.join(srcDir, '../../platform/src/values/goyaml-resolve.ts'))).update(srcDir);
   const out = path.join(PRECOMPILED_ROOT, `worker-${hash.digest('hex').slice(0, 16)}.mjs`);
   if (!existsSync(out)) {
     try {

@@ -8,17 +8,9 @@
  * renders it (its AppProject is the only one granted it). Used by the render (when it sees
  * several systems) and by the policy rules of `validate` (over all of dist/).
  */
+import { CLUSTER_NAMESPACES } from '../values/schemas';
 import { DIST_DIR } from './layout';
 
-/**
- * Namespaces every cluster has, or that a cluster add-on owns: systems may place objects there
- * (a Velero Schedule in `velero`) and NetworkPolicies may name them without this repository
- * rendering them.
- */
-export const CLUSTER_NAMESPACES: ReadonlySet<string> = new Set([
-  'kube-system', 'kube-public', 'default', 'monitoring', 'velero', 'external-secrets', 'argocd',
-  'istio-system', 'ingress-nginx', 'cert-manager',
-]);
 
 /** An object and the file it is (or would be) written to, relative to the workspace. */
 export interface PlacedObject {

@@ -6,7 +6,16 @@
 import { CronExpressionParser } from 'cron-parser';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { CLUSTER_NAMESPACES } from '../layout/ownership';
+
+/**
+ * Namespaces every cluster has, or that a cluster add-on owns: systems may place objects there
+ * (a Velero Schedule in `velero`) and NetworkPolicies may name them without this repository
+ * rendering them.
+ */
+export const CLUSTER_NAMESPACES: ReadonlySet<string> = new Set([
+  'kube-system', 'kube-public', 'default', 'monitoring', 'velero', 'external-secrets', 'argocd',
+  'istio-system', 'ingress-nginx', 'cert-manager',
+]);
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
