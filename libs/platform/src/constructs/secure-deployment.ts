@@ -44,6 +44,8 @@ export class SecureDeployment extends Construct implements IWorkload, kplus.ISca
   public readonly labels: Record<string, string>;
   /** The `app` label of the pods. */
   public readonly app: string;
+  /** The main container's name. */
+  public readonly containerName: string;
   /** The labels the Deployment selects its pods by. */
   public readonly selector: Record<string, string>;
   /** The Deployment object (for a JSON patch no prop covers). */
@@ -67,6 +69,7 @@ export class SecureDeployment extends Construct implements IWorkload, kplus.ISca
     this.name = props.name;
     this.ports = props.ports;
     this.app = pod.app;
+    this.containerName = pod.containerName;
     this.labels = pod.labels;
     this.replicas = props.replicas;
     this.selector = props.selectVersion ? { ...selectorLabels(pod.app), version: pod.labels.version } : selectorLabels(pod.app);

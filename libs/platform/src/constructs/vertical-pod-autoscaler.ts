@@ -1,28 +1,20 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import type { SecureDeployment } from './secure-deployment';
 
 export type VpaUpdateMode = 'Off' | 'Initial' | 'Recreate' | 'Auto' | 'InPlaceOrRecreate';
 
 export interface VerticalPodAutoscalerProps {
   /** `metadata.name`. @default - `<target>-vpa` */
   readonly name?: string;
-  /** The Deployment whose pods it sizes. */
-  readonly targetDeployment: string;
-  /** The container the bounds apply to. */
-  readonly containerName: string;
+  /** The Deployment whose pods it sizes (the bounds apply to its main container); create its HPA first. */
+  readonly target: SecureDeployment;
   /**
    * How recommendations are applied. `Off` only publishes them (in the VPA's status) for people
    * to copy into the values files.
    * @default 'Off'
    */
   readonly updateMode?: VpaUpdateMode;
-  /**
-   * The target also has an HPA scaling on CPU or memory utilisation. A VPA that changes those
-   * requests moves the HPA's utilisation under it and the two fight, so any mode other than
-   * `Off` is then refused.
-   * @default false
-   */
-  readonly targetHasHpa?: boolean;
   /** Smallest requests it recommends. */
   readonly minAllowed: { readonly cpu: string; readonly memory: string };
   /** Largest requests it recommends. */
@@ -39,21 +31,23 @@ export class VerticalPodAutoscaler extends Construct {
   constructor(scope: Construct, id: string, props: VerticalPodAutoscalerProps) {
     super(scope, id);
     this.updateMode = props.updateMode ?? 'Off';
-    if (props.targetHasHpa && this.updateMode !== 'Off') {
+    // An HPA on the target scales on CPU or memory utilisation; a VPA changing those requests
+    // moves the utilisation under it and the two fight: only recommendations then.
+    if (props.target.hasAutoscaler && this.updateMode !== 'Off') {
       throw new Error(
-        `VerticalPodAutoscaler for ${props.targetDeployment}: 'updateMode' ${this.updateMode} with 'targetHasHpa' would fight the HPA on CPU/memory; use 'Off'`,
+        `VerticalPodAutoscaler for ${props.target.name}: 'updateMode' ${this.updateMode} would fight its HPA on CPU/memory; use 'Off'`,
       );
     }
     new ApiObject(this, 'Resource', {
       apiVersion: 'autoscaling.k8s.io/v1',
       kind: 'VerticalPodAutoscaler',
-      metadata: { name: props.name ?? `${props.targetDeployment}-vpa` },
+      metadata: { name: props.name ?? `${props.target.name}-vpa` },
       spec: {
-        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.targetDeployment },
+        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: props.target.name },
         updatePolicy: { updateMode: this.updateMode },
         resourcePolicy: {
           containerPolicies: [{
-            containerName: props.containerName,
+            containerName: props.target.containerName,
             minAllowed: { ...props.minAllowed },
             maxAllowed: { ...props.maxAllowed },
           }],

@@ -19,7 +19,7 @@ export default defineService({
     const port = APPS[name].port;
     const database = { secret: SECRETS.database.name, key: 'url' };
 
-    new QuizmentorService(chart, 'LearningOrchestrator', {
+    const service = new QuizmentorService(chart, 'LearningOrchestrator', {
       ctx,
       name,
       component: 'backend',
@@ -92,10 +92,8 @@ export default defineService({
     // memory utilisation: a VPA changing those requests would move the HPA's target under it and
     // the two would fight. "Off" keeps the recommendations (in its status) for the values files.
     new VerticalPodAutoscaler(chart, 'VerticalPodAutoscaler', {
-      targetDeployment: name,
-      containerName: APPS[name].container,
+      target: service.workload,
       updateMode: 'Off',
-      targetHasHpa: values.autoscaling !== undefined,
       minAllowed: { cpu: '100m', memory: '128Mi' },
       maxAllowed: { cpu: '2', memory: '2Gi' },
     });
