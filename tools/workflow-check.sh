@@ -6,7 +6,8 @@
 #   2. a tag bump:              npm run set-image -- --env production --service sample-app --tag <new> --render
 #   3. a new service:           npm run new-service -- --name <new> --system kiteclass
 #   4. a bump of its tag:       npm run set-image -- --env staging --service <new> --tag <new> --render
-# then `npm test` in the clone, and exits with its status. The checkout itself is never changed.
+# then the tests that read their result (the affected projects' tests, the drift and coverage
+# checks) in the clone, and exits with their status. The checkout itself is never changed.
 # Usage: tools/workflow-check.sh [--keep] [--committed]
 #   --keep       leave the clone for a look
 #   --committed  check HEAD only, without the working tree's uncommitted changes
@@ -41,6 +42,7 @@ git config user.name workflow-check
 git config user.email workflow-check@localhost
 commit() { git add -A && { git diff --cached --quiet || git commit --quiet -m "$1"; }; }
 commit "working tree of $src"
+base="$(git rev-parse HEAD)"
 
 # node_modules: the checkout's packages, except this workspace's own Nx plugin, which must be the
 # clone's (npm links workspaces as node_modules/@gitops/<name> -> the workspace folder)
@@ -70,10 +72,15 @@ step "4/4 npm run set-image -- --env staging --service $name --tag $tag --render
 npm run -s set-image -- --env staging --service "$name" --tag "$tag" --render
 commit "$name $tag in staging"
 
-step "npm test in $copy"
+# Only the tests that read what the workflows changed: the unit tests of the projects Nx finds
+# affected since the copied working tree, and the two checks over dist/ and argocd/ as a whole
+# (dist/ is what the code renders; argocd/ covers every folder). Not the whole suite again.
+step "tests of what the workflows changed, in $copy"
 set +e
-npm test
+npx tsc -p tsconfig.json \
+  && node tools/nx-synth/nx.mjs affected -t test --base="$base" --head=HEAD \
+  && npx vitest run --project integration apps/catalogue/src/drift.integration.test.ts apps/argocd/src/coverage.integration.test.ts
 status=$?
 set -e
-step "npm test exited $status after a promotion, tag bumps and a new service"
+step "the affected tests exited $status after a promotion, tag bumps and a new service"
 exit "$status"

@@ -1,4 +1,4 @@
-// Child process of render-faults.test.ts: one write (a render and a prune, in one transaction,
+// Child process of render-faults.integration.test.ts: one write (a render and a prune, in one transaction,
 // as synth() and the Nx batch executor apply them) or one recovery (what the next render does
 // first), through the platform's writer. The test bundles it with esbuild so each run is a plain
 // `node` process, and kills it with SYNTH_TEST_KILL_AT_STEP (writer.ts).

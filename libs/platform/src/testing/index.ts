@@ -1,7 +1,7 @@
 /**
  * Test fixtures shared by every project's tests (import from `@gitops/platform/testing`).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -94,4 +94,28 @@ export function gitWorktree(prefix: string): { root: string; cleanup: () => void
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** What a finished command printed, as spawnSync reports it. */
+export interface CommandRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command without blocking the test worker: a spawnSync of more than a minute makes Vitest's
+ * worker RPC fail ("Timeout calling onTaskUpdate": birpc's 60 s timer fires before the main
+ * process's reply is read), so long commands (Nx, renders, validate) go through this.
+ */
+export function runCommand(cmd: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CommandRun> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (status) => resolveRun({ status, stdout, stderr }));
+  });
 }

@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findServiceProjects } from '@gitops/platform/render';
-import { gitWorktree, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { gitWorktree, runCommand, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 const NX = join(WORKSPACE_ROOT, 'node_modules/.bin/nx');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
@@ -67,7 +67,11 @@ describe('the synth cache', () => {
   // (Nx finds it through the linked node_modules), so each change below is one no run made before.
   const { root: tree, cleanup } = gitWorktree('nx-cache');
   afterAll(cleanup);
-  const nx = (...args: string[]) => execFileSync(NX, args, { cwd: tree, encoding: 'utf8', env });
+  const nx = async (...args: string[]) => {
+    const r = await runCommand(NX, args, { cwd: tree, env });
+    if (r.status !== 0) throw new Error(`nx ${args.join(' ')} exited ${r.status}:\n${r.stdout}${r.stderr}`);
+    return r.stdout;
+  };
   const status = () => execFileSync('git', ['status', '--porcelain', '--', 'dist', 'environments', 'argocd'], { cwd: tree, encoding: 'utf8' });
   /** The worktree's (HEAD's) service projects and their systems. */
   const treeProjects = async () => findServiceProjects(tree).map((p) => ({ name: p.name, system: p.system }));
@@ -75,9 +79,9 @@ describe('the synth cache', () => {
   it('skips every project of a second run (inputs and dist/ unchanged), and leaves dist/ and argocd/ untouched', async () => {
     // synth is not restored from Nx's cache (a restore is not atomic, see tools/nx-synth/synth.cjs):
     // the executors themselves skip a task whose inputs and outputs are as it last left them
-    nx('run-many', '-t', 'synth');
+    await nx('run-many', '-t', 'synth');
     expect(status()).toBe('');
-    const second = nx('run-many', '-t', 'synth');
+    const second = await nx('run-many', '-t', 'synth');
     // counted in the worktree: HEAD's projects, not this checkout's uncommitted ones
     for (const p of await findServiceProjects(tree)) expect(second).toContain(`synth ${p.name}: skipped, unchanged`);
     expect(second).toContain('argocd:synth: skipped, unchanged');
@@ -85,22 +89,22 @@ describe('the synth cache', () => {
     expect(status()).toBe('');
   });
 
-  it('renders again a project whose dist/ folder was changed by hand, restoring it', () => {
+  it('renders again a project whose dist/ folder was changed by hand, restoring it', async () => {
     const file = join(tree, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml');
     const committed = readFileSync(file, 'utf8');
     writeFileSync(file, `${committed}# edited by hand\n`);
-    const run = nx('run', 'kiteclass-core:synth');
+    const run = await nx('run', 'kiteclass-core:synth');
     expect(run).not.toContain('skipped, unchanged');
     expect(readFileSync(file, 'utf8')).toBe(committed);
     expect(status()).toBe('');
   });
 
-  it('never serves a stale render: a changed value renders again and changes the output', () => {
+  it('never serves a stale render: a changed value renders again and changes the output', async () => {
     // a weight no earlier run used, so no cache entry can exist for it
     const weight = 11 + Math.floor(Math.random() * 39);
     const file = join(tree, 'environments/production/kiteclass.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace(/weight: \d+/, `weight: ${weight}`));
-    const run = nx('run', 'kiteclass-core:synth');
+    const run = await nx('run', 'kiteclass-core:synth');
     expect(run).not.toContain('[local cache]');
     expect(run).not.toContain('[existing outputs match the cache');
     expect(run).not.toContain('skipped, unchanged');
@@ -111,9 +115,9 @@ describe('the synth cache', () => {
     expect(readFileSync(join(tree, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml'), 'utf8')).toContain(`"weight":${weight}`);
   });
 
-  it('a run killed in the middle of its swap leaves a transaction that the next run finishes: dist/ wholly new', () => {
+  it('a run killed in the middle of its swap leaves a transaction that the next run finishes: dist/ wholly new', async () => {
     execFileSync('git', ['checkout', '--', 'environments', 'dist', 'argocd'], { cwd: tree });
-    nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
+    await nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
     // GIVEN a changed value of the system (a weight no earlier test used)
     const file = join(tree, 'environments/production/kiteclass.yaml');
     const text = readFileSync(file, 'utf8');
@@ -127,12 +131,12 @@ describe('the synth cache', () => {
     });
     const staged = 1 + leaves.reduce((n, files) => n + 1 + files, 0) + 2;
     // WHEN the batch process is SIGKILLed after moving the first old folder out, before moving the new one in
-    const killed = spawnSync(NX, ['run-many', '-t', 'synth', '--projects=tag:scope:kiteclass'], { cwd: tree, encoding: 'utf8', env: { ...env, SYNTH_TEST_KILL_AT_STEP: String(staged + 3) } });
+    const killed = await runCommand(NX, ['run-many', '-t', 'synth', '--projects=tag:scope:kiteclass'], { cwd: tree, env: { ...env, SYNTH_TEST_KILL_AT_STEP: String(staged + 3) } });
     expect(killed.status).not.toBe(0);
     // (dist/ is half swapped: one folder of the system is missing)
     expect(status().split('\n').filter((l) => l.startsWith(' D dist/')).length).toBeGreaterThan(0);
     // THEN the next run finishes that transaction (its inputs are still the current ones): wholly new
-    nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
+    await nx('run-many', '-t', 'synth', '--projects=tag:scope:kiteclass');
     expect(status().split('\n').filter(Boolean).sort()).toEqual([
       ' M dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml',
       ' M environments/production/kiteclass.yaml',
@@ -150,7 +154,7 @@ describe('the synth cache', () => {
     writeFileSync(bad, readFileSync(bad, 'utf8').replace(/weight: \d+/, 'weight: 101'));
     const before = execFileSync('git', ['status', '--porcelain', '--', 'dist', 'argocd'], { cwd: tree, encoding: 'utf8' });
     // WHEN npm run synth's command runs
-    const run = spawnSync(process.execPath, [join(tree, 'tools/nx-synth/nx.mjs'), 'run-many', '-t', 'synth'], { cwd: tree, encoding: 'utf8', env });
+    const run = await runCommand(process.execPath, [join(tree, 'tools/nx-synth/nx.mjs'), 'run-many', '-t', 'synth'], { cwd: tree, env });
     // THEN it fails with status 1, every task of the batch names the failing projects, and dist/ is unchanged
     expect(run.status).toBe(1);
     const output = run.stdout + run.stderr;

@@ -23,7 +23,7 @@ describe('test targets are re-run when a file their tests read changes', () => {
   const test = (project: string) => execFileSync(NX, ['run', `${project}:test`], { cwd: tree, encoding: 'utf8', env });
   // a comment no earlier run wrote: the worktree shares this checkout's Nx cache, so a repeated
   // change would find the result an earlier run of this test stored
-  const touch = (file: string) => appendFileSync(join(tree, file), `# changed by test-inputs.test.ts ${process.pid}-${Date.now()}-${Math.random()}\n`);
+  const touch = (file: string) => appendFileSync(join(tree, file), `# changed by test-inputs.integration.test.ts ${process.pid}-${Date.now()}-${Math.random()}\n`);
 
   it("a service's tests: its system's values and the environment files, not another system's values", () => {
     test('kiteclass-core');
