@@ -259,7 +259,7 @@ describe('rollout simulation: ResourceQuota', () => {
 describe('rollout simulation: Istio sidecars', () => {
   it('pods of an injected namespace need egress to istiod (15012) before they are Ready', () => {
     const injected = { ...namespace(NS, wave(-1)), metadata: { ...namespace(NS, wave(-1)).metadata, labels: { 'kubernetes.io/metadata.name': NS, 'istio-injection': 'enabled' } } };
-    const addons = [addon('istio-base'), addon('istiod')];
+    const addons = [addon('istio-base'), addon('istio-cni'), addon('istiod')];
     const withIstiod = egressPolicy(NS, 'web');
     withIstiod.spec.egress.push({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } } }], ports: [{ port: 15012, protocol: 'TCP' }] });
     const blocked = run({ addons, services: { 'fixture-app': [injected, defaultDeny(NS), egressPolicy(NS, 'web'), deployment(NS, 'web')] } });

@@ -324,13 +324,32 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
     ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration', name: 'istiod-default-validator', jqPathExpressions: ['.webhooks[]?.failurePolicy'] }],
   },
 
+  // Istio's CNI node agent sets up each injected pod's traffic redirection, so the injected pods
+  // need no istio-init container (NET_ADMIN, NET_RAW, root), which Pod Security `restricted`
+  // refuses (https://istio.io/latest/docs/setup/additional-setup/cni/). The chart's defaults chain
+  // it after the node's CNI (the VPC CNI on EKS: cni.chained true in the chart's values.yaml at
+  // 1.26.0). Its DaemonSet runs privileged in istio-system, a namespace Argo CD creates without Pod
+  // Security labels, so the cluster's default (privileged) applies there.
+  'istio-cni': {
+    name: 'istio-cni',
+    repoURL: 'https://istio-release.storage.googleapis.com/charts',
+    chart: 'cni',
+    namespace: 'istio-system',
+    releaseName: 'istio-cni',
+    dependsOn: [],
+    verifiedAt: '1.26.0',
+    provides: { ...NONE, crds: [] },
+    values: () => ({}),
+  },
+
   istiod: {
     name: 'istiod',
     repoURL: 'https://istio-release.storage.googleapis.com/charts',
     chart: 'istiod',
     namespace: 'istio-system',
     releaseName: 'istiod',
-    dependsOn: ['istio-base'],
+    // the CNI agent before istiod: a pod injected without it would need istio-init
+    dependsOn: ['istio-base', 'istio-cni'],
     verifiedAt: '1.26.0',
     provides: {
       ...NONE,
@@ -341,7 +360,9 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
         { configuration: 'istio-validator-istio-system', type: 'Validating', resources: ['networking.istio.io/*', 'security.istio.io/*', 'telemetry.istio.io/*', 'extensions.istio.io/*'], failurePolicy: 'Fail' },
       ],
     },
-    values: () => ({ pilot: { autoscaleMin: 2 } }),
+    // pilot.cni.enabled: injected pods get the istio-validation init container (non-root, no
+    // capabilities) instead of istio-init (injection-template.yaml at 1.26.0, `.Values.pilot.cni.enabled`)
+    values: () => ({ pilot: { autoscaleMin: 2, cni: { enabled: true } } }),
     // istiod patches its webhooks' caBundle and failurePolicy at run time.
     ignoreDifferences: [
       { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },

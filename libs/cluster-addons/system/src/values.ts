@@ -13,6 +13,7 @@ export const ADDON_NAMES = [
   'external-secrets',
   'ingress-nginx',
   'istio-base',
+  'istio-cni',
   'istiod',
   'kube-prometheus-stack',
   'metrics-server',
@@ -65,9 +66,13 @@ export const ClusterAddonsValuesSchema = z
   .superRefine((values, ctx) => {
     // istiod's chart and the base chart (its CRDs and default validator) are released together and
     // must be one Istio version (https://istio.io/latest/docs/setup/install/helm/).
-    const { 'istio-base': base, istiod } = values.addons;
+    // The CNI node agent's chart is part of the same release (https://istio.io/latest/docs/setup/additional-setup/cni/).
+    const { 'istio-base': base, istiod, 'istio-cni': cni } = values.addons;
     if (base && istiod && base !== istiod) {
       ctx.addIssue({ code: 'custom', path: ['addons', 'istiod'], message: `must equal addons.istio-base (${base}): Istio's base and istiod charts are one release`, input: istiod });
+    }
+    if (istiod && cni && cni !== istiod) {
+      ctx.addIssue({ code: 'custom', path: ['addons', 'istio-cni'], message: `must equal addons.istiod (${istiod}): Istio's cni and istiod charts are one release`, input: cni });
     }
   });
 export type ClusterAddonsValues = z.infer<typeof ClusterAddonsValuesSchema>;

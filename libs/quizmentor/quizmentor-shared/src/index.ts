@@ -19,7 +19,8 @@ export default defineService({
 
     // The document secured pods with a PodSecurityPolicy (policy/v1beta1), removed in Kubernetes
     // 1.25: Pod Security Admission labels enforce `restricted` instead. Restricted pods cannot
-    // run istio-init (NET_ADMIN): the clusters use the Istio CNI node agent.
+    // run istio-init (NET_ADMIN, root): the clusters run Istio's CNI node agent (add-on istio-cni,
+    // istiod with pilot.cni.enabled), so injected pods get the non-root istio-validation instead.
     new SecureNamespace(chart, 'Namespace', {
       name: ctx.namespace,
       // `name` is the document's label (its NetworkPolicy selected the namespace by it)
