@@ -5,3 +5,4 @@ export * from './workloads';
 export * from './policy';
 export * from './prune-safety';
 export { SECURE_DEFAULT_RULES } from './checks/workloads';
+export { validate, formatValidateResult, type ValidateResult } from './validate';

@@ -1,0 +1,57 @@
+/**
+ * npm run test:cluster [-- --cluster <name>,...] [--keep <dir>]: applies dist/ (as it stands in the
+ * working tree) to a real control plane per cluster of the fleet and prints each object the API
+ * server refuses or that never becomes ready, then `N of M folders applied and ready on K clusters`.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { resolveComponents } from '../build';
+import { builtBinary } from '../components';
+import type { Binaries } from '../control-plane';
+import { runClusterTest } from '../run';
+
+/** ../shared beside the repository, unless --shared or GITOPS_SHARED_DIR says where. */
+export function sharedDirOf(root: string, given?: string): string {
+  const dir = resolve(given ?? process.env.GITOPS_SHARED_DIR ?? resolve(root, '../shared'));
+  if (!existsSync(resolve(dir, 'addons'))) {
+    throw new Error(`test:cluster needs the add-ons' upstream CRDs in ${dir}/addons (pass --shared <dir> or set GITOPS_SHARED_DIR)`);
+  }
+  return dir;
+}
+
+const program = new Command('test:cluster')
+  .description('apply every dist/ folder to real API servers (one per cluster of the fleet) as Argo CD would, and wait until ready')
+  .option('--root <dir>', 'workspace root', process.cwd())
+  .option('--shared <dir>', 'the shared folder with addons/<add-on>/crds (default: ../shared)')
+  .option('--cluster <names>', 'only these clusters, comma-separated (management is Argo CD\'s own)', (v) => v.split(',').filter(Boolean))
+  .option('--keep <dir>', 'keep logs and data in this folder')
+  .option('--wave-timeout <seconds>', 'how long one wave may take to become ready', (v) => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--wave-timeout '${v}' is not a positive number of seconds`);
+    return n;
+  }, 90)
+  .action(async (opts: { root: string; shared?: string; cluster?: string[]; keep?: string; waveTimeout: number }) => {
+    const sharedDir = sharedDirOf(opts.root, opts.shared);
+    const components = resolveComponents(opts.root, ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']);
+    const binaries = Object.fromEntries(components.map((c) => [c.name, builtBinary(c)])) as unknown as Binaries;
+    const result = await runClusterTest({
+      root: opts.root,
+      sharedDir,
+      binaries,
+      clusters: opts.cluster,
+      workDir: opts.keep && resolve(opts.keep),
+      waveTimeoutMs: opts.waveTimeout * 1000,
+      onFailure: (f) => process.stdout.write(`${f.cluster}: ${f.app}: ${f.object} (${f.file}): ${f.message}\n`),
+    });
+    process.stdout.write(`${result.folders.ready} of ${result.folders.total} folders applied and ready on ${result.clusters} clusters\n`);
+    if (result.failures.length) {
+      process.stdout.write(`logs: ${result.workDir}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+program.parseAsync().catch((error: Error) => {
+  process.stderr.write(`test:cluster: ${error.message}\n`);
+  process.exit(1);
+});
