@@ -59,7 +59,8 @@ const CASES: { name: string; cluster: string; file: string; edit: (t: string) =>
     file: 'dist/staging/quizmentor/learning-orchestrator/VirtualService.learning-orchestrator.yaml',
     edit: (t) => t.replace('          weight: 100\n    - route:', '          weight: 100\n      timeout: 0s\n    - route:'),
     object: 'VirtualService quizmentor-staging/learning-orchestrator',
-    message: /spec\.http\[0\]\.timeout: Invalid value: .*duration\(self\) >= duration\('1ms'\)/,
+    // the rule's own message (networking.istio.io_virtualservices CRD at 1.26.0)
+    message: /VirtualService\.networking\.istio\.io "learning-orchestrator" is invalid: spec\.http\[0\]\.timeout: Invalid value: "string": must be a valid duration greater than 1ms/,
   },
   {
     name: 'Pod Security: an unconfined AppArmor profile in a restricted namespace',

@@ -13,7 +13,7 @@ import { startControlPlane, startEtcd, type Binaries, type ControlPlane } from '
 import { createNodes } from './nodes';
 import { planCatalogue, readFolder, syncOrder, type ClusterPlan, type PlannedApp, type PlannedObject } from './plan';
 import { readiness } from './health';
-import { sleep, stopAll } from './processes';
+import { ComponentError, lastLogLine, sleep, stopAll } from './processes';
 import { addonClasses, addonCrds } from './stand-ins/addons';
 import { provisionVolumes, publishIstioRootCert, reconcileExternalSecrets } from './stand-ins/controllers';
 import { istioOptionsFromApplication, mutatingWebhookConfiguration, startIstioInjectionWebhook, type IstioInjectionWebhook } from './stand-ins/istio-injection';
@@ -86,6 +86,10 @@ export async function runClusterTest(options: ClusterTestOptions): Promise<Clust
         ready += result.ready;
         total += result.total;
         log(`cluster-test: ${cluster.name} (Kubernetes ${(await cp.client.request('GET', '/version')).gitVersion}): ${result.ready} of ${result.total} folders applied and ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      } catch (e) {
+        // a component that died mid-run is the cause, not the request that found it gone
+        const dead = [etcd.process, ...cp.processes].find((p) => p.exited);
+        throw dead ? new ComponentError(dead.name, dead.logFile, `${dead.exited} while ${cluster.name} was being tested; last log line: ${lastLogLine(dead.logFile)}`) : e;
       } finally {
         await stopProcesses(cp);
       }
