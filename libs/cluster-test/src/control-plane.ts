@@ -46,7 +46,7 @@ export async function startEtcd(binary: string, workDir: string): Promise<Etcd> 
     // the tests write a few thousand keys; etcd's defaults sync every write to disk
     '--unsafe-no-fsync', '--quota-backend-bytes', String(4 * 1024 ** 3),
   ], join(workDir, 'etcd.log'));
-  await waitFor(p, async () => (await fetch(`${url}/health`)).ok, 30_000, 'healthy');
+  await waitFor(p, async () => (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok, 30_000, 'healthy');
   return { url, process: p };
 }
 

@@ -13,10 +13,10 @@ import { resolveComponents } from './build';
 import { startEtcd } from './control-plane';
 import { ComponentError, startProcess, stopAll, waitFor } from './processes';
 
+/** Running (a zombie, which this sandbox's init may leave unreaped, is not running). */
 const alive = (pid: number) => {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
@@ -94,7 +94,7 @@ describe('harness faults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'faults-'));
     // WHEN etcd is started on it
     const p = startProcess('etcd', etcd!.binary, ['--data-dir', join(dir, 'data'), '--listen-client-urls', `http://127.0.0.1:${port}`, '--advertise-client-urls', `http://127.0.0.1:${port}`, '--listen-peer-urls', 'http://127.0.0.1:0'], join(dir, 'etcd.log'));
-    const error = await waitFor(p, async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 20_000, 'healthy').then(() => undefined, (e: Error) => e);
+    const error = await waitFor(p, async () => (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) })).ok, 20_000, 'healthy').then(() => undefined, (e: Error) => e);
     server.close();
     // THEN
     expect(error?.message).toMatch(new RegExp(`^etcd: etcd exited \\(code \\d+\\) before it was healthy; last log line: .*address already in use.* \\(log: ${join(dir, 'etcd.log')}\\)$`));
