@@ -91,3 +91,34 @@ describe('dependencies and order', () => {
     expect(() => addonsForCluster(env, 'no-such-cluster')).toThrow('environments/production/environment.yaml: no cluster no-such-cluster');
   });
 });
+
+describe('add-on values as the pinned charts read them (production review, issue 22)', () => {
+  const production = loadEnvironment('production', WORKSPACE_ROOT);
+  const quizmentor = production.clusters.find((c) => c.name === 'quizmentor-prod')!;
+  const values = parse(readFileSync(join(WORKSPACE_ROOT, 'environments/production/cluster-addons.yaml'), 'utf8'));
+  const ctx = { env: production, cluster: quizmentor, values };
+
+  it("gives cert-manager's extraObjects as YAML text, which the chart's tpl takes (a map it cannot render)", () => {
+    const { extraObjects } = ADDONS['cert-manager'].values(ctx) as { extraObjects: unknown[] };
+    expect(extraObjects.every((o) => typeof o === 'string')).toBe(true);
+    expect(parse(extraObjects[0] as string)).toMatchObject({ kind: 'ClusterIssuer', metadata: { name: 'letsencrypt-prod' }, spec: { acme: { email: 'platform-team@quizmentor.com' } } });
+  });
+
+  it("sets kube-prometheus-stack's admission webhooks to Ignore: their CA arrives in a PostSync hook, after the chart's own rules", () => {
+    expect(ADDONS['kube-prometheus-stack'].values(ctx)).toMatchObject({ prometheusOperator: { admissionWebhooks: { failurePolicy: 'Ignore' } } });
+    expect(ADDONS['kube-prometheus-stack'].provides.webhooks.map((w) => w.failurePolicy)).toEqual(['Ignore', 'Ignore']);
+  });
+
+  it("turns off Velero's CRD-upgrade hook, whose docker.io/bitnami/kubectl image can no longer be pulled", () => {
+    expect(ADDONS.velero.values(ctx)).toMatchObject({ upgradeCRDs: false });
+    expect(JSON.stringify(ADDONS.velero.values(ctx))).not.toContain('bitnami');
+  });
+
+  it('pins sloth to a chart version its repository published (0.12.2 never was)', () => {
+    for (const env of ['staging', 'production']) {
+      const pinned = parse(readFileSync(join(WORKSPACE_ROOT, `environments/${env}/cluster-addons.yaml`), 'utf8')).addons.sloth;
+      expect(pinned, env).toBe('0.12.1');
+    }
+    expect(ADDONS.sloth.verifiedAt).toBe('0.12.1');
+  });
+});

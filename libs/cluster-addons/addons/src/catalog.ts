@@ -10,6 +10,7 @@
  * promoted like image tags. The CRD facts below are those of the charts at the versions pinned in
  * the values files today (`VERIFIED_AT`); an upgrade that changes them updates this table too.
  */
+import { stringify as stringifyYaml } from 'yaml';
 import { type AddonName, type ClusterAddonsValues } from '@gitops/cluster-addons-system';
 import { clusterRoleArn, prometheusSelectorLabels, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
 
@@ -272,9 +273,11 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
       return {
         crds: { enabled: true },
         // The ClusterIssuer the Ingresses name (cert-manager.io/cluster-issuer), in the chart's
-        // extraObjects; a later wave than the webhook it is validated by.
+        // extraObjects; a later wave than the webhook it is validated by. Each item is YAML text:
+        // the chart renders every item with `tpl`, which takes a string, not a map
+        // (deploy/charts/cert-manager/templates/extras-objects.yaml at v1.17.2: `{{ tpl . $ }}`).
         extraObjects: [
-          {
+          stringifyYaml({
             apiVersion: 'cert-manager.io/v1',
             kind: 'ClusterIssuer',
             metadata: {
@@ -289,7 +292,7 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
                 solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
               },
             },
-          },
+          }),
         ],
       };
     },
@@ -386,14 +389,19 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
         ...crds('monitoring.coreos.com', 'Namespaced', ['v1alpha1'], ['PrometheusAgent', 'ScrapeConfig']),
       ],
       webhooks: [
-        { configuration: `${KUBE_PROMETHEUS_STACK_RELEASE}-admission`, type: 'Validating', resources: ['monitoring.coreos.com/prometheusrules'], failurePolicy: 'Fail' },
-        { configuration: `${KUBE_PROMETHEUS_STACK_RELEASE}-admission`, type: 'Mutating', resources: ['monitoring.coreos.com/prometheusrules'], failurePolicy: 'Fail' },
+        { configuration: `${KUBE_PROMETHEUS_STACK_RELEASE}-admission`, type: 'Validating', resources: ['monitoring.coreos.com/prometheusrules'], failurePolicy: 'Ignore' },
+        { configuration: `${KUBE_PROMETHEUS_STACK_RELEASE}-admission`, type: 'Mutating', resources: ['monitoring.coreos.com/prometheusrules'], failurePolicy: 'Ignore' },
       ],
     },
     values: ({ cluster }) => ({
       // The chart's ~1 MB CRDs exceed the client-side apply annotation: the Application applies server-side.
       crds: { enabled: true },
-      prometheusOperator: { admissionWebhooks: { failurePolicy: 'Fail' } },
+      // Ignore, not Fail: the chart fills in the webhooks' caBundle with a post-install hook Job (a
+      // PostSync hook under Argo CD), after the chart's own PrometheusRules are applied in the Sync
+      // phase, so Fail refuses every PrometheusRule of the first sync and the sync never reaches its
+      // PostSync (templates/prometheus-operator/admission-webhooks/job-patch at 67.8.0). The rules
+      // the webhook would check are parsed by Prometheus's own parser in npm run validate.
+      prometheusOperator: { admissionWebhooks: { failurePolicy: 'Ignore' } },
       prometheus: {
         prometheusSpec: {
           externalLabels: { cluster: cluster.name, region: cluster.region },
@@ -433,6 +441,11 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
         volumeSnapshotLocation: [{ name: 'default', provider: 'aws', config: { region: cluster.region } }],
       },
       credentials: { useSecret: false },
+      // No CRD-upgrade hook Job: it runs docker.io/bitnami/kubectl:<cluster version> (values.yaml
+      // kubectl.image at 10.0.8), which is no longer pullable since Bitnami's 2025 catalogue change,
+      // so the chart never installed. Argo CD applies the chart's crds/ on every sync instead
+      // (Helm's --include-crds), which is what the hook would have upgraded.
+      upgradeCRDs: false,
       initContainers: [{ name: 'velero-plugin-for-aws', image: 'velero/velero-plugin-for-aws:v1.12.0', volumeMounts: [{ mountPath: '/target', name: 'plugins' }] }],
       serviceAccount: { server: { name: 'velero', annotations: { [IRSA]: addonRoleArn(cluster, 'velero') } } },
     }),
@@ -464,7 +477,9 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
     releaseName: 'sloth',
     // Sloth turns each PrometheusServiceLevel into PrometheusRules: the operator's CRD must exist.
     dependsOn: ['kube-prometheus-stack'],
-    verifiedAt: '0.12.2',
+    // 0.12.1: 0.12.2 was never published to the chart repository (its index goes from 0.12.1 to
+    // 0.13.0); the one CRD (sloth.slok.dev/v1 PrometheusServiceLevel) is that of the 0.12 charts.
+    verifiedAt: '0.12.1',
     provides: { ...NONE, crds: crds('sloth.slok.dev', 'Namespaced', ['v1'], ['PrometheusServiceLevel']) },
     values: () => ({}),
   },
