@@ -49,6 +49,19 @@ describe('a bad fleet in environments/staging/environment.yaml', () => {
     expect(lines[0]).toMatch(new RegExp(`^${FILE}:${lineOf(text, 'no-such-cluster')}:\\d+: systems\\.django\\.clusters\\.0: no cluster no-such-cluster in clusters \\(`));
   });
 
+  it('a load-balancer subnet outside its cluster\'s VPC (issue 23 item 8)', async () => {
+    const text = edit((doc) => doc.setIn(['clusters', 0, 'network', 'loadBalancerSubnets', 0], '192.168.77.0/24'));
+    const lines = await renderFails();
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^${FILE}:${lineOf(text, '192.168.77.0/24')}:\\d+: clusters\\.0\\.network\\.loadBalancerSubnets\\.0: 192\\.168\\.77\\.0/24 is not inside the cluster's VPC `));
+  });
+
+  it('a placement for a system that does not exist (issue 23 item 8)', async () => {
+    edit((doc, clusters) => doc.setIn(['systems', 'quizmenter'], doc.createNode({ clusters: [clusters[0].name] })));
+    const error = await synth({ root: ws.root, prune: true }).then(() => undefined, (e: Error) => e);
+    expect(error?.message).toMatch(new RegExp(`^${FILE}(:\\d+:\\d+)?: systems\\.quizmenter: no system quizmenter in the catalogue \\(systems: cluster-addons, django, eks-demo, kiteclass, quizmentor\\)`, 'm'));
+  });
+
   it('two clusters with one name, and two with one server', async () => {
     edit((doc, clusters) => {
       doc.setIn(['clusters', 1, 'name'], clusters[0].name);

@@ -56,6 +56,8 @@ export interface RenderOptions {
   readonly sourceOf?: (service: ServiceDefinition) => string | undefined;
   /** Called before each service and environment is rendered (for progress output). @default - silent */
   readonly onProgress?: (done: number, total: number, path: string) => void;
+  /** Every system of the catalogue: an environment placing any other is refused. @default - not checked */
+  readonly knownSystems?: readonly string[];
 }
 
 /** Loads and checks every values file the services need, then renders them all. */
@@ -96,6 +98,16 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
         problems.push({ file: relative(opts.root, environmentFile(opts.root, env)), line: 0, column: 0, field: `systems.${service.system.name}`, reason: `no placement: say which clusters the system runs on (clusters: ${environment.clusters.map((c) => c.name).join(', ')})` });
       }
       reported.add(key);
+    }
+  }
+  // A placement for a system the catalogue does not have is a typo or a leftover: refused.
+  if (opts.knownSystems) {
+    for (const [env, environment] of envs) {
+      for (const system of Object.keys(environment.systems)) {
+        if (!opts.knownSystems.includes(system)) {
+          problems.push({ file: relative(opts.root, environmentFile(opts.root, env)), line: 0, column: 0, field: `systems.${system}`, reason: `no system ${system} in the catalogue (systems: ${[...opts.knownSystems].sort().join(', ')})` });
+        }
+      }
     }
   }
   if (problems.length > 0) throw new ValuesError(problems);

@@ -2,7 +2,7 @@
  * Render-and-write, the one entry the CLI, the tests and the benchmark share.
  */
 import { join, resolve } from 'node:path';
-import { findServiceProjects, loadService, type ServiceProject } from './catalogue';
+import { findServiceProjects, findSystems, loadService, type ServiceProject } from './catalogue';
 import { ENVIRONMENTS, type EnvironmentName } from '../values/environment';
 import { codeDigest, inputFingerprint, staleInputs } from './inputs';
 import { DIST_DIR, environmentFile, systemValuesFile } from '../layout/layout';
@@ -137,13 +137,15 @@ export async function synthProjects(root: string, projectRoots: readonly string[
   });
 }
 
-function renderLoaded(root: string, loaded: readonly LoadedService[], opts: Pick<SynthOptions, 'environments' | 'onProgress'>): RenderedLeaf[] {
+function renderLoaded(root: string, loaded: readonly LoadedService[], opts: Pick<SynthOptions, 'environments' | 'onProgress' | 'loaded'>): RenderedLeaf[] {
   const sourceOf = new Map(loaded.map(({ project, service }) => [service, project.root]));
   return renderServices(loaded.map((l) => l.service), {
     root,
     environments: opts.environments,
     sourceOf: (s) => sourceOf.get(s),
     onProgress: opts.onProgress,
+    // the bundled renderer carries the whole catalogue (it cannot read the syntax trees)
+    knownSystems: opts.loaded ? [...new Set(opts.loaded.map((l) => l.service.system.name))] : findSystems(root).map((s) => s.name),
   });
 }
 

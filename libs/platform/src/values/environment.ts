@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { acmCertificateArn, cidr, dnsLabel, labelKey, labelValue } from './schemas';
+import { acmCertificateArn, cidr, cidrWithin, dnsLabel, labelKey, labelValue } from './schemas';
 
 /** The environments a system can run in, in promotion order. */
 export const ENVIRONMENTS = ['development', 'staging', 'production'] as const;
@@ -139,6 +139,15 @@ export const EnvironmentSchema = z.strictObject({
           ? 'server is listed twice; each cluster appears once'
           : `${cluster.server} is the same server as clusters[${first}] (${env.clusters[first].server}); each cluster appears once`,
         input: cluster.server,
+      });
+    }
+    // Load balancers and databases live in the cluster's VPC: a subnet outside it is a typo that
+    // would admit (or miss) traffic from somewhere else entirely.
+    for (const key of ['loadBalancerSubnets', 'databaseSubnets'] as const) {
+      cluster.network[key].forEach((subnet, j) => {
+        if (cidr.safeParse(subnet).success && cidr.safeParse(cluster.network.vpcCidr).success && !cidrWithin(subnet, cluster.network.vpcCidr)) {
+          ctx.addIssue({ code: 'custom', path: ['clusters', i, 'network', key, j], message: `${subnet} is not inside the cluster's VPC ${cluster.network.vpcCidr}`, input: subnet });
+        }
       });
     }
     for (const [system, arn] of Object.entries(cluster.certificates)) {

@@ -210,6 +210,13 @@ export const cidr = z.string().superRefine((value, ctx) => {
   }
 });
 
+/** Whether the IPv4 CIDR `inner` lies wholly inside `outer` (both well-formed, as `cidr` checks). */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const [innerAddress, innerPrefix] = ipaddr.IPv4.parseCIDR(inner);
+  const [outerAddress, outerPrefix] = ipaddr.IPv4.parseCIDR(outer);
+  return innerPrefix >= outerPrefix && innerAddress.match(outerAddress, outerPrefix);
+}
+
 /** Descriptors robfig/cron v3's ParseStandard accepts besides five fields. */
 const CRON_DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
