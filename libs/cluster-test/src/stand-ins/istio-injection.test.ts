@@ -292,9 +292,9 @@ describe('istioOptionsFromApplication', () => {
     return app;
   };
 
-  it('reads the committed production istiod Application: CNI off, the release proxy image, the chart resources', () => {
+  it('reads the committed production istiod Application: CNI on (add-on istio-cni), the release proxy image, the chart resources', () => {
     expect(istioOptionsFromApplication(production())).toEqual({
-      cniEnabled: false,
+      cniEnabled: true,
       proxyImage: 'docker.io/istio/proxyv2:1.26.0',
       privileged: false,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2000m', memory: '1024Mi' } },
