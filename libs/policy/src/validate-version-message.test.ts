@@ -94,3 +94,12 @@ describe('a schema failure names the version and the clusters', () => {
     ]);
   });
 });
+
+describe('--kubernetes-version outside the bundled schemas (issue 23 item 9)', () => {
+  it('is one line naming the versions there are, not a schema failure per object', async () => {
+    const { root } = workspace('1.32', { 'dist/staging/x/y/DeviceClass.gpu.yaml': DEVICE_CLASS });
+    await expect(validate(root, ['dist'], undefined, { kubernetesVersion: '1.99' })).rejects.toThrow(
+      /^--kubernetes-version 1\.99: the bundled schemas cover 1\.20 to 1\.36$/,
+    );
+  });
+});

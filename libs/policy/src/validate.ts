@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BUNDLED_KUBERNETES_VERSION, validateFiles, type ResourceResult } from '@gitops/kubeconform';
-import { ENVIRONMENTS, environmentFile, POLICY_RULES, type Cluster, type Environment } from '@gitops/platform';
+import { ENVIRONMENTS, environmentFile, POLICY_RULES, VALIDATABLE_KUBERNETES_VERSIONS, type Cluster, type Environment } from '@gitops/platform';
 import { findServiceProjects, loadEnvironment, serviceDistFolders } from '@gitops/platform/render';
 import { checkPolicies, formatViolation, type PolicyReport } from './policy';
 import { readManifests } from './manifests';
@@ -108,6 +108,10 @@ export async function validate(root: string, targets: readonly string[], full?: 
   if (missing.length > 0) throw new Error(`nothing to validate: ${missing.join(', ')} ${missing.length > 1 ? 'do' : 'does'} not exist (run npm run synth first)`);
 
   if (options.kubernetesVersion !== undefined && !/^1\.\d+$/.test(options.kubernetesVersion)) throw new Error(`--kubernetes-version ${options.kubernetesVersion}: give a minor version such as 1.33`);
+  const { oldest, newest } = VALIDATABLE_KUBERNETES_VERSIONS;
+  const minor = options.kubernetesVersion === undefined ? undefined : Number(options.kubernetesVersion.slice(2));
+  // one line, not a schema failure per object: the bundled schemas do not have that version at all
+  if (minor !== undefined && (minor < oldest || minor > newest)) throw new Error(`--kubernetes-version ${options.kubernetesVersion}: the bundled schemas cover 1.${oldest} to 1.${newest}`);
   const results: SchemaFailure[] = [];
   for (const [version, group] of filesByVersion(root, present, loadFleet(root), options.kubernetesVersion)) {
     const report = validateFiles(group.files, { strict: true, ...(version ? { kubernetesVersion: `${version}.0` } : {}) });

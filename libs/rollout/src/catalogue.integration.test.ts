@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -70,5 +71,14 @@ describe('fresh-cluster rollout of the real catalogue', () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
+  });
+});
+
+describe('npm run rollout refuses a time limit that would simulate nothing (issue 23 item 9)', () => {
+  it.each(['abc', '0', '-5'])('--max-seconds %s: one line and exit 1', (value) => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'libs/rollout/src/cli/rollout.ts', '--max-seconds', value], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim()).toBe(`error: option '--max-seconds <n>' argument '${value}' is invalid. '${value}' is not a positive whole number of seconds`);
+    expect(r.stdout).toBe('');
   });
 });

@@ -2,13 +2,17 @@
  * npm run rollout [-- --root <repo>]: simulates installing argocd/bootstrap on empty clusters and
  * prints every Application's outcome per cluster; exits 1 when any is stuck.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { formatOutcomes, simulateRollout } from '../simulate';
 
 const program = new Command('rollout')
   .description('Simulate Argo CD rolling out argocd/bootstrap on empty clusters')
   .option('--root <dir>', 'repository root holding argocd/ and dist/', process.cwd())
-  .option('--max-seconds <n>', 'simulated time limit in seconds', '7200')
+  .option('--max-seconds <n>', 'simulated time limit in seconds (a positive whole number)', (v) => {
+    // a limit that is not a positive number would simulate nothing and report "0 of 0 converged"
+    if (!/^\d+$/.test(v) || Number(v) <= 0) throw new InvalidArgumentError(`'${v}' is not a positive whole number of seconds`);
+    return v;
+  }, '7200')
   .option('--start <iso>', 'wall-clock time of the bootstrap, for sync windows (default: now)')
   .parse();
 const opts = program.opts<{ root: string; maxSeconds: string; start?: string }>();
