@@ -43,6 +43,9 @@ const known = [...systems.keys()].sort();
 describe('npm run new-service', () => {
   it.each([
     [['--name', 'Bad_Name', '--system', 'kiteclass'], "--name 'Bad_Name' is not a DNS-1123 label (lower-case letters, digits and -, at most 63)"],
+    // issue 23 item 9: these made an uncompilable library, and Nx then said only "Failed to process project graph."
+    [['--name', 'reports', '--system', 'default', '--create-system'], "--system 'default': its library's export would be 'default', a reserved word in JavaScript; choose another name"],
+    [['--name', 'reports', '--system', '1st-party', '--create-system'], "--system '1st-party' starts with a digit: its library's export (1stParty) would not be a JavaScript name; start it with a letter"],
     [['--name', 'kiteclass-core', '--system', 'kiteclass'], "--name 'kiteclass-core' is taken: an Nx project of that name exists (libs/kiteclass/kiteclass-core)"],
     [['--name', 'reports', '--system', 'nosuch'], `unknown system 'nosuch' (known: ${known.join(', ')}); pass --create-system to make a new one`],
     [['--name', 'reports', '--system', 'kiteclass', '--create-system'], "--system 'kiteclass' exists already; leave out --create-system to add a service to it"],

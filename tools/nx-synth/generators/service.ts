@@ -27,6 +27,14 @@ export interface ServiceGeneratorOptions {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** Words JavaScript reserves (ECMAScript 2022, strict mode and modules), which cannot name a const. */
+const RESERVED_WORDS = new Set([
+  'await', 'break', 'case', 'catch', 'class', 'const', 'continue', 'debugger', 'default', 'delete', 'do', 'else', 'enum',
+  'export', 'extends', 'false', 'finally', 'for', 'function', 'if', 'implements', 'import', 'in', 'instanceof', 'interface',
+  'let', 'new', 'null', 'package', 'private', 'protected', 'public', 'return', 'static', 'super', 'switch', 'this', 'throw',
+  'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'arguments', 'eval',
+]);
+
 /** Environments of a system made with --create-system when --environments is not given. */
 const DEFAULT_ENVIRONMENTS = 'staging,production';
 
@@ -53,7 +61,12 @@ export default async function serviceGenerator(tree: Tree, options: ServiceGener
       check(tree.exists(`environments/${env}/environment.yaml`), `--environments: environments/${env}/environment.yaml does not exist`);
     }
     check(!projects.has(`${system}-system`) && !projects.has(`${system}-shared`), `--system '${system}': projects ${system}-system or ${system}-shared exist already`);
-    systemImport = { export: camelCase(system), import: `@gitops/${system}-system` };
+    const exported = camelCase(system);
+    // the system library exports `const <camelCase(system)> = defineSystem(...)`: it must be a name
+    // JavaScript allows there, or the new library does not compile and Nx cannot read the workspace
+    check(/^[A-Za-z_$]/.test(exported), `--system '${system}' starts with a digit: its library's export (${exported}) would not be a JavaScript name; start it with a letter`);
+    check(!RESERVED_WORDS.has(exported), `--system '${system}': its library's export would be '${exported}', a reserved word in JavaScript; choose another name`);
+    systemImport = { export: exported, import: `@gitops/${system}-system` };
   } else {
     const known = [...systems.keys()].sort().join(', ');
     const sys = systems.get(system);
