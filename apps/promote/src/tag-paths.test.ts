@@ -55,3 +55,24 @@ describe('setting tags in a values file', () => {
     expect(() => setTags(text, 'f.yaml', schema, [{ path: ['b', 'tag'], tag: '1111aaaa' }])).toThrow('f.yaml:4:8: b.tag: must differ from a.tag (got "1111aaaa")');
   });
 });
+
+describe('a tag written through a YAML anchor (issue 23 item 6)', () => {
+  const schema = z.strictObject({ services: z.record(z.string(), z.strictObject({ tag: imageTag, port: z.number().optional() })) });
+
+  it('is refused when an alias uses the anchored tag: setting it would change every aliased service', () => {
+    const text = 'services:\n  a:\n    tag: &release 1.0.0\n  b:\n    tag: *release\n';
+    expect(() => setTags(text, 'values.yaml', schema, [{ path: ['services', 'a', 'tag'], tag: '1.1.0' }])).toThrow(
+      'values.yaml: services.a.tag is written through the anchor &release (at services.a.tag), which an alias *release also uses: setting it would change that too; write this tag as its own value first',
+    );
+  });
+
+  it('is refused when the whole service map is anchored and aliased', () => {
+    const text = 'services:\n  a: &svc\n    tag: 1.0.0\n  b: *svc\n';
+    expect(() => setTags(text, 'values.yaml', schema, [{ path: ['services', 'a', 'tag'], tag: '1.1.0' }])).toThrow(/anchor &svc \(at services\.a\)/);
+  });
+
+  it('is set as usual when the anchor is not used by any alias', () => {
+    const text = 'services:\n  a:\n    tag: &unused 1.0.0\n  b:\n    tag: 2.0.0\n';
+    expect(setTags(text, 'values.yaml', schema, [{ path: ['services', 'a', 'tag'], tag: '1.1.0' }])).toBe('services:\n  a:\n    tag: &unused 1.1.0\n  b:\n    tag: 2.0.0\n');
+  });
+});

@@ -5,7 +5,7 @@
  * a reviewer must see one changed line per tag.
  */
 import { imageTag, parseValues } from '@gitops/platform';
-import { isScalar, parse, parseDocument } from 'yaml';
+import { isScalar, parse, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 
 /** One tag set in one values file. */
@@ -48,6 +48,7 @@ export function setTags(text: string, file: string, schema: z.ZodType, changes: 
   if (doc.errors.length > 0) throw new Error(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
   const splices: { start: number; end: number; source: string }[] = [];
   for (const c of changes) {
+    refuseSharedAnchor(doc, file, c.path);
     const node = doc.getIn(c.path, true);
     if (!isScalar(node) || !node.range) throw new Error(`${file}: ${c.path.join('.')} is not a tag value in the file`);
     const [start, end] = node.range;
@@ -62,4 +63,22 @@ export function setTags(text: string, file: string, schema: z.ZodType, changes: 
   }
   parseValues(out, file, schema);
   return out;
+}
+
+/**
+ * Refuses a tag written through an anchor that an alias elsewhere uses (`tag: &t 1.0` and
+ * `tag: *t`, or a whole service map anchored and aliased): setting it in place would change every
+ * alias too, and the report would name one change.
+ */
+function refuseSharedAnchor(doc: Document, file: string, path: readonly string[]): void {
+  const aliased = new Set<string>();
+  visit(doc, { Alias: (_, alias) => void aliased.add(alias.source) });
+  if (aliased.size === 0) return;
+  for (let i = 1; i <= path.length; i++) {
+    const node = doc.getIn(path.slice(0, i), true) as { anchor?: string } | undefined;
+    if (node?.anchor && aliased.has(node.anchor)) {
+      const at = path.slice(0, i).join('.');
+      throw new Error(`${file}: ${path.join('.')} is written through the anchor &${node.anchor} (at ${at}), which an alias *${node.anchor} also uses: setting it would change that too; write this tag as its own value first`);
+    }
+  }
 }
