@@ -104,4 +104,35 @@ describe('prune-check CLI', () => {
     expect(out.stderr()).toContain('allowed dist/production/demo/web: folder removed');
     rmSync(repo, { recursive: true, force: true });
   });
+
+  it('counts objects moved to another namespace as deleted and created (issue 23 item 7)', async () => {
+    // GIVEN staging's 10 objects in namespace shop
+    const repo = mkdtempSync(join(tmpdir(), 'prune-ns-'));
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+    git('init', '-q', '-b', 'main');
+    git('config', 'user.email', 't@example.com');
+    git('config', 'user.name', 'test');
+    mkdirSync(join(repo, 'dist/staging/demo/api'), { recursive: true });
+    const write = (ns: string, i: number) => writeFileSync(join(repo, `dist/staging/demo/api/ConfigMap.cm-${i}.yaml`), `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}\n  namespace: ${ns}\n`);
+    for (let i = 0; i < 10; i++) write('shop', i);
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    // WHEN a change moves 4 of them (40%) to namespace store: same file names
+    for (let i = 0; i < 4; i++) write('store', i);
+    git('commit', '-qam', 'move');
+    const out = bufferedOutput();
+    // THEN Argo CD's view: 4 deleted and 4 created, more than the 20% a change may remove unmarked
+    expect(await runPruneCheck({ base: 'HEAD~1', maxLoss: '0.2', root: repo }, out)).toBe(1);
+    expect(out.stdout()).toContain('staging: 10 -> 10 objects (+4 -4)');
+    expect(out.stderr()).toContain('BLOCKED dist/staging: loses 4 of its 10 objects (40%)');
+    rmSync(repo, { recursive: true, force: true });
+  });
+
+  it('names a production object that moves namespace: Argo CD deletes it and creates it anew', () => {
+    const base = [{ file: 'dist/production/demo/api/Deployment.api.yaml', namespace: 'shop' }, ...leaf('production', 'api', 9).map((file) => ({ file, namespace: 'shop' }))];
+    const head = [{ file: 'dist/production/demo/api/Deployment.api.yaml', namespace: 'store' }, ...base.slice(1)];
+    expect(comparePrune(base, head).findings).toEqual([
+      { where: 'dist/production/demo/api', kind: 'rename', message: 'Deployment api moves from namespace shop to store: Argo CD deletes it and creates it anew' },
+    ]);
+  });
 });

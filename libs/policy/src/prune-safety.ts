@@ -5,6 +5,8 @@
  * `dist/<env>/<system>/<service>[/<cluster>]/<Kind>.<name>.yaml`, which the writer guarantees
  * (layout.ts parseDistFile). A service switching between one folder and per-cluster folders shows
  * as its old folder removed: its Application goes, so the switch is blocked until a commit says it is meant.
+ * An object's namespace is part of its identity: Argo CD deletes an object that moves to another
+ * namespace and creates it anew there, so a move counts as a removal plus an addition.
  */
 import { environmentLoss, MAX_ENVIRONMENT_LOSS, parseDistFile } from '@gitops/platform';
 
@@ -28,28 +30,32 @@ export interface EnvChange {
   removed: number;
 }
 
+/** One rendered file; `namespace` is its object's `metadata.namespace` (none for cluster-scoped kinds). */
+export type DistObject = string | { readonly file: string; readonly namespace?: string };
+
 interface Entry {
   env: string;
   leaf: string;
   kind: string;
   name: string;
+  namespace: string;
 }
 
 /** Per-cluster folders (`dist/<env>/<system>/<service>/<cluster>/`) are leaves of their own: each is one Application. */
-function parse(file: string): Entry | undefined {
-  const f = parseDistFile(file);
-  return f && { env: f.env, leaf: f.leaf, kind: f.kind, name: f.name };
+function parse(o: DistObject): Entry | undefined {
+  const f = parseDistFile(typeof o === 'string' ? o : o.file);
+  return f && { env: f.env, leaf: f.leaf, kind: f.kind, name: f.name, namespace: typeof o === 'string' ? '' : (o.namespace ?? '') };
 }
 
 const count = <T>(items: T[], key: (t: T) => string) =>
   items.reduce((acc, i) => acc.set(key(i), (acc.get(key(i)) ?? 0) + 1), new Map<string, number>());
 
 /** Compares the dist/ file lists of the base and of the change. */
-export function comparePrune(baseFiles: readonly string[], headFiles: readonly string[], opts: PruneOptions = {}): { findings: PruneFinding[]; changes: EnvChange[] } {
+export function comparePrune(baseFiles: readonly DistObject[], headFiles: readonly DistObject[], opts: PruneOptions = {}): { findings: PruneFinding[]; changes: EnvChange[] } {
   const maxLoss = opts.maxLossShare ?? MAX_ENVIRONMENT_LOSS;
   const base = baseFiles.map(parse).filter((e): e is Entry => Boolean(e));
   const head = headFiles.map(parse).filter((e): e is Entry => Boolean(e));
-  const id = (e: Entry) => `${e.leaf}/${e.kind}.${e.name}`;
+  const id = (e: Entry) => `${e.leaf}/${e.namespace}/${e.kind}.${e.name}`;
   const headIds = new Set(head.map(id));
   const baseIds = new Set(base.map(id));
   const findings: PruneFinding[] = [];
@@ -85,11 +91,18 @@ export function comparePrune(baseFiles: readonly string[], headFiles: readonly s
     for (const kind of [...new Set(base.filter((e) => e.leaf === leaf).map((e) => e.kind))].sort()) {
       const gone = base.filter((e) => e.leaf === leaf && e.kind === kind && !headIds.has(id(e)));
       const arrived = head.filter((e) => e.leaf === leaf && e.kind === kind && !baseIds.has(id(e)));
-      if (gone.length > 0 && arrived.length > 0) {
+      const moved = gone.filter((g) => arrived.some((a) => a.name === g.name));
+      for (const g of moved) {
+        const to = arrived.find((a) => a.name === g.name)!;
+        findings.push({ where: leaf, kind: 'rename', message: `${kind} ${g.name} moves from namespace ${g.namespace || '(none)'} to ${to.namespace || '(none)'}: Argo CD deletes it and creates it anew` });
+      }
+      const goneOnly = gone.filter((g) => !moved.includes(g));
+      const arrivedOnly = arrived.filter((a) => !moved.some((g) => g.name === a.name));
+      if (goneOnly.length > 0 && arrivedOnly.length > 0) {
         findings.push({
           where: leaf,
           kind: 'rename',
-          message: `${kind} ${gone.map((e) => e.name).join(', ')} removed and ${arrived.map((e) => e.name).join(', ')} added: a rename is a delete plus a create in production`,
+          message: `${kind} ${goneOnly.map((e) => e.name).join(', ')} removed and ${arrivedOnly.map((e) => e.name).join(', ')} added: a rename is a delete plus a create in production`,
         });
       }
     }

@@ -7,9 +7,35 @@
 import { execFileSync } from 'node:child_process';
 import { Command } from 'commander';
 import { glob } from 'tinyglobby';
-import { MAX_ENVIRONMENT_LOSS } from '@gitops/platform';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MAX_ENVIRONMENT_LOSS, parseYaml } from '@gitops/platform';
 import { isEntryPoint, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform/cli';
-import { comparePrune } from '../prune-safety';
+import { comparePrune, type DistObject } from '../prune-safety';
+
+/** The namespace of the object in a rendered file (read as kubectl reads YAML); none when unreadable or cluster-scoped. */
+function namespaceOf(text: string, file: string): string | undefined {
+  const doc = parseYaml(text, file, { multi: true, goYaml: true }).documents[0]?.value as { metadata?: { namespace?: unknown } } | undefined;
+  const ns = doc?.metadata?.namespace;
+  return typeof ns === 'string' ? ns : undefined;
+}
+
+/** Every file of `ref`'s dist/ with its namespace, read in one `git cat-file --batch`. */
+function baseObjects(root: string, ref: string, files: readonly string[]): DistObject[] {
+  if (files.length === 0) return [];
+  const out = execFileSync('git', ['cat-file', '--batch'], { cwd: root, input: files.map((f) => `${ref}:${f}`).join('\n') + '\n', maxBuffer: 256 * 1024 * 1024 });
+  const objects: DistObject[] = [];
+  let at = 0;
+  for (const file of files) {
+    const headerEnd = out.indexOf(10, at);
+    const [, type, size] = out.subarray(at, headerEnd).toString('utf8').split(' ');
+    if (type !== 'blob') throw new Error(`prune-check: ${ref}:${file} is not a file in git`);
+    const text = out.subarray(headerEnd + 1, headerEnd + 1 + Number(size)).toString('utf8');
+    objects.push({ file, namespace: namespaceOf(text, file) });
+    at = headerEnd + 1 + Number(size) + 1;
+  }
+  return objects;
+}
 
 export interface PruneCheckOptions {
   /** git ref to compare with (the PR base). */
@@ -36,7 +62,10 @@ export async function runPruneCheck(o: PruneCheckOptions, out: CommandOutput = P
   const git = (...args: string[]) => execFileSync('git', args, { cwd: o.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const baseFiles = git('ls-tree', '-r', '--name-only', o.base, '--', 'dist').split('\n').filter(Boolean);
   const headFiles = (await glob(['dist/**/*.{yaml,yml,json}'], { cwd: o.root })).sort();
-  const { findings, changes } = comparePrune(baseFiles, headFiles, { maxLossShare: Number(o.maxLoss) });
+  // an object's namespace is part of what Argo CD prunes by, so it is read from each file
+  const base = baseObjects(o.root, o.base, baseFiles.filter((f) => /\.(ya?ml|json)$/.test(f)));
+  const head = headFiles.map((file) => ({ file, namespace: namespaceOf(readFileSync(join(o.root, file), 'utf8'), file) }));
+  const { findings, changes } = comparePrune(base, head, { maxLossShare: Number(o.maxLoss) });
 
   out.log(`dist/ compared with ${o.base}:`);
   for (const c of changes) out.log(`  ${c.env}: ${c.before} -> ${c.after} objects (+${c.added} -${c.removed})`);
