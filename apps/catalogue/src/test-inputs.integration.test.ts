@@ -50,3 +50,21 @@ describe('test targets are re-run when a file their tests read changes', () => {
     expect(fromCache(test('cluster-secret-store'))).toBe(false);
   });
 });
+
+describe('validate targets are re-run when what they check against changes (issue 23 item 2)', () => {
+  const { root: tree, cleanup } = gitWorktree('nx-validate-inputs');
+  afterAll(cleanup);
+  // validate alone: its synth dependency would only re-render the same files
+  const validate = (project: string) => execFileSync(NX, ['run', `${project}:validate`, '--exclude-task-dependencies'], { cwd: tree, encoding: 'utf8', env });
+  const stamp = () => `${process.pid}-${Date.now()}-${Math.random()}`;
+
+  it("a service's validate: the environment file (its clusters' Kubernetes version) and the platform library it reads the fleet with", () => {
+    validate('sample-app');
+    expect(fromCache(validate('sample-app'))).toBe(true);
+    appendFileSync(join(tree, 'environments/development/environment.yaml'), `# changed by test-inputs.integration.test.ts ${stamp()}\n`);
+    expect(fromCache(validate('sample-app'))).toBe(false);
+    expect(fromCache(validate('sample-app'))).toBe(true);
+    appendFileSync(join(tree, 'libs/platform/src/values/environment.ts'), `// changed by test-inputs.integration.test.ts ${stamp()}\n`);
+    expect(fromCache(validate('sample-app'))).toBe(false);
+  });
+});
