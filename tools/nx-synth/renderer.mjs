@@ -1,11 +1,13 @@
 // The bundled renderer behind `npm run synth:all`: every service imported statically and bundled
 // with esbuild into one CommonJS file (tmp/renderer/synth.cjs), so rendering the catalogue costs
-// one process, no TypeScript loader and no per-module resolution. Rebuilt only when a source
-// file is newer than the bundle.
+// one process, no TypeScript loader and no per-module resolution. Rebuilt only when the sources'
+// contents differ from those it was built from (a content hash: mtimes lie after cp -p, rsync -a,
+// tar or git stash, which give a changed file an older time than the bundle).
 //
 //   node tools/nx-synth/renderer.mjs [synth options...]   builds if stale, then renders
 //   node tools/nx-synth/renderer.mjs --build-only          builds if stale
-import { readFileSync, statSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,12 +23,12 @@ export async function buildRenderer() {
   const sources = await glob(['libs/**/*.ts', 'tools/nx-synth/renderer.mjs', 'tsconfig.base.json', 'package-lock.json'], {
     cwd: root, ignore: ['**/*.test.ts', '**/node_modules/**'],
   });
-  const newest = Math.max(...sources.map((f) => statSync(join(root, f)).mtimeMs));
-  // A bundle is current when it is newer than every source and the set of source files is the
-  // same (a deleted service changes no mtime).
-  const stamp = join(outDir, 'sources.json');
-  const stampText = JSON.stringify(sources.sort());
-  const upToDate = existsSync(bundle) && existsSync(stamp) && readFileSync(stamp, 'utf8') === stampText && statSync(bundle).mtimeMs > newest;
+  // A bundle is current when it was built from exactly these files with exactly these contents.
+  const hash = createHash('sha256');
+  for (const f of sources.sort()) hash.update(f).update('\0').update(readFileSync(join(root, f))).update('\0');
+  const stamp = join(outDir, 'sources.sha256');
+  const stampText = hash.digest('hex');
+  const upToDate = existsSync(bundle) && existsSync(stamp) && readFileSync(stamp, 'utf8') === stampText;
   if (upToDate) return bundle;
   // The services, as the catalogue finds them (libs/platform/src/render/catalogue.ts), read only
   // when the bundle is rebuilt: TypeScript's parser costs more than the rest of a run.

@@ -1,9 +1,10 @@
 // What a render may delete and replay (issue 10, items 1-3), on scratch copies of the workspace.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadServices, renderServices, stageTransaction, synth, withWorkspaceLock } from '@gitops/platform/render';
-import { readTree, scratchWorkspace } from '@gitops/platform/testing';
+import { gitWorktree, readTree, scratchWorkspace } from '@gitops/platform/testing';
 import { inputFingerprint } from '../../../libs/platform/src/render/inputs';
 
 let ws: ReturnType<typeof scratchWorkspace>;
@@ -152,5 +153,25 @@ describe('a render and another command that changes the workspace', () => {
     release();
     await Promise.all([holder, render]);
     expect(events).toEqual(['holder done', 'render done']);
+  });
+});
+
+describe('the bundled renderer (npm run synth:all)', () => {
+  it('renders a changed source even when its modification time is older than the bundle (cp -p, rsync -a, tar, git stash; issue 23 item 4)', () => {
+    // GIVEN a clean workspace whose bundle is built
+    const { root, cleanup } = gitWorktree('stale-bundle');
+    try {
+      const node = (...args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: 'pipe' });
+      node('tools/nx-synth/renderer.mjs', '--build-only');
+      // WHEN a service's code changes but keeps an old modification time
+      const file = join(root, 'libs/eks-demo/sample-app/src/index.ts');
+      writeFileSync(file, readFileSync(file, 'utf8').replace("component: 'api'", "component: 'web-api'"));
+      utimesSync(file, new Date('2001-01-01T00:00:00Z'), new Date('2001-01-01T00:00:00Z'));
+      node('tools/nx-synth/renderer.mjs', '--all');
+      // THEN the render is of the new code
+      expect(readFileSync(join(root, 'dist/development/eks-demo/sample-app/Deployment.sample-app.yaml'), 'utf8')).toContain('app.kubernetes.io/component: web-api');
+    } finally {
+      cleanup();
+    }
   });
 });
