@@ -89,6 +89,20 @@ describe('the synth cache', () => {
     expect(status()).toBe('');
   });
 
+  it("brings argocd/ along when a values change changes what it generates: a system's namespace (issue 23 item 1)", async () => {
+    // GIVEN a run that rendered and generated everything (so argocd:synth has a record to skip by)
+    await nx('run-many', '-t', 'synth');
+    // WHEN staging's eks-demo namespace changes and npm run synth runs
+    const file = join(tree, 'environments/staging/eks-demo.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^namespace: .*$/m, 'namespace: eks-demo-stage'));
+    const run = await nx('run-many', '-t', 'synth');
+    // THEN the Argo CD project permits the new namespace (argocd:synth was not skipped)
+    expect(run).not.toContain('argocd:synth: skipped, unchanged');
+    expect(readFileSync(join(tree, 'argocd/projects/eks-demo.yaml'), 'utf8')).toContain('namespace: eks-demo-stage');
+    execFileSync('git', ['checkout', '--', 'environments', 'dist', 'argocd'], { cwd: tree });
+    execFileSync('git', ['clean', '-qfd', '--', 'dist', 'argocd'], { cwd: tree });
+  });
+
   it('renders again a project whose dist/ folder was changed by hand, restoring it', async () => {
     const file = join(tree, 'dist/production/kiteclass/kiteclass-core/Ingress.kiteclass-core-ingress.yaml');
     const committed = readFileSync(file, 'utf8');
