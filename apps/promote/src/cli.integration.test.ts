@@ -1,8 +1,8 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadValues, systemValuesFile } from '@gitops/platform';
-import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { bufferedOutput } from '@gitops/platform/cli';
 import { runPromote } from './promote';
 import { loadSystems, setImage } from './release';
@@ -53,7 +53,8 @@ describe('command lines', () => {
       `environments/production/kiteclass.yaml: services.kiteclass-frontend.tag fixture-2e8d -> ${staging}\n` +
         `promote: 1 tag(s) of service 'kiteclass-frontend' promoted from staging to production; ${services.length} dist/ folder(s) re-rendered\n`,
     );
-    expect(r.stderr.split('\n').filter((l) => l.startsWith('['))).toEqual(services.map((s, i) => `[${i + 1}/${services.length}] rendering ${s}`));
+    // one render transaction for the whole system, so dist/ is never half old, half new
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('['))).toEqual([`[1/1] rendering ${services.length} project(s) of kiteclass in production`]);
     expect(readFileSync(join(root, 'dist/production/kiteclass/kiteclass-frontend/Deployment.kiteclass-frontend.yaml'), 'utf8')).toContain(`:${staging}`);
   });
 });
@@ -72,5 +73,32 @@ describe('commands in process', () => {
     const ok = bufferedOutput();
     expect(await runSetImage({ root, env: 'staging', service: 'kiteclass-gateway', tag: 'fixture-77aa' }, ok)).toBe(0);
     expect(await tagIn('staging', 'kiteclass-gateway')).toBe('fixture-77aa');
+  });
+});
+
+describe('an interrupted release (issue 23 item 5)', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('set-image --render stopped by %s before its render is written: values and dist/ both as they were', async (signal) => {
+    // GIVEN a set-image whose re-render has staged its files but not committed them
+    const values = readFileSync(join(root, 'environments/production/kiteclass.yaml'), 'utf8');
+    const dist = readTree(join(root, 'dist'));
+    const child = spawn(TSX, [join('apps', 'promote/src/set-image.ts'), '--env', 'production', '--service', 'kitehub-backend', '--tag', 'fixture-interrupted', '--render', '--root', root], {
+      cwd: root, env: { ...process.env, SYNTH_TEST_HOLD_BEFORE_COMMIT: '1' },
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    while (!stderr.includes('staged\n')) await new Promise((r) => setTimeout(r, 50));
+    expect(readFileSync(join(root, 'environments/production/kiteclass.yaml'), 'utf8')).not.toBe(values);
+    // WHEN it is interrupted
+    child.kill(signal);
+    // THEN it says so and exits, with the values put back and dist/ untouched
+    expect(await exited).toBe(signal === 'SIGINT' ? 130 : 143);
+    expect(stderr).toContain(`${signal}: the values were put back; dist/ is unchanged`);
+    expect(readFileSync(join(root, 'environments/production/kiteclass.yaml'), 'utf8')).toBe(values);
+    expect(readTree(join(root, 'dist'))).toEqual(dist);
+    // AND a retry does the whole release
+    const retry = run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kitehub-backend', '--tag', 'fixture-interrupted', '--render']);
+    expect(retry.status, retry.stderr).toBe(0);
+    expect(readFileSync(join(root, 'dist/production/kiteclass/kitehub-backend/Deployment.kitehub-backend.yaml'), 'utf8')).toContain(':fixture-interrupted');
   });
 });

@@ -204,9 +204,10 @@ async function promoteLocked(opts: PromoteOptions): Promise<ReleaseResult> {
 }
 
 /**
- * Re-renders a system's projects in one environment, one project at a time (for progress). If a
- * render fails, `restore` puts the values back and the projects already rendered are rendered again
- * from them, so a failed release leaves environments/ and dist/ as they were.
+ * Re-renders a system's projects in one environment in one transaction: dist/ is wholly old or
+ * wholly new, also when the process is killed. Until that transaction is written, SIGINT or
+ * SIGTERM puts the values back (`restore`) before the process exits, and a render that fails does
+ * too, so an interrupted or failed release leaves environments/ and dist/ both as they were.
  */
 export async function rerender(root: string, sys: SystemInfo, env: EnvironmentName, opts: { progress?: Progress; restore?: () => void } = {}): Promise<number> {
   // re-entrant: a command holding the lock since it wrote the values keeps it through the render
@@ -214,21 +215,22 @@ export async function rerender(root: string, sys: SystemInfo, env: EnvironmentNa
 }
 
 async function rerenderLocked(root: string, sys: SystemInfo, env: EnvironmentName, opts: { progress?: Progress; restore?: () => void }): Promise<number> {
-  const projects = [...sys.services.entries()].map(([name, s]) => [name, s.root] as const).sort(([a], [b]) => (a < b ? -1 : 1));
-  const done: string[] = [];
-  let folders = 0;
-  for (const [i, [name, projectRoot]] of projects.entries()) {
-    opts.progress?.step(i + 1, projects.length, `rendering ${name}`);
-    try {
-      folders += (await synth({ root, projects: [projectRoot], environments: [env] })).leaves.length;
-    } catch (e) {
-      if (opts.restore) {
-        opts.restore();
-        if (done.length > 0) await synth({ root, projects: done, environments: [env] });
-      }
-      throw e;
-    }
-    done.push(projectRoot);
+  const projects = [...sys.services.values()].map((s) => s.root).sort();
+  opts.progress?.step(1, 1, `rendering ${projects.length} project(s) of ${sys.name} in ${env}`);
+  const interrupted = (signal: NodeJS.Signals) => {
+    opts.restore?.();
+    process.stderr.write(`${signal}: the values were put back; dist/ is unchanged\n`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  for (const s of signals) process.once(s, interrupted);
+  try {
+    // SYNTH_TEST_HOLD_BEFORE_COMMIT=1: the interrupt test stops here, staged but not committed
+    return (await synth({ root, projects, environments: [env], holdBeforeCommit: process.env.SYNTH_TEST_HOLD_BEFORE_COMMIT === '1' })).leaves.length;
+  } catch (e) {
+    opts.restore?.();
+    throw e;
+  } finally {
+    for (const s of signals) process.off(s, interrupted);
   }
-  return folders;
 }
