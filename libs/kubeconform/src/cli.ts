@@ -7,6 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { parseArgs, usage, UsageError, type CliOptions } from './args.js';
+import { decodeInput } from './goyaml.js';
 import { formatReport, hasFailures, OUTPUT_FORMATS, type OutputFormat } from './output.js';
 import { PRECOMPILED_ROOT, StartupError } from './registry.js';
 import { Validator, type ResourceResult, type ValidateOptions, type ValidationReport } from './validate.js';
@@ -23,7 +24,7 @@ export const VERSION = 'v0.7.0-gitops (offline, bundled schemas)';
 async function readStdin(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeInput(Buffer.concat(chunks));
 }
 
 /**

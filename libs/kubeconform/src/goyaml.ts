@@ -4,8 +4,9 @@
  * go-yaml is the schema below (goyaml.v2/resolve.go) and the conversion to JSON (yaml.go
  * convertToJSONableObject, encoding/json), plus the error texts of goyaml.v2/decode.go.
  */
+import { isUtf8 } from 'node:buffer';
 import jsYaml from 'js-yaml';
-import { isAlias, isMap, isNode, isPair, isSeq, parseDocument } from 'yaml';
+import { CST, isAlias, isMap, isNode, isPair, isSeq, Parser, parseDocument } from 'yaml';
 
 // The resolution table lives in the platform (shared with its YAML reader); imported by path, not
 // through @gitops/platform: the CLI runs from any folder (tsconfig paths do not apply there) and
@@ -13,6 +14,7 @@ import { isAlias, isMap, isNode, isPair, isSeq, parseDocument } from 'yaml';
 import { BOOLS, GoTimestamp, goParseInt, goTimestampJson, isTimestamp, NULLS, resolvePlain, SPECIAL_FLOATS } from '../../platform/src/values/goyaml-resolve.js';
 
 export { GoTimestamp, goTimestampJson, resolvePlain };
+
 
 const { Type, FAILSAFE_SCHEMA, YAMLException } = jsYaml;
 // js-yaml exports its built-in types (merge among them); @types/js-yaml does not declare them
@@ -48,7 +50,8 @@ const goFloat = new Type('tag:yaml.org,2002:float', {
     const c = s[0];
     if (!((c >= '0' && c <= '9') || c === '+' || c === '-' || c === '.')) return false;
     const v = resolvePlain(s);
-    return typeof v === 'number' && !isTimestamp(s);
+    // strconv.ParseFloat fails on a value out of range (1e400): resolve.go then keeps the string
+    return typeof v === 'number' && (Number.isFinite(v) || s in SPECIAL_FLOATS) && !isTimestamp(s);
   },
   construct: (s: string) => {
     if (s in SPECIAL_FLOATS) {
@@ -69,12 +72,34 @@ const goTimestamp = new Type('tag:yaml.org,2002:timestamp', {
   instanceOf: GoTimestamp,
 });
 
+/**
+ * decode.go scalar: `!!binary` is base64 (encoding/base64 StdEncoding, line breaks ignored),
+ * decoded into a string; anything else is "!!binary value contains invalid base64 data".
+ */
+const goBinary = new Type('tag:yaml.org,2002:binary', {
+  kind: 'scalar',
+  resolve: (s: string | null) => {
+    const b64 = (s ?? '').replace(/[\r\n]/g, '');
+    return b64.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(b64);
+  },
+  construct: (s: string | null) => Buffer.from((s ?? '').replace(/[\r\n]/g, ''), 'base64').toString('utf8'),
+});
+
+/**
+ * resolve.go resolvableTag: a tag go-yaml does not know (`!custom`, `!!set`, `!<tag:x>`) leaves a
+ * scalar its text and a collection as it is; js-yaml would refuse it ("unknown tag").
+ */
+const anyTag = (['scalar', 'sequence', 'mapping'] as const).map(
+  (kind) => new Type('', { kind, multi: true, construct: (data: unknown) => (kind === 'scalar' && data === null ? '' : data) }),
+);
+
 /** Set when a document holds a timestamp or a non-finite float (they need converting or refusing). */
 let special = false;
 
 /** goyaml.v2's resolution table as a js-yaml schema (merge keys `<<` included, as go-yaml has them). */
 export const GO_YAML_SCHEMA = FAILSAFE_SCHEMA.extend({
   implicit: [goNull, goBool, goInt, goFloat, goTimestamp, types.merge],
+  explicit: [goBinary, ...anyTag],
 });
 
 export type Decoded = { value: unknown } | { error: string };
@@ -86,11 +111,23 @@ const CONVERT = 'error converting YAML to JSON: ';
  * document only (go-yaml's Unmarshal stops there), then the JSON value; or the error text.
  */
 export function decodeYaml(text: string, strict: boolean): Decoded {
-  const first = firstDocument(text);
+  let first = firstDocument(text);
   let value: unknown;
   special = false;
+  const unreadable = readerError(first);
+  if (unreadable) return { error: CONVERT + unreadable };
   const tooDeep = flowDepthError(first);
   if (tooDeep) return { error: CONVERT + tooDeep };
+  const tab = first.includes('\t') ? tabError(first) : undefined;
+  if (tab) return { error: CONVERT + tab };
+  // escapes go-yaml and js-yaml read differently in double-quoted scalars
+  if (first.includes("\\'") || first.includes('\\/')) {
+    const escaped = quotedEscapes(first);
+    if ('error' in escaped) return { error: CONVERT + escaped.error };
+    first = escaped.text;
+  }
+  // goyaml.v2 reads NEL, LS and PS as line breaks (is_break); js-yaml as text
+  if (/[\u0085\u2028\u2029]/.test(first)) first = first.replace(/[\u0085\u2028\u2029]/g, '\n');
   try {
     value = jsYaml.load(first, { schema: GO_YAML_SCHEMA, json: !strict });
   } catch (e) {
@@ -100,9 +137,271 @@ export function decodeYaml(text: string, strict: boolean): Decoded {
     if (strict && e.reason === 'duplicated mapping key') return { error: CONVERT + duplicateKeys(first) };
     return { error: CONVERT + syntaxError(e, first) };
   }
+  // null and collection keys, which JSON cannot have (js-yaml makes strings of them)
+  if (MAYBE_ODD_KEY.test(first)) {
+    const odd = keyError(first);
+    if (odd) return { error: odd };
+  }
   // no anchor, no timestamp, no NaN/Inf: already the JSON value (the common case, kept fast)
   if (!special && !first.includes('&')) return { value };
   return toJson(value, first);
+}
+
+// ---- input bytes ------------------------------------------------------------------------------
+
+/**
+ * The text of a file or of standard input. kubeconform splits the bytes and go-yaml decodes each
+ * document (goyaml.v2 readerc.go): UTF-8, or UTF-16 when the stream starts with its byte order
+ * mark. Bytes that are not UTF-8 are kept as lone surrogates U+DC80–U+DCFF (like Python's
+ * surrogateescape), so that the document holding them fails as go-yaml fails on it.
+ * UTF-16: no `\n---` byte sequence can occur, so the whole stream is one document, of which
+ * go-yaml reads the first YAML document.
+ */
+export function decodeInput(bytes: Buffer): string {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) {
+    const le = bytes[0] === 0xff;
+    const body = Buffer.from(bytes.subarray(2));
+    if (!le) body.swap16();
+    const text = body.toString('utf16le');
+    const sep = text.indexOf('\n---');
+    return sep >= 0 ? text.slice(0, sep + 1) : text;
+  }
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  let out = '';
+  let start = 0;
+  let i = 0;
+  while (i < bytes.length) {
+    const width = utf8Width(bytes, i);
+    if (width > 0) {
+      i += width;
+      continue;
+    }
+    out += bytes.toString('utf8', start, i) + String.fromCharCode(0xdc00 | bytes[i]);
+    i++;
+    start = i;
+  }
+  return out + bytes.toString('utf8', start);
+}
+
+/** The length of the valid UTF-8 sequence at `i`, or 0. */
+function utf8Width(b: Buffer, i: number): number {
+  const c = b[i];
+  if (c < 0x80) return 1;
+  const width = (c & 0xe0) === 0xc0 ? 2 : (c & 0xf0) === 0xe0 ? 3 : (c & 0xf8) === 0xf0 ? 4 : 0;
+  if (width === 0 || i + width > b.length) return 0;
+  let value = c & (width === 2 ? 0x1f : width === 3 ? 0x0f : 0x07);
+  for (let k = 1; k < width; k++) {
+    if ((b[i + k] & 0xc0) !== 0x80) return 0;
+    value = (value << 6) | (b[i + k] & 0x3f);
+  }
+  if ((width === 2 && value < 0x80) || (width === 3 && value < 0x800) || (width === 4 && value < 0x10000)) return 0;
+  if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) return 0;
+  return width;
+}
+
+/** goyaml.v2 readerc.go: the reason a document's bytes are not UTF-8 (escaped by decodeInput), if so. */
+function readerError(text: string): string | undefined {
+  if (!/[\udc80-\udcff]/.test(text)) return undefined;
+  // back to bytes: escaped bytes as they were, everything else as UTF-8
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const prev = i > 0 ? text.charCodeAt(i - 1) : 0;
+    if (c >= 0xdc80 && c <= 0xdcff && !(prev >= 0xd800 && prev <= 0xdbff)) bytes.push(c & 0xff);
+    else {
+      const cp = text.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      bytes.push(...Buffer.from(String.fromCodePoint(cp), 'utf8'));
+    }
+  }
+  for (let i = 0; i < bytes.length; ) {
+    const octet = bytes[i];
+    const width = (octet & 0x80) === 0 ? 1 : (octet & 0xe0) === 0xc0 ? 2 : (octet & 0xf0) === 0xe0 ? 3 : (octet & 0xf8) === 0xf0 ? 4 : 0;
+    if (width === 0) return 'yaml: invalid leading UTF-8 octet';
+    if (i + width > bytes.length) return 'yaml: incomplete UTF-8 octet sequence';
+    let value = width === 1 ? octet & 0x7f : width === 2 ? octet & 0x1f : width === 3 ? octet & 0x0f : octet & 0x07;
+    for (let k = 1; k < width; k++) {
+      if ((bytes[i + k] & 0xc0) !== 0x80) return 'yaml: invalid trailing UTF-8 octet';
+      value = (value << 6) + (bytes[i + k] & 0x3f);
+    }
+    if (!(width === 1 || (width === 2 && value >= 0x80) || (width === 3 && value >= 0x800) || (width === 4 && value >= 0x10000))) {
+      return 'yaml: invalid length of a UTF-8 sequence';
+    }
+    if ((value >= 0xd800 && value <= 0xdfff) || value > 0x10ffff) return 'yaml: invalid Unicode character';
+    i += width;
+  }
+  return undefined;
+}
+
+/**
+ * goyaml.v2 scannerc.go yaml_parser_scan_flow_scalar knows YAML 1.1's escapes: `\'` is a quote
+ * there (js-yaml refuses it) and `\/` (YAML 1.2) is "found unknown escape character". The
+ * double-quoted scalars are found with the yaml package's CST; `\'` is rewritten as `'`.
+ */
+function quotedEscapes(text: string): { text: string } | { error: string } {
+  const scalars: { offset: number; source: string }[] = [];
+  for (const token of new Parser().parse(text)) {
+    if (token.type !== 'document') continue;
+    const take = (n: unknown) => {
+      const t = n as { type?: string; offset: number; source: string } | undefined;
+      if (t?.type === 'double-quoted-scalar') scalars.push(t);
+    };
+    take(token.value);
+    CST.visit(token, (item) => {
+      take(item.key);
+      take(item.value);
+    });
+  }
+  let out = text;
+  for (const { offset, source } of scalars.sort((a, b) => b.offset - a.offset)) {
+    let rewritten = '';
+    for (let i = 0; i < source.length; i++) {
+      if (source[i] !== '\\') {
+        rewritten += source[i];
+        continue;
+      }
+      const next = source[i + 1];
+      if (next === '/') return { error: `yaml: line ${text.slice(0, offset + i).split('\n').length}: found unknown escape character` };
+      rewritten += next === "'" ? "'" : `\\${next ?? ''}`;
+      i++;
+    }
+    out = out.slice(0, offset) + rewritten + out.slice(offset + source.length);
+  }
+  return { text: out };
+}
+
+// ---- tabs ---------------------------------------------------------------------------------------
+
+/**
+ * Where goyaml.v2's scanner (scannerc.go) refuses a tab that js-yaml accepts, in block context:
+ * - while a plain scalar's trailing blanks and line breaks are consumed, a tab left of the
+ *   scalar's indentation (column < parser.indent + 1), e.g. a line holding only a tab after
+ *   `a: b`: "found a tab character that violates indentation";
+ * - at the start of a line otherwise (scan_to_next_token eats tabs only where no simple key may
+ *   start), or right after a block entry `- ` or `? `: "found character that cannot start any token".
+ * Flow collections, quoted and block scalars are left to the parser. Line numbers are 1-based
+ * (scanner errors).
+ */
+function tabError(text: string): string | undefined {
+  const lines = text.split('\n');
+  /** while a plain scalar may continue: the column a tab must reach (parser.indent + 1) */
+  let plain: number | undefined;
+  /** inside a block scalar owned by a node at this column */
+  let block: number | undefined;
+  /** inside a quoted scalar left open at the end of a line */
+  let quote: string | undefined;
+  let flow = 0;
+  /** columns of the keys and entries above, for a plain scalar alone on its line */
+  const owners: number[] = [];
+  const at = (i: number, problem: string) => (i === 0 ? `yaml: ${problem}` : `yaml: line ${i + 1}: ${problem}`);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/\r$/, '');
+    const indent = /^ */.exec(line)![0].length;
+    const rest = line.slice(indent);
+    if (quote !== undefined || flow > 0) {
+      ({ quote, flow } = scanInline(line, 0, quote, flow));
+      continue;
+    }
+    if (block !== undefined) {
+      if (rest.trim() === '' || indent > block) continue;
+      block = undefined;
+    }
+    if (rest.startsWith('\t')) {
+      if (plain === undefined) return at(i, 'found character that cannot start any token');
+      if (indent < plain) return at(i, 'found a tab character that violates indentation');
+      if (rest.trim().startsWith('#')) plain = undefined;
+      continue;
+    }
+    if (rest === '') continue;
+    if (rest.startsWith('#')) {
+      plain = undefined;
+      continue;
+    }
+    if (plain !== undefined && indent >= plain) continue; // a plain scalar's next line
+    plain = undefined;
+    if (indent === 0 && /^(---|\.\.\.)(\s|$)|^%/.test(line)) continue;
+    while (owners.length && owners[owners.length - 1] >= indent) owners.pop();
+    let pos = indent;
+    let owner = owners.length ? owners[owners.length - 1] : -1;
+    // block entries and complex keys: a tab may not follow them
+    while ((line[pos] === '-' || line[pos] === '?') && (pos + 1 >= line.length || line[pos + 1] === ' ' || line[pos + 1] === '\t')) {
+      owner = pos;
+      owners.push(pos);
+      pos++;
+      while (line[pos] === ' ') pos++;
+      if (line[pos] === '\t') return at(i, 'found character that cannot start any token');
+    }
+    // a key (plain or quoted) and its value on this line
+    const content = pos;
+    const value = valueStart(line, pos);
+    if (value !== undefined) {
+      owner = content;
+      owners.push(content);
+      pos = value;
+      while (line[pos] === ' ' || line[pos] === '\t') pos++;
+    }
+    // anchors and tags before the value
+    while (line[pos] === '&' || line[pos] === '!') {
+      while (pos < line.length && line[pos] !== ' ' && line[pos] !== '\t') pos++;
+      while (line[pos] === ' ' || line[pos] === '\t') pos++;
+    }
+    const c = line[pos];
+    if (c === undefined || c === '#' || c === '*') continue;
+    if (c === '|' || c === '>') {
+      block = owner;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '[' || c === '{') {
+      ({ quote, flow } = scanInline(line, pos, undefined, 0));
+      continue;
+    }
+    // a plain scalar to the end of the line, unless a comment ends it
+    if (!/\s#/.test(line.slice(pos))) plain = owner + 1;
+  }
+  return undefined;
+}
+
+/** Where the value of a `key:` at `pos` starts (after the colon), or undefined when there is no key. */
+function valueStart(line: string, pos: number): number | undefined {
+  let i = pos;
+  if (line[i] === '"' || line[i] === "'") {
+    const q = line[i];
+    i++;
+    while (i < line.length) {
+      if (q === '"' && line[i] === '\\') i += 2;
+      else if (line[i] === q && q === "'" && line[i + 1] === "'") i += 2;
+      else if (line[i] === q) break;
+      else i++;
+    }
+    if (i >= line.length) return undefined;
+    i++;
+    while (line[i] === ' ' || line[i] === '\t') i++;
+    return line[i] === ':' && (i + 1 >= line.length || line[i + 1] === ' ' || line[i + 1] === '\t') ? i + 1 : undefined;
+  }
+  if ('[{&*!|>%@`#'.includes(line[i] ?? '#')) return undefined;
+  for (; i < line.length; i++) {
+    if (line[i] === '#' && (line[i - 1] === ' ' || line[i - 1] === '\t')) return undefined;
+    if (line[i] === ':' && (i + 1 >= line.length || line[i + 1] === ' ' || line[i + 1] === '\t')) return i + 1;
+  }
+  return undefined;
+}
+
+/** Quotes and flow brackets from `pos` to the end of the line: the state the next line starts in. */
+function scanInline(line: string, pos: number, quote: string | undefined, flow: number): { quote: string | undefined; flow: number } {
+  for (let i = pos; i < line.length; i++) {
+    const c = line[i];
+    if (quote === '"') {
+      if (c === '\\') i++;
+      else if (c === '"') quote = undefined;
+    } else if (quote === "'") {
+      if (c === "'" && line[i + 1] === "'") i++;
+      else if (c === "'") quote = undefined;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') flow++;
+    else if ((c === ']' || c === '}') && flow > 0) flow--;
+    else if (c === '#' && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) break;
+  }
+  return { quote, flow };
 }
 
 /** goyaml.v2 scannerc.go max_flow_level / max_indents. */
@@ -216,6 +515,59 @@ function duplicateKeys(text: string): string {
   return `yaml: unmarshal errors:\n  ${lines.join('\n  ')}`;
 }
 
+/** A null key (`~:`, `null:`, an empty `? `), a flow collection as a key, or an explicit key: then keyError looks. */
+const MAYBE_ODD_KEY = /(^|[\s{,[])(~|null|Null|NULL)?[ \t]*:([ \t]|$)|[\]}][ \t]*:([ \t]|$)|^[ \t-]*\?([ \t]|$)|!!null/m;
+
+/**
+ * Keys JSON cannot hold: goyaml.v2 decode.go refuses a sequence or mapping as a key ("invalid map
+ * key: …"), sigs.k8s.io/yaml a null key (convertToJSONableObject "unsupported map key of type: …").
+ */
+function keyError(text: string): string | undefined {
+  const doc = parseDocument(text, { uniqueKeys: false, version: '1.1', keepSourceTokens: false });
+  let found: string | undefined;
+  const goValue = (node: unknown): string => {
+    const v = isNode(node) ? (node as { toJSON(): unknown }).toJSON() : node;
+    if (typeof v === 'string') return JSON.stringify(v);
+    if (v === null || v === undefined) return '<nil>';
+    if (typeof v === 'object') return Array.isArray(v) ? '[]interface {}{…}' : 'map[interface {}]interface {}{…}';
+    return String(v);
+  };
+  const visit = (node: unknown): void => {
+    if (found || !isNode(node)) return;
+    if (isMap(node)) {
+      // go-yaml refuses a collection key as it decodes it; a later duplicate key replaces an earlier
+      // one, so only the last pair of each key reaches the JSON conversion
+      const last = new Map<string, { key: unknown; value: unknown }>();
+      for (const pair of node.items) {
+        if (found || !isPair(pair)) continue;
+        const key = pair.key as { source?: string; value?: unknown; type?: string; tag?: string } | null;
+        if (isMap(key) || isSeq(key)) {
+          const k = (key as { toJSON(): unknown }).toJSON();
+          found = `yaml: invalid map key: ${Array.isArray(k) ? `[]interface {}{${k.map((x) => JSON.stringify(x)).join(', ')}}` : `map[interface {}]interface {}{${Object.entries(k as object).map(([a, b]) => `${JSON.stringify(a)}:${JSON.stringify(b)}`).join(', ')}}`}`;
+          return;
+        }
+        const plain = key && typeof key === 'object' && key.type === 'PLAIN' && typeof key.source === 'string';
+        const resolved = key === null ? null : plain ? resolvePlain(key!.source as string) : key && typeof key === 'object' && 'value' in key ? key.value : key;
+        last.set(`${resolved === null ? 'null' : typeof resolved}:${String(resolved)}`, { key, value: pair.value });
+      }
+      for (const { key, value } of last.values()) {
+        const k = key as { value?: unknown; type?: string; tag?: string } | null;
+        const isNull = k === null || (typeof k === 'object' && 'value' in k && k.value === null && !isAlias(k));
+        if (isNull && (k === null || k.type === 'PLAIN' || k.type === undefined || k.tag === 'tag:yaml.org,2002:null')) {
+          found = `error converting YAML to JSON: unsupported map key of type: %!s(<nil>), key: <nil>, value: ${goValue(value)}`;
+          return;
+        }
+        visit(value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) visit(item);
+    }
+  };
+  visit(doc.contents);
+  if (!found) return undefined;
+  return found.startsWith('yaml:') ? CONVERT + found : found;
+}
+
 /** goyaml.v2 decode.go allowedAliasRatio: the "billion laughs" guard. */
 function allowedAliasRatio(decodeCount: number): number {
   const low = 400_000;
@@ -226,7 +578,7 @@ function allowedAliasRatio(decodeCount: number): number {
 }
 
 /**
- * The JSON value sigs.k8s.io/yaml makes of a decoded document: timestamps as RFC 3339 text,
+ * The JSON value sigs.k8s.io/yaml makes of a decoded document: timestamps as their text,
  * NaN/Inf refused by encoding/json, aliases checked as go-yaml checks them (an alias inside its
  * own anchor, excessive aliasing). js-yaml shares one object per anchor, so the expansion is
  * measured over that graph rather than built.
@@ -271,9 +623,13 @@ function toJson(value: unknown, text: string): Decoded {
   return { value: plainJson(value) };
 }
 
-/** Copies only what needs converting (timestamps); shares nothing, so validation sees a tree. */
+/**
+ * Copies only what needs converting (timestamps); shares nothing, so validation sees a tree.
+ * decode.go scalar: a timestamp decoded into interface{} is kept as its text ("for backward
+ * compatibility reasons we set it as a string"), so `2024-01-01` stays `2024-01-01`.
+ */
 function plainJson(v: unknown): unknown {
-  if (v instanceof GoTimestamp) return goTimestampJson(v.text);
+  if (v instanceof GoTimestamp) return v.text;
   if (Array.isArray(v)) return v.map(plainJson);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};

@@ -29,3 +29,5 @@ export { fieldPath, type FieldError } from './errors.js';
 export { parseResources, type ParsedResource } from './parse.js';
 export { runCli, type CliResult } from './cli.js';
 export { parseArgs, usage, UsageError, type CliOptions } from './args.js';
+export { exportSchemas, schemaFileName, type ExportOptions, type ExportResult } from './export.js';
+export { decodeYaml, type Decoded } from './goyaml.js';

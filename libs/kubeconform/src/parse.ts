@@ -65,63 +65,72 @@ function goNumberString(v: number): string {
 
 /**
  * Decodes one field as encoding/json does into a Go string, after sigs.k8s.io/yaml turned numbers
- * and booleans into strings for it: `{ value }`, `{}` for null, or the type error.
+ * and booleans into strings for it: `{ value }`, `{}` for null (the field is left as it is), or
+ * the type error naming the field (`.Metadata.Name`).
  */
-function stringField(v: unknown): { value?: string; error?: string } {
+function stringField(v: unknown, field: string): { value?: string; error?: string } {
   if (v === null || v === undefined) return {};
   if (typeof v === 'string') return { value: v };
   if (typeof v === 'number') return { value: goNumberString(v) };
   if (typeof v === 'boolean') return { value: String(v) };
-  return { error: `json: cannot unmarshal ${goJsonType(v)} into Go value of type string` };
+  return { error: `json: cannot unmarshal ${goJsonType(v)} into Go struct field ${field} of type string` };
 }
 
 /**
- * The fields of an object as encoding/json fills a struct: each key goes to the field whose name
- * equals it, or equals it ignoring case; a later key overwrites an earlier one.
+ * The keys of an object in the order encoding/json fills a struct from them, each with the field
+ * it goes to (the field whose name equals it, or equals it ignoring case): sigs.k8s.io/yaml hands
+ * encoding/json a map marshalled with its keys sorted, so a later key (`kind` after `Kind`) wins.
  */
-function structFields(obj: Record<string, unknown>, names: string[]): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  for (const key of Object.keys(obj)) {
-    const exact = names.find((n) => n === key);
-    const field = exact ?? names.find((n) => n.toLowerCase() === key.toLowerCase());
-    if (field) out.set(field, obj[key]);
+function structFields(obj: Record<string, unknown>, names: string[]): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const key of Object.keys(obj).sort()) {
+    const field = names.find((n) => n === key) ?? names.find((n) => n.toLowerCase() === key.toLowerCase());
+    if (field) out.push([field, obj[key]]);
   }
   return out;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-/** resource.go Signature(): yaml.Unmarshal into a struct (fields matched without case). */
+/** Go's name of resource.go's anonymous Metadata struct type, as its type errors print it. */
+const METADATA_TYPE = 'struct { Name string "yaml:\\"name\\""; Namespace string "yaml:\\"namespace\\""; GenerateName string "yaml:\\"generateName\\"" }';
+
+/**
+ * resource.go Signature(): yaml.Unmarshal into a struct (fields matched without case). Like
+ * encoding/json, a type error is remembered (the first one) and decoding goes on, so the other
+ * fields are still filled.
+ */
 export function signature(res: RawResource): Signature {
   const sig: Signature = { kind: '', apiVersion: '', namespace: '', name: '' };
   const decoded = decodeLenient(res);
   if ('error' in decoded) return { ...sig, error: decoded.error };
   const value = decoded.value;
   let error: string | undefined;
+  const set = (v: unknown, field: string, put: (s: string) => void) => {
+    const f = stringField(v, field);
+    if (f.error) error ??= f.error;
+    else if (f.value !== undefined) put(f.value);
+  };
   if (value !== null && !isObject(value)) {
-    error = `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goJsonType(value)} into Go value of type struct`;
+    error = `json: cannot unmarshal ${goJsonType(value)} into Go value of type struct`;
   } else if (value) {
-    const top = structFields(value, ['APIVersion', 'Kind', 'Metadata']);
-    const set = (v: unknown, put: (s: string) => void) => {
-      const f = stringField(v);
-      if (f.error) error ??= f.error;
-      else if (f.value !== undefined) put(f.value);
-    };
-    if (top.has('APIVersion')) set(top.get('APIVersion'), (s) => (sig.apiVersion = s));
-    if (top.has('Kind')) set(top.get('Kind'), (s) => (sig.kind = s));
-    const meta = top.get('Metadata');
-    if (isObject(meta)) {
-      const m = structFields(meta, ['Name', 'Namespace', 'GenerateName']);
-      let generateName = '';
-      if (m.has('Name')) set(m.get('Name'), (s) => (sig.name = s));
-      if (m.has('Namespace')) set(m.get('Namespace'), (s) => (sig.namespace = s));
-      if (m.has('GenerateName')) set(m.get('GenerateName'), (s) => (generateName = s));
-      if (generateName !== '') sig.name = `${generateName}{{ generateName }}`;
-    } else if (meta !== undefined && meta !== null) {
-      error ??= `json: cannot unmarshal ${goJsonType(meta)} into Go struct field .Metadata of type struct`;
+    let generateName = '';
+    for (const [field, v] of structFields(value, ['APIVersion', 'Kind', 'Metadata'])) {
+      if (field === 'APIVersion') set(v, '.APIVersion', (s) => (sig.apiVersion = s));
+      else if (field === 'Kind') set(v, '.Kind', (s) => (sig.kind = s));
+      else if (isObject(v)) {
+        for (const [m, mv] of structFields(v, ['Name', 'Namespace', 'GenerateName'])) {
+          if (m === 'Name') set(mv, '.Metadata.Name', (s) => (sig.name = s));
+          else if (m === 'Namespace') set(mv, '.Metadata.Namespace', (s) => (sig.namespace = s));
+          else set(mv, '.Metadata.GenerateName', (s) => (generateName = s));
+        }
+      } else if (v !== null && v !== undefined) {
+        error ??= `json: cannot unmarshal ${goJsonType(v)} into Go struct field .Metadata of type ${METADATA_TYPE}`;
+      }
     }
+    if (generateName !== '') sig.name = `${generateName}{{ generateName }}`;
   }
-  if (error) return { ...sig, error };
+  if (error) return { ...sig, error: `error unmarshaling JSON: while decoding JSON: ${error}` };
   if (sig.kind === '') return { ...sig, error: "missing 'kind' key" };
   if (sig.apiVersion === '') return { ...sig, error: "missing 'apiVersion' key" };
   return sig;
@@ -135,7 +144,7 @@ export function expandList(res: RawResource): RawResource[] {
   const sig = signature(res);
   if (sig.error || sig.kind.toLowerCase() !== 'list') return [res];
   const decoded = decodeLenient(res) as { value: Record<string, unknown> };
-  const items = structFields(decoded.value, ['Items']).get('Items');
+  const items = structFields(decoded.value, ['Items']).at(-1)?.[1];
   if (!Array.isArray(items)) return [];
   return items.map((item) => ({ bytes: '', item: { value: item } }));
 }

@@ -17,10 +17,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { createAjv, type AjvInstance } from './ajv.js';
 import { convertCrds } from './crd.js';
+import { schemaProblem } from './metaschema.js';
 import type { JsonSchema, SchemaBundle } from './schema-types.js';
 
 export const SCHEMAS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schemas');
-const GENERATED_DIR = path.join(SCHEMAS_DIR, 'generated');
+export const GENERATED_DIR = path.join(SCHEMAS_DIR, 'generated');
 
 /** Kubernetes release of the bundled built-in schemas (kubernetes-models 5.x tracks v1.36.0). */
 export const BUNDLED_KUBERNETES_VERSION = '1.36.0';
@@ -74,7 +75,7 @@ let availability: Record<string, number> | undefined;
  * (data/api-availability.json), e.g. autoscaling/v2 HorizontalPodAutoscaler from 1.23, batch/v1
  * CronJob from 1.21. Upstream has no schema for an API its version does not serve.
  */
-function servedIn(version: string, key: string): boolean {
+export function servedIn(version: string, key: string): boolean {
   if (version === 'master') return true;
   availability ??= (JSON.parse(readFileSync(path.join(SCHEMAS_DIR, '../data/api-availability.json'), 'utf8')) as { since: Record<string, number> }).since;
   const since = availability[key];
@@ -149,7 +150,7 @@ function crdFilesIn(dir: string): string[] {
 }
 
 /** Removes `additionalProperties: false` everywhere: the lenient (non -strict) variant. */
-function lenient(schema: unknown): unknown {
+export function lenient(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(lenient);
   if (!schema || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
@@ -171,11 +172,16 @@ class IndexedLocation implements Location {
     private readonly cacheDir?: string,
     /** find kinds as upstream's default URL does (case-insensitively), then check kind and apiVersion */
     private readonly upstreamLookup = false,
+    /** find kinds in any case (a CRD location) */
+    private readonly kindCaseInsensitive = false,
   ) {}
 
   lookup(apiVersion: string, kind: string): SchemaLookup {
     let key = `${apiVersion}/${kind}`;
-    if (!this.index.has(key) && this.upstreamLookup) key = this.lowercase().get(key.toLowerCase()) ?? key;
+    if (!this.index.has(key)) {
+      if (this.upstreamLookup) key = this.byFileName().get(upstreamFileName(apiVersion, kind)) ?? key;
+      else if (this.kindCaseInsensitive) key = this.byFileName().get(`${apiVersion}/${kind.toLowerCase()}`) ?? key;
+    }
     const entry = this.index.get(key);
     if (!entry) return { found: false };
     let validate = this.compiled.get(key);
@@ -187,22 +193,30 @@ class IndexedLocation implements Location {
   }
 
   /**
-   * Upstream's default location is a URL built from the lowercased kind, group and version
-   * (registry.go schemaPath: ResourceKind, KindSuffix), so a kind or apiVersion spelt in another
-   * case finds the schema, whose `kind` and `apiVersion` enums (openapi2jsonschema --kubernetes)
-   * then make the resource invalid. The bundled location does the same.
+   * Upstream's default location is a URL built from the lowercased kind, the first label of the
+   * group and the version (registry.go schemaPath: ResourceKind, KindSuffix), so a kind or
+   * apiVersion spelt in another case, or another group with the same first label
+   * (`apps.example.com/v1` Deployment), finds the schema, whose `kind` and `apiVersion` enums
+   * (openapi2jsonschema --kubernetes) then make the resource invalid. The bundled location does the
+   * same. A CRD location is found as `{{ .Group }}/{{ .ResourceKind }}_{{ .ResourceAPIVersion }}`
+   * would find it: the kind in any case.
    */
   private schemaOf(_key: string, ref: string): object {
     return { $ref: ref }; // the generated schemas pin kind and apiVersion with enums already
   }
 
-  private lowercaseIndex?: Map<string, string>;
-  private lowercase(): Map<string, string> {
-    if (!this.lowercaseIndex) {
-      this.lowercaseIndex = new Map();
-      for (const k of this.index.keys()) if (!this.lowercaseIndex.has(k.toLowerCase())) this.lowercaseIndex.set(k.toLowerCase(), k);
+  private fileNameIndex?: Map<string, string>;
+  private byFileName(): Map<string, string> {
+    if (!this.fileNameIndex) {
+      this.fileNameIndex = new Map();
+      for (const k of this.index.keys()) {
+        const slash = k.lastIndexOf('/');
+        const [apiVersion, kind] = [k.slice(0, slash), k.slice(slash + 1)];
+        const name = this.upstreamLookup ? upstreamFileName(apiVersion, kind) : `${apiVersion}/${kind.toLowerCase()}`;
+        if (!this.fileNameIndex.has(name)) this.fileNameIndex.set(name, k);
+      }
     }
-    return this.lowercaseIndex;
+    return this.fileNameIndex;
   }
 
   /** The kind's standalone validator from the cache, generated (once, atomically) when absent. */
@@ -236,7 +250,7 @@ const bundledByMode: Partial<Record<string, IndexedLocation>> = {};
  * whose branches both allow null, so a null there matches both and fails ("oneOf failed,
  * subschemas 0, 1 matched"), as upstream.
  */
-function upstreamShape(schema: unknown, name = ''): unknown {
+export function upstreamShape(schema: unknown, name = ''): unknown {
   if (Array.isArray(schema)) return schema.map((s) => upstreamShape(s));
   if (!schema || typeof schema !== 'object') return schema;
   const s = schema as Record<string, unknown>;
@@ -264,6 +278,13 @@ function upstreamShape(schema: unknown, name = ''): unknown {
     } else out[k] = upstreamShape(v);
   }
   return out;
+}
+
+/** registry.go schemaPath: `{{ .ResourceKind }}{{ .KindSuffix }}`, what upstream's default URL tells kinds apart by. */
+function upstreamFileName(apiVersion: string, kind: string): string {
+  const parts = apiVersion.split('/');
+  const suffix = parts.length > 1 ? `-${parts[0].split('.')[0].toLowerCase()}-${parts[1].toLowerCase()}` : `-${parts[0].split('.')[0].toLowerCase()}`;
+  return `${kind.toLowerCase()}${suffix}`;
 }
 
 /** The schema URL kubeconform's default location would name for a built-in kind. */
@@ -354,7 +375,7 @@ const GENERATOR_VERSION = 'upstream-shape-4';
 export const NULL_ADDED = 'x-kubeconform-null-added';
 
 /** Hand-written schemas pin apiVersion and kind with single-value enums; that is their index key. */
-function handWrittenKind(schema: JsonSchema, file: string): { apiVersion: string; kind: string } {
+export function handWrittenKind(schema: JsonSchema, file: string): { apiVersion: string; kind: string } {
   const props = schema.properties as Record<string, { enum?: unknown[] }> | undefined;
   const apiVersion = props?.apiVersion?.enum?.[0];
   const kind = props?.kind?.enum?.[0];
@@ -376,12 +397,16 @@ class CrdLocation extends IndexedLocation {
     const index = new Map<string, { ref: string; display: string }>();
     for (const file of files) {
       for (const converted of convertCrds(readFileSync(file, 'utf8'))) {
+        // converted by kubeconform's script, such a schema would not compile there (e.g. a
+        // property named `properties` gets `additionalProperties: false` among its properties,
+        // not a schema for draft-04): that kind is not found here, and the next location is tried
+        if (schemaProblem(converted.schema)) continue;
         const id = `${pathToFileURL(path.resolve(file)).href}/${converted.apiVersion}/${converted.kind}`;
         ajv.addSchema(converted.schema, id);
         index.set(`${converted.apiVersion}/${converted.kind}`, { ref: id, display: `${file}#${converted.apiVersion}/${converted.kind}` });
       }
     }
-    super(() => ajv, index);
+    super(() => ajv, index, undefined, false, true);
   }
 }
 
@@ -433,6 +458,8 @@ class TemplateLocation implements Location {
     if (text.kind === 'error') return { found: false, error: text.message };
     try {
       const schema = JSON.parse(text.body) as JsonSchema;
+      // jsonschema v6 validates a schema against its draft's metaschema before compiling it
+      if (schemaProblem(schema)) return { found: false };
       this.addWithReferences(schema, id);
       const validate = this.ajv.getSchema(id);
       if (!validate) return { found: false };
@@ -456,7 +483,9 @@ class TemplateLocation implements Location {
       if (targetId === id || this.ajvHas(targetId)) continue;
       const text = this.read(targetId);
       if (text.kind !== 'ok') throw new Error(`cannot load referenced schema ${targetId}`);
-      this.addWithReferences(JSON.parse(text.body) as JsonSchema, targetId);
+      const referenced = JSON.parse(text.body) as JsonSchema;
+      if (schemaProblem(referenced)) throw new Error(`referenced schema ${targetId} does not compile`);
+      this.addWithReferences(referenced, targetId);
     }
   }
 

@@ -16,10 +16,12 @@ const GO_DURATION = /^[-+]?(0|(\d+(\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h))+$/;
 function goSource(pattern) {
   let source = pattern;
   let flags = '';
-  const inline = /^\(\?([imsU]+)\)/.exec(source);
+  // leading flags, also after the anchors that start the pattern (`^(?i)(abort|warn)?$`): the same
+  // as flags for the whole pattern
+  const inline = /^((?:\^|\\A)*)\(\?([imsU]+)\)/.exec(source);
   if (inline) {
-    source = source.slice(inline[0].length);
-    flags = [...inline[1]].filter((f) => f === 'i' || f === 'm' || f === 's').join('');
+    source = inline[1] + source.slice(inline[0].length);
+    flags = [...inline[2]].filter((f) => f === 'i' || f === 'm' || f === 's').join('');
   }
   source = source.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
   return { source, flags };

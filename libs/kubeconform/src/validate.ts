@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describeFailure, type FieldError } from './errors.js';
-import { decodeYaml } from './goyaml.js';
+import { decodeInput, decodeYaml } from './goyaml.js';
 import { decodeLenient, fileResources, goJsonType, signature, streamResources, type RawResource } from './parse.js';
 import { SchemaRegistry, type RegistryOptions } from './registry.js';
 
@@ -93,11 +93,19 @@ export class Validator {
       const message = `error unmarshalling resource: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${goJsonType(object)} into Go value of type map[string]interface {}`;
       return { ...result, status: 'error', message };
     }
-    return this.validateObject(object as Record<string, unknown>, filename, result);
+    if (res.item) return this.validateObject(object as Record<string, unknown>, filename, result);
+    // resource.go: Resources() computed Signature() (a struct decode: keys matched ignoring case,
+    // numbers as strings) and the copy it returns carries it, so SignatureFromMap answers that
+    // signature, or its error, rather than reading the map
+    if (sig.error) return { ...result, status: 'error', message: `error while parsing: ${sig.error}` };
+    return this.validateObject(object as Record<string, unknown>, filename, result, { kind: sig.kind, apiVersion: sig.apiVersion });
   }
 
-  /** SignatureFromMap onwards: kind and apiVersion must be strings under exactly those keys. */
-  validateObject(object: Record<string, unknown>, filename: string, shown?: ResourceResult): ResourceResult {
+  /**
+   * SignatureFromMap onwards. Without `identity` (an item of a List, re-marshalled upstream without
+   * a signature), kind and apiVersion must be strings under exactly those keys.
+   */
+  validateObject(object: Record<string, unknown>, filename: string, shown?: ResourceResult, identity?: { kind: string; apiVersion: string }): ResourceResult {
     const meta = (object.metadata && typeof object.metadata === 'object' && !Array.isArray(object.metadata) ? object.metadata : {}) as Record<string, unknown>;
     const result: ResourceResult = shown ?? {
       filename,
@@ -108,8 +116,8 @@ export class Validator {
       apiVersion: typeof object.apiVersion === 'string' ? object.apiVersion : '',
       errors: [],
     };
-    const kind = object.kind;
-    const apiVersion = object.apiVersion;
+    const kind = identity ? identity.kind : object.kind;
+    const apiVersion = identity ? identity.apiVersion : object.apiVersion;
     if (typeof kind !== 'string') return { ...result, status: 'error', message: "error while parsing: missing 'kind' key" };
     if (typeof apiVersion !== 'string') return { ...result, status: 'error', message: "error while parsing: missing 'apiVersion' key" };
     const matches = (set: Set<string>) => set.has(`${apiVersion}/${kind}`) || set.has(kind);
@@ -153,7 +161,7 @@ export class Validator {
   validateFile(file: string): ResourceResult[] {
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = decodeInput(readFileSync(file));
     } catch (err) {
       return [{ filename: file, status: 'error', message: describeFsError(file, err), errors: [] }];
     }
