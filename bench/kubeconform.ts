@@ -5,7 +5,10 @@
  *   -n 1 and -n 2, interleaved so both see the same machine; "per core" is the rate divided by the
  *   threads used (min(n, cores)), and "per CPU second" divides by the user+system CPU time the run
  *   actually got (the machines are shared: wall time includes other people's work);
- * - start-up: one small file, a fresh process, as a CI step runs it.
+ * - start-up: one small file, a fresh process, as a CI step runs it;
+ * - the real kubeconform v0.7.0 (built from its Go module by `npm run k8s:build`) beside ours on the
+ *   same folder with the same schemas (ours exported into its file layout, given as a local
+ *   -schema-location) and the same -n, with the ratio; both must print the same summary.
  *
  * The precompiled validators are generated before measuring (a first run), as they are once per
  * schema change; nothing here is part of `npm test`.
@@ -17,6 +20,8 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, sta
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { exportSchemas } from '@gitops/kubeconform';
+import { resolveComponents } from '../libs/cluster-test/src/build';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const CLI = ['--import', 'tsx', join(ROOT, 'libs/kubeconform/src/cli.ts')];
@@ -34,16 +39,28 @@ interface Sample {
 
 const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 
-/** Runs the CLI in a fresh process; wall time, and CPU time through /usr/bin/time (GNU) when present. */
-function runCli(args: string[]): Sample {
+/** Runs a command in a fresh process; wall time, and CPU time through /usr/bin/time (GNU) when present. */
+function runTimed(command: string[], args: string[]): Sample {
   const started = performance.now();
   const r = TIME
-    ? spawnSync(TIME, ['-f', '%U %S', process.execPath, ...CLI, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 })
-    : spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+    ? spawnSync(TIME, ['-f', '%U %S', ...command, ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 })
+    : spawnSync(command[0], [...command.slice(1), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
   const wallMs = performance.now() - started;
-  if (r.status !== 0) throw new Error(`kubeconform ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
+  if (r.status !== 0) throw new Error(`${command.at(-1)} ${args.join(' ')} failed (${r.status}):\n${r.stderr}${r.stdout}`);
   const cpu = TIME ? /(\d+\.\d+) (\d+\.\d+)\s*$/.exec(r.stderr) : null;
   return { wallMs, cpuS: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined, out: r.stdout };
+}
+
+const runCli = (args: string[]) => runTimed([process.execPath, ...CLI], args);
+
+/** The real kubeconform's binary when `npm run k8s:build` built it, else why not. */
+function realKubeconform(): { binary: string; version: string } | { missing: string } {
+  try {
+    const [kc] = resolveComponents(ROOT, ['kubeconform']);
+    return existsSync(kc.binary) ? { binary: kc.binary, version: kc.version } : { missing: `not built (${kc.binary}); run npm run k8s:build` };
+  } catch (e) {
+    return { missing: (e as Error).message };
+  }
 }
 
 function manifests(dir: string): string[] {
@@ -73,14 +90,32 @@ export function runKubeconformBench(options: { runs?: number } = {}): void {
     const resources = Number(/Summary: (\d+) resources? found/.exec(warm.out)?.[1]);
     console.log(`  folder: ${resources} resources in ${manifests(folder).length} files; one file: ${one.replace(`${ROOT}/`, '')} (${statSync(one).size} bytes)`);
 
+    // the real kubeconform with exactly our schemas, so both do the same work
+    const real = realKubeconform();
+    let runReal: ((args: string[]) => Sample) | undefined;
+    if ('binary' in real) {
+      const { template } = exportSchemas(join(scratch, 'schemas'));
+      runReal = (args) => runTimed([real.binary], ['-schema-location', template, ...args]);
+      const theirs = runReal(['-summary', folder]).out.trim();
+      if (theirs !== warm.out.trim()) throw new Error(`the real kubeconform ${real.version} and ours disagree on the folder:\n  real: ${theirs}\n  ours: ${warm.out.trim()}`);
+    } else {
+      console.log(`  the real kubeconform: not compared, ${real.missing}`);
+    }
+
     const n1: Sample[] = [];
     const n2: Sample[] = [];
     const single: Sample[] = [];
+    const real1: Sample[] = [];
+    const real2: Sample[] = [];
     for (let i = 0; i < runs; i++) {
       // interleaved, so every figure sees the same machine
       n1.push(runCli(['-n', '1', '-summary', folder]));
       n2.push(runCli(['-n', '2', '-summary', folder]));
       single.push(runCli(['-summary', one]));
+      if (runReal) {
+        real1.push(runReal(['-n', '1', '-summary', folder]));
+        real2.push(runReal(['-n', '2', '-summary', folder]));
+      }
     }
     const threads2 = Math.min(2, cpus().length);
     const rate = (s: Sample[]) => resources / (median(s.map((x) => x.wallMs)) / 1000);
@@ -100,6 +135,12 @@ export function runKubeconformBench(options: { runs?: number } = {}): void {
     const oneMs = median(single.map((x) => x.wallMs));
     console.log(`  ${'one small file, fresh process'.padEnd(34)} ${(oneMs / 1000).toFixed(2).padStart(6)} s`);
     console.log(`  speed-up -n 2 / -n 1: x${(rate(n2) / rate(n1)).toFixed(2)}`);
+    if (runReal && 'version' in real) {
+      line(`real kubeconform ${real.version} -n 1`, real1, 1);
+      line(`real kubeconform ${real.version} -n 2`, real2, threads2);
+      const ratio = (ours: Sample[], theirs: Sample[]) => (median(ours.map((x) => x.wallMs)) / median(theirs.map((x) => x.wallMs))).toFixed(2);
+      console.log(`  ours / real, wall time (same folder, same schemas, same summary): -n 1 x${ratio(n1, real1)}, -n 2 x${ratio(n2, real2)}`);
+    }
     const check = (ok: boolean, text: string) => console.log(`  ${ok ? 'met    ' : 'NOT met'} ${text}`);
     check(perCore2 >= TARGET_PER_CORE, `at least ${TARGET_PER_CORE} resources/s per core with -n 2 (${Math.round(perCore2)})`);
     check(oneMs < TARGET_ONE_FILE_MS, `one small file under 1 s (${(oneMs / 1000).toFixed(2)} s)`);
