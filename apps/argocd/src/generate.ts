@@ -66,6 +66,17 @@ export const SERVICE_SYNC_POLICY = {
  * deletes them (a generator that briefly sees no folders deletes nothing), and should one be
  * deleted anyway, its resources stay in the cluster.
  */
+/**
+ * What Argo CD leaves out of the services' diff. A StatefulSet's `volumeClaimTemplates` is an
+ * atomic list that the API server fills in (apiVersion, kind, volumeMode, status); under
+ * ServerSideApply Argo CD's structured-merge diff compares it whole, so the StatefulSets of
+ * postgres-primary and redis-cluster stayed OutOfSync after every successful sync (found by
+ * npm run test:argocd with Argo CD 3.3.10). The field is immutable after creation (the API server
+ * refuses a change, which npm run test:cluster -- --base shows), so leaving it out hides nothing
+ * Argo CD could apply.
+ */
+export const SERVICE_IGNORE_DIFFERENCES = [{ group: 'apps', kind: 'StatefulSet', jsonPointers: ['/spec/volumeClaimTemplates'] }] as const;
+
 export const APPLICATION_SET_SYNC_POLICY = { applicationsSync: 'create-update', preserveResourcesOnDeletion: true } as const;
 
 /**
@@ -531,6 +542,7 @@ function serviceApplicationSet(p: ServiceApplicationSetProps): GeneratedObject {
           source: { repoURL: p.config.repoURL, targetRevision: p.config.targetRevision, path: `{{ ${params.path} }}`, directory: { recurse: false } },
           destination: { ...p.destination },
           syncPolicy: structuredClone(SERVICE_SYNC_POLICY) as never,
+          ignoreDifferences: structuredClone(SERVICE_IGNORE_DIFFERENCES) as never,
         },
       },
     },
