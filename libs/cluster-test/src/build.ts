@@ -53,12 +53,15 @@ async function goBuild(workspaceRoot: string, c: ResolvedComponent): Promise<voi
   // build beside the cache folder, then rename: a killed build never leaves a binary in place
   const staging = mkdtempSync(`${folder}.building-`);
   const ldflags = ['-s', '-w'];
-  if (c.stampKubernetesVersion) {
+  if (c.stamp === 'kubernetes') {
     // what Kubernetes' own build (hack/lib/version.sh) stamps, so /version answers the real version
     const [major, minor] = c.version.replace(/^v/, '').split('.');
     for (const [key, value] of Object.entries({ gitVersion: c.version, gitMajor: major, gitMinor: minor, gitTreeState: 'clean' })) {
       ldflags.push('-X', `k8s.io/component-base/version.${key}=${value}`, '-X', `k8s.io/client-go/pkg/version.${key}=${value}`);
     }
+  } else if (c.stamp === 'argo-cd') {
+    // Argo CD's Makefile: -X ${PACKAGE}.version=$(cat VERSION) with PACKAGE its common package
+    ldflags.push('-X', `github.com/argoproj/argo-cd/v3/common.version=${c.version.replace(/^v/, '')}`, '-X', 'github.com/argoproj/argo-cd/v3/common.gitTreeState=clean');
   }
   const args = ['build', '-mod=readonly', '-trimpath', '-ldflags', ldflags.join(' '), '-o', join(staging, c.name), c.pkg];
   const output: string[] = [];

@@ -16,18 +16,23 @@ export interface Component {
   readonly pkg: string;
   /** The Go module whose required version is the component's version. */
   readonly versionOf: string;
-  /** Kubernetes binaries report the version stamped into k8s.io/component-base at link time. */
-  readonly stampKubernetesVersion?: boolean;
+  /**
+   * The version stamped in at link time, as the project's own build does: Kubernetes binaries into
+   * k8s.io/component-base (so /version answers it), Argo CD into its common package.
+   */
+  readonly stamp?: 'kubernetes' | 'argo-cd';
 }
 
 export const COMPONENTS: readonly Component[] = [
   { name: 'etcd', module: 'kubernetes', pkg: './etcd', versionOf: 'go.etcd.io/etcd/server/v3' },
-  { name: 'kube-apiserver', module: 'kubernetes', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver', versionOf: 'k8s.io/kubernetes', stampKubernetesVersion: true },
-  { name: 'kube-controller-manager', module: 'kubernetes', pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager', versionOf: 'k8s.io/kubernetes', stampKubernetesVersion: true },
-  { name: 'kube-scheduler', module: 'kubernetes', pkg: 'k8s.io/kubernetes/cmd/kube-scheduler', versionOf: 'k8s.io/kubernetes', stampKubernetesVersion: true },
+  { name: 'kube-apiserver', module: 'kubernetes', pkg: 'k8s.io/kubernetes/cmd/kube-apiserver', versionOf: 'k8s.io/kubernetes', stamp: 'kubernetes' },
+  { name: 'kube-controller-manager', module: 'kubernetes', pkg: 'k8s.io/kubernetes/cmd/kube-controller-manager', versionOf: 'k8s.io/kubernetes', stamp: 'kubernetes' },
+  { name: 'kube-scheduler', module: 'kubernetes', pkg: 'k8s.io/kubernetes/cmd/kube-scheduler', versionOf: 'k8s.io/kubernetes', stamp: 'kubernetes' },
   { name: 'kwok', module: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok', versionOf: 'sigs.k8s.io/kwok' },
   { name: 'kubeconform', module: 'kubeconform', pkg: 'github.com/yannh/kubeconform/cmd/kubeconform', versionOf: 'github.com/yannh/kubeconform' },
   { name: 'kubectl-validate', module: 'kubectl-validate', pkg: 'sigs.k8s.io/kubectl-validate', versionOf: 'sigs.k8s.io/kubectl-validate' },
+  // one multi-call binary, as upstream builds it (the component is chosen by ARGOCD_BINARY_NAME)
+  { name: 'argocd', module: 'argocd', pkg: 'github.com/argoproj/argo-cd/v3/cmd', versionOf: 'github.com/argoproj/argo-cd/v3', stamp: 'argo-cd' },
 ];
 
 export type ComponentName = (typeof COMPONENTS)[number]['name'];

@@ -64,6 +64,9 @@ export interface ControlPlane {
   readonly server: string;
   readonly client: KubeClient;
   readonly kubeconfig: string;
+  /** The admin's bearer token and the API server's (self-signed) certificate, for other clients. */
+  readonly token: string;
+  readonly caPem: string;
   readonly workDir: string;
   readonly processes: StartedProcess[];
 }
@@ -129,5 +132,5 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   // the controller manager's service-account controller makes "default" in every namespace
   await waitFor(kcm, async () => !!(await client!.get('v1', 'ServiceAccount', 'default', 'default')), 60_000, 'creating service accounts');
   for (const p of [scheduler, kwok]) if (p.exited) await waitFor(p, async () => false, 0, 'running');
-  return { name, server, client: client!, kubeconfig, workDir, processes };
+  return { name, server, client: client!, kubeconfig, token, caPem: readFileSync(caFile, 'utf8'), workDir, processes };
 }

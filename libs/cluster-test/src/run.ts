@@ -15,7 +15,7 @@ import { planCatalogue, readFolder, syncOrder, type ClusterPlan, type PlannedApp
 import { readiness } from './health';
 import { ComponentError, lastLogLine, sleep, stopAll } from './processes';
 import { addonClasses, addonCrds } from './stand-ins/addons';
-import { provisionVolumes, publishIstioRootCert, reconcileExternalSecrets } from './stand-ins/controllers';
+import { assignLoadBalancers, provisionVolumes, publishIstioRootCert, reconcileExternalSecrets } from './stand-ins/controllers';
 import { istioOptionsFromApplication, mutatingWebhookConfiguration, startIstioInjectionWebhook, type IstioInjectionWebhook } from './stand-ins/istio-injection';
 import selfsigned from 'selfsigned';
 
@@ -117,15 +117,7 @@ async function testCluster(cp: ControlPlane, cluster: ClusterPlan, options: Clus
     options.onFailure?.(failure);
   };
 
-  // what the add-ons' charts bring (or, on the management cluster, Argo CD's own CRDs)
-  const crds: KubeObject[] = cluster === undefined ? [] : cluster.name === 'management'
-    ? addonCrds(options.sharedDir, { name: 'argo-cd', chart: 'argo-cd', repoURL: '', version: '', values: {}, file: '', application: { apiVersion: '', kind: '', metadata: {} } })
-    : cluster.addons.flatMap((a) => addonCrds(options.sharedDir, a));
-  for (const crd of crds) await client.apply(crd, { fieldManager: 'helm' });
-  await waitEstablished(client, crds);
-  for (const o of cluster.addons.flatMap(addonClasses)) await client.apply(o, { fieldManager: 'helm' });
-  const region = cluster.name === 'management' ? 'us-east-1' : regionOf(cluster);
-  await createNodes(client, region, (await client.request('GET', '/version')).gitVersion);
+  const prepared = await prepareCluster(client, cluster, options.sharedDir);
 
   const appsOf = (plan: ClusterPlan, root: string): PlannedApp[] => plan.name === 'management'
     ? [{ name: 'argocd-bootstrap', path: 'argocd', objects: ['argocd/bootstrap', 'argocd/projects', 'argocd/applicationsets'].flatMap((p) => readFolder(root, p)) }, ...plan.apps]
@@ -133,13 +125,8 @@ async function testCluster(cp: ControlPlane, cluster: ClusterPlan, options: Clus
   const baseApps = base ? appsOf(base, options.baseRoot!) : [];
   const apps = appsOf(cluster, options.root);
 
-  // namespaces first: Argo CD's own, each add-on's (its Application has CreateNamespace=true), then
-  // the systems' (rendered in their *-shared folders)
-  if (cluster.name === 'management') await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } });
-  for (const addon of cluster.addons) {
-    const ns = addon.application.spec?.destination?.namespace;
-    if (ns) await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { fieldManager: 'argocd-controller' });
-  }
+  // namespaces first (Argo CD's own and the add-ons' are made by prepareCluster), then the
+  // systems' (rendered in their *-shared folders)
   const applyNamespaces = async (list: readonly PlannedApp[], label: string) => {
     for (const app of list) {
       for (const p of app.objects.filter((o) => o.object.kind === 'Namespace')) {
@@ -147,14 +134,7 @@ async function testCluster(cp: ControlPlane, cluster: ClusterPlan, options: Clus
       }
     }
   };
-  // istiod's sidecar injection, as the pinned chart's template injects (stand-ins/istio-injection.ts)
-  const istiod = cluster.addons.find((a) => a.chart === 'istiod');
-  const webhook = istiod ? await startInjection(client, istiod.application) : undefined;
-  const tick = async () => {
-    await reconcileExternalSecrets(client);
-    await provisionVolumes(client);
-    if (webhook) await publishIstioRootCert(client);
-  };
+  const tick = prepared.tick;
   let ready = 0;
   try {
     // the base revision first, as the live cluster has it (its failures are named "(base)")
@@ -168,9 +148,55 @@ async function testCluster(cp: ControlPlane, cluster: ClusterPlan, options: Clus
       else log(`cluster-test: ${cluster.name}: ${app.path}: not ready`);
     }
   } finally {
-    await webhook?.close();
+    await prepared.close();
   }
   return { failures, ready, total: apps.length };
+}
+
+/** A cluster with what its add-ons would bring, and the stand-ins that act for their controllers. */
+export interface PreparedCluster {
+  /** One round of the stand-in controllers (External Secrets, EBS, istiod, load balancers). */
+  readonly tick: () => Promise<void>;
+  /** Stops what prepareCluster started (the injection webhook). */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Makes an empty cluster what its add-ons would make it before any system arrives: their CRDs
+ * (Argo CD's on the management cluster), classes and namespaces (each add-on Application has
+ * CreateNamespace=true), the nodes, and istiod's sidecar injection (stand-ins/istio-injection.ts).
+ */
+export async function prepareCluster(client: KubeClient, cluster: ClusterPlan, sharedDir: string): Promise<PreparedCluster> {
+  // what the add-ons' charts bring (or, on the management cluster, Argo CD's own CRDs)
+  const crds: KubeObject[] = cluster === undefined ? [] : cluster.name === 'management'
+    ? addonCrds(sharedDir, { name: 'argo-cd', chart: 'argo-cd', repoURL: '', version: '', values: {}, file: '', application: { apiVersion: '', kind: '', metadata: {} } })
+    : cluster.addons.flatMap((a) => addonCrds(sharedDir, a));
+  for (const crd of crds) await client.apply(crd, { fieldManager: 'helm' });
+  await waitEstablished(client, crds);
+  for (const o of cluster.addons.flatMap(addonClasses)) await client.apply(o, { fieldManager: 'helm' });
+  const region = cluster.name === 'management' ? 'us-east-1' : regionOf(cluster);
+  await createNodes(client, region, (await client.request('GET', '/version')).gitVersion);
+
+  if (cluster.name === 'management') await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'argocd' } });
+  for (const addon of cluster.addons) {
+    const ns = addon.application.spec?.destination?.namespace;
+    if (ns) await client.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, { fieldManager: 'argocd-controller' });
+  }
+  // istiod's sidecar injection, as the pinned chart's template injects (stand-ins/istio-injection.ts)
+  const istiod = cluster.addons.find((a) => a.chart === 'istiod');
+  const webhook = istiod ? await startInjection(client, istiod.application) : undefined;
+  const charts = cluster.addons.map((a) => a.chart);
+  return {
+    tick: async () => {
+      await reconcileExternalSecrets(client);
+      await provisionVolumes(client);
+      await assignLoadBalancers(client, charts, region);
+      if (webhook) await publishIstioRootCert(client);
+    },
+    close: async () => {
+      await webhook?.close();
+    },
+  };
 }
 
 async function startInjection(client: KubeClient, istiod: KubeObject): Promise<IstioInjectionWebhook> {

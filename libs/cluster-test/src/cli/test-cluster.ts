@@ -4,7 +4,7 @@
  * server refuses or that never becomes ready, then `N of M folders applied and ready on K clusters`.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -12,15 +12,7 @@ import { resolveComponents } from '../build';
 import { builtBinary } from '../components';
 import type { Binaries } from '../control-plane';
 import { runClusterTest } from '../run';
-
-/** ../shared beside the repository, unless --shared or GITOPS_SHARED_DIR says where. */
-export function sharedDirOf(root: string, given?: string): string {
-  const dir = resolve(given ?? process.env.GITOPS_SHARED_DIR ?? resolve(root, '../shared'));
-  if (!existsSync(resolve(dir, 'addons'))) {
-    throw new Error(`test:cluster needs the add-ons' upstream CRDs in ${dir}/addons (pass --shared <dir> or set GITOPS_SHARED_DIR)`);
-  }
-  return dir;
-}
+import { sharedDirOf } from './shared-dir';
 
 const program = new Command('test:cluster')
   .description('apply every dist/ folder to real API servers (one per cluster of the fleet) as Argo CD would, and wait until ready')

@@ -10,6 +10,11 @@
  *   A claim whose pod never schedules is never bound.
  * - istiod's namespace controller: the `istio-ca-root-cert` ConfigMap in every namespace, which
  *   injected pods mount (istio/istio pilot/pkg/keycertbundle, NamespaceController at 1.26.0).
+ * - Load balancers: an Ingress of a class whose controller the cluster runs (the AWS Load Balancer
+ *   Controller's `alb`, ingress-nginx's `nginx`), and a LoadBalancer Service (EKS's cloud
+ *   controller), get the address the cloud would give, in their status; Argo CD's health of an
+ *   Ingress or LoadBalancer Service waits for it (gitops-engine pkg/health health_ingress.go,
+ *   health_service.go). An Ingress of a class nobody serves gets none.
  */
 import type { KubeClient, KubeObject } from '../kube-client';
 
@@ -24,8 +29,15 @@ export async function reconcileExternalSecrets(client: KubeClient): Promise<void
       ? await client.get('external-secrets.io/v1', 'ClusterSecretStore', undefined, ref.name)
       : await client.get('external-secrets.io/v1', 'SecretStore', ns, ref.name);
     if (!store) continue;
+    // the operator validates a store (its provider answers) and says so in its status; Argo CD's
+    // health of a store or an ExternalSecret is its Ready condition (argo-cd
+    // resource_customizations/external-secrets.io/{ClusterSecretStore,SecretStore,ExternalSecret}/health.lua)
+    await markReady(client, store, 'Valid', 'store validated');
     const name = es.spec?.target?.name ?? es.metadata.name!;
-    if (await client.get('v1', 'Secret', ns, name)) continue;
+    if (await client.get('v1', 'Secret', ns, name)) {
+      await markReady(client, es, 'SecretSynced', 'secret synced');
+      continue;
+    }
     const keys: string[] = [
       ...(es.spec?.data ?? []).map((d: any) => d.secretKey),
       ...Object.keys(es.spec?.target?.template?.data ?? {}),
@@ -38,6 +50,39 @@ export async function reconcileExternalSecrets(client: KubeClient): Promise<void
       type: es.spec?.target?.template?.type ?? 'Opaque',
       data,
     });
+  }
+}
+
+/** Sets a Ready=True condition in the object's status (its status subresource), once. */
+async function markReady(client: KubeClient, object: KubeObject, reason: string, message: string): Promise<void> {
+  if ((object.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True')) return;
+  const path = await client.pathOf(object.apiVersion, object.kind, object.metadata.namespace, object.metadata.name);
+  const condition = { type: 'Ready', status: 'True', reason, message, lastTransitionTime: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+  await client.request('PATCH', `${path}/status`, JSON.stringify({ status: { conditions: [condition] } }), 'application/merge-patch+json');
+}
+
+/** Ingress classes served by an add-on's controller, by the add-on's chart name. */
+const INGRESS_CONTROLLERS: Record<string, string> = { 'aws-load-balancer-controller': 'alb', 'ingress-nginx': 'nginx' };
+
+/**
+ * Gives Ingresses of a served class and LoadBalancer Services an address as the cloud would (an
+ * ELB host name in the cluster's region). `charts`: the add-on charts the cluster runs.
+ */
+export async function assignLoadBalancers(client: KubeClient, charts: readonly string[], region: string): Promise<void> {
+  const served = new Set(charts.map((c) => INGRESS_CONTROLLERS[c]).filter(Boolean));
+  // the controller's naming: k8s-<namespace>-<name>, cut to 32 characters, a DNS label
+  const address = (o: KubeObject) => [{ hostname: `${`k8s-${o.metadata.namespace}-${o.metadata.name}`.slice(0, 32).replace(/-+$/, '')}.elb.${region}.amazonaws.com` }];
+  const setStatus = async (o: KubeObject) => {
+    const path = await client.pathOf(o.apiVersion, o.kind, o.metadata.namespace, o.metadata.name);
+    await client.request('PATCH', `${path}/status`, JSON.stringify({ status: { loadBalancer: { ingress: address(o) } } }), 'application/merge-patch+json');
+  };
+  for (const ing of await client.list('networking.k8s.io/v1', 'Ingress')) {
+    if (ing.status?.loadBalancer?.ingress?.length || !served.has(ing.spec?.ingressClassName)) continue;
+    await setStatus({ ...ing, apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' });
+  }
+  for (const svc of await client.list('v1', 'Service')) {
+    if (svc.spec?.type !== 'LoadBalancer' || svc.status?.loadBalancer?.ingress?.length) continue;
+    await setStatus({ ...svc, apiVersion: 'v1', kind: 'Service' });
   }
 }
 

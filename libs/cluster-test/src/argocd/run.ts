@@ -1,0 +1,285 @@
+/**
+ * npm run test:argocd: Argo CD itself syncs this repository onto empty clusters. The management
+ * cluster and every cluster of the fleet run as real control planes (../control-plane.ts, as
+ * test:cluster starts them, all at once here); Argo CD's application controller, repo server and
+ * ApplicationSet controller (one binary built from its Go module) and redis run as local processes
+ * against the management cluster, as Argo CD's own end-to-end setup runs them (its Procfile:
+ * ARGOCD_BINARY_NAME picks the component, ARGOCD_FAKE_IN_CLUSTER makes `https://kubernetes.default.svc`
+ * the KUBECONFIG's cluster). Each fleet cluster is registered under its `server` URL from
+ * environments/ (a cluster Secret, as `argocd cluster add` writes one) and reached through a local
+ * CONNECT proxy that maps that host to its API server (network.ts); the repository is served at the
+ * commit under test under its own URL the same way. Then argocd/bootstrap is applied as the README
+ * tells a user to, and every Application is watched until it is Synced and Healthy or the deadline
+ * passes.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import selfsigned from 'selfsigned';
+import { parseYaml } from '@gitops/platform';
+import { startControlPlane, startEtcd, type Binaries, type ControlPlane } from '../control-plane';
+import type { KubeObject } from '../kube-client';
+import { planCatalogue, type ClusterPlan } from '../plan';
+import { ComponentError, freePort, lastLogLine, sleep, startProcess, stopAll, waitFor, type StartedProcess } from '../processes';
+import { prepareCluster, type PreparedCluster } from '../run';
+import { commitUnderTest, startConnectProxy, startGitServer, type ConnectProxy, type Served } from './network';
+
+export interface ArgoCdTestOptions {
+  readonly root: string;
+  /** ../shared: the add-ons' upstream CRDs and Argo CD's (addons/argo-cd/crds). */
+  readonly sharedDir: string;
+  readonly binaries: Binaries & { readonly argocd: string; readonly redis: string };
+  /** How long every Application may take to become Synced and Healthy. @default 15 minutes */
+  readonly deadlineMs?: number;
+  /** Keep logs and data here (default: a temporary folder, removed when everything passed). */
+  readonly workDir?: string;
+  readonly log?: (line: string) => void;
+}
+
+/** One Application as Argo CD reports it. */
+export interface AppReport {
+  readonly name: string;
+  readonly sync: string;
+  readonly health: string;
+  /** Argo CD's own words: conditions, the last operation's message, unhealthy resources. */
+  readonly message: string;
+  /** Why it is not counted (an add-on chart this machine cannot fetch), when so. */
+  readonly notTested?: string;
+}
+
+export interface ArgoCdTestResult {
+  readonly apps: AppReport[];
+  readonly healthy: number;
+  readonly total: number;
+  readonly commit: string;
+  readonly workDir: string;
+}
+
+const ARGOCD_NAMESPACE = 'argocd';
+const APPLICATION = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' } as const;
+
+export async function runArgoCdTest(options: ArgoCdTestOptions): Promise<ArgoCdTestResult> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const plan = planCatalogue(options.root);
+  const repo = readRepoConfig(options.root);
+  const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'argocd-test-'));
+  mkdirSync(workDir, { recursive: true });
+  const servers: Served[] = [];
+  const prepared: PreparedCluster[] = [];
+  let ok = false;
+  try {
+    const commit = commitUnderTest(options.root, join(workDir, 'index'));
+    log(`test:argocd: serving ${repo.repoURL} branch ${repo.targetRevision} at ${commit.describe}`);
+    const etcd = await startEtcd(options.binaries.etcd, join(workDir, 'etcd'));
+    const planes = new Map<string, ControlPlane>();
+    const processes: StartedProcess[] = [etcd.process];
+    for (const cluster of [plan.management, ...plan.clusters]) {
+      const cp = await startControlPlane({ name: cluster.name, binaries: options.binaries, etcdUrl: etcd.url, workDir: join(workDir, cluster.name) });
+      planes.set(cluster.name, cp);
+      processes.push(...cp.processes);
+      prepared.push(await prepareCluster(cp.client, cluster, options.sharedDir));
+      log(`test:argocd: ${cluster.name} started (${cluster.name === 'management' ? "Argo CD's own" : cluster.server})`);
+    }
+    const management = planes.get('management')!;
+
+    // the network: the repository and each cluster under their own names, nothing else
+    const tls = await certificateFor(['github.com', new URL(repo.repoURL).hostname]);
+    const git = await startGitServer({ root: options.root, workDir, repoURL: repo.repoURL, branch: repo.targetRevision, sha: commit.sha, cert: tls.cert, key: tls.key });
+    servers.push(git);
+    const routes = new Map<string, number>([[`${new URL(repo.repoURL).hostname}:443`, git.port]]);
+    for (const cluster of plan.clusters) routes.set(`${new URL(cluster.server).hostname}:443`, Number(new URL(planes.get(cluster.name)!.server).port));
+    const proxy = await startConnectProxy(routes);
+    servers.push(proxy);
+
+    // Argo CD's configuration, its clusters, then its processes
+    const tlsDir = join(workDir, 'argocd', 'tls');
+    mkdirSync(tlsDir, { recursive: true });
+    writeFileSync(join(tlsDir, new URL(repo.repoURL).hostname), tls.cert); // argocd-tls-certs-cm, as mounted
+    for (const o of argoCdConfiguration()) await management.client.apply(o, { fieldManager: 'argocd-install' });
+    for (const cluster of plan.clusters) await management.client.apply(clusterSecret(cluster, planes.get(cluster.name)!), { fieldManager: 'argocd-cluster-add' });
+    processes.push(...(await startArgoCd(options.binaries, management, workDir, tlsDir, proxy)));
+
+    // argocd/bootstrap, as the README tells a user to apply it
+    for (const file of ['argocd/bootstrap/project.yaml', 'argocd/bootstrap/application.yaml']) {
+      for (const doc of parseYaml(readFileSync(join(options.root, file), 'utf8'), file, { multi: true, goYaml: true }).documents) {
+        const object = doc.value as KubeObject;
+        await management.client.apply({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? ARGOCD_NAMESPACE } }, { fieldManager: 'kubectl' });
+      }
+    }
+    log(`test:argocd: applied argocd/bootstrap; waiting for every Application (deadline ${((options.deadlineMs ?? 900_000) / 60_000).toFixed(0)} min)`);
+
+    const expected = expectedApplications(plan);
+    const addons = new Map(plan.clusters.flatMap((c) => c.addons.map((a) => [a.name, `its chart ${a.chart} ${a.version} comes from ${a.repoURL}, which this machine cannot reach; the CRDs and classes it brings are installed by the harness`] as const)));
+    const deadline = Date.now() + (options.deadlineMs ?? 900_000);
+    let reports: AppReport[] = [];
+    let lastLine = '';
+    const standInProblems = new Set<string>();
+    for (;;) {
+      const dead = processes.find((p) => p.exited);
+      if (dead) throw new ComponentError(dead.name, dead.logFile, `${dead.exited}; last log line: ${lastLogLine(dead.logFile)}`);
+      for (const p of prepared) {
+        // a stand-in's round may race a deletion; each new problem is logged once
+        await p.tick().catch((e: Error) => {
+          if (!standInProblems.has(e.message)) log(`test:argocd: stand-in: ${e.message}`);
+          standInProblems.add(e.message);
+        });
+      }
+      const live = await management.client.list(APPLICATION.apiVersion, APPLICATION.kind, ARGOCD_NAMESPACE);
+      reports = [...expected].sort().map((name) => {
+        const app = live.find((a) => a.metadata.name === name);
+        return { ...report(name, app), notTested: addons.get(name) };
+      });
+      for (const app of live) if (!expected.has(app.metadata.name!)) reports.push(report(app.metadata.name!, app, 'not generated by the repository as read by libs/rollout'));
+      const counted = reports.filter((r) => !r.notTested);
+      const healthy = counted.filter(isDone).length;
+      const line = `test:argocd: ${healthy} of ${counted.length} Applications Synced and Healthy (${live.length} exist)`;
+      if (line !== lastLine) log(line);
+      lastLine = line;
+      if (healthy === counted.length || Date.now() > deadline) {
+        ok = healthy === counted.length;
+        return { apps: reports, healthy, total: counted.length, commit: commit.describe, workDir };
+      }
+      await sleep(5000);
+    }
+  } finally {
+    for (const p of prepared) await p.close().catch(() => undefined);
+    for (const s of servers) await s.close().catch(() => undefined);
+    await stopAll();
+    if (ok && !options.workDir) rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+const isDone = (r: AppReport) => r.sync === 'Synced' && r.health === 'Healthy';
+
+/** The Applications the repository generates (the bootstrap, its ApplicationSets' and the add-ons'). */
+function expectedApplications(plan: { management: ClusterPlan; clusters: ClusterPlan[] }): Set<string> {
+  return new Set(['argocd-bootstrap', ...plan.management.apps.map((a) => a.name), ...plan.clusters.flatMap((c) => [...c.apps.map((a) => a.name), ...c.addons.map((a) => a.name)])]);
+}
+
+/** An Application's sync status, health and Argo CD's own message about it. */
+function report(name: string, app: KubeObject | undefined, note?: string): AppReport {
+  if (!app) return { name, sync: '-', health: '-', message: 'no such Application (not generated yet)' };
+  const status = app.status ?? {};
+  const words: string[] = [];
+  if (note) words.push(note);
+  for (const c of status.conditions ?? []) words.push(`${c.type}: ${c.message}`);
+  const op = status.operationState;
+  if (op && op.phase !== 'Succeeded') words.push(`operation ${op.phase}: ${op.message ?? ''}`.trim());
+  for (const r of status.resources ?? []) {
+    if (r.health && r.health.status !== 'Healthy') words.push(`${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.health.status}${r.health.message ? ` (${r.health.message})` : ''}`);
+    if (r.status && r.status !== 'Synced') words.push(`${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}: ${r.status}`);
+  }
+  return { name, sync: status.sync?.status ?? 'Unknown', health: status.health?.status ?? 'Unknown', message: words.join('; ').replace(/\s+/g, ' ').slice(0, 600) };
+}
+
+/** environments/argocd.yaml: the repository URL and branch Argo CD reads. */
+function readRepoConfig(root: string): { repoURL: string; targetRevision: string } {
+  const file = join(root, 'environments/argocd.yaml');
+  const config = parseYaml(readFileSync(file, 'utf8'), 'environments/argocd.yaml', { goYaml: true }).documents[0]?.value as { repoURL?: string; targetRevision?: string };
+  if (!config?.repoURL?.startsWith('https://')) throw new Error(`environments/argocd.yaml: repoURL must be an https:// URL to be served here (got ${config?.repoURL})`);
+  return { repoURL: config.repoURL, targetRevision: config.targetRevision ?? 'HEAD' };
+}
+
+/** A certificate (self-signed, its own CA) for the given host names. */
+async function certificateFor(hosts: string[]): Promise<{ cert: string; key: string }> {
+  const names = [...new Set(hosts)];
+  const pems = await selfsigned.generate([{ name: 'commonName', value: names[0] }], {
+    notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
+    keySize: 2048,
+    extensions: [
+      { name: 'basicConstraints', cA: true },
+      { name: 'subjectAltName', altNames: names.map((value) => ({ type: 2, value })) },
+    ],
+  });
+  return { cert: pems.cert, key: pems.private };
+}
+
+/** What Argo CD's install manifests put in its namespace before its processes start (manifests/base/config). */
+function argoCdConfiguration(): KubeObject[] {
+  const labels = (name: string) => ({ 'app.kubernetes.io/name': name, 'app.kubernetes.io/part-of': 'argocd' });
+  const cm = (name: string, data: Record<string, string> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: ARGOCD_NAMESPACE, labels: labels(name) }, data } as KubeObject);
+  return [
+    cm('argocd-cm'),
+    cm('argocd-cmd-params-cm'),
+    cm('argocd-rbac-cm'),
+    cm('argocd-ssh-known-hosts-cm'),
+    cm('argocd-tls-certs-cm'),
+    cm('argocd-gpg-keys-cm'),
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'argocd-secret', namespace: ARGOCD_NAMESPACE, labels: labels('argocd-secret') }, type: 'Opaque', stringData: { 'server.secretkey': randomBytes(32).toString('base64') } } as KubeObject,
+  ];
+}
+
+/**
+ * A fleet cluster registered as `argocd cluster add` registers it: its name and `server` URL from
+ * environments/, a bearer token, and the API server's certificate to trust. The certificate is the
+ * local API server's (self-signed, issued for kubernetes, kubernetes.default, ... and 127.0.0.1), so `serverName` names one of those; the connection itself goes
+ * to the `server` URL's host through the proxy.
+ */
+function clusterSecret(cluster: ClusterPlan, cp: ControlPlane): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: `cluster-${cluster.name}`, namespace: ARGOCD_NAMESPACE, labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
+    type: 'Opaque',
+    stringData: {
+      name: cluster.name,
+      server: cluster.server,
+      config: JSON.stringify({ bearerToken: cp.token, tlsClientConfig: { caData: Buffer.from(cp.caPem).toString('base64'), serverName: 'kubernetes' } }),
+    },
+  } as KubeObject;
+}
+
+/** redis, the repo server, the application controller and the ApplicationSet controller (Argo CD's Procfile). */
+async function startArgoCd(binaries: ArgoCdTestOptions['binaries'], management: ControlPlane, workDir: string, tlsDir: string, proxy: ConnectProxy): Promise<StartedProcess[]> {
+  const dir = join(workDir, 'argocd');
+  for (const d of ['ssh', 'gpg/keys', 'gpg/source', 'plugin']) mkdirSync(join(dir, d), { recursive: true, mode: 0o700 });
+  // the management cluster as the processes' in-cluster config, in Argo CD's namespace
+  const kubeconfig = JSON.parse(readFileSync(management.kubeconfig, 'utf8'));
+  kubeconfig.contexts[0].context.namespace = ARGOCD_NAMESPACE;
+  const argocdKubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(argocdKubeconfig, JSON.stringify(kubeconfig));
+
+  const [redisPort, repoPort, repoMetrics, controllerMetrics, appsetMetrics, appsetProbe, appsetWebhook] = await Promise.all(Array.from({ length: 7 }, () => freePort()));
+  const env = (binaryName: string): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    HOME: dir,
+    ARGOCD_BINARY_NAME: binaryName,
+    ARGOCD_FAKE_IN_CLUSTER: 'true',
+    KUBECONFIG: argocdKubeconfig,
+    ARGOCD_TLS_DATA_PATH: tlsDir,
+    ARGOCD_SSH_DATA_PATH: join(dir, 'ssh'),
+    ARGOCD_GNUPGHOME: join(dir, 'gpg/keys'),
+    ARGOCD_GPG_DATA_PATH: join(dir, 'gpg/source'),
+    ARGOCD_GPG_ENABLED: 'false',
+    ARGOCD_PLUGINSOCKFILEPATH: join(dir, 'plugin'),
+    // the network (network.ts): loopback is never proxied (Go's httpproxy), everything else is
+    HTTPS_PROXY: proxy.url,
+    HTTP_PROXY: proxy.url,
+    NO_PROXY: '127.0.0.1,localhost',
+  });
+  const redis = startProcess('redis', binaries.redis, ['--bind', '127.0.0.1', '--port', String(redisPort), '--save', '', '--appendonly', 'no'], join(dir, 'redis.log'));
+  await waitFor(redis, async () => lastLogLine(join(dir, 'redis.log')).includes('Ready to accept connections'), 30_000, 'ready');
+  const repoServer = startProcess('argocd-repo-server', binaries.argocd, [
+    '--loglevel', 'info', '--address', '127.0.0.1', '--port', String(repoPort), '--metrics-address', '127.0.0.1', '--metrics-port', String(repoMetrics), '--redis', `127.0.0.1:${redisPort}`,
+  ], join(dir, 'repo-server.log'), env('argocd-repo-server'));
+  await waitFor(repoServer, async () => (await fetch(`http://127.0.0.1:${repoMetrics}/metrics`, { signal: AbortSignal.timeout(2000) })).ok, 60_000, 'serving');
+  const controller = startProcess('argocd-application-controller', binaries.argocd, [
+    '--loglevel', 'info', '--redis', `127.0.0.1:${redisPort}`, '--repo-server', `127.0.0.1:${repoPort}`, '--metrics-port', String(controllerMetrics),
+  ], join(dir, 'application-controller.log'), env('argocd-application-controller'));
+  const appset = startProcess('argocd-applicationset-controller', binaries.argocd, [
+    '--loglevel', 'info', '--argocd-repo-server', `127.0.0.1:${repoPort}`, '--metrics-addr', `127.0.0.1:${appsetMetrics}`, '--probe-addr', `127.0.0.1:${appsetProbe}`, '--webhook-addr', `127.0.0.1:${appsetWebhook}`,
+  ], join(dir, 'applicationset-controller.log'), env('argocd-applicationset-controller'));
+  await waitFor(controller, async () => (await fetch(`http://127.0.0.1:${controllerMetrics}/metrics`, { signal: AbortSignal.timeout(2000) })).ok, 60_000, 'serving');
+  // no health checks are registered on its probe address (cmd/argocd-applicationset-controller): its metrics server answers once the manager runs
+  await waitFor(appset, async () => (await fetch(`http://127.0.0.1:${appsetMetrics}/metrics`, { signal: AbortSignal.timeout(2000) })).ok, 60_000, 'serving');
+  return [redis, repoServer, controller, appset];
+}
+
+/** redis-server from Debian's package (or PATH), or an error saying how to install it. */
+export function redisServer(): string {
+  for (const candidate of [process.env.REDIS_SERVER, '/usr/bin/redis-server', ...(process.env.PATH ?? '').split(':').map((d) => join(d, 'redis-server'))]) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  throw new Error('redis-server is not installed: apt-get install redis-server (Debian), or set REDIS_SERVER');
+}
