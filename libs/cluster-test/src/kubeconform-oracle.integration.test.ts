@@ -24,6 +24,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveComponents } from './build';
 import { exportSchemas, isBundledVersion, runCli } from '@gitops/kubeconform';
 import { generateVariants, type Variant } from './kubeconform-variants.js';
+// the corpus's case type, as the conformance runner reads it (a type only: nothing of that script runs)
+import type { CorpusCase } from '../../kubeconform/conformance/run';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '../../..');
@@ -265,19 +267,9 @@ describe.skipIf(!!REAL.missing)('ours vs the real kubeconform v0.7.0, same schem
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   describe.skipIf(!!CORPUS_MISSING)('a. the upstream acceptance corpus', () => {
-    interface Case {
-      id: string;
-      category: string;
-      file: string | string[] | null;
-      stdin: boolean;
-      argv: string[];
-      env?: Record<string, string>;
-      needs_remote_schema: boolean;
-      fixture_present?: boolean;
-    }
 
     it('gives every resource of every applicable case the same verdict and every case the same exit code', async () => {
-      const cases = (JSON.parse(readFileSync(path.join(CORPUS, 'expected.json'), 'utf8')) as { cases: Case[] }).cases;
+      const cases = (JSON.parse(readFileSync(path.join(CORPUS, 'expected.json'), 'utf8')) as { cases: CorpusCase[] }).cases;
       const tally = newTally();
       const notApplicable: string[] = [];
       for (const c of cases) {

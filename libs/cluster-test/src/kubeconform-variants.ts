@@ -8,6 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isMap, stringify } from 'yaml';
 import { decodeYaml } from '@gitops/kubeconform';
+import { seededRandom } from './oracles';
 
 export interface Variant {
   /** the mutation family (the counts are printed per family group) */
@@ -23,18 +24,6 @@ export interface Variant {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
 type Path = (string | number)[];
-
-/** mulberry32: small, seeded, deterministic. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const clone = <T>(v: T): T => structuredClone(v);
 const isObj = (v: unknown): v is Obj => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -90,7 +79,7 @@ export interface Generated {
  * Families that need a particular field take the objects that have one.
  */
 export function generateVariants(dist: Map<string, string>, seed = 20, perFamily = 6): Generated {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const bases: { name: string; obj: Obj }[] = [];
   let skippedBases = 0;

@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli.js';
 import { BUNDLED_KUBERNETES_VERSION, isBundledVersion } from '../src/registry.js';
 
-interface Case {
+/** One case of kubeconform's acceptance corpus (expected.json). */
+export interface CorpusCase {
   id: string;
   test: string;
   category: string;
@@ -51,7 +52,7 @@ function corpusDir(): string {
 }
 
 /** Why a case cannot be reproduced offline, or undefined when it can. */
-function notApplicable(c: Case, corpus: string): string | undefined {
+function notApplicable(c: CorpusCase, corpus: string): string | undefined {
   if (c.fixture_present === false) return 'fixture not present in the corpus';
   if (['schema-location', 'cache', 'network'].includes(c.category) && c.needs_remote_schema) {
     return 'tests downloading schemas (https location, proxy or network failure)';
@@ -79,7 +80,7 @@ interface Run {
   output: string;
 }
 
-function runProcess(c: Case, argv: string[], corpus: string): Promise<Run> {
+function runProcess(c: CorpusCase, argv: string[], corpus: string): Promise<Run> {
   const tsx = path.join(repoRoot, 'node_modules/.bin/tsx');
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   // Cases that read "no file and stdin is a terminal" need a real terminal: `script` gives one.
@@ -105,7 +106,7 @@ function runProcess(c: Case, argv: string[], corpus: string): Promise<Run> {
 const RANK = ['empty', 'skipped', 'valid', 'invalid', 'error'];
 
 /** The file's verdict: the worst resource status, `empty` when nothing was counted. */
-async function verdict(c: Case, argv: string[], corpus: string): Promise<string> {
+async function verdict(c: CorpusCase, argv: string[], corpus: string): Promise<string> {
   const previous = process.cwd();
   process.chdir(corpus);
   try {
@@ -135,7 +136,7 @@ function lineMatches(expected: string, got: string): boolean {
   return got.startsWith(`${m[1]}: problem validating schema.`) && got.includes(`at '${field}'`);
 }
 
-function compare(c: Case, run: Run, gotVerdict: string): string[] {
+function compare(c: CorpusCase, run: Run, gotVerdict: string): string[] {
   const problems: string[] = [];
   const lines = run.output === '' ? [] : run.output.split('\n');
   if (run.code !== c.expected_exit_code) problems.push(`exit code: expected ${c.expected_exit_code}, got ${run.code}`);
@@ -182,10 +183,10 @@ async function main(): Promise<void> {
     console.error(`conformance corpus not found: ${expectedFile} (use --corpus DIR or KUBECONFORM_CORPUS)`);
     process.exit(2);
   }
-  const cases = (JSON.parse(readFileSync(expectedFile, 'utf8')) as { cases: Case[] }).cases;
+  const cases = (JSON.parse(readFileSync(expectedFile, 'utf8')) as { cases: CorpusCase[] }).cases;
   const verbose = process.argv.includes('--verbose');
-  const applicable: Case[] = [];
-  const skipped: Array<[Case, string]> = [];
+  const applicable: CorpusCase[] = [];
+  const skipped: Array<[CorpusCase, string]> = [];
   for (const c of cases) {
     const why = notApplicable(c, corpus);
     if (why) skipped.push([c, why]);

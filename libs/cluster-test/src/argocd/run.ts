@@ -17,10 +17,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
-import { parseYaml } from '@gitops/platform';
 import { startControlPlane, startEtcd, type Binaries, type ControlPlane } from '../control-plane';
 import type { KubeObject } from '../kube-client';
-import { planCatalogue, type ClusterPlan } from '../plan';
+import { planCatalogue, readFolder, type ClusterPlan } from '../plan';
 import { ComponentError, freePort, lastLogLine, sleep, startProcess, stopAll, waitFor, type StartedProcess } from '../processes';
 import { prepareCluster, type PreparedCluster } from '../run';
 import { commitUnderTest, startConnectProxy, startGitServer, type ConnectProxy, type Served } from './network';
@@ -62,7 +61,10 @@ const APPLICATION = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' } 
 export async function runArgoCdTest(options: ArgoCdTestOptions): Promise<ArgoCdTestResult> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const plan = planCatalogue(options.root);
-  const repo = readRepoConfig(options.root);
+  // argocd/bootstrap as a user applies it (read as Argo CD's repo server reads a folder); the
+  // repository and branch Argo CD is pointed at are the bootstrap Application's own
+  const bootstrap = readFolder(options.root, 'argocd/bootstrap').map((p) => p.object);
+  const repo = bootstrapSource(bootstrap);
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'argocd-test-'));
   mkdirSync(workDir, { recursive: true });
   const servers: Served[] = [];
@@ -84,7 +86,7 @@ export async function runArgoCdTest(options: ArgoCdTestOptions): Promise<ArgoCdT
     const management = planes.get('management')!;
 
     // the network: the repository and each cluster under their own names, nothing else
-    const tls = await certificateFor(['github.com', new URL(repo.repoURL).hostname]);
+    const tls = await certificateFor([new URL(repo.repoURL).hostname]);
     const git = await startGitServer({ root: options.root, workDir, repoURL: repo.repoURL, branch: repo.targetRevision, sha: commit.sha, cert: tls.cert, key: tls.key });
     servers.push(git);
     const routes = new Map<string, number>([[`${new URL(repo.repoURL).hostname}:443`, git.port]]);
@@ -100,12 +102,9 @@ export async function runArgoCdTest(options: ArgoCdTestOptions): Promise<ArgoCdT
     for (const cluster of plan.clusters) await management.client.apply(clusterSecret(cluster, planes.get(cluster.name)!), { fieldManager: 'argocd-cluster-add' });
     processes.push(...(await startArgoCd(options.binaries, management, workDir, tlsDir, proxy)));
 
-    // argocd/bootstrap, as the README tells a user to apply it
-    for (const file of ['argocd/bootstrap/project.yaml', 'argocd/bootstrap/application.yaml']) {
-      for (const doc of parseYaml(readFileSync(join(options.root, file), 'utf8'), file, { multi: true, goYaml: true }).documents) {
-        const object = doc.value as KubeObject;
-        await management.client.apply({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? ARGOCD_NAMESPACE } }, { fieldManager: 'kubectl' });
-      }
+    // argocd/bootstrap, as the README tells a user to apply it (the project first)
+    for (const object of [...bootstrap].sort((a, b) => Number(a.kind === 'Application') - Number(b.kind === 'Application'))) {
+      await management.client.apply({ ...object, metadata: { ...object.metadata, namespace: object.metadata.namespace ?? ARGOCD_NAMESPACE } }, { fieldManager: 'kubectl' });
     }
     log(`test:argocd: applied argocd/bootstrap; waiting for every Application (deadline ${((options.deadlineMs ?? 900_000) / 60_000).toFixed(0)} min)`);
 
@@ -173,12 +172,11 @@ function report(name: string, app: KubeObject | undefined, note?: string): AppRe
   return { name, sync: status.sync?.status ?? 'Unknown', health: status.health?.status ?? 'Unknown', message: words.join('; ').replace(/\s+/g, ' ').slice(0, 600) };
 }
 
-/** environments/argocd.yaml: the repository URL and branch Argo CD reads. */
-function readRepoConfig(root: string): { repoURL: string; targetRevision: string } {
-  const file = join(root, 'environments/argocd.yaml');
-  const config = parseYaml(readFileSync(file, 'utf8'), 'environments/argocd.yaml', { goYaml: true }).documents[0]?.value as { repoURL?: string; targetRevision?: string };
-  if (!config?.repoURL?.startsWith('https://')) throw new Error(`environments/argocd.yaml: repoURL must be an https:// URL to be served here (got ${config?.repoURL})`);
-  return { repoURL: config.repoURL, targetRevision: config.targetRevision ?? 'HEAD' };
+/** The repository and branch the bootstrap Application syncs `argocd/` from. */
+function bootstrapSource(objects: readonly KubeObject[]): { repoURL: string; targetRevision: string } {
+  const source = objects.find((o) => o.kind === 'Application')?.spec?.source;
+  if (!String(source?.repoURL ?? '').startsWith('https://')) throw new Error(`argocd/bootstrap: its Application's repoURL must be an https:// URL to be served here (got ${source?.repoURL})`);
+  return { repoURL: source.repoURL, targetRevision: source.targetRevision ?? 'HEAD' };
 }
 
 /** A certificate (self-signed, its own CA) for the given host names. */
