@@ -34,6 +34,19 @@ export class PolicyContext {
     return this.workloads.filter((w) => w.namespace === namespace && matches(selector, w.podLabels));
   }
 
+  /**
+   * Labels of pods a controller creates at run time in `namespace` from rendered objects (so a
+   * NetworkPolicy may select them): cert-manager's ACME HTTP-01 solver, for an Ingress that asks
+   * an issuer for its certificate (cert-manager pkg/issuer/acme/http/pod.go).
+   */
+  runtimePodLabels(namespace: string): Record<string, string>[] {
+    const asksIssuer = this.ofKind('Ingress', namespace).some((m) => {
+      const a = m.object.metadata.annotations ?? {};
+      return a['cert-manager.io/cluster-issuer'] !== undefined || a['cert-manager.io/issuer'] !== undefined;
+    });
+    return asksIssuer ? [{ 'acme.cert-manager.io/http01-solver': 'true' }] : [];
+  }
+
   /** A namespace this repository renders, or one the cluster provides. */
   namespaceExists(name: string): boolean {
     return this.namespaces.has(name) || CLUSTER_NAMESPACES.has(name);

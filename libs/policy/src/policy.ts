@@ -16,6 +16,7 @@ import { checkProduction } from './checks/production';
 import { checkPromql } from './checks/promql';
 import { checkReferences } from './checks/references';
 import { checkReplicasOwner } from './checks/replicas-owner';
+import { checkRuntime } from './checks/runtime';
 import { checkSecrets } from './checks/secrets';
 import { checkTraffic } from './checks/traffic';
 import { checkValues } from './checks/values';
@@ -47,7 +48,7 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
     found.push(...checkFleet(ctx, fleet?.get(env)));
     found.push(...checkPromql(ctx), ...checkMonitoring(ctx, fleet?.get(env)));
     found.push(...checkBudgets(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
-    found.push(...checkTraffic(ctx));
+    found.push(...checkTraffic(ctx), ...checkRuntime(ctx, fleet?.get(env)));
     found.push(...checkArgoCd(ctx));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }

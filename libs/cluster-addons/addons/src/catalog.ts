@@ -12,7 +12,7 @@
  */
 import { stringify as stringifyYaml } from 'yaml';
 import { type AddonName, type ClusterAddonsValues } from '@gitops/cluster-addons-system';
-import { clusterRoleArn, prometheusSelectorLabels, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
+import { clusterRoleArn, ISTIO_INJECT_ANNOTATION, prometheusSelectorLabels, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
 
 export { ADDON_NAMES, type AddonName } from '@gitops/cluster-addons-system';
 
@@ -238,6 +238,10 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
             'service.beta.kubernetes.io/aws-load-balancer-type': 'external',
             'service.beta.kubernetes.io/aws-load-balancer-nlb-target-type': 'ip',
             'service.beta.kubernetes.io/aws-load-balancer-scheme': 'internet-facing',
+            // nginx's per-client limits (limit-rps) key on the client address: with ip targets over
+            // TCP the NLB hides it unless client-IP preservation is on (off by default for ip
+            // targets: AWS LBC v2.11.0 docs/guide/service/annotations.md, target-group-attributes)
+            'service.beta.kubernetes.io/aws-load-balancer-target-group-attributes': 'preserve_client_ip.enabled=true',
           },
         },
       },
@@ -289,7 +293,12 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
                 server: 'https://acme-v02.api.letsencrypt.org/directory',
                 email: values.letsEncrypt.email,
                 privateKeySecretRef: { name: `${LETSENCRYPT_CLUSTER_ISSUER}-account-key` },
-                solvers: [{ http01: { ingress: { ingressClassName: 'nginx' } } }],
+                // The HTTP-01 solver pod runs in the Ingress's namespace; where that namespace is
+                // Istio-injected a sidecar would take the pod's traffic, so the solver is kept out of
+                // the mesh (ClusterIssuer CRD at v1.17.2: solvers[].http01.ingress.podTemplate.metadata,
+                // "Only the 'labels' and 'annotations' fields may be set"; cert-manager docs, ACME
+                // HTTP01, "podTemplate"). Its NetworkPolicy is the namespace's (AcmeSolverNetworkPolicy).
+                solvers: [{ http01: { ingress: { ingressClassName: 'nginx', podTemplate: { metadata: { annotations: { [ISTIO_INJECT_ANNOTATION]: 'false' } } } } } }],
               },
             },
           }),

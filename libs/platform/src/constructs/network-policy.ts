@@ -106,3 +106,41 @@ export function loadBalancerIngress(cluster: Cluster, ports: NetworkRule['ports'
 export function prometheusIngress(cluster: Cluster, ports: NetworkRule['ports']): NetworkRule {
   return { peers: [{ namespace: prometheusNamespace(cluster) }], ports };
 }
+
+/**
+ * The annotation (and pod label) Istio's injector reads to leave a pod out of the mesh
+ * (https://istio.io/latest/docs/reference/config/annotations/#SidecarInject).
+ */
+export const ISTIO_INJECT_ANNOTATION = 'sidecar.istio.io/inject';
+
+/**
+ * cert-manager's ACME HTTP-01 solver pods: created in the namespace of the Ingress that asks for a
+ * certificate, labelled so, serving the challenge on 8089 (cert-manager pkg/issuer/acme/http/pod.go
+ * and service.go at v1.17.2: label `acme.cert-manager.io/http01-solver: "true"`, `--listen-port=8089`).
+ */
+export const ACME_HTTP01_SOLVER = { labels: { 'acme.cert-manager.io/http01-solver': 'true' }, port: 8089 } as const;
+
+export interface AcmeSolverNetworkPolicyProps {
+  /** The ingress controller's pods, which forward Let's Encrypt's challenge request to the solver. */
+  readonly controller: NetworkPeer;
+  /** `metadata.name`. @default 'acme-http01-solver' */
+  readonly name?: string;
+}
+
+/**
+ * Admits the ingress controller to cert-manager's HTTP-01 solver pods on 8089 in a default-deny
+ * namespace; without it the challenge times out and the certificate is never issued.
+ */
+export class AcmeSolverNetworkPolicy extends Construct {
+  constructor(scope: Construct, id: string, props: AcmeSolverNetworkPolicyProps) {
+    super(scope, id);
+    new KubeNetworkPolicy(this, 'Resource', {
+      metadata: { name: props.name ?? 'acme-http01-solver' },
+      spec: {
+        podSelector: { matchLabels: { ...ACME_HTTP01_SOLVER.labels } },
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [toPeer(props.controller)], ports: [toPort({ port: ACME_HTTP01_SOLVER.port })] }],
+      },
+    });
+  }
+}

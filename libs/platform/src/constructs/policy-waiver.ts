@@ -60,6 +60,15 @@ export const POLICY_RULES = {
   'no-public-metrics': 'no internet-facing Ingress routes a metrics or Actuator path to a port that serves it',
   'mesh-routed-ingress': 'an NGINX Ingress to a Service an Istio VirtualService routes goes through the mesh (service-upstream, upstream-vhost), one Service per Ingress',
   'irsa-egress': 'pods with an IRSA role may reach STS (TCP 443 outside the cluster); otherwise the role is dropped',
+  // what the cluster's controllers do with rendered objects (issue 22 majors 6-12; libs/policy/src/checks/runtime.ts, data-stores.ts, fleet.ts)
+  'acme-solver-reachable': "cert-manager's HTTP-01 solver pods (created in an Ingress's namespace) are admitted from the ingress controller on 8089 and are not Istio-injected",
+  'client-address-visible': 'an NGINX Ingress with per-client limits sees the client address through its load balancer (client-IP preservation or proxy protocol on both sides)',
+  'one-csi-installer': 'a CSI driver has one installer per cluster: the EKS-managed add-on (a fleet fact) or a chart, never both',
+  'data-store-budget': 'a cache or database whose budget allows a disruption keeps its data and availability through it (replicas per shard, or a standby)',
+  'production-real-host': 'production hosts are real domains, not RFC 2606/6761 placeholders (example.com/.net/.org, .test, .example, .invalid, .localhost)',
+  'no-node-pod-ipblock': "no NetworkPolicy ipBlock admits its clusters' node or pod subnets (every pod has an address there)",
+  'injected-pod-security': "each pod, as its namespace's sidecar injector would mutate it, meets the namespace's enforced Pod Security level",
+  'webhook-before-objects': 'no failurePolicy Fail webhook is served or trusted only later in a sync (later wave, PostSync hook) than objects it intercepts',
 } as const;
 
 export type PolicyRule = keyof typeof POLICY_RULES;

@@ -6,7 +6,7 @@
 import type { PolicyContext, Violation } from '../context';
 import { ns, violation } from '../context';
 import type { Manifest } from '../manifests';
-import { isEmptySelector, type LabelSelector } from '../selectors';
+import { isEmptySelector, matches, type LabelSelector } from '../selectors';
 import { labelText } from './workloads';
 
 export function checkReferences(ctx: PolicyContext): Violation[] {
@@ -84,7 +84,7 @@ function networkPolicies(ctx: PolicyContext): Violation[] {
   for (const m of ctx.ofKind('NetworkPolicy')) {
     const namespace = ns(m.object);
     const sel = m.object.spec?.podSelector;
-    if (!isEmptySelector(sel) && ctx.selected(namespace, sel).length === 0) {
+    if (!isEmptySelector(sel) && ctx.selected(namespace, sel).length === 0 && !ctx.runtimePodLabels(namespace).some((l) => matches(sel, l))) {
       out.push(violation(m, 'network-policy-selects', `spec.podSelector ${selectorText(sel)} matches no pods rendered in ${namespace}: the policy protects nothing`));
     }
     for (const dir of ['ingress', 'egress'] as const) {

@@ -1,7 +1,7 @@
 import {
-  defineService, externalSecretsFor, NamespaceQuota, NginxIngress, PrometheusAlerts, SecureNamespace, SlothServiceLevel,
+  AcmeSolverNetworkPolicy, defineService, externalSecretsFor, NamespaceQuota, NginxIngress, PrometheusAlerts, SecureNamespace, SlothServiceLevel,
 } from '@gitops/platform';
-import { INGRESS, quizmentor, SECRETS, SERVICE_PORT, TLS_SECRET } from '@gitops/quizmentor-system';
+import { INGRESS, INGRESS_NGINX, quizmentor, SECRETS, SERVICE_PORT, TLS_SECRET } from '@gitops/quizmentor-system';
 
 /** The Ingress of /api/learning, which goes through the mesh to learning-orchestrator's VirtualService. */
 const LEARNING_INGRESS = 'learning-orchestrator-ingress';
@@ -58,6 +58,9 @@ export default defineService({
         { path: '/api/adaptive', service: 'adaptive-engine', port: SERVICE_PORT },
       ],
     });
+    // cert-manager answers Let's Encrypt's HTTP-01 challenge from a solver pod in this namespace;
+    // default-deny would drop nginx's request to it (the ClusterIssuer keeps it out of the mesh)
+    new AcmeSolverNetworkPolicy(chart, 'AcmeSolverPolicy', { controller: INGRESS_NGINX });
     // The document's /api/learning path, in an Ingress of its own through the mesh: NGINX sent to
     // the pods directly, so the canary took its share of pods (2 of 5), not the VirtualService's
     // 10% (issue 13 item 3); upstream-vhost is one Host per Ingress, hence the second Ingress.
