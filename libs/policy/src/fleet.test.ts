@@ -10,7 +10,7 @@ import { readManifests, type Manifest } from './manifests';
 import { checkPolicies, formatViolation } from './policy';
 import { loadFleet } from './validate';
 
-const FLEET_RULES = ['regional-arn', 'singleton-one-cluster', 'no-vpc-ingress'];
+const FLEET_RULES = ['regional-arn', 'singleton-one-cluster', 'no-vpc-ingress', 'one-csi-installer'];
 const fleet = loadFleet(WORKSPACE_ROOT);
 const manifests = await readManifests(WORKSPACE_ROOT, ['dist']);
 const fleetViolations = (ms: Manifest[], f: ReadonlyMap<string, Environment> = fleet) =>
@@ -74,6 +74,29 @@ describe('the fleet rules on accounts', () => {
     const lines = fleetViolations(copy);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`is in account ${other}, but the folder is synced to ${cluster.name} (account ${cluster.accountId})`);
+  });
+});
+
+describe('one installer per CSI driver (issue 22 major 8)', () => {
+  const ebsChart = manifests.find((m) => m.object.kind === 'Application' && m.object.spec?.source?.chart === 'aws-ebs-csi-driver')!;
+  const [, env] = ebsChart.file.split('/');
+  const environment = fleet.get(env)!;
+  const cluster = environment.clusters.find((c) => c.server === ebsChart.object.spec.destination.server)!;
+
+  it('refuses the chart on a cluster whose EKS-managed add-ons install the same driver (the document\'s Terraform)', () => {
+    // GIVEN the fleet fact as QuizMentor's Terraform has it: cluster_addons with aws-ebs-csi-driver
+    const terraform: Environment = { ...environment, clusters: environment.clusters.map((c) => (c === cluster ? { ...c, eksAddons: [...c.eksAddons, 'aws-ebs-csi-driver'] } : c)) };
+    // THEN
+    expect(fleetViolations(manifests, new Map([...fleet, [env, terraform]]))).toEqual([
+      `${ebsChart.file}: Application ${ebsChart.object.metadata.name}: [one-csi-installer] chart aws-ebs-csi-driver installs ebs.csi.aws.com on ${cluster.name}, whose EKS-managed add-on aws-ebs-csi-driver installs it too (environments/${env}/environment.yaml clusters.${cluster.name}.eksAddons): one installer per driver`,
+    ]);
+  });
+
+  it('refuses two chart installers of one driver on one cluster', () => {
+    const second: Manifest = { ...ebsChart, file: ebsChart.file.replace('Application.', 'Application.second-'), object: { ...structuredClone(ebsChart.object), metadata: { ...ebsChart.object.metadata, name: 'second' } } };
+    expect(fleetViolations([...manifests, second])).toEqual([
+      `${second.file}: Application second: [one-csi-installer] installs ebs.csi.aws.com on ${cluster.name}, which ${ebsChart.file} installs too: one installer per driver`,
+    ]);
   });
 });
 

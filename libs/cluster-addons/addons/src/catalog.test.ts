@@ -90,6 +90,17 @@ describe('dependencies and order', () => {
     }
     expect(() => addonsForCluster(env, 'no-such-cluster')).toThrow('environments/production/environment.yaml: no cluster no-such-cluster');
   });
+
+  it('refuses to install a CSI driver by chart where the cluster runs its EKS-managed add-on (issue 22 major 8)', () => {
+    // GIVEN quizmentor-prod with the document's Terraform cluster_addons (aws-ebs-csi-driver among them)
+    const env = loadEnvironment('production', WORKSPACE_ROOT);
+    const terraform = { ...env, clusters: env.clusters.map((c) => (c.name === 'quizmentor-prod' ? { ...c, eksAddons: [...c.eksAddons, 'aws-ebs-csi-driver'] } : c)) };
+    // THEN
+    expect(() => addonsForCluster(terraform, 'quizmentor-prod')).toThrow(
+      'environments/production/environment.yaml: clusters.quizmentor-prod.eksAddons: aws-ebs-csi-driver installs ebs.csi.aws.com, which add-on aws-ebs-csi-driver (needed by quizmentor) installs too; one installer per driver: remove it from the cluster\'s EKS add-ons (and Terraform\'s cluster_addons)',
+    );
+    expect(addonsForCluster(env, 'quizmentor-prod').map((a) => a.name)).toContain('aws-ebs-csi-driver');
+  });
 });
 
 describe('add-on values as the pinned charts read them (production review, issue 22)', () => {

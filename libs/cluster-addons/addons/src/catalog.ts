@@ -12,7 +12,7 @@
  */
 import { stringify as stringifyYaml } from 'yaml';
 import { type AddonName, type ClusterAddonsValues } from '@gitops/cluster-addons-system';
-import { clusterRoleArn, ISTIO_INJECT_ANNOTATION, prometheusSelectorLabels, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
+import { clusterRoleArn, CSI_DRIVER_INSTALLERS, ISTIO_INJECT_ANNOTATION, prometheusSelectorLabels, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
 
 export { ADDON_NAMES, type AddonName } from '@gitops/cluster-addons-system';
 
@@ -590,8 +590,17 @@ export function addonReasons(env: Environment, cluster: string): Map<AddonName, 
 /** The add-ons a cluster of an environment needs (with their dependencies), in sync order. */
 export function addonsForCluster(env: Environment, cluster: string | Cluster): AddonDefinition[] {
   const name = typeof cluster === 'string' ? cluster : cluster.name;
-  if (!env.clusters.some((c) => c.name === name)) throw new Error(`environments/${env.name}/environment.yaml: no cluster ${name}`);
-  return [...addonReasons(env, name).keys()].map((n) => ADDONS[n]).sort((a, b) => addonSyncWave(a.name) - addonSyncWave(b.name) || a.name.localeCompare(b.name));
+  const found = env.clusters.find((c) => c.name === name);
+  if (!found) throw new Error(`environments/${env.name}/environment.yaml: no cluster ${name}`);
+  const reasons = addonReasons(env, name);
+  // one installer per CSI driver: the EKS-managed add-on and the chart write the same objects
+  for (const [driver, { eksAddon, charts }] of Object.entries(CSI_DRIVER_INSTALLERS)) {
+    const chart = [...reasons.keys()].find((n) => charts.includes(ADDONS[n].chart));
+    if (chart && found.eksAddons.includes(eksAddon)) {
+      throw new Error(`environments/${env.name}/environment.yaml: clusters.${name}.eksAddons: ${eksAddon} installs ${driver}, which add-on ${chart} (needed by ${reasons.get(chart)!.join(', ')}) installs too; one installer per driver: remove it from the cluster's EKS add-ons (and Terraform's cluster_addons)`);
+    }
+  }
+  return [...reasons.keys()].map((n) => ADDONS[n]).sort((a, b) => addonSyncWave(a.name) - addonSyncWave(b.name) || a.name.localeCompare(b.name));
 }
 
 /** Longest chain of dependencies below an add-on (0 for one that depends on nothing). */

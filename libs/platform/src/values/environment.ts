@@ -53,6 +53,13 @@ export const ClusterSchema = z.strictObject({
     databaseSubnets: z.array(cidr).default([]),
   }),
   /**
+   * EKS-managed add-ons installed on the cluster outside this repository (Terraform's
+   * `cluster_addons`, `aws eks create-addon`), by their EKS names. A driver installed so must not
+   * also be installed by a chart here (`CSI_DRIVER_INSTALLERS`): both write the same objects.
+   * @default none
+   */
+  eksAddons: z.array(dnsLabel).default([]),
+  /**
    * ACM certificates in the cluster's region, by system: the certificate a system's load balancers
    * terminate TLS with on this cluster (ACM certificates are regional; a load balancer can only use
    * one of its own region). @default none
@@ -74,6 +81,17 @@ export const ClusterSchema = z.strictObject({
 });
 
 export type Cluster = z.infer<typeof ClusterSchema>;
+
+/**
+ * Who can install each CSI driver on a cluster: its EKS-managed add-on and the Helm charts that
+ * install the same driver (the same CSIDriver object, controller Deployment and node DaemonSet
+ * names: kubernetes-sigs/aws-ebs-csi-driver charts/aws-ebs-csi-driver, the EKS add-on is built from
+ * it). One cluster gets one of them.
+ */
+export const CSI_DRIVER_INSTALLERS: Readonly<Record<string, { readonly eksAddon: string; readonly charts: readonly string[] }>> = {
+  'ebs.csi.aws.com': { eksAddon: 'aws-ebs-csi-driver', charts: ['aws-ebs-csi-driver'] },
+  'efs.csi.aws.com': { eksAddon: 'aws-efs-csi-driver', charts: ['aws-efs-csi-driver'] },
+};
 
 /** The release name kube-prometheus-stack is installed under, whose `release` label its Prometheus selects by default. */
 export const DEFAULT_PROMETHEUS_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };

@@ -8,10 +8,15 @@
  * - a stateful singleton (singletons.ts) reaches one cluster of its environment, unless the
  *   system's placement says how its copies replicate;
  * - no NetworkPolicy admits (ingress) a whole VPC of its clusters: with the VPC CNI pods have VPC
- *   addresses, so that admits every pod and undoes default-deny.
+ *   addresses, so that admits every pod and undoes default-deny;
+ * - a CSI driver has one installer per cluster (`one-csi-installer`): an Argo CD Application of
+ *   a chart that installs it (CSI_DRIVER_INSTALLERS) never goes to a cluster whose `eksAddons`
+ *   lists the driver's EKS-managed add-on, nor two such Applications to one cluster. Both
+ *   installers write the same CSIDriver, controller and node objects (the EKS add-on is built from
+ *   the chart), so each undoes the other's changes and deleting one removes the driver.
  */
 import ipaddr from 'ipaddr.js';
-import { singletonReason, systemClusters, type Cluster, type Environment } from '@gitops/platform';
+import { CSI_DRIVER_INSTALLERS, serverKey, singletonReason, systemClusters, type Cluster, type Environment } from '@gitops/platform';
 import type { PolicyContext, Violation } from '../context';
 import { violation } from '../context';
 import type { Manifest } from '../manifests';
@@ -63,10 +68,33 @@ export function checkFleet(ctx: PolicyContext, env: Environment | undefined): Vi
       }));
     }
   }
+  out.push(...csiInstallers(ctx, env));
   for (const { m, clusters } of singletons.values()) {
     const system = m.file.split('/')[2];
     if (clusters.size > 1 && !env.systems[system]?.singletons?.replication) {
       out.push(violation(m, 'singleton-one-cluster', `${singletonReason(m.object)} is synced to ${clusters.size} clusters of ${env.name} (${[...clusters].sort().join(', ')}); place it on one (environment.yaml systems.${system}.singletons)`));
+    }
+  }
+  return out;
+}
+
+function csiInstallers(ctx: PolicyContext, env: Environment): Violation[] {
+  const out: Violation[] = [];
+  const seen = new Map<string, Manifest>();
+  for (const m of ctx.ofKind('Application')) {
+    const chart = m.object.spec?.source?.chart;
+    const server = m.object.spec?.destination?.server;
+    if (typeof chart !== 'string' || typeof server !== 'string') continue;
+    const cluster = env.clusters.find((c) => serverKey(c.server) === serverKey(server));
+    for (const [driver, { eksAddon, charts }] of Object.entries(CSI_DRIVER_INSTALLERS)) {
+      if (!charts.includes(chart)) continue;
+      if (cluster?.eksAddons.includes(eksAddon)) {
+        out.push(violation(m, 'one-csi-installer', `chart ${chart} installs ${driver} on ${cluster.name}, whose EKS-managed add-on ${eksAddon} installs it too (environments/${env.name}/environment.yaml clusters.${cluster.name}.eksAddons): one installer per driver`));
+      }
+      const key = `${driver} ${serverKey(server)}`;
+      const first = seen.get(key);
+      if (first) out.push(violation(m, 'one-csi-installer', `installs ${driver} on ${cluster?.name ?? server}, which ${first.file} installs too: one installer per driver`));
+      else seen.set(key, m);
     }
   }
   return out;
