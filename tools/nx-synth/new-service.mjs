@@ -1,9 +1,11 @@
 // `npm run new-service -- --name <name> --system <system> [--create-system] [--environments a,b]`:
-// runs the Nx generator, then renders (npm run synth) so dist/ and argocd/ include the service.
-// Both run under the workspace lock (the children inherit it through GITOPS_WORKSPACE_LOCK), and
-// if either fails, everything they changed is put back: values files, the new libraries,
-// tsconfig.base.json, dist/ and argocd/. One line says why; the exit status is 1.
-import { spawn } from 'node:child_process';
+// runs the Nx generator (generators/service.ts, on Nx's file tree, in this process), writes its
+// files, then renders dist/ and argocd/ (what npm run synth does) in this process too, all under
+// the workspace lock. All or nothing (the platform's allOrNothing, as promote and set-image use it):
+// if anything fails, or SIGINT or SIGTERM comes before the render's commit point, everything it
+// changed is put back (values files, the new libraries, dist/, argocd/); a signal after that point
+// lets it finish. One line says why; the exit status is 1 (130 or 143 for a signal).
+import { createRequire } from 'node:module';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -17,12 +19,26 @@ Adds libs/<system>/<name> (an Nx project rendering the platform's WebService), i
 webServices.<name> in environments/<env>/<system>.yaml for every environment the system runs in
 (or those of --environments), and a test; then renders dist/ and argocd/. With --create-system,
 also the system library, a <system>-shared service for its namespace, and its values files
-(--environments: the new system's, default staging,production). On any failure nothing is left changed.`);
+(--environments: the new system's, default staging,production). On any failure, and on Ctrl-C,
+nothing is left changed.`);
   process.exit(args.length === 0 ? 1 : 0);
 }
 
+/** A render that failed after the generator wrote its files (its message is the render's reason). */
+class RenderFailed extends Error {}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const { values: opts } = parseArgs({ args, strict: false, options: { name: { type: 'string' }, system: { type: 'string' } } });
+let opts;
+try {
+  ({ values: opts } = parseArgs({
+    args,
+    options: { name: { type: 'string' }, system: { type: 'string' }, 'create-system': { type: 'boolean' }, createSystem: { type: 'boolean' }, environments: { type: 'string' } },
+  }));
+  for (const required of ['name', 'system']) if (typeof opts[required] !== 'string') throw new Error(`--${required} is required`);
+} catch (e) {
+  console.error(`new-service failed: ${e.message} (see --help); nothing was changed`);
+  process.exit(1);
+}
 // what the generator and the render may change (the generator checks the names themselves)
 const system = typeof opts.system === 'string' && /^[a-z0-9-]+$/.test(opts.system) ? opts.system : undefined;
 const watched = ['environments', 'dist', 'argocd', 'tsconfig.base.json', ...(system ? [`libs/${system}`] : [])];
@@ -64,35 +80,48 @@ function restore(before) {
   }
 }
 
-/** Runs a child to its end without blocking this process (whose lock is refreshed by a timer). */
-const run = (cmd, argv) =>
-  new Promise((resolve) => {
-    const child = spawn(cmd, argv, { cwd: root, stdio: 'inherit' });
-    child.on('error', () => resolve(1));
-    child.on('close', (code) => resolve(code ?? 1));
-  });
-
 const { register } = await import('tsx/esm/api');
 register();
-const { withWorkspaceLock } = await import(pathToFileURL(join(root, 'libs/platform/src/render/lock.ts')).href);
+const platform = (file) => import(pathToFileURL(join(root, 'libs/platform/src/render', file)).href);
+const { withWorkspaceLock } = await platform('lock.ts');
+const { allOrNothing, holdBeforeCommitForTests } = await platform('interrupt.ts');
+const require = createRequire(import.meta.url);
+// the generator as Nx runs it (nx/src/command-line/generate: FsTree, the generator, flushChanges),
+// without building Nx's project graph first: a broken workspace gets the generator's own reason
+const { FsTree, flushChanges } = require('nx/src/generators/tree');
+const generate = require('./generators/service.cjs');
 
 let failure;
 try {
   await withWorkspaceLock(root, 'new-service', async () => {
     const before = snapshot();
-    const generated = await run('npx', ['nx', 'g', '@gitops/nx-synth:service', '--no-interactive', ...args]);
-    if (generated !== 0) {
-      restore(before);
-      failure = 'the generator refused (its reason is above); nothing was changed';
-      return;
-    }
-    const rendered = await run('npm', ['run', '-s', 'synth']);
-    if (rendered !== 0) {
-      restore(before);
+    const restored = 'the service was removed again and nothing was changed';
+    try {
+      await allOrNothing({ command: 'new-service', restore: () => restore(before), restored }, async (onCommit) => {
+        const tree = new FsTree(root, false);
+        await generate(tree, { name: opts.name, system: opts.system, createSystem: Boolean(opts['create-system'] || opts.createSystem), environments: opts.environments });
+        const changes = tree.listChanges();
+        for (const c of changes) console.log(`${c.type} ${c.path}`);
+        flushChanges(root, changes);
+        // what npm run synth renders: every service (a new system's placement may change others, e.g. the add-ons), then argocd/
+        const { synth } = await platform('synth.ts');
+        let rendered;
+        try {
+          rendered = await synth({ root, holdBeforeCommit: holdBeforeCommitForTests(), onCommit });
+        } catch (e) {
+          throw new RenderFailed(e.message);
+        }
+        console.log(`new-service: ${rendered.leaves.length} dist/ folders rendered`);
+        const { generateArgoCd } = await import(pathToFileURL(join(root, 'apps/argocd/src/main.ts')).href);
+        console.log(await generateArgoCd(root));
+      });
+    } catch (e) {
       const left = [...snapshot()].filter(([f, c]) => !before.get(f)?.equals(c)).map(([f]) => f);
-      failure = left.length === 0
-        ? 'the render failed (its reason is above); the service was removed again and nothing was changed'
-        : `the render failed and these could not be put back: ${left.map((f) => relative(root, join(root, f))).join(', ')}`;
+      if (left.length > 0) failure = `${e.message}; and these could not be put back: ${left.map((f) => relative(root, join(root, f))).join(', ')}`;
+      else if (e instanceof RenderFailed) {
+        console.error(e.message);
+        failure = `the render failed (its reason is above); ${restored}`;
+      } else failure = `${e.message}; nothing was changed`;
     }
   });
 } catch (e) {

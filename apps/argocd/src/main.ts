@@ -8,6 +8,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, renameSync, rmSync } 
 import { join } from 'node:path';
 import { ARGOCD_LAYOUT } from '@gitops/platform';
 import { withWorkspaceLock, writeLeaves } from '@gitops/platform/render';
+import { isEntryPoint } from '@gitops/platform/cli';
 import { HEADER, renderArgoCd } from './render';
 
 /** Whether every entry of `dir` is a file this generator wrote (its header first), so it may be deleted. */
@@ -23,10 +24,10 @@ function generatedHere(dir: string): string | undefined {
   return undefined;
 }
 
-async function main(): Promise<void> {
-  const root = process.argv[2] ?? process.cwd();
+/** Renders argocd/ of the workspace at `root` from its dist/ (under the workspace lock); returns the line to print. */
+export async function generateArgoCd(root: string): Promise<string> {
   const outDir = join(root, ARGOCD_LAYOUT.root);
-  await withWorkspaceLock(root, 'argocd synth', async () => {
+  return withWorkspaceLock(root, 'argocd synth', async () => {
     const rendered = renderArgoCd(root);
     await writeLeaves(outDir, [...rendered].map(([path, files]) => ({ path, files })));
     // Folders the generator no longer writes: deleted only when every file in them is its own
@@ -45,11 +46,13 @@ async function main(): Promise<void> {
       removed.push(d);
     }
     const count = [...rendered.values()].reduce((n, f) => n + f.size, 0);
-    console.log(`argocd: ${count} objects in ${rendered.size} folders${removed.length ? `; removed ${removed.join(', ')}` : ''}`);
+    return `argocd: ${count} objects in ${rendered.size} folders${removed.length ? `; removed ${removed.join(', ')}` : ''}`;
   });
 }
 
-main().catch((e: Error) => {
-  console.error(`argocd synth failed; argocd/ is unchanged.\n${e.message}`);
-  process.exit(1);
-});
+if (isEntryPoint(import.meta.url)) {
+  generateArgoCd(process.argv[2] ?? process.cwd()).then(console.log, (e: Error) => {
+    console.error(`argocd synth failed; argocd/ is unchanged.\n${e.message}`);
+    process.exit(1);
+  });
+}

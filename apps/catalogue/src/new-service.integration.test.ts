@@ -1,25 +1,14 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, parseDocument } from 'yaml';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadServices } from '@gitops/platform/render';
-import { runCommand, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { runCommand, workingTreeCopy, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
-// A git worktree of HEAD with this checkout's working tree copied over it (tracked and untracked
-// files git does not ignore; deleted ones deleted): what a new user has after cloning this change.
-const tree = mkdtempSync(join(tmpdir(), 'new-service-'));
-execFileSync('git', ['worktree', 'add', '--detach', tree, 'HEAD'], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
-execFileSync('bash', ['-c', `git ls-files -z -co --exclude-standard | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "${tree}"; git ls-files -z -d | (cd "${tree}" && xargs -0 -r rm -f --)`], { cwd: WORKSPACE_ROOT });
-execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '-qam', 'working tree', '--allow-empty'], { cwd: tree });
-execFileSync('git', ['add', '-A'], { cwd: tree });
-execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@localhost', 'commit', '-qm', 'untracked files', '--allow-empty'], { cwd: tree });
-symlinkSync(join(WORKSPACE_ROOT, 'node_modules'), join(tree, 'node_modules'));
-afterAll(() => {
-  execFileSync('git', ['worktree', 'remove', '--force', tree], { cwd: WORKSPACE_ROOT, stdio: 'ignore' });
-  rmSync(tree, { recursive: true, force: true });
-});
+// what a new user has after cloning this change (this checkout's working tree, committed)
+const { root: tree, cleanup } = workingTreeCopy('new-service');
+afterAll(cleanup);
 
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
 const run = (cmd: string, args: string[]) => runCommand(cmd, args, { cwd: tree, env });

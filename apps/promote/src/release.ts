@@ -5,7 +5,7 @@
 import { chmodSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, basename } from 'node:path';
 import { parseValues, readUtf8File, systemValuesFile, type EnvironmentName } from '@gitops/platform';
-import { loadServices, synth, withWorkspaceLock } from '@gitops/platform/render';
+import { allOrNothing, holdBeforeCommitForTests, loadServices, synth, withWorkspaceLock } from '@gitops/platform/render';
 import type { z } from 'zod';
 import type { Progress } from '@gitops/platform/render';
 import { declaredTagPaths, tagPaths, valueAt } from './tag-paths';
@@ -217,20 +217,7 @@ export async function rerender(root: string, sys: SystemInfo, env: EnvironmentNa
 async function rerenderLocked(root: string, sys: SystemInfo, env: EnvironmentName, opts: { progress?: Progress; restore?: () => void }): Promise<number> {
   const projects = [...sys.services.values()].map((s) => s.root).sort();
   opts.progress?.step(1, 1, `rendering ${projects.length} project(s) of ${sys.name} in ${env}`);
-  const interrupted = (signal: NodeJS.Signals) => {
-    opts.restore?.();
-    process.stderr.write(`${signal}: the values were put back; dist/ is unchanged\n`);
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  };
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  for (const s of signals) process.once(s, interrupted);
-  try {
-    // SYNTH_TEST_HOLD_BEFORE_COMMIT=1: the interrupt test stops here, staged but not committed
-    return (await synth({ root, projects, environments: [env], holdBeforeCommit: process.env.SYNTH_TEST_HOLD_BEFORE_COMMIT === '1' })).leaves.length;
-  } catch (e) {
-    opts.restore?.();
-    throw e;
-  } finally {
-    for (const s of signals) process.off(s, interrupted);
-  }
+  const restore = { command: 'render', restore: opts.restore ?? (() => undefined), restored: 'the values were put back; dist/ is unchanged' };
+  return allOrNothing(restore, async (onCommit) =>
+    (await synth({ root, projects, environments: [env], holdBeforeCommit: holdBeforeCommitForTests(), onCommit })).leaves.length);
 }

@@ -9,3 +9,4 @@ export * from './writer';
 export * from './synth';
 export * from './progress';
 export * from './lock';
+export * from './interrupt';

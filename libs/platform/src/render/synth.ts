@@ -12,7 +12,7 @@ import { renderServices, type RenderedLeaf } from './render';
 import type { ServiceDefinition } from '../constructs/service';
 import { writeLeaves, type InputFingerprint, type WriteOptions } from './writer';
 
-export interface SynthOptions extends Pick<WriteOptions, 'holdBeforeCommit' | 'onNote'> {
+export interface SynthOptions extends Pick<WriteOptions, 'holdBeforeCommit' | 'onNote' | 'onCommit'> {
   /** Workspace root. */
   readonly root: string;
   /** Output folder. @default - `<root>/dist` */
@@ -85,7 +85,7 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
             keep: new Set(leaves.map((l) => l.path)),
           });
     }
-    const written = await writeLeaves(outDir, leaves, { ...transactionOptions(opts.root, leaves), holdBeforeCommit: opts.holdBeforeCommit, onNote: opts.onNote, deletes: plan.deletes, serviceFolders: true });
+    const written = await writeLeaves(outDir, leaves, { ...transactionOptions(opts.root, leaves), holdBeforeCommit: opts.holdBeforeCommit, onNote: opts.onNote, onCommit: opts.onCommit, deletes: plan.deletes, serviceFolders: true });
     return { leaves, pruned: written.deleted, foreign: plan.foreign };
   });
 }

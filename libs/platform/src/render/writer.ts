@@ -86,6 +86,11 @@ export interface WriteOptions {
   readonly staleInputs?: (recorded: InputFingerprint) => string[];
   /** Where recovery notes go ("discarded ...", "finished ..."). @default - stderr */
   readonly onNote?: (line: string) => void;
+  /**
+   * Called once the commit point is written: from then on the render is finished (by this process,
+   * or by the next render if this one dies), never undone (see `allOrNothing`). @default - nothing
+   */
+  readonly onCommit?: () => void;
 }
 
 export interface WriteResult {
@@ -210,6 +215,7 @@ export async function stageTransaction(outDir: string, leaves: readonly LeafFile
     rmSync(txn, { recursive: true, force: true });
     throw e;
   }
+  opts.onCommit?.();
   return txn;
 }
 

@@ -96,6 +96,20 @@ export function gitWorktree(prefix: string): { root: string; cleanup: () => void
   };
 }
 
+/**
+ * A git worktree of HEAD with this checkout's working tree copied over it (tracked and untracked
+ * files git does not ignore; deleted ones deleted) and committed, node_modules linked: what a new
+ * user has after cloning this change. `git status` in it starts clean. Remove it with `cleanup()`.
+ */
+export function workingTreeCopy(prefix: string): { root: string; cleanup: () => void } {
+  const copy = gitWorktree(prefix);
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=test', '-c', 'user.email=test@localhost', ...args], { cwd: copy.root, stdio: 'ignore' });
+  execFileSync('bash', ['-c', `git ls-files -z -co --exclude-standard | tar --null -T - -cf - 2>/dev/null | tar -xf - -C "${copy.root}"; git ls-files -z -d | (cd "${copy.root}" && xargs -0 -r rm -f --)`], { cwd: WORKSPACE_ROOT });
+  git('add', '-A');
+  git('commit', '-qm', 'working tree', '--allow-empty');
+  return copy;
+}
+
 /** What a finished command printed, as spawnSync reports it. */
 export interface CommandRun {
   readonly status: number | null;
