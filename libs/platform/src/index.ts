@@ -9,6 +9,7 @@ export * from './values/schemas';
 export * from './values/values';
 export * from './values/yaml-safe';
 export * from './values/redis';
+export * from './values/support-waiver';
 export * from './layout/layout';
 export * from './layout/argocd';
 export * from './layout/ownership';

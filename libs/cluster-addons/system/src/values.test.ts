@@ -24,3 +24,22 @@ describe('cluster-addons values: Istio charts of one release', () => {
     ]);
   });
 });
+
+describe('cluster-addons values: support waivers (libs/policy/src/checks/support.ts)', () => {
+  const waiver = { version: '4.12.1', reason: 'the project is retired; migration is its own change', decidedBy: 'platform-team', recorded: '2026-12-07', expires: '2027-01-31' };
+  const parse = (supportWaivers: unknown) => ClusterAddonsValuesSchema.safeParse({ ...values({ 'ingress-nginx': '4.12.1' }), supportWaivers });
+  const messages = (supportWaivers: unknown) => {
+    const r = parse(supportWaivers);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  };
+
+  it('takes a dated, reasoned waiver of a pinned add-on', () => {
+    expect(messages({ 'ingress-nginx': waiver })).toEqual([]);
+  });
+
+  it('refuses a waiver of an add-on the file does not pin, one without a real reason, and one that expires before it was recorded', () => {
+    expect(messages({ 'cert-manager': { ...waiver, version: 'v1.17.2' } })).toEqual(['supportWaivers.cert-manager: waives the support window of an add-on this file does not pin']);
+    expect(messages({ 'ingress-nginx': { ...waiver, reason: 'old' } })).toEqual(['supportWaivers.ingress-nginx.reason: give a reason a reviewer can judge (at least 20 characters)']);
+    expect(messages({ 'ingress-nginx': { ...waiver, expires: '2026-01-01' } })).toEqual(['supportWaivers.ingress-nginx.expires: expires must not be before recorded']);
+  });
+});

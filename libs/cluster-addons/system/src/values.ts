@@ -1,4 +1,4 @@
-import { dnsLabel } from '@gitops/platform';
+import { dnsLabel, SupportWaiversSchema } from '@gitops/platform';
 import { z } from 'zod';
 
 /**
@@ -57,6 +57,12 @@ export const ClusterAddonsValuesSchema = z
      * placed on a cluster needs must be listed (the render says which)
      */
     addons: AddonVersionsSchema.default({}),
+    /**
+     * Add-on versions kept past their upstream end of support, each with who decided, why, when and
+     * until when (`npm run validate`, rule support-window; libs/policy/src/data/support-dates.ts).
+     * @default none: a version past its end of support fails validate
+     */
+    supportWaivers: SupportWaiversSchema.optional(),
     /** Let's Encrypt account of cert-manager's ClusterIssuer `letsencrypt-prod`. @default none (required where cert-manager is installed) */
     letsEncrypt: z.strictObject({
       /** Where Let's Encrypt sends expiry notices. */
@@ -67,6 +73,9 @@ export const ClusterAddonsValuesSchema = z
     // istiod's chart and the base chart (its CRDs and default validator) are released together and
     // must be one Istio version (https://istio.io/latest/docs/setup/install/helm/).
     // The CNI node agent's chart is part of the same release (https://istio.io/latest/docs/setup/additional-setup/cni/).
+    for (const addon of Object.keys(values.supportWaivers ?? {})) {
+      if (!(addon in values.addons)) ctx.addIssue({ code: 'custom', path: ['supportWaivers', addon], message: 'waives the support window of an add-on this file does not pin', input: addon });
+    }
     const { 'istio-base': base, istiod, 'istio-cni': cni } = values.addons;
     if (base && istiod && base !== istiod) {
       ctx.addIssue({ code: 'custom', path: ['addons', 'istiod'], message: `must equal addons.istio-base (${base}): Istio's base and istiod charts are one release`, input: istiod });

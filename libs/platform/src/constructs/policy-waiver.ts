@@ -60,6 +60,11 @@ export const POLICY_RULES = {
   'no-public-metrics': 'no internet-facing Ingress routes a metrics or Actuator path to a port that serves it',
   'mesh-routed-ingress': 'an NGINX Ingress to a Service an Istio VirtualService routes goes through the mesh (service-upstream, upstream-vhost), one Service per Ingress',
   'irsa-egress': 'pods with an IRSA role may reach STS (TCP 443 outside the cluster); otherwise the role is dropped',
+  // the add-ons' charts and everything's images (issue 22; libs/policy/src/checks/addon-*.ts, images.ts, support.ts)
+  'addon-chart-published': "every pinned add-on chart version is recorded as published in its chart repository's index (libs/policy/src/data/chart-index.ts)",
+  'addon-values-known': "every key of an add-on Application's valuesObject is one its chart version reads (values.yaml, values.schema.json or a documented allow-list), in the shape its templates take",
+  'image-source': 'every image comes from a registry and repository still served (libs/policy/src/data/refused-images.ts) and is pinned by tag or digest (never latest)',
+  'support-window': 'every pinned add-on version and cluster Kubernetes version is inside its upstream support window (warned 90 days before the end), or past it under a dated, unexpired waiver',
   // what the cluster's controllers do with rendered objects (issue 22 majors 6-12; libs/policy/src/checks/runtime.ts, data-stores.ts, fleet.ts)
   'acme-solver-reachable': "cert-manager's HTTP-01 solver pods (created in an Ingress's namespace) are admitted from the ingress controller on 8089 and are not Istio-injected",
   'client-address-visible': 'an NGINX Ingress with per-client limits sees the client address through its load balancer (client-IP preservation or proxy protocol on both sides)',
