@@ -49,6 +49,7 @@ export async function runPromote(o: PromoteOptions, out: CommandOutput = PROCESS
       return 0;
     }
     for (const c of result.changes) out.log(formatChange(c));
+    for (const n of result.notes) out.log(n);
     if (o.dryRun) {
       out.log(`promote: dry run, nothing written`);
       return 0;

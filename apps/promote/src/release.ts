@@ -117,6 +117,8 @@ export interface ReleaseResult {
   system: SystemInfo;
   env: EnvironmentName;
   changes: TagChange[];
+  /** What else the edit changed in the text, one line each (a tag that took over a YAML anchor, keeping its value). */
+  notes: string[];
   /** Writes back the values file as it was (set when the release wrote it). */
   restore?: () => void;
 }
@@ -155,11 +157,12 @@ async function setImageLocked(opts: SetImageOptions): Promise<ReleaseResult> {
   }
   const from = valueAt(values.data, path) as string;
   const changes = from === opts.tag ? [] : [{ file: values.file, path, from, to: opts.tag }];
+  const notes: string[] = [];
   if (changes.length > 0) {
-    const text = setTags(values.text, values.file, sys.schema, [{ path, tag: opts.tag }]);
-    if (!opts.dryRun) return { system: sys, env: opts.env, changes, restore: write(values, text) };
+    const text = setTags(values.text, values.file, sys.schema, [{ path, tag: opts.tag }], (n) => notes.push(n));
+    if (!opts.dryRun) return { system: sys, env: opts.env, changes, notes, restore: write(values, text) };
   }
-  return { system: sys, env: opts.env, changes };
+  return { system: sys, env: opts.env, changes, notes };
 }
 
 export interface PromoteOptions {
@@ -196,18 +199,20 @@ async function promoteLocked(opts: PromoteOptions): Promise<ReleaseResult> {
   const changes: TagChange[] = paths
     .map((path) => ({ file: target.file, path, from: valueAt(target.data, path) as string, to: valueAt(source.data, path) as string }))
     .filter((c) => c.from !== c.to);
+  const notes: string[] = [];
   if (changes.length > 0) {
-    const text = setTags(target.text, target.file, sys.schema, changes.map((c) => ({ path: c.path, tag: c.to })));
-    if (!opts.dryRun) return { system: sys, env: opts.to, changes, restore: write(target, text) };
+    const text = setTags(target.text, target.file, sys.schema, changes.map((c) => ({ path: c.path, tag: c.to })), (n) => notes.push(n));
+    if (!opts.dryRun) return { system: sys, env: opts.to, changes, notes, restore: write(target, text) };
   }
-  return { system: sys, env: opts.to, changes };
+  return { system: sys, env: opts.to, changes, notes };
 }
 
 /**
  * Re-renders a system's projects in one environment in one transaction: dist/ is wholly old or
- * wholly new, also when the process is killed. Until that transaction is written, SIGINT or
+ * wholly new, also when the process is killed. Until that transaction is committed, SIGINT or
  * SIGTERM puts the values back (`restore`) before the process exits, and a render that fails does
- * too, so an interrupted or failed release leaves environments/ and dist/ both as they were.
+ * too, so an interrupted or failed release leaves environments/ and dist/ both as they were
+ * (`allOrNothing`, which new-service uses too).
  */
 export async function rerender(root: string, sys: SystemInfo, env: EnvironmentName, opts: { progress?: Progress; restore?: () => void } = {}): Promise<number> {
   // re-entrant: a command holding the lock since it wrote the values keeps it through the render

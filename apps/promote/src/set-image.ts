@@ -48,6 +48,7 @@ export async function runSetImage(o: SetImageOptions, out: CommandOutput = PROCE
       return 0;
     }
     for (const c of result.changes) out.log(formatChange(c));
+    for (const n of result.notes) out.log(n);
     if (o.dryRun) out.log('set-image: dry run, nothing written');
     else if (o.render) {
       const folders = await rerender(o.root, result.system, o.env, { progress: progress({ verbose: o.verbose }), restore: result.restore });

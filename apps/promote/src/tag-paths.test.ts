@@ -58,17 +58,38 @@ describe('setting tags in a values file', () => {
 
 describe('a tag written through a YAML anchor (issue 23 item 6)', () => {
   const schema = z.strictObject({ services: z.record(z.string(), z.strictObject({ tag: imageTag, port: z.number().optional() })) });
+  const set = (text: string, changes: { path: string[]; tag: string }[]) => {
+    const notes: string[] = [];
+    return { text: setTags(text, 'values.yaml', schema, changes, (n) => notes.push(n)), notes };
+  };
 
-  it('is refused when an alias uses the anchored tag: setting it would change every aliased service', () => {
-    const text = 'services:\n  a:\n    tag: &release 1.0.0\n  b:\n    tag: *release\n';
-    expect(() => setTags(text, 'values.yaml', schema, [{ path: ['services', 'a', 'tag'], tag: '1.1.0' }])).toThrow(
-      'values.yaml: services.a.tag is written through the anchor &release (at services.a.tag), which an alias *release also uses: setting it would change that too; write this tag as its own value first',
-    );
+  it('the anchored tag: only the named service changes; the first alias takes over the anchor with the old tag, and a note says so', () => {
+    const text = 'services:\n  a:\n    tag: &release 1.0.0\n  b:\n    tag: *release\n  c:\n    tag: *release # pinned\n';
+    expect(set(text, [{ path: ['services', 'a', 'tag'], tag: '1.1.0' }])).toEqual({
+      text: 'services:\n  a:\n    tag: 1.1.0\n  b:\n    tag: &release 1.0.0\n  c:\n    tag: *release # pinned\n',
+      notes: ['values.yaml: services.b.tag keeps 1.0.0 (it was *release, an alias of services.a.tag; it now holds the anchor &release itself)'],
+    });
   });
 
-  it('is refused when the whole service map is anchored and aliased', () => {
-    const text = 'services:\n  a: &svc\n    tag: 1.0.0\n  b: *svc\n';
-    expect(() => setTags(text, 'values.yaml', schema, [{ path: ['services', 'a', 'tag'], tag: '1.1.0' }])).toThrow(/anchor &svc \(at services\.a\)/);
+  it('an aliased tag: only that service changes, and the anchor and the other aliases keep the old tag', () => {
+    const text = 'services:\n  a:\n    tag: &release 1.0.0\n  b:\n    tag: *release\n  c:\n    tag: *release\n';
+    expect(set(text, [{ path: ['services', 'b', 'tag'], tag: '1.1.0' }])).toEqual({
+      text: 'services:\n  a:\n    tag: &release 1.0.0\n  b:\n    tag: 1.1.0\n  c:\n    tag: *release\n',
+      notes: [],
+    });
+  });
+
+  it('several tags of one anchor in one edit (promote): each service gets its own', () => {
+    const text = 'services:\n  a:\n    tag: &release 1.0.0\n  b:\n    tag: *release\n  c:\n    tag: *release\n';
+    const { text: out } = set(text, [{ path: ['services', 'a', 'tag'], tag: '1.1.0' }, { path: ['services', 'b', 'tag'], tag: '1.2.0' }]);
+    expect(out).toBe('services:\n  a:\n    tag: 1.1.0\n  b:\n    tag: 1.2.0\n  c:\n    tag: &release 1.0.0\n');
+  });
+
+  it('is refused when the whole service map is anchored and aliased, naming the anchor and the services sharing it', () => {
+    const text = 'services:\n  a: &svc\n    tag: 1.0.0\n  b: *svc\n  c: *svc\n';
+    const message = 'values.yaml: services.a.tag is shared through the anchor &svc (services.a, used again as *svc by services.b, services.c): setting it would change those too; write them out in full first';
+    expect(() => setTags(text, 'values.yaml', schema, [{ path: ['services', 'a', 'tag'], tag: '1.1.0' }])).toThrow(message);
+    expect(() => setTags(text, 'values.yaml', schema, [{ path: ['services', 'b', 'tag'], tag: '1.1.0' }])).toThrow(message.replace('services.a.tag is', 'services.b.tag is'));
   });
 
   it('is set as usual when the anchor is not used by any alias', () => {

@@ -5,7 +5,7 @@
  * a reviewer must see one changed line per tag.
  */
 import { imageTag, parseValues } from '@gitops/platform';
-import { isScalar, parse, parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parse, parseDocument, visit, type Alias, type Document } from 'yaml';
 import type { z } from 'zod';
 
 /** One tag set in one values file. */
@@ -38,47 +38,117 @@ function tagSource(tag: string, original: string): string {
 /**
  * The values file `text` with `changes` applied; checks every tag, then the whole result against
  * `schema` (throwing the platform's `ValuesError`, `file:line:col: field: reason`), before returning.
+ * A tag shared with other services through a YAML anchor is set for the named service only (see
+ * `setTag`); `note` hears what else changed in the text for that (the others keep their tag).
  */
-export function setTags(text: string, file: string, schema: z.ZodType, changes: readonly { path: readonly string[]; tag: string }[]): string {
+export function setTags(
+  text: string,
+  file: string,
+  schema: z.ZodType,
+  changes: readonly { path: readonly string[]; tag: string }[],
+  note: (line: string) => void = () => undefined,
+): string {
   for (const c of changes) checkTag(c.tag);
   // the file as it is must be valid values (duplicate keys found in linear time by the platform's
   // reader); the yaml package's own uniqueKeys check is quadratic, so it is off here
   parseValues(text, file, schema);
-  const doc = parseDocument(text, { uniqueKeys: false });
-  if (doc.errors.length > 0) throw new Error(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-  const splices: { start: number; end: number; source: string }[] = [];
-  for (const c of changes) {
-    refuseSharedAnchor(doc, file, c.path);
-    const node = doc.getIn(c.path, true);
-    if (!isScalar(node) || !node.range) throw new Error(`${file}: ${c.path.join('.')} is not a tag value in the file`);
-    const [start, end] = node.range;
-    splices.push({ start, end, source: tagSource(c.tag, text.slice(start, end)) });
-    doc.setIn(c.path, c.tag);
-  }
+  const read = (t: string) => parse(t, { uniqueKeys: false }) as unknown;
+  const expected = JSON.parse(JSON.stringify(read(text))) as Record<string, unknown>;
   let out = text;
-  for (const s of [...splices].sort((a, b) => b.start - a.start)) out = out.slice(0, s.start) + s.source + out.slice(s.end);
-  // what is written must read back as the document the Document API holds
-  if (JSON.stringify(parse(out)) !== JSON.stringify(doc.toJS())) {
+  for (const c of changes) {
+    out = setTag(out, file, c.path, c.tag, note);
+    setAt(expected, c.path, c.tag);
+  }
+  // what is written must read back as the old values with exactly these tags changed
+  if (JSON.stringify(read(out)) !== JSON.stringify(expected)) {
     throw new Error(`${file}: setting the tags in place would not give the intended values; edit the file by hand`);
   }
   parseValues(out, file, schema);
   return out;
 }
 
+function setAt(values: Record<string, unknown>, path: readonly string[], value: string): void {
+  let at = values;
+  for (const key of path.slice(0, -1)) at = at[key] as Record<string, unknown>;
+  at[path[path.length - 1]] = value;
+}
+
+/** An anchored node of a document: where it is, and the aliases that use it (in document order). */
+interface Anchored {
+  path: string;
+  aliases: { alias: Alias; path: string }[];
+}
+
+/** The dotted path of `node` under its visitor `ancestors` (map keys, sequence indexes). */
+function dotted(ancestors: readonly unknown[], node: unknown): string {
+  const chain = [...ancestors, node];
+  const keys: string[] = [];
+  chain.forEach((n, i) => {
+    if (isPair(n)) keys.push(String(isScalar(n.key) ? n.key.value : n.key));
+    else if (isSeq(n)) keys.push(String(n.items.indexOf(chain[i + 1] as never)));
+  });
+  return keys.join('.');
+}
+
+/** Every anchored node of `doc` with the aliases that use it. */
+function anchoredNodes(doc: Document): Map<unknown, Anchored> {
+  const anchored = new Map<unknown, Anchored>();
+  visit(doc, {
+    Node: (_, node, path) => {
+      if (!isAlias(node) && node.anchor) anchored.set(node, { path: dotted(path, node), aliases: [] });
+    },
+    Alias: (_, alias, path) => void anchored.get(alias.resolve(doc))?.aliases.push({ alias, path: dotted(path, alias) }),
+  });
+  return anchored;
+}
+
 /**
- * Refuses a tag written through an anchor that an alias elsewhere uses (`tag: &t 1.0` and
- * `tag: *t`, or a whole service map anchored and aliased): setting it in place would change every
- * alias too, and the report would name one change.
+ * Sets one tag in the text. Written through YAML anchors, only the named service changes, as a
+ * reviewer expects: an aliased tag (`tag: *t`) is replaced by the new tag; an anchored one
+ * (`tag: &t 1.0`) gets the new tag and its first alias takes over the anchor with the old tag
+ * (`tag: &t 1.0`), so the other services keep theirs. A tag inside an anchored map that an alias
+ * uses again (a whole service shared) is refused, naming the services sharing it.
  */
-function refuseSharedAnchor(doc: Document, file: string, path: readonly string[]): void {
-  const aliased = new Set<string>();
-  visit(doc, { Alias: (_, alias) => void aliased.add(alias.source) });
-  if (aliased.size === 0) return;
-  for (let i = 1; i <= path.length; i++) {
-    const node = doc.getIn(path.slice(0, i), true) as { anchor?: string } | undefined;
-    if (node?.anchor && aliased.has(node.anchor)) {
-      const at = path.slice(0, i).join('.');
-      throw new Error(`${file}: ${path.join('.')} is written through the anchor &${node.anchor} (at ${at}), which an alias *${node.anchor} also uses: setting it would change that too; write this tag as its own value first`);
+function setTag(text: string, file: string, path: readonly string[], tag: string, note: (line: string) => void): string {
+  const doc = parseDocument(text, { uniqueKeys: false });
+  if (doc.errors.length > 0) throw new Error(`${file}: not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+  const anchored = anchoredNodes(doc);
+  const notATag = () => new Error(`${file}: ${path.join('.')} is not a tag value in the file`);
+  const shared = (node: unknown) => {
+    const a = anchored.get(node)!;
+    const anchor = (node as { anchor: string }).anchor;
+    return new Error(`${file}: ${path.join('.')} is shared through the anchor &${anchor} (${a.path}, used again as *${anchor} by ${a.aliases.map((x) => x.path).join(', ')}): setting it would change those too; write them out in full first`);
+  };
+  let node: unknown = doc.contents;
+  for (const [i, key] of path.entries()) {
+    if (!isMap(node) && !isSeq(node)) throw notATag();
+    const child: unknown = node.get(isSeq(node) ? Number(key) : key, true);
+    if (isAlias(child)) {
+      const target = child.resolve(doc);
+      if (i < path.length - 1) throw target && anchored.get(target)?.aliases.length ? shared(target) : notATag();
+      if (!isScalar(target) || !child.range) throw notATag();
+      // an aliased tag: this service's own value from now on, the anchor and other aliases unchanged
+      const [from, to] = target.range ?? [0, 0];
+      return splice(text, child.range, tagSource(tag, text.slice(from, to)));
     }
+    if (i < path.length - 1 && (anchored.get(child)?.aliases.length ?? 0) > 0) throw shared(child);
+    node = child;
   }
+  if (!isScalar(node) || !node.range) throw notATag();
+  const [start, end] = node.range;
+  const source = text.slice(start, end);
+  const aliases = anchored.get(node)?.aliases ?? [];
+  if (!node.anchor || aliases.length === 0) return splice(text, node.range, tagSource(tag, source));
+  // the anchored tag: the first alias takes over the anchor (and the old tag), this service gets the new one
+  const anchorAt = text.lastIndexOf(`&${node.anchor}`, start);
+  if (anchorAt < 0 || !/^&\S+\s+$/.test(text.slice(anchorAt, start))) throw notATag();
+  const [first] = aliases;
+  const out = splice(splice(text, first.alias.range!, `&${node.anchor} ${source}`), [anchorAt, end], tagSource(tag, source));
+  note(`${file}: ${first.path} keeps ${String(node.value)} (it was *${node.anchor}, an alias of ${path.join('.')}; it now holds the anchor &${node.anchor} itself)`);
+  return out;
+}
+
+/** `text` with `range` (start, end) replaced by `source`. */
+function splice(text: string, range: readonly number[], source: string): string {
+  return text.slice(0, range[0]) + source + text.slice(range[1]);
 }
