@@ -4,10 +4,13 @@
  */
 import { WAIVER_PREFIX, type PolicyRule } from '@gitops/platform';
 import type { Environment } from '@gitops/platform';
+import { checkAddonValues, type ChartFilesLoader } from './checks/addon-values';
 import { checkArgoCd } from './checks/argocd';
 import { checkBudgets } from './checks/budgets';
+import { checkDataStores } from './checks/data-stores';
 import { checkFleet } from './checks/fleet';
 import { checkHooks } from './checks/hooks';
+import { checkImages } from './checks/images';
 import { checkMetadata } from './checks/metadata';
 import { checkMonitoring } from './checks/monitoring';
 import { checkNamespaces } from './checks/namespaces';
@@ -32,14 +35,24 @@ export interface Waived extends Violation {
 export interface PolicyReport {
   violations: Violation[];
   waived: Waived[];
+  /** Findings that do not fail the run (an end of support within 90 days, none published). @default none */
+  warnings?: Violation[];
+  /** The day support windows were judged at (YYYY-MM-DD). @default - they were not judged */
+  supportJudgedOn?: string;
+}
+
+export interface PolicyOptions {
+  /** The add-on charts' values.yaml and values.schema.json (../shared/addons). @default - none: add-on values are not checked */
+  readonly chartFiles?: ChartFilesLoader;
 }
 
 /**
  * Checks `manifests`. Cross-object rules look only within one environment (objects of one
  * `dist/<env>`, or objects outside dist/ on their own).
  * @param fleet each environment's clusters and placements, for the fleet rules (checks/fleet.ts) @default - none: those rules are skipped
+ * @param options what the add-on values check reads
  */
-export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMap<string, Environment>): PolicyReport {
+export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMap<string, Environment>, options: PolicyOptions = {}): PolicyReport {
   const byEnv = new Map<string, Manifest[]>();
   for (const m of manifests) byEnv.set(m.env ?? '', [...(byEnv.get(m.env ?? '') ?? []), m]);
   const found: Violation[] = [];
@@ -47,9 +60,10 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
     const ctx = new PolicyContext(group);
     found.push(...checkFleet(ctx, fleet?.get(env)));
     found.push(...checkPromql(ctx), ...checkMonitoring(ctx, fleet?.get(env)));
-    found.push(...checkBudgets(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
+    found.push(...checkBudgets(ctx), ...checkDataStores(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
     found.push(...checkTraffic(ctx), ...checkRuntime(ctx, fleet?.get(env)));
     found.push(...checkArgoCd(ctx));
+    found.push(...checkImages(ctx), ...checkAddonValues(ctx, options.chartFiles));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }
   // across environments: the same Deployment in each of them

@@ -4,13 +4,17 @@
  * another service's folder resolves; only the project's own files are reported.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { BUNDLED_KUBERNETES_VERSION, validateFiles, type ResourceResult } from '@gitops/kubeconform';
 import { ENVIRONMENTS, environmentFile, POLICY_RULES, VALIDATABLE_KUBERNETES_VERSIONS, type Cluster, type Environment } from '@gitops/platform';
 import { findServiceProjects, loadEnvironment, serviceDistFolders } from '@gitops/platform/render';
 import { checkPolicies, formatViolation, type PolicyReport } from './policy';
 import { readManifests } from './manifests';
 import { folderClusters } from './checks/fleet';
+import { loadEnvironmentAddons } from './addon-pins';
+import { sharedChartFiles } from './checks/addon-values';
+import { checkChartPins } from './checks/chart-index';
+import { checkSupport } from './checks/support';
 
 export interface ValidateResult {
   /** Folders checked, relative to the root. */
@@ -39,8 +43,37 @@ export function projectTargets(root: string, projectRoot: string): string[] {
  * The policy report over everything rendered (`dist/` and `argocd/`), for `validate` to filter
  * per project; a batch computes it once for all its projects.
  */
-export async function policyReport(root: string): Promise<PolicyReport> {
-  return checkPolicies(await readManifests(root, ['dist', 'argocd'].filter((d) => existsSync(join(root, d)))), loadFleet(root));
+export async function policyReport(root: string, options: PolicyReportOptions = {}): Promise<PolicyReport> {
+  const fleet = loadFleet(root);
+  const shared = options.sharedDir ?? process.env.GITOPS_SHARED_DIR ?? resolve(root, '../shared');
+  const haveCharts = existsSync(join(shared, 'addons'));
+  const report = checkPolicies(await readManifests(root, ['dist', 'argocd'].filter((d) => existsSync(join(root, d)))), fleet, haveCharts ? { chartFiles: sharedChartFiles(shared) } : {});
+  // the pins of environments/<env>/cluster-addons.yaml and the clusters' Kubernetes versions
+  const on = options.on ?? new Date().toISOString().slice(0, 10);
+  const pins = loadEnvironmentAddons(root);
+  const support = checkSupport(pins, fleet, on);
+  const warnings = [...support.warnings];
+  if (!haveCharts && pins.length > 0) {
+    warnings.push({ rule: 'addon-values-known', file: 'environments', kind: 'add-on', name: 'values', message: `${shared}/addons (the charts' values.yaml) is missing: the add-ons' valuesObject was not checked (set GITOPS_SHARED_DIR)` });
+  }
+  const order = (a: { file: string; rule: string; name: string }, b: typeof a) => a.file.localeCompare(b.file) || a.rule.localeCompare(b.rule) || a.name.localeCompare(b.name);
+  return {
+    violations: [...report.violations, ...checkChartPins(pins), ...support.violations].sort(order),
+    waived: [...report.waived, ...support.waived].sort(order),
+    warnings: warnings.sort(order),
+    supportJudgedOn: on,
+  };
+}
+
+export interface PolicyReportOptions {
+  /**
+   * The day support windows are judged at (YYYY-MM-DD). @default - today (UTC): an end of support
+   * is a date in the calendar, and a date written into the repository goes stale unnoticed; Nx's
+   * validate cache is keyed by the day for the same reason (nx.json)
+   */
+  readonly on?: string;
+  /** Where the add-ons' upstream files are (`<dir>/addons`). @default - GITOPS_SHARED_DIR, or ../shared beside the root */
+  readonly sharedDir?: string;
 }
 
 /** Each environment's clusters and placements (environment.yaml), for the fleet rules. */
@@ -52,7 +85,7 @@ export function loadFleet(root: string): Map<string, Environment> {
  * Validates `targets` (folders relative to `root`).
  * @param full the policy report over the whole render @default - computed here
  */
-export interface ValidateOptions {
+export interface ValidateOptions extends PolicyReportOptions {
   /**
    * Validate every dist/ folder at this Kubernetes minor ("1.33") instead of its clusters' own
    * versions: what would break if the clusters were upgraded to it. @default - each folder at the
@@ -123,13 +156,22 @@ export async function validate(root: string, targets: readonly string[], full?: 
   const empty = present.filter((t) => !schema.results.some((r) => r.status !== 'empty' && under(t)(r)));
   if (empty.length > 0) throw new Error(`nothing to validate: ${empty.join(', ')} ${empty.length > 1 ? 'hold' : 'holds'} no Kubernetes object (.yaml, .yml or .json)`);
 
-  const report = full ?? (await policyReport(root));
-  const mine = (file: string) => present.some((t) => file === t || file.startsWith(`${t}/`));
+  if (options.on !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.on)) throw new Error(`--on ${options.on}: give a date YYYY-MM-DD`);
+  const report = full ?? (await policyReport(root, options));
+  // findings about environments/ files (pins, support windows) belong to the whole render and to
+  // the add-ons' project, whose Applications those pins render
+  const environmentWide = present.some((t) => t === 'dist' || /^dist\/[^/]+\/cluster-addons(\/|$)/.test(t));
+  const mine = (file: string) => present.some((t) => file === t || file.startsWith(`${t}/`)) || (environmentWide && file.startsWith('environments'));
   return {
     targets: present,
     schemaFailures,
     resources: schema.results.filter((r) => r.status !== 'empty').length,
-    policy: { violations: report.violations.filter((v) => mine(v.file)), waived: report.waived.filter((v) => mine(v.file)) },
+    policy: {
+      violations: report.violations.filter((v) => mine(v.file)),
+      waived: report.waived.filter((v) => mine(v.file)),
+      warnings: (report.warnings ?? []).filter((v) => mine(v.file)),
+      ...(environmentWide && report.supportJudgedOn ? { supportJudgedOn: report.supportJudgedOn } : {}),
+    },
   };
 }
 
@@ -141,12 +183,14 @@ export function formatValidateResult(r: ValidateResult, root: string): string {
     lines.push(`${f.filename.replace(`${root}/`, '')} - ${f.kind ?? ''} ${f.name ?? ''} ${f.status === 'invalid' ? 'is invalid' : 'failed validation'} at Kubernetes ${version} ${f.versionOf}: ${f.message ?? ''}`.replace(/\s+/g, ' '));
   }
   for (const v of r.policy.violations) lines.push(formatViolation(v));
+  for (const w of r.policy.warnings ?? []) lines.push(`warning: ${formatViolation(w)}`);
   for (const w of r.policy.waived) lines.push(`waived: ${formatViolation(w)} (reason: ${w.reason})`);
+  if (r.policy.supportJudgedOn) lines.push(`support windows judged on ${r.policy.supportJudgedOn} (validate --on YYYY-MM-DD judges another day)`);
   // which rules ran, so a reader sees a rule that found nothing was checked (meanings: POLICY_RULES)
   const rules = Object.keys(POLICY_RULES);
   lines.push(`policy rules (${rules.length}): ${rules.join(', ')}`);
   lines.push(
-    `validate ${r.targets.join(' ')}: ${r.resources} resources; schema (strict): ${r.schemaFailures.length} failing; policy: ${r.policy.violations.length} violations, ${r.policy.waived.length} waived`,
+    `validate ${r.targets.join(' ')}: ${r.resources} resources; schema (strict): ${r.schemaFailures.length} failing; policy: ${r.policy.violations.length} violations, ${r.policy.waived.length} waived, ${(r.policy.warnings ?? []).length} warnings`,
   );
   return lines.join('\n');
 }

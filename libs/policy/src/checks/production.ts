@@ -2,6 +2,7 @@
 import type { PolicyContext, Violation } from '../context';
 import { violation } from '../context';
 import { matches } from '../selectors';
+import { unpinnedReason } from '../data/refused-images';
 
 export function checkProduction(ctx: PolicyContext): Violation[] {
   const out: Violation[] = [];
@@ -41,9 +42,5 @@ export function checkProduction(ctx: PolicyContext): Violation[] {
 }
 
 function pinned(image: string | undefined): boolean {
-  if (!image) return false;
-  if (image.includes('@sha256:')) return true;
-  const tag = /:([^/:]+)$/.exec(image)?.[1];
-  // `latest` in any case: registries treat tags case-sensitively, so `LATEST` is as mutable.
-  return Boolean(tag) && tag!.toLowerCase() !== 'latest';
+  return image !== undefined && unpinnedReason(image) === undefined;
 }
