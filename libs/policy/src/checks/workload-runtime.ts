@@ -90,7 +90,7 @@ function initMigrations(w: Workload): Violation[] {
 }
 
 /** Containers that run redis-server (official and derived images, or the command). */
-function isRedisServer(c: any): boolean {
+export function isRedisServer(c: any): boolean {
   return /(^|\/)redis(-stack-server)?(:|@|$)/.test(c.image ?? '') || [...(c.command ?? []), ...(c.args ?? [])].some((a: string) => /(^|[\s/])redis-server(\s|$)/.test(String(a)));
 }
 
@@ -99,11 +99,13 @@ function isRedisServer(c: any): boolean {
  * ConfigMap key), then `--name value` arguments, which override the file (redis.conf header,
  * "Redis can be started with a configuration file... and command line arguments").
  */
-function redisConfig(ctx: PolicyContext, w: Workload, c: any): Map<string, string> {
+export function redisConfig(ctx: PolicyContext, w: Workload, c: any): Map<string, string> {
   const conf = new Map<string, string>();
   // words, also inside a `sh -c` script that ends by exec'ing redis-server
   const argv: string[] = [...(c.command ?? []), ...(c.args ?? [])].flatMap((a) => String(a).split(/\s+/)).filter(Boolean);
-  const file = argv.find((a) => a.endsWith('.conf'));
+  // the file is redis-server's first argument (a script may name other .conf files before it)
+  const server = argv.findIndex((a) => /(^|\/)redis-server$/.test(a));
+  const file = server >= 0 && argv[server + 1]?.endsWith('.conf') ? argv[server + 1] : argv.find((a) => a.endsWith('.conf'));
   if (file) {
     for (const mount of c.volumeMounts ?? []) {
       const vol = (w.pod.volumes ?? []).find((v: any) => v?.name === mount?.name);

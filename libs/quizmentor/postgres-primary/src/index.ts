@@ -92,7 +92,9 @@ export default defineService({
     // One writer: `minAvailable: 1` of 1 blocked every node drain and cluster upgrade for good
     // (issue 13 item 10). The budget allows the eviction: the drain moves the pod, its claim
     // follows, and the outage is the restart (zone-pinned gp3 volume: same zone only).
-    new DisruptionBudget(chart, 'DisruptionBudget', { targets: [statefulSet], name: 'postgres-primary-pdb', minPods: 1 });
+    const budget = new DisruptionBudget(chart, 'DisruptionBudget', { targets: [statefulSet], name: 'postgres-primary-pdb', minPods: 1 });
+    waivePolicy(budget, 'data-store-budget',
+      'one in-cluster writer and no standby (decision in the quizmentor README): a drain restarts it in its zone, an outage of a restart; a budget forbidding it would block every node drain');
 
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
       target: statefulSet,

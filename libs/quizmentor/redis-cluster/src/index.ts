@@ -46,11 +46,16 @@ export default defineService({
     // members reach redis-cluster-0 by name before any of them is Ready (Ready needs the formed cluster)
     ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/publishNotReadyAddresses', true));
 
+    // The document ran three masters and no replica: with cluster-require-full-coverage (yes by
+    // default) any one pod down stopped every key, and its budget allowed exactly that. Its
+    // ElastiCache has replicas_per_node_group 2 on 3 node groups: each shard here has
+    // `replicasPerShard` replicas, promoted by the cluster when their master is away.
+    const members = v.shards * (1 + v.replicasPerShard);
     const statefulSet = new SecureStatefulSet(chart, 'StatefulSet', {
       name: REDIS.statefulSet,
       app: REDIS.app,
       serviceName: REDIS.service,
-      replicas: v.replicas,
+      replicas: members,
       containerName: 'redis',
       repository: 'redis',
       tag: v.tag,
@@ -61,8 +66,10 @@ export default defineService({
       // slots, so every command answered CLUSTERDOWN (issue 13 item 7). Each pod now takes its
       // share of the slots once and introduces itself to redis-cluster-0, then runs the server.
       command: ['sh', '-c'],
-      args: [formCluster(v.replicas)],
+      args: [formCluster()],
       fieldEnv: { POD_IP: 'status.podIP' },
+      // read by the script: pods 0..SHARDS-1 are the first masters, pod n ≥ SHARDS replicates pod n mod SHARDS
+      env: { REDIS_SHARDS: String(v.shards) },
       // all members start together: none is Ready before the cluster has formed. The field is
       // immutable: a StatefulSet created before this change is replaced once, by hand, with
       // `kubectl delete statefulset redis-cluster --cascade=orphan` (pods and claims stay), then a sync
@@ -77,9 +84,11 @@ export default defineService({
       configMaps: [{ name: 'config', configMap: REDIS.config, mountPath: '/etc/redis' }],
     });
 
-    // a drain takes one member at a time; while it is away its slots fail and every member is
-    // unready (cluster_state:fail), so the budget stops a second eviction until it is back
-    new DisruptionBudget(chart, 'DisruptionBudget', { targets: [statefulSet], minPods: v.replicas, minAvailable: v.replicas - 1 });
+    // a drain takes one member at a time: a master away is replaced by one of its replicas after
+    // cluster-node-timeout, and while the cluster fails over every member is unready
+    // (cluster_state:fail), so the budget stops a second eviction until it is back; one at a time
+    // never takes a whole shard while each has a replica (rule data-store-budget)
+    new DisruptionBudget(chart, 'DisruptionBudget', { targets: [statefulSet], minPods: members, minAvailable: members - 1 });
 
     new WorkloadNetworkPolicy(chart, 'NetworkPolicy', {
       target: statefulSet,
@@ -94,27 +103,38 @@ export default defineService({
 });
 
 /**
- * The container's script: in the background, once the local server answers, a node without
- * slots (a fresh volume; a restarted member reads its slots back from nodes.conf) takes its
- * share of the 16384 (pod n of N: [n·16384/N, (n+1)·16384/N - 1], CLUSTER ADDSLOTSRANGE), and
- * every member but the first asks redis-cluster-0 to CLUSTER MEET its pod IP (MEET takes an IP,
- * not a name); gossip spreads the rest (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/).
+ * The container's script. Whether this member is new is read before the server starts: a member
+ * with a `nodes.conf` on its volume reads its slots and role back from it and needs nothing. In
+ * the background, once the local server answers, a new member among the first `$REDIS_SHARDS`
+ * pods takes its share of the 16384 slots (pod n of S: [n·16384/S, (n+1)·16384/S - 1], CLUSTER
+ * ADDSLOTSRANGE); every member but the first asks redis-cluster-0 to CLUSTER MEET its pod IP (MEET
+ * takes an IP, not a name) and gossip spreads the rest; a new pod n ≥ S becomes a replica of pod
+ * n mod S (CLUSTER REPLICATE <its node id>, retried until gossip has introduced them), so every
+ * shard has (members / S) - 1 replicas (https://redis.io/docs/latest/operate/oss_and_stack/reference/cluster-spec/).
  * Then the shell becomes redis-server, so it gets the pod's signals.
  */
-export function formCluster(members: number): string {
+export function formCluster(): string {
   const first = `${REDIS.statefulSet}-0.${REDIS.service}`;
   return [
+    `if [ -s ${NODES_CONF} ]; then new=no; else new=yes; fi`,
     '(',
     '  until redis-cli ping >/dev/null 2>&1; do sleep 1; done',
     '  n=${HOSTNAME##*-}',
-    "  if redis-cli cluster info | grep -q '^cluster_slots_assigned:0'; then",
-    `    redis-cli cluster addslotsrange $((n * 16384 / ${members})) $(((n + 1) * 16384 / ${members} - 1))`,
+    '  if [ "$new" = yes ] && [ "$n" -lt "$REDIS_SHARDS" ]; then',
+    '    redis-cli cluster addslotsrange $((n * 16384 / REDIS_SHARDS)) $(((n + 1) * 16384 / REDIS_SHARDS - 1))',
     '  fi',
     '  if [ "$n" != 0 ]; then',
     `    until redis-cli -h ${first} cluster meet "$POD_IP" ${REDIS.port} | grep -q OK; do sleep 2; done`,
     '  fi',
+    '  if [ "$new" = yes ] && [ "$n" -ge "$REDIS_SHARDS" ]; then',
+    `    master=${REDIS.statefulSet}-$((n % REDIS_SHARDS)).${REDIS.service}`,
+    '    until redis-cli cluster replicate "$(redis-cli -h "$master" cluster myid)" | grep -q OK; do sleep 2; done',
+    '  fi',
     ') &',
-    `exec redis-server /etc/redis/redis.conf --cluster-enabled yes --cluster-config-file /data/nodes.conf`,
+    `exec redis-server /etc/redis/redis.conf --cluster-enabled yes --cluster-config-file ${NODES_CONF}`,
     '',
   ].join('\n');
 }
+
+/** Where each member keeps its view of the cluster (on its volume). */
+const NODES_CONF = '/data/nodes.conf';

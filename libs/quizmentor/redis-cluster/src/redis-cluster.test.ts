@@ -16,8 +16,10 @@ describe('redis-cluster', () => {
   const sts = findObject(production, 'StatefulSet', 'redis-cluster');
   const container = mainContainer(sts);
 
-  it('runs three pods labelled app: redis-cluster behind the headless redis-cluster Service', () => {
-    expect(sts.spec.replicas).toBe(3);
+  it("runs the document's ElastiCache shape: 3 shards of a master and 2 replicas (9 pods labelled app: redis-cluster) behind the headless redis-cluster Service", () => {
+    expect(sts.spec.replicas).toBe(9);
+    expect(envVar(container, 'REDIS_SHARDS').value).toBe('3');
+    expect(findObject(staging, 'StatefulSet', 'redis-cluster').spec.replicas).toBe(6);
     expect(sts.spec.serviceName).toBe('redis-cluster');
     expect(sts.spec.template.metadata.labels.app).toBe('redis-cluster');
     const service = findObject(production, 'Service', 'redis-cluster');
@@ -30,6 +32,9 @@ describe('redis-cluster', () => {
     expect(container.command).toEqual(['sh', '-c']);
     expect(container.args).toHaveLength(1);
     expect(container.args[0]).toMatch(/\nexec redis-server \/etc\/redis\/redis.conf --cluster-enabled yes --cluster-config-file \/data\/nodes.conf\n$/);
+    // a new member (no nodes.conf on its volume) past the first three becomes a replica of pod n mod 3
+    expect(container.args[0]).toMatch(/^if \[ -s \/data\/nodes.conf \]; then new=no; else new=yes; fi\n/);
+    expect(container.args[0]).toContain('master=redis-cluster-$((n % REDIS_SHARDS)).redis-cluster\n    until redis-cli cluster replicate "$(redis-cli -h "$master" cluster myid)" | grep -q OK; do sleep 2; done');
     expect(envVar(container, 'POD_IP').valueFrom).toEqual({ fieldRef: { fieldPath: 'status.podIP' } });
     // every member starts at once: none is Ready before all of them joined
     expect(sts.spec.podManagementPolicy).toBe('Parallel');
@@ -71,11 +76,11 @@ describe('redis-cluster', () => {
     expect(container.readinessProbe.exec.command).toEqual(['sh', '-c', "redis-cli cluster info | grep -q '^cluster_state:ok'"]);
   });
 
-  it('lets cluster members reach each other on 6379 and the 16379 bus, and keeps two of three up in drains', () => {
+  it('lets cluster members reach each other on 6379 and the 16379 bus, and lets drains take one member at a time', () => {
     const policy = findObject(production, 'NetworkPolicy', 'redis-cluster-netpol');
     const self = { podSelector: { matchLabels: { app: 'redis-cluster' } } };
     expect(policy.spec.ingress).toContainEqual({ from: [self], ports: [{ port: 6379, protocol: 'TCP' }, { port: 16379, protocol: 'TCP' }] });
     expect(policy.spec.egress).toContainEqual({ to: [self], ports: [{ port: 6379, protocol: 'TCP' }, { port: 16379, protocol: 'TCP' }] });
-    expect(findObject(production, 'PodDisruptionBudget', 'redis-cluster-pdb').spec.minAvailable).toBe(2);
+    expect(findObject(production, 'PodDisruptionBudget', 'redis-cluster-pdb').spec.minAvailable).toBe(8);
   });
 });

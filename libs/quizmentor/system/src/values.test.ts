@@ -39,8 +39,9 @@ describe('QuizMentor values', () => {
       .toThrow(/services.batch-processor.replicas: give exactly one of 'replicas' and 'autoscaling'/);
   });
 
-  it('refuses a Redis cluster of fewer than three pods', () => {
-    expect(parseWith('    replicas: 3\n', '    replicas: 1\n')).toThrow(/services.redis-cluster.replicas: must be at least 3/);
+  it('refuses a Redis cluster of fewer than three masters, or masters without a replica (issue 22 major 9)', () => {
+    expect(parseWith('    shards: 3\n', '    shards: 1\n')).toThrow(/services.redis-cluster.shards: must be at least 3/);
+    expect(parseWith('    replicasPerShard: 2\n', '    replicasPerShard: 0\n')).toThrow(/services.redis-cluster.replicasPerShard: must be at least 1: with no replica, one pod down stops every key/);
   });
 
   it('refuses a canary taking more than half the traffic', () => {

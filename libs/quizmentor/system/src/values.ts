@@ -96,7 +96,13 @@ export const QuizmentorValuesSchema = z.strictObject({
     'redis-cluster': z.strictObject({
       /** Tag of the official `redis` image. */
       tag: imageTag,
-      replicas: replicas.min(3, 'must be at least 3: a Redis cluster needs three masters'),
+      /** Masters, each serving a share of the hash slots (the document's ElastiCache num_node_groups). */
+      shards: replicas.min(3, 'must be at least 3: a Redis cluster needs three masters'),
+      /**
+       * Replicas of each master (ElastiCache replicas_per_node_group): with none, any one pod down
+       * stops every key (cluster-require-full-coverage).
+       */
+      replicasPerShard: z.number().int().min(1, 'must be at least 1: with no replica, one pod down stops every key').max(5),
       resources: ResourcesSchema,
       storage,
       /** redis.conf `maxmemory` (Redis units: 1gb = 1024^3 bytes); at most REDIS_MAXMEMORY_SHARE of the memory limit. */
