@@ -1,7 +1,8 @@
 /**
- * Issue 10 item 7, end to end: a new QuizMentor service named `postgres-replica` (the platform's
- * WebService pattern, as `new-service` makes it) renders a `Service/postgres-replica` that
- * postgres-primary already renders in the same namespace. A render of the whole system refuses
+ * Issue 10 item 7, end to end: a new QuizMentor service named `postgres` (the platform's
+ * WebService pattern, as `new-service` makes it) renders a `NetworkPolicy/postgres-netpol` that
+ * postgres-primary already renders in the same namespace (its `postgres-replica` Service, the
+ * clash this test used before, is gone since issue 22). A render of the whole system refuses
  * it; a render of the new service alone (as `nx affected` runs it) is caught by validate's policy
  * over dist/. Names and values are read from the values files, not written out.
  */
@@ -15,13 +16,16 @@ import { scratchWorkspace } from '@gitops/platform/testing';
 import { checkPolicies, formatViolation, readManifests, type Manifest } from '@gitops/policy';
 import { quizmentor } from '@gitops/quizmentor-system';
 
-const NAME = 'postgres-replica';
+const NAME = 'postgres';
+/** What the new service renders that postgres-primary renders too. */
+const KIND = 'NetworkPolicy';
+const CLASH = `${NAME}-netpol`;
 const FILE = 'environments/production/quizmentor.yaml';
 
 let ws: ReturnType<typeof scratchWorkspace>;
 beforeEach(() => {
   ws = scratchWorkspace();
-  // GIVEN the values of a web service named postgres-replica, as new-service writes them
+  // GIVEN the values of a web service named postgres, as new-service writes them
   const doc = parseDocument(readFileSync(join(ws.root, FILE), 'utf8'));
   doc.setIn(['webServices', NAME], doc.createNode({
     tag: 'v1.0.0', port: 8080, replicas: 2, livenessPath: '/healthz', readinessPath: '/ready',
@@ -41,10 +45,10 @@ describe('a new service whose objects another service already renders', () => {
   it('stops a render of the system, naming both files', async () => {
     const namespace = parseDocument(readFileSync(join(ws.root, FILE), 'utf8')).get('namespace') as string;
     const existing = (await loadServices(ws.root)).map((l) => l.service).filter((s) => s.system.name === 'quizmentor');
-    // the existing service that renders the clashing Service, found in the render itself
+    // the existing service that renders the clashing object, found in the render itself
     const owner = renderServices(existing, { root: ws.root, environments: ['production'] })
-      .find((l) => l.objects.some((o) => o.kind === 'Service' && o.metadata.name === NAME));
-    if (!owner) throw new Error(`test setup: no quizmentor service renders Service ${NAME}`);
+      .find((l) => l.objects.some((o) => o.kind === KIND && o.metadata.name === CLASH));
+    if (!owner) throw new Error(`test setup: no quizmentor service renders ${KIND} ${CLASH}`);
 
     const error = (() => {
       try {
@@ -56,7 +60,7 @@ describe('a new service whose objects another service already renders', () => {
     })();
     expect(error).toBeInstanceOf(RenderError);
     expect(error!.message).toContain(
-      `dist/production/quizmentor/${NAME}/Service.${NAME}.yaml: Service ${NAME}: [unique-object] Service ${NAME} in namespace ${namespace} is also rendered by dist/${owner.path}/Service.${NAME}.yaml`,
+      `dist/production/quizmentor/${NAME}/${KIND}.${CLASH}.yaml: ${KIND} ${CLASH}: [unique-object] ${KIND} ${CLASH} in namespace ${namespace} is also rendered by dist/${owner.path}/${KIND}.${CLASH}.yaml`,
     );
   });
 
@@ -66,8 +70,8 @@ describe('a new service whose objects another service already renders', () => {
     const committed = await readManifests(ws.root, ['dist']);
     const found = checkPolicies([...committed, ...rendered]).violations.map(formatViolation);
     expect(found).toEqual(expect.arrayContaining([
-      expect.stringMatching(new RegExp(`^dist/production/quizmentor/${NAME}/Service\\.${NAME}\\.yaml: Service ${NAME}: \\[unique-object\\] `)),
-      expect.stringMatching(new RegExp(`^dist/production/quizmentor/[^/]+/Service\\.${NAME}\\.yaml: Service ${NAME}: \\[unique-object\\] .* is also rendered by dist/production/quizmentor/${NAME}/`)),
+      expect.stringMatching(new RegExp(`^dist/production/quizmentor/${NAME}/${KIND}\\.${CLASH}\\.yaml: ${KIND} ${CLASH}: \\[unique-object\\] `)),
+      expect.stringMatching(new RegExp(`^dist/production/quizmentor/[^/]+/${KIND}\\.${CLASH}\\.yaml: ${KIND} ${CLASH}: \\[unique-object\\] .* is also rendered by dist/production/quizmentor/${NAME}/`)),
     ]));
   });
 });

@@ -4,8 +4,7 @@ import { fromApps, ISTIOD_EGRESS, MIGRATIONS, POSTGRES, quizmentor, SECRETS } fr
 
 /**
  * PostgreSQL 15: the document's `postgres-primary` StatefulSet (pods `app: postgres, role:
- * primary`), its `postgres-config`, the per-pod 100Gi gp3-encrypted claim, and the primary and
- * replica Services.
+ * primary`), its `postgres-config`, the per-pod 100Gi gp3-encrypted claim, and the primary Service.
  */
 export default defineService({
   system: quizmentor,
@@ -15,7 +14,8 @@ export default defineService({
   render(chart, ctx) {
     const v = ctx.values.services['postgres-primary'];
 
-    // the document mounts postgres-config but does not show it; these are the settings a primary with streaming replicas needs
+    // the document mounts postgres-config but does not show it; wal_level replica keeps a standby or
+    // a base backup possible later (https://www.postgresql.org/docs/15/runtime-config-wal.html)
     new kplus.ConfigMap(chart, 'Config', {
       metadata: { name: POSTGRES.config },
       data: {
@@ -59,10 +59,8 @@ export default defineService({
         POSTGRES_DB: POSTGRES.database,
         POSTGRES_USER: { secret: SECRETS.postgres.name, key: 'username' },
         POSTGRES_PASSWORD: { secret: SECRETS.postgres.name, key: 'password' },
-        // read by replication-aware images and the replica's bootstrap; the official image ignores them
-        POSTGRES_REPLICATION_MODE: 'master',
-        POSTGRES_REPLICATION_USER: 'replicator',
-        POSTGRES_REPLICATION_PASSWORD: { secret: SECRETS.postgres.name, key: 'replication-password' },
+        // no POSTGRES_REPLICATION_*: Bitnami's image reads them, the official image ignores them and
+        // nothing replicates (one writer, no standby: decision in the quizmentor README)
       },
       resources: v.resources,
       liveness: { command: ['pg_isready', '-U', 'postgres'], initialDelaySeconds: 30, periodSeconds: 10 },
@@ -78,16 +76,13 @@ export default defineService({
       writableVolumes: [{ name: 'run', path: '/var/run/postgresql' }, { name: 'tmp', path: '/tmp' }],
     });
     waivePolicy(statefulSet, 'production-replicas',
-      'single PostgreSQL writer: a second pod of this StatefulSet would be a second primary; read scaling goes through postgres-replica');
+      'single PostgreSQL writer: a second pod of this StatefulSet would be a second, independent primary (decision in the quizmentor README)');
 
     // the document's Services select `app: postgres` and a `role`
     const primaryService = new AppService(chart, 'PrimaryService', { name: POSTGRES.primaryService, target: statefulSet, ports: [{ name: 'postgres', port: POSTGRES.port }] });
     primaryService.service.selectLabel('role', 'primary');
-    // no replica StatefulSet yet (see the waiver below): by label
-    const replica = new AppService(chart, 'ReplicaService', { name: POSTGRES.replicaService, app: POSTGRES.app, ports: [{ name: 'postgres', port: POSTGRES.port }] });
-    replica.service.selectLabel('role', 'replica');
-    waivePolicy(replica.service, 'service-selects-workload',
-      'the document declares the read-replica Service ahead of the replica StatefulSet; it has no endpoints until one is added');
+    // The document's postgres-replica Service selected role: replica, which no pod carries (there is
+    // no replica): a Service with no endpoints, so it is not rendered.
 
     // One writer: `minAvailable: 1` of 1 blocked every node drain and cluster upgrade for good
     // (issue 13 item 10). The budget allows the eviction: the drain moves the pod, its claim

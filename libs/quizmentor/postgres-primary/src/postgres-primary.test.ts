@@ -56,18 +56,17 @@ describe('postgres-primary', () => {
     expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
   });
 
-  it('reads its credentials from postgres-secret and sets the documented database and replication user', () => {
+  it('reads its credentials from postgres-secret, with no Bitnami replication variables the official image ignores (issue 22 major 12)', () => {
     expect(envVar(container, 'POSTGRES_DB').value).toBe('quizmentor');
     expect(envVar(container, 'POSTGRES_USER').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-secret', key: 'username' } });
     expect(envVar(container, 'POSTGRES_PASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-secret', key: 'password' } });
-    expect(envVar(container, 'POSTGRES_REPLICATION_PASSWORD').valueFrom).toEqual({ secretKeyRef: { name: 'postgres-secret', key: 'replication-password' } });
-    expect(envVar(container, 'POSTGRES_REPLICATION_USER').value).toBe('replicator');
+    expect(container.env.map((e: any) => e.name).filter((n: string) => n.startsWith('POSTGRES_REPLICATION_'))).toEqual([]);
   });
 
-  it('has the primary and replica Services on 5432 selecting app: postgres by role', () => {
+  it('has the primary Service on 5432 selecting app: postgres, role: primary, and no replica Service without pods (issue 22 major 12)', () => {
     expect(findObject(production, 'Service', 'postgres-primary').spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'postgres', role: 'primary' } });
-    expect(findObject(production, 'Service', 'postgres-replica').spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'postgres', role: 'replica' } });
     expect(findObject(production, 'Service', 'postgres-primary').spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }]);
+    expect(production.filter((o: any) => o.kind === 'Service').map((o: any) => o.metadata.name)).toEqual(['postgres-primary']);
   });
 
   it('states in code why production runs a single primary, whose budget lets a node drain move it (issue 13 item 10)', () => {

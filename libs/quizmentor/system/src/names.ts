@@ -28,7 +28,6 @@ export const POSTGRES = {
   statefulSet: 'postgres-primary',
   app: 'postgres',
   primaryService: 'postgres-primary',
-  replicaService: 'postgres-replica',
   config: 'postgres-config',
   port: 5432,
   // the `postgres` user of the official alpine image
@@ -59,7 +58,7 @@ export const SECRETS = {
   database: { name: 'database-credentials', properties: ['url', 'username', 'password'] },
   redis: { name: 'redis-credentials', properties: ['url'] },
   jwt: { name: 'jwt-secret', properties: ['secret'] },
-  postgres: { name: 'postgres-secret', properties: ['username', 'password', 'replication-password'] },
+  postgres: { name: 'postgres-secret', properties: ['username', 'password'] },
 } as const;
 
 export const INGRESS = 'quizmentor-ingress';
