@@ -12,6 +12,7 @@ import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { loadEnvironmentAddons, type EnvironmentAddons } from './addon-pins';
 import { checkAddonValues, coalesce, sharedChartFiles, valuesProblems, type ChartFiles } from './checks/addon-values';
 import { checkChartPins } from './checks/chart-index';
+import { checkImages } from './checks/images';
 import { checkSupport } from './checks/support';
 import { PolicyContext } from './context';
 import { CHART_INDEX } from './data/chart-index';
@@ -170,9 +171,19 @@ describe('image-source: images from registries still served, pinned', () => {
     ]);
   });
 
-  it('passes every image rendered today, the add-ons\' values included', async () => {
+  it.runIf(HAVE_SHARED)("refuses a chart's default image from a refused source while the component that runs it is on: velero's kubectl before upgradeCRDs: false (the state before 49ba362)", () => {
+    const velero = (valuesObject: Record<string, unknown>) => application('velero', { repoURL: 'https://vmware-tanzu.github.io/helm-charts', chart: 'velero', targetRevision: '10.0.8', helm: { valuesObject } });
+    const messages = (valuesObject: Record<string, unknown>) => checkImages(new PolicyContext([velero(valuesObject)]), sharedChartFiles(SHARED)).map((v) => v.message);
+    expect(messages({ credentials: { useSecret: false } })).toEqual([
+      `velero 10.0.8: the chart's default kubectl.image.repository docker.io/bitnami/kubectl (not set by the valuesObject) is no longer served: ${bitnami.reason} (${bitnami.source}); set another image, or switch off the component that runs it`,
+    ]);
+    expect(messages({ upgradeCRDs: false })).toEqual([]);
+    expect(messages({ upgradeCRDs: false, cleanUpCRDs: true })).toHaveLength(1);
+  });
+
+  it.runIf(HAVE_SHARED)('passes every image rendered today, the add-ons\' values and their charts\' defaults included', async () => {
     const manifests = await readManifests(WORKSPACE_ROOT, ['dist']);
-    expect(checkPolicies(manifests).violations.filter((v) => v.rule === 'image-source')).toEqual([]);
+    expect(checkPolicies(manifests, undefined, { chartFiles: sharedChartFiles(SHARED) }).violations.filter((v) => v.rule === 'image-source')).toEqual([]);
   });
 });
 

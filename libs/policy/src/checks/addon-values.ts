@@ -93,6 +93,16 @@ function allowed(addon: string, path: string): boolean {
   return (VALUES_ALLOW_LIST[addon] ?? []).some((a) => path === a.path || path.startsWith(`${a.path}.`));
 }
 
+/**
+ * The defaults the chart's templates see. Istio's charts keep theirs under
+ * _internal_defaults_do_not_set and merge them under the user's values (templates/zzz_profile.yaml
+ * of each chart at 1.26.0).
+ */
+export function chartDefaults(files: ChartFiles): Record<string, unknown> {
+  const hidden = files.values[ISTIO_DEFAULTS];
+  return isMap(hidden) ? (coalesce(Object.fromEntries(Object.entries(files.values).filter(([k]) => k !== ISTIO_DEFAULTS)), hidden) as Record<string, unknown>) : files.values;
+}
+
 /** Problems of one valuesObject against its chart's files, each `<key path>: <why>`. */
 export function valuesProblems(addon: string, given: Record<string, unknown>, files: ChartFiles): string[] {
   const problems: string[] = [];
@@ -115,10 +125,7 @@ export function valuesProblems(addon: string, given: Record<string, unknown>, fi
       if (isMap(v) && ((isMap(def) && Object.keys(def).length > 0) || (def === undefined && declared !== undefined))) walk(v, def ?? {}, declared, at);
     }
   };
-  // Istio's charts keep their defaults under _internal_defaults_do_not_set and merge them under
-  // the user's values (templates/zzz_profile.yaml of each chart at 1.26.0)
-  const hidden = files.values[ISTIO_DEFAULTS];
-  const defaults = isMap(hidden) ? coalesce(Object.fromEntries(Object.entries(files.values).filter(([k]) => k !== ISTIO_DEFAULTS)), hidden) : files.values;
+  const defaults = chartDefaults(files);
   const aliases = VALUES_ALIASES.filter((a) => a.addon === addon);
   walk(Object.fromEntries(Object.entries(given).filter(([k]) => !aliases.some((a) => a.path === k))), defaults, files.schema, '');
   for (const alias of aliases) {

@@ -36,3 +36,28 @@ export const VALUES_ALIASES: readonly ValuesAlias[] = [
   // `pilot.autoscaleMin` is `autoscaleMin` to the istiod chart (the istioctl-era prefix)
   { addon: 'istiod', path: 'pilot', source: 'manifests/charts/istio-control/istio-discovery/templates/zzy_descope_legacy.yaml: "Copy anything under .pilot to ."' },
 ];
+
+/**
+ * Images in a chart's default values that only a component the values can switch off uses: the
+ * image-source check reads a chart's default images too, and skips these while every value in
+ * `enabledBy` is off (false or unset) in the values Helm uses. An empty `enabledBy`: never run.
+ */
+export interface OptionalImage {
+  readonly addon: string;
+  /** Where the image is in values.yaml (a map with `repository`, or an `image` string). */
+  readonly path: string;
+  /** Value paths that turn the component on; any of them on runs the image. */
+  readonly enabledBy: readonly string[];
+  readonly reason: string;
+}
+
+export const OPTIONAL_IMAGES: readonly OptionalImage[] = [
+  {
+    addon: 'velero', path: 'kubectl.image', enabledBy: ['upgradeCRDs', 'cleanUpCRDs'],
+    reason: "charts/velero at velero-10.0.8 runs kubectl only in its CRD-upgrade hook Job (templates/upgrade-crds/, if .Values.upgradeCRDs) and its CRD clean-up Job (if .Values.cleanUpCRDs)",
+  },
+  {
+    addon: 'vertical-pod-autoscaler', path: 'tests.image', enabledBy: [],
+    reason: "stable/vpa at 4.5.0 uses it only in its Helm test hooks (values.yaml: 'the containers run as helm hook tests'), which Argo CD does not run (https://argo-cd.readthedocs.io/en/stable/user-guide/helm/#helm-hooks)",
+  },
+];
