@@ -28,7 +28,7 @@ export interface OwnershipProblem {
 const SHARED = 'Argo CD would apply both (SharedResourceWarning; a sync fails with FailOnSharedResource=true)';
 
 /** `apps/v1` -> `apps`; `v1` -> `` (the core group): objects are identified by group, not version. */
-function groupOf(apiVersion: unknown): string {
+export function groupOf(apiVersion: unknown): string {
   return typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 

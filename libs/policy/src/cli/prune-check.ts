@@ -11,16 +11,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_ENVIRONMENT_LOSS, parseYaml } from '@gitops/platform';
 import { isEntryPoint, PROCESS_OUTPUT, type CommandOutput } from '@gitops/platform/cli';
-import { comparePrune, type DistObject } from '../prune-safety';
+import { comparePrune, type DistObject, type DistObjectContent } from '../prune-safety';
 
-/** The namespace of the object in a rendered file (read as kubectl reads YAML); none when unreadable or cluster-scoped. */
-function namespaceOf(text: string, file: string): string | undefined {
-  const doc = parseYaml(text, file, { multi: true, goYaml: true }).documents[0]?.value as { metadata?: { namespace?: unknown } } | undefined;
-  const ns = doc?.metadata?.namespace;
-  return typeof ns === 'string' ? ns : undefined;
+/** The object of a rendered file (read as kubectl reads YAML; Argo CD identifies it by its group, kind, namespace and name); none when unreadable. */
+function objectOf(text: string, file: string): DistObjectContent | undefined {
+  const doc = parseYaml(text, file, { multi: true, goYaml: true }).documents[0]?.value;
+  return doc && typeof doc === 'object' ? (doc as DistObjectContent) : undefined;
 }
 
-/** Every file of `ref`'s dist/ with its namespace, read in one `git cat-file --batch`. */
+/** Every file of `ref`'s dist/ with its object, read in one `git cat-file --batch`. */
 function baseObjects(root: string, ref: string, files: readonly string[]): DistObject[] {
   if (files.length === 0) return [];
   const out = execFileSync('git', ['cat-file', '--batch'], { cwd: root, input: files.map((f) => `${ref}:${f}`).join('\n') + '\n', maxBuffer: 256 * 1024 * 1024 });
@@ -31,7 +30,7 @@ function baseObjects(root: string, ref: string, files: readonly string[]): DistO
     const [, type, size] = out.subarray(at, headerEnd).toString('utf8').split(' ');
     if (type !== 'blob') throw new Error(`prune-check: ${ref}:${file} is not a file in git`);
     const text = out.subarray(headerEnd + 1, headerEnd + 1 + Number(size)).toString('utf8');
-    objects.push({ file, namespace: namespaceOf(text, file) });
+    objects.push({ file, object: objectOf(text, file) });
     at = headerEnd + 1 + Number(size) + 1;
   }
   return objects;
@@ -48,7 +47,7 @@ export interface PruneCheckOptions {
 }
 
 const program = new Command('prune-check')
-  .description('Stop changes that delete much of an environment, remove or empty a synced dist/ folder, or rename objects in production.')
+  .description('Stop changes that delete much of an environment, remove or empty a synced dist/ folder, rename objects in production, or delete what holds data (a move to another namespace or API group deletes too).')
   .requiredOption('--base <ref>', 'git ref to compare with (the PR base, e.g. origin/main)')
   .option('--max-loss <share>', 'largest share of an environment a change may remove', String(MAX_ENVIRONMENT_LOSS))
   .option('--allow-prune <reason>', 'the deletions are intended (prefer the commit trailer Allow-Prune: <reason>)')
@@ -62,9 +61,9 @@ export async function runPruneCheck(o: PruneCheckOptions, out: CommandOutput = P
   const git = (...args: string[]) => execFileSync('git', args, { cwd: o.root, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const baseFiles = git('ls-tree', '-r', '--name-only', o.base, '--', 'dist').split('\n').filter(Boolean);
   const headFiles = (await glob(['dist/**/*.{yaml,yml,json}'], { cwd: o.root })).sort();
-  // an object's namespace is part of what Argo CD prunes by, so it is read from each file
+  // an object's group and namespace are part of what Argo CD prunes by, so each file is read
   const base = baseObjects(o.root, o.base, baseFiles.filter((f) => /\.(ya?ml|json)$/.test(f)));
-  const head = headFiles.map((file) => ({ file, namespace: namespaceOf(readFileSync(join(o.root, file), 'utf8'), file) }));
+  const head = headFiles.map((file) => ({ file, object: objectOf(readFileSync(join(o.root, file), 'utf8'), file) }));
   const { findings, changes } = comparePrune(base, head, { maxLossShare: Number(o.maxLoss) });
 
   out.log(`dist/ compared with ${o.base}:`);
