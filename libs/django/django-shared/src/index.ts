@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
-import { defineService, externalSecretsFor, SecureNamespace } from '@gitops/platform';
+import { defineService, externalSecretsFor, SecureNamespace, waivePolicy } from '@gitops/platform';
 import { CONFIG_KEYS, CONFIG_MAP, django, SECRETS } from '@gitops/django-system';
 
 /**
@@ -16,7 +16,7 @@ export default defineService({
     new SecureNamespace(chart, 'Namespace', { name: ctx.namespace });
 
     // Non-secret settings only; the document's "Secrets у Kubernetes secrets (не в ConfigMaps)".
-    new kplus.ConfigMap(chart, 'Config', {
+    const config = new kplus.ConfigMap(chart, 'Config', {
       metadata: { name: CONFIG_MAP },
       data: {
         [CONFIG_KEYS.debug]: v.settings.debug ? 'True' : 'False',
@@ -26,6 +26,8 @@ export default defineService({
         [CONFIG_KEYS.databaseName]: v.database.name,
       },
     });
+
+    if (v.settings.placeholderHostReason) waivePolicy(config, 'production-real-host', v.settings.placeholderHostReason);
 
     // the document hardcodes these (its own list of limitations says so); they come from AWS Secrets Manager
     externalSecretsFor(chart, ctx, SECRETS);

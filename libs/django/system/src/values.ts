@@ -29,6 +29,12 @@ export const DjangoValuesSchema = z.strictObject({
     debug: z.boolean(),
     /** Host names Django answers to (`ALLOWED_HOSTS`). */
     allowedHosts: z.array(hostName).min(1, 'at least one host is required'),
+    /**
+     * Why `allowedHosts` are RFC 2606 placeholders (example.com, .test, ...) where they are kept by
+     * decision: validate's production-real-host is then waived on django-config with this reason.
+     * @default - none (real hosts)
+     */
+    placeholderHostReason: z.string().min(10, 'give a reason a reviewer can judge').optional(),
   }),
   /** The RDS PostgreSQL instance. */
   database: z.strictObject({

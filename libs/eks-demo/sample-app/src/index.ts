@@ -1,6 +1,6 @@
 import {
   AlbIngress, albHealthCheck, AppService, clusterCertificate, defineService, ecrRegistry, ExternalSecret, loadBalancerIngress, PrometheusAlerts, WorkloadScaling, minPods,
-  prometheusIngress, secretsManagerKey, SecureDeployment, SecureNamespace, ServiceMonitor, WorkloadNetworkPolicy,
+  prometheusIngress, secretsManagerKey, SecureDeployment, SecureNamespace, ServiceMonitor, waivePolicy, WorkloadNetworkPolicy,
 } from '@gitops/platform';
 import {
   ALERTS, CONTAINER_PORT, eksDemo, HEALTH_PATH, METRICS_PATH, RUN_AS_USER, SAMPLE_APP,
@@ -92,7 +92,7 @@ export default defineService({
       metrics: ['http_requests_total', 'http_request_duration_seconds'],
     });
 
-    new AlbIngress(chart, 'Ingress', {
+    const ingress = new AlbIngress(chart, 'Ingress', {
       name: SAMPLE_APP,
       certificateArn: clusterCertificate(ctx.env, ctx.cluster, ctx.system),
       rules: [{
@@ -105,6 +105,7 @@ export default defineService({
         ],
       }],
     });
+    if (v.ingress.placeholderHostReason) waivePolicy(ingress, 'production-real-host', v.ingress.placeholderHostReason);
 
     // The document's two rules; they are scoped to this namespace, because as written they matched
     // every app's series in the cluster. Severities and descriptions are not in the document.

@@ -33,6 +33,11 @@ export const EksDemoValuesSchema = z.strictObject({
   ingress: z.strictObject({
     /** Public host of the API. */
     host: ingressHost,
+    /**
+     * Why `host` is an RFC 2606 placeholder (example.com, .test, ...) where one is kept by decision:
+     * validate's production-real-host is then waived on the Ingress with this reason. @default - none (a real host)
+     */
+    placeholderHostReason: z.string().min(10, 'give a reason a reviewer can judge').optional(),
   }),
   sampleApp: SampleAppValuesSchema,
 });
