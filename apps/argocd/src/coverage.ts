@@ -5,12 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ARGOCD_IN_CLUSTER, ARGOCD_LAYOUT, ARGOCD_NAMESPACE, FileProblemsError, retryProblems, MANIFEST_GENERATE_PATHS_ANNOTATION, parseYaml, serverKey, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, systemClusters, type FileProblem } from '@gitops/platform';
-import { expandApplicationSet, goPathMatch } from './appset';
+import { expandApplicationSet, foldersWithFiles, goPathMatch } from '@gitops/platform';
 import { applicationName, BOOTSTRAP_NAME, leafNamespace, leafNamespaces, SYSTEM_KINDS } from './generate';
 import { checkProjectRules, extraKindsPermitted } from './project-checks';
 import { applicationsProjectName, isApplicationsLeaf, isGroupKindNamePermitted } from './project-rules';
 import { loadEnvironments } from './render';
-import { foldersWithFiles, readDist, type DistLeaf } from './tree';
+import { readDist, type DistLeaf } from './tree';
 
 /**
  * Every Argo CD object under `argocd/` of the tree at `root`, read as Argo CD reads it

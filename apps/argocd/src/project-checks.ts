@@ -3,7 +3,7 @@
  * issue 12's add-on Applications), each modelled on the Argo CD code that reads the field.
  */
 import { ARGOCD_IN_CLUSTER, ARGOCD_NAMESPACE, DELETION_APPROVED_ANNOTATION, serverKey, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Environment } from '@gitops/platform';
-import { goPathMatch } from './appset';
+import { goPathMatch } from '@gitops/platform';
 import { BOOTSTRAP_NAME } from './generate';
 import {
   ADDON_CLUSTER_KINDS, applicationsProjectName, childKindsOf, EVERY_NAMESPACE_OBJECTS, grantsSummary, isApplicationsLeaf,

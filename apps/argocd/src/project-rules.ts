@@ -4,7 +4,7 @@
  * with the same matching Argo CD uses. Sources cite the argo-cd repository (v3.3+).
  */
 import type { DistLeaf } from './tree';
-import { goPathMatch } from './appset';
+import { goPathMatch } from '@gitops/platform';
 
 export interface GroupKind {
   readonly group: string;

@@ -2,9 +2,9 @@
  * What Argo CD will find in `dist/`: the leaf folders (`<env>/<system>/<service>`) and the
  * identity of every object in them. Read from files, so it can be pointed at any tree.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST_DIR, FileProblemsError, parseYaml, readUtf8File, type FileProblem } from '@gitops/platform';
+import { DIST_DIR, FileProblemsError, foldersWithFiles, parseYaml, readUtf8File, type FileProblem } from '@gitops/platform';
 
 /** The identity of a rendered object: what an AppProject has to permit. */
 export interface ObjectRef {
@@ -72,34 +72,6 @@ export function readDist(root: string): DistLeaf[] {
   }
   if (problems.length > 0) throw new FileProblemsError(problems);
   return leaves;
-}
-
-/**
- * Folders (relative to `root`, under `top`) that directly hold at least one file. Git stores no
- * empty folders, so these are exactly the folders Argo CD can see with files in them.
- */
-export function foldersWithFiles(root: string, top: string): string[] {
-  const out: string[] = [];
-  const walk = (rel: string): void => {
-    const abs = join(root, rel);
-    if (!existsSync(abs)) return;
-    const entries = readdirSync(abs, { withFileTypes: true }).filter((e) => !e.name.startsWith('.'));
-    if (entries.some((e) => e.isFile())) out.push(rel);
-    for (const e of entries) if (e.isDirectory()) walk(`${rel}/${e.name}`);
-  };
-  walk(top);
-  return out.sort();
-}
-
-/** Every folder (relative to `root`) under `top` that git would have: those with a file somewhere below. */
-export function gitFolders(root: string, top: string): string[] {
-  const withFiles = foldersWithFiles(root, top);
-  const all = new Set<string>();
-  for (const f of withFiles) {
-    const parts = f.split('/');
-    for (let i = 1; i <= parts.length; i++) all.add(parts.slice(0, i).join('/'));
-  }
-  return [...all].sort();
 }
 
 function filesIn(dir: string): string[] {

@@ -1,14 +1,14 @@
 /**
  * What each cluster receives, read from the repository as Argo CD reads it: the ApplicationSets of
- * argocd/applicationsets generate the Applications (libs/rollout's generator), each Application's
+ * argocd/applicationsets generate the Applications (@gitops/platform's expandApplicationSet, the one
+ * apps/argocd's coverage proof uses), each Application's
  * folder in dist/ is what it syncs (as committed in the working tree, never a fresh render), and the
  * add-on Applications (synced to the management cluster) say which charts each cluster runs.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ARGOCD_IN_CLUSTER, ENVIRONMENTS, HOOK_ANNOTATION, parseYaml, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
+import { ARGOCD_IN_CLUSTER, ENVIRONMENTS, expandApplicationSet, HOOK_ANNOTATION, parseYaml, SYNC_WAVE_ANNOTATION } from '@gitops/platform';
 import { loadEnvironment } from '@gitops/platform/render';
-import { applicationsOf, KIND_ORDER, type KnownCluster } from '@gitops/rollout';
 import type { KubeObject } from './kube-client';
 
 export interface PlannedObject {
@@ -73,7 +73,6 @@ export function planCatalogue(root: string): Plan {
   const fleet = ENVIRONMENTS.filter((env) => existsSync(join(root, 'environments', env, 'environment.yaml'))).flatMap((env) =>
     loadEnvironment(env, root).clusters.map((c) => ({ ...c, environment: env })),
   );
-  const known: KnownCluster[] = fleet.map((c) => ({ name: c.name, server: c.server }));
   const byServer = new Map(fleet.map((c) => [c.server, { name: c.name, environment: c.environment, server: c.server, kubernetesVersion: c.kubernetesVersion, apps: [] as PlannedApp[], addons: [] as PlannedAddon[] }]));
   const management: ClusterPlan = { name: 'management', environment: '', server: ARGOCD_IN_CLUSTER, kubernetesVersion: fleet[0]?.kubernetesVersion ?? '', apps: [], addons: [] };
 
@@ -81,7 +80,7 @@ export function planCatalogue(root: string): Plan {
   for (const file of readdirSync(appsetDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
     const parsed = parseYaml(readFileSync(join(appsetDir, file), 'utf8'), `argocd/applicationsets/${file}`, { multi: true, goYaml: true });
     for (const doc of parsed.documents) {
-      for (const app of applicationsOf(root, doc.value as any, known)) {
+      for (const app of expandApplicationSet(root, doc.value)) {
         const server: string = app.spec?.destination?.server;
         const target = server === ARGOCD_IN_CLUSTER ? management : byServer.get(server);
         if (!target) throw new Error(`argocd/applicationsets/${file}: Application ${app.metadata?.name} targets ${server}, which no environment names`);
@@ -102,6 +101,18 @@ export function planCatalogue(root: string): Plan {
   }
   return { management, clusters: [...byServer.values()].filter((c) => c.apps.length || c.addons.length) };
 }
+
+/**
+ * Kind order inside one phase and wave: gitops-engine pkg/sync/sync_tasks.go `kindOrder` (Helm's
+ * kind_sorter); kinds not listed (custom resources) sort last, then by name.
+ */
+const KIND_ORDER: readonly string[] = [
+  'Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'PodSecurityPolicy', 'PodDisruptionBudget',
+  'ServiceAccount', 'Secret', 'SecretList', 'ConfigMap', 'StorageClass', 'PersistentVolume', 'PersistentVolumeClaim',
+  'CustomResourceDefinition', 'ClusterRole', 'ClusterRoleList', 'ClusterRoleBinding', 'ClusterRoleBindingList', 'Role',
+  'RoleList', 'RoleBinding', 'RoleBindingList', 'Service', 'DaemonSet', 'Pod', 'ReplicationController', 'ReplicaSet',
+  'Deployment', 'HorizontalPodAutoscaler', 'StatefulSet', 'Job', 'CronJob', 'IngressClass', 'Ingress', 'APIService',
+];
 
 /** Argo CD's order inside one sync: phase, then wave, then kind, then name (gitops-engine sync_tasks.go). */
 export function syncOrder(objects: readonly PlannedObject[]): { phase: string; wave: number; objects: PlannedObject[] }[] {

@@ -12,6 +12,7 @@ export * from './values/redis';
 export * from './values/support-waiver';
 export * from './layout/layout';
 export * from './layout/argocd';
+export * from './layout/appset';
 export * from './layout/ownership';
 export * from './layout/singletons';
 export * from './layout/environment-loss';

@@ -21,6 +21,13 @@ import type { KubeClient, KubeObject } from '../kube-client';
 export const EBS_PROVISIONER = 'ebs.csi.aws.com';
 
 export async function reconcileExternalSecrets(client: KubeClient): Promise<void> {
+  // the operator validates every store on its own (its provider answers) and says so in its status;
+  // Argo CD's health of a store or an ExternalSecret is its Ready condition (argo-cd
+  // resource_customizations/external-secrets.io/{ClusterSecretStore,SecretStore,ExternalSecret}/health.lua).
+  // A store in an earlier wave than its ExternalSecrets must become Ready without them.
+  for (const kind of ['SecretStore', 'ClusterSecretStore']) {
+    for (const store of await client.list('external-secrets.io/v1', kind).catch(() => [] as KubeObject[])) await markReady(client, store, 'Valid', 'store validated');
+  }
   const externalSecrets = await client.list('external-secrets.io/v1', 'ExternalSecret').catch(() => [] as KubeObject[]);
   for (const es of externalSecrets) {
     const ns = es.metadata.namespace!;
@@ -29,10 +36,6 @@ export async function reconcileExternalSecrets(client: KubeClient): Promise<void
       ? await client.get('external-secrets.io/v1', 'ClusterSecretStore', undefined, ref.name)
       : await client.get('external-secrets.io/v1', 'SecretStore', ns, ref.name);
     if (!store) continue;
-    // the operator validates a store (its provider answers) and says so in its status; Argo CD's
-    // health of a store or an ExternalSecret is its Ready condition (argo-cd
-    // resource_customizations/external-secrets.io/{ClusterSecretStore,SecretStore,ExternalSecret}/health.lua)
-    await markReady(client, store, 'Valid', 'store validated');
     const name = es.spec?.target?.name ?? es.metadata.name!;
     if (await client.get('v1', 'Secret', ns, name)) {
       await markReady(client, es, 'SecretSynced', 'secret synced');

@@ -6,8 +6,8 @@
  * `missingkey=error`) with field access and `trimPrefix`. Anything else is refused, so the
  * evaluation never silently differs from Argo CD.
  */
-import { posix } from 'node:path';
-import { gitFolders } from './tree';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, posix } from 'node:path';
 
 type Params = Record<string, unknown>;
 
@@ -117,4 +117,32 @@ export function expandApplicationSet(root: string, appSet: any): any[] {
     metadata: { ...(renderDeep(spec.template.metadata, params) as object), namespace: appSet.metadata.namespace },
     spec: renderDeep(spec.template.spec, params),
   }));
+}
+
+/**
+ * Folders (relative to `root`, under `top`) that directly hold at least one file. Git stores no
+ * empty folders, so these are exactly the folders Argo CD can see with files in them.
+ */
+export function foldersWithFiles(root: string, top: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string): void => {
+    const abs = join(root, rel);
+    if (!existsSync(abs)) return;
+    const entries = readdirSync(abs, { withFileTypes: true }).filter((e) => !e.name.startsWith('.'));
+    if (entries.some((e) => e.isFile())) out.push(rel);
+    for (const e of entries) if (e.isDirectory()) walk(`${rel}/${e.name}`);
+  };
+  walk(top);
+  return out.sort();
+}
+
+/** Every folder (relative to `root`) under `top` that git would have: those with a file somewhere below. */
+export function gitFolders(root: string, top: string): string[] {
+  const withFiles = foldersWithFiles(root, top);
+  const all = new Set<string>();
+  for (const f of withFiles) {
+    const parts = f.split('/');
+    for (let i = 1; i <= parts.length; i++) all.add(parts.slice(0, i).join('/'));
+  }
+  return [...all].sort();
 }
