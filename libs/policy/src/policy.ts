@@ -8,6 +8,7 @@ import { checkAddonValues, type ChartFilesLoader } from './checks/addon-values';
 import { checkArgoCd } from './checks/argocd';
 import { checkBudgets } from './checks/budgets';
 import { checkDataStores } from './checks/data-stores';
+import { checkEgress } from './checks/egress';
 import { checkFleet } from './checks/fleet';
 import { checkHooks } from './checks/hooks';
 import { checkHosts } from './checks/hosts';
@@ -63,6 +64,7 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
     found.push(...checkPromql(ctx), ...checkMonitoring(ctx, fleet?.get(env)));
     found.push(...checkBudgets(ctx), ...checkDataStores(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
     found.push(...checkTraffic(ctx), ...checkRuntime(ctx, fleet?.get(env)));
+    found.push(...checkEgress(ctx, fleet?.get(env)));
     found.push(...checkArgoCd(ctx), ...checkHosts(ctx));
     found.push(...checkImages(ctx, options.chartFiles), ...checkAddonValues(ctx, options.chartFiles));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));

@@ -73,6 +73,8 @@ export const POLICY_RULES = {
   'production-real-host': 'production hosts are real domains, not RFC 2606/6761 placeholders (example.com/.net/.org, .test, .example, .invalid, .localhost)',
   'no-node-pod-ipblock': "no NetworkPolicy ipBlock admits its clusters' node or pod subnets (every pod has an address there)",
   'injected-pod-security': "each pod, as its namespace's sidecar injector would mutate it, meets the namespace's enforced Pod Security level",
+  // the pods' data plane, ported from the rollout simulator (libs/policy/src/checks/egress.ts)
+  'egress-reaches-dependencies': "pods selected by an egress NetworkPolicy may reach DNS, the backing services their env names, istiod when injected; the External Secrets Operator may reach DNS and AWS Secrets Manager",
   'webhook-before-objects': 'no failurePolicy Fail webhook is served or trusted only later in a sync (later wave, PostSync hook) than objects it intercepts',
 } as const;
 
