@@ -9,7 +9,7 @@
  * TypeScript compiler's parser), not by running it, so Nx can build its project graph without
  * loading cdk8s; `loadService` then checks that the running code says the same.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,11 +50,23 @@ export function serviceDistFolders(p: ServiceProject): string[] {
   return p.environments.map((env) => `${DIST_DIR}/${env}/${p.system}/${p.name}`);
 }
 
+/** Where systems are defined: `libs/<system>/system/src/`, one `defineSystem` each. */
+const SYSTEM_SOURCES = { globs: ['libs/*/system/src/**/*.ts'], ignore: ['**/*.test.ts'] };
+
+/**
+ * The names of the systems `findSystems` finds (their folders: a system's name must equal its
+ * folder), without parsing them; undefined in a workspace without `libs/` (nothing to compare with).
+ */
+export function systemNames(workspaceRoot: string): string[] | undefined {
+  if (!existsSync(join(workspaceRoot, 'libs'))) return undefined;
+  return [...new Set(globSync(SYSTEM_SOURCES.globs, { cwd: workspaceRoot, ignore: SYSTEM_SOURCES.ignore }).map((f) => f.split('/')[1]))].sort();
+}
+
 /** Every system (sorted by name). */
 export function findSystems(workspaceRoot: string): SystemProject[] {
   const ts = typescript();
   const systems: SystemProject[] = [];
-  const files = globSync(['libs/*/system/src/**/*.ts'], { cwd: workspaceRoot, ignore: ['**/*.test.ts'] }).sort();
+  const files = globSync(SYSTEM_SOURCES.globs, { cwd: workspaceRoot, ignore: SYSTEM_SOURCES.ignore }).sort();
   for (const root of [...new Set(files.map((f) => f.split('/').slice(0, 3).join('/')))]) {
     const found = files.filter((f) => f.startsWith(`${root}/`))
       .flatMap((file) => calls(ts, workspaceRoot, file, 'defineSystem').map((call) => ({ file, call })));

@@ -11,6 +11,7 @@ import { loadValues, ValuesError, type ValueProblem } from '../values/values';
 import { relative } from 'node:path';
 import { environmentFile, systemValuesFile, renderedHeader } from '../layout/layout';
 import { toYaml } from './manifest-yaml';
+import { systemNames } from './catalogue';
 import { ownershipProblems } from '../layout/ownership';
 
 export { toYaml } from './manifest-yaml';
@@ -75,7 +76,7 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
   const values = new Map<string, unknown>();
   for (const { service, env } of jobs) {
     try {
-      if (!envs.has(env)) envs.set(env, loadEnvironment(env, opts.root));
+      if (!envs.has(env)) envs.set(env, loadEnvironment(env, opts.root, opts.knownSystems));
       const file = systemValuesFile(opts.root, env, service.system.name);
       if (!values.has(file)) values.set(file, loadValues(file, service.system.values, opts.root));
     } catch (e) {
@@ -98,16 +99,6 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
         problems.push({ file: relative(opts.root, environmentFile(opts.root, env)), line: 0, column: 0, field: `systems.${service.system.name}`, reason: `no placement: say which clusters the system runs on (clusters: ${environment.clusters.map((c) => c.name).join(', ')})` });
       }
       reported.add(key);
-    }
-  }
-  // A placement for a system the catalogue does not have is a typo or a leftover: refused.
-  if (opts.knownSystems) {
-    for (const [env, environment] of envs) {
-      for (const system of Object.keys(environment.systems)) {
-        if (!opts.knownSystems.includes(system)) {
-          problems.push({ file: relative(opts.root, environmentFile(opts.root, env)), line: 0, column: 0, field: `systems.${system}`, reason: `no system ${system} in the catalogue (systems: ${[...opts.knownSystems].sort().join(', ')})` });
-        }
-      }
     }
   }
   if (problems.length > 0) throw new ValuesError(problems);
@@ -180,10 +171,21 @@ function sameFiles(a: Map<string, string>, b: Map<string, string>): boolean {
   return a.size === b.size && [...a].every(([name, text]) => b.get(name) === text);
 }
 
-export function loadEnvironment(env: EnvironmentName, root: string): Environment {
-  // Checked as part of the schema, so the message points at the `name` value like any other.
+/**
+ * Reads and checks `environments/<env>/environment.yaml` (every reader goes through here: the
+ * renderer, validate, the Argo CD generator).
+ * @param knownSystems the catalogue's systems: a placement for any other (a typo or a leftover) is
+ * refused @default - the workspace's (`systemNames`), unchecked in a workspace without libs/
+ */
+export function loadEnvironment(env: EnvironmentName, root: string, knownSystems: readonly string[] | undefined = systemNames(root)): Environment {
+  // Checked as part of the schema, so the message points at the value like any other.
   const schema = EnvironmentSchema.superRefine((e, ctx) => {
     if (e.name !== env) ctx.addIssue({ code: 'custom', path: ['name'], message: `must be "${env}", the folder it is in`, input: e.name });
+    for (const system of Object.keys(e.systems)) {
+      if (knownSystems && !knownSystems.includes(system)) {
+        ctx.addIssue({ code: 'custom', path: ['systems', system], message: `no system ${system} in the catalogue (systems: ${[...knownSystems].sort().join(', ')})` });
+      }
+    }
   });
   return loadValues(environmentFile(root, env), schema, root);
 }
