@@ -97,7 +97,7 @@ describe('imports', () => {
     const wrong: string[] = [];
     for (const [file, imports] of graph) {
       // libs/<system>/<project>/src/... other than the platform and the tool libraries
-      if (!/^libs\/(?!platform\/|policy\/|kubeconform\/|rollout\/|manifest-diff\/)[^/]+\/[^/]+\/src\//.test(file)) continue;
+      if (!/^libs\/(?!platform\/|policy\/|kubeconform\/|manifest-diff\/)[^/]+\/[^/]+\/src\//.test(file)) continue;
       for (const { specifier, file: target } of imports) {
         const internal = target?.startsWith('libs/platform/src/') && !specifier.startsWith('.');
         if (specifier.startsWith('@gitops/platform/') && specifier !== '@gitops/platform/testing') wrong.push(`${file}: ${specifier}`);

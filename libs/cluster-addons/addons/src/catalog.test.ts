@@ -12,7 +12,7 @@ const find = (group: string, kind: string) => allCrds.filter((c) => c.group === 
 /**
  * Upstream CRDs copied byte for byte (../shared/conformance/crds/SOURCES.md: External Secrets at
  * helm-chart-2.9.0, Istio, prometheus-operator): the catalog must state their group, kind, scope
- * and served versions exactly, since the rollout simulation refuses what a CRD does not serve.
+ * and served versions exactly, since the coverage proof refuses what a CRD does not serve.
  */
 const UPSTREAM = process.env.GITOPS_UPSTREAM_CRDS ?? join(WORKSPACE_ROOT, '..', 'shared', 'conformance', 'crds');
 // The corpus lives beside the repository, never in it; a clone without it (a CI machine) says so and

@@ -2,9 +2,8 @@
  * The cluster add-ons as a model: which upstream Helm chart installs each controller, and what a
  * cluster has once that add-on is installed and healthy (CRDs with their served versions, ingress
  * classes, storage classes, admission webhooks, API services). The addons service renders one
- * Argo CD Application per add-on and cluster from it; the rollout simulation (libs/rollout) reads
- * it to build an empty cluster's capabilities; the coverage test proves with it that every object
- * in dist/ finds what it needs on its cluster.
+ * Argo CD Application per add-on and cluster from it; the coverage test proves with it that every
+ * object in dist/ finds what it needs on its cluster.
  *
  * Chart versions are not here: they are values (`environments/<env>/cluster-addons.yaml` `addons:`),
  * promoted like image tags. The CRD facts below are those of the charts at the versions pinned in

@@ -10,7 +10,7 @@
  *   rollout.test.ts), as far as they concern Argo CD and the API server. The simulator's fixtures
  *   about the data plane (NetworkPolicies that block a pod's DNS, database or istiod, a hook's egress
  *   that arrives after the hook) cannot be run here - kwok's pods are Ready without a network - and
- *   are rules of `npm run validate` (see SIMULATOR_DATA_PLANE_FIXTURES).
+ *   are rules of `npm run validate`: `egress-reaches-dependencies` and `hook-egress-order`.
  * - `issue 21`: cases the simulator did not model.
  */
 import { execFileSync } from 'node:child_process';
@@ -201,8 +201,9 @@ const externalSecret = (name: string, ns: string, store: string, annotations?: R
 /**
  * A parent whose wave 0 holds the Application of a custom resource and a slow one (a Deployment
  * Available only 40 s after its pod is Ready: the parent waits for it, as Progressing), and whose
- * wave 1 holds the Application that brings the CRD. A failed child (Missing, Degraded) does not hold
- * the parent's wave; a Progressing one does.
+ * wave 1 holds the Application that brings the CRD. The custom resource's Application does not hold
+ * the wave: its only object, of a kind not served yet, has no health, so it is Healthy at once
+ * (gitops-engine pkg/sync/sync_context.go: a wave waits for resources neither Healthy nor Degraded).
  */
 function crdLater(o: { name: string; group: string; title: string; retry?: Record<string, unknown>; check: Check }): Scenario {
   const { name, group } = o;
@@ -546,12 +547,6 @@ export const SCENARIOS: readonly Scenario[] = [
     check: stuck('pod-security', /progress deadline/),
   },
 ];
-
-/**
- * The simulator's fixtures that are about the data plane (rollout.test.ts before its deletion), and
- * the rule of `npm run validate` that refuses each; neither Argo CD nor kwok runs a network here.
- */
-export const SIMULATOR_DATA_PLANE_FIXTURES: readonly { readonly fixture: string; readonly rule: string }[] = [];
 
 /** The repository with every scenario, as a git repository with one commit; and its fleet. */
 export function scenarioRepository(scenarios: readonly Scenario[] = SCENARIOS): { root: string; plan: Plan; expected: Set<string> } {

@@ -26,7 +26,7 @@ export const PRUNE_CONFIRM = 'Prune=confirm';
 /**
  * Sync options (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/), spelled once
  * for what generates them (apps/argocd, the add-on Applications) and what checks them (the
- * coverage proof, the policy, the rollout model).
+ * coverage proof, the policy).
  */
 export const SYNC_OPTION = {
   validate: 'Validate=true',

@@ -1,4 +1,0 @@
-export * from './model';
-export * from './appset';
-export * from './cluster';
-export * from './simulate';
