@@ -30,11 +30,22 @@ describe('environments/ as the documents describe the clusters', () => {
     expect(c!.kubernetesVersion).toMatch(/^1\.\d+$/);
   });
 
-  it("gives Django's clusters the document's VPC, load-balancer subnets and RDS subnets (seed 003)", () => {
+  it("gives Django's clusters the document's VPC, node subnets (its public subnets) and RDS subnets (seed 003), and its NLB subnets of its own", () => {
     const django = fleet.flatMap((e) => e.systems.django?.clusters.map((n) => e.clusters.find((c) => c.name === n)!) ?? []);
     expect(django.length).toBe(fleet.filter((e) => e.systems.django).length);
     for (const c of django) {
-      expect(c.network).toEqual({ vpcCidr: '10.0.0.0/16', loadBalancerSubnets: ['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24'], databaseSubnets: ['10.0.4.0/24', '10.0.5.0/24', '10.0.6.0/24'] });
+      // the NLB beside the nodes made the NetworkPolicy admit every pod (issue 22): its own subnets, in the VPC
+      expect(c.network).toEqual({
+        vpcCidr: '10.0.0.0/16', nodeSubnets: ['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24'],
+        loadBalancerSubnets: ['10.0.7.0/28', '10.0.7.16/28', '10.0.7.32/28'], databaseSubnets: ['10.0.4.0/24', '10.0.5.0/24', '10.0.6.0/24'],
+      });
+    }
+  });
+
+  it('names the node subnets of every cluster, apart from its load-balancer subnets (no-node-pod-ipblock judges every cluster)', () => {
+    for (const c of clusters) {
+      expect(c.network.nodeSubnets?.length, c.name).toBeGreaterThan(0);
+      expect(c.network.loadBalancerSubnets.filter((s) => c.network.nodeSubnets!.includes(s)), c.name).toEqual([]);
     }
   });
 

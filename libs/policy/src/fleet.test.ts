@@ -10,7 +10,7 @@ import { readManifests, type Manifest } from './manifests';
 import { checkPolicies, formatViolation } from './policy';
 import { loadFleet } from './validate';
 
-const FLEET_RULES = ['regional-arn', 'singleton-one-cluster', 'no-vpc-ingress', 'one-csi-installer'];
+const FLEET_RULES = ['regional-arn', 'singleton-one-cluster', 'no-vpc-ingress', 'one-csi-installer', 'no-node-pod-ipblock'];
 const fleet = loadFleet(WORKSPACE_ROOT);
 const manifests = await readManifests(WORKSPACE_ROOT, ['dist']);
 const fleetViolations = (ms: Manifest[], f: ReadonlyMap<string, Environment> = fleet) =>
@@ -32,7 +32,8 @@ describe('the fleet rules', () => {
     const [cluster] = systemClusters(fleet.get(env)!, system)!;
     const rule = m.object.spec.ingress.findIndex((r: any) => (r.from ?? []).some((p: any) => p.ipBlock));
     m.object.spec.ingress[rule].from = [{ ipBlock: { cidr: cluster.network.vpcCidr } }];
-    expect(fleetViolations(copy)).toEqual([
+    // (it contains the node subnets too: no-node-pod-ipblock, below)
+    expect(fleetViolations(copy).filter((l) => l.includes('[no-vpc-ingress]'))).toEqual([
       `${m.file}: NetworkPolicy ${m.object.metadata.name}: [no-vpc-ingress] spec.ingress[${rule}].from[0].ipBlock.cidr ${cluster.network.vpcCidr} admits the whole VPC ${cluster.network.vpcCidr} of ${cluster.name} (every pod has a VPC address); admit its load-balancer subnets (${cluster.network.loadBalancerSubnets.join(', ')})`,
     ]);
   });
@@ -74,6 +75,28 @@ describe('the fleet rules on accounts', () => {
     const lines = fleetViolations(copy);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`is in account ${other}, but the folder is synced to ${cluster.name} (account ${cluster.accountId})`);
+  });
+});
+
+describe('no NetworkPolicy ipBlock contains node or pod subnets (issue 22)', () => {
+  const django = manifests.find((m) => m.file === 'dist/production/django/django-app/NetworkPolicy.django-app-netpol.yaml')!;
+  const cluster = systemClusters(fleet.get('production')!, 'django')![0];
+
+  it("refuses Django's NLB ingress as the document placed it: its load-balancer subnets were its node subnets", () => {
+    const copy = clone([django]);
+    copy[0].object.spec.ingress[0].from = cluster.network.nodeSubnets!.map((cidr) => ({ ipBlock: { cidr } }));
+    expect(fleetViolations(copy)).toEqual(cluster.network.nodeSubnets!.map((cidr, j) =>
+      `${django.file}: NetworkPolicy django-app-netpol: [no-node-pod-ipblock] spec.ingress[0].from[${j}].ipBlock.cidr ${cidr} contains node or pod subnets of ${cluster.name} (${cidr}): every pod there has such an address, so the block admits them past their own policies`));
+  });
+
+  it('refuses egress to the whole VPC, accepts it with the node and pod subnets excepted, and leaves 0.0.0.0/0 egress to the internet', () => {
+    const copy = clone([django]);
+    copy[0].object.spec.egress = [{ to: [{ ipBlock: { cidr: cluster.network.vpcCidr } }], ports: [{ port: 5432 }] }];
+    expect(fleetViolations(copy)).toHaveLength(1);
+    copy[0].object.spec.egress = [{ to: [{ ipBlock: { cidr: cluster.network.vpcCidr, except: cluster.network.nodeSubnets } }], ports: [{ port: 5432 }] }];
+    expect(fleetViolations(copy)).toEqual([]);
+    copy[0].object.spec.egress = [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }];
+    expect(fleetViolations(copy)).toEqual([]);
   });
 });
 

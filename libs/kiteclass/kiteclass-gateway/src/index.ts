@@ -1,4 +1,4 @@
-import { defineService } from '@gitops/platform';
+import { defineService, vpcOutsidePods } from '@gitops/platform';
 import { CONFIG_MAP, HTTPS_EGRESS, KiteclassService, kiteclass, SECRETS } from '@gitops/kiteclass-system';
 
 /** KiteClass instance API gateway (`*.kiteclass.com/api`): checks JWTs, routes to kiteclass-core. Port 8080. */
@@ -20,8 +20,8 @@ export default defineService({
         JWT_SECRET: { secret: SECRETS.jwt.name, key: 'secret' },
       },
       egress: [
-        // the internal ALB's addresses are in the VPC
-        { peers: [{ cidr: ctx.cluster.network.vpcCidr }], ports: [{ port: 443 }, { port: 6379 }] },
+        // the internal ALB's addresses and ElastiCache are in the VPC, outside the pods' subnets
+        { peers: [vpcOutsidePods(ctx.cluster)], ports: [{ port: 443 }, { port: 6379 }] },
         HTTPS_EGRESS,
       ],
     });

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
-  albHealthCheck, AppService, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, prometheusIngress, SecureDeployment, ServiceMonitor, WorkloadNetworkPolicy, WorkloadScaling,
+  albHealthCheck, AppService, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, prometheusIngress, SecureDeployment, ServiceMonitor, vpcOutsidePods, WorkloadNetworkPolicy, WorkloadScaling,
   type Cluster, type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
@@ -175,9 +175,9 @@ export const DATASOURCE_ENV: Readonly<Record<string, EnvSource>> = {
   SPRING_DATASOURCE_PASSWORD: { secret: SECRETS.database.name, key: 'password' },
 };
 
-/** Egress to the data layer in the VPC: RDS PostgreSQL, ElastiCache Redis, Amazon MQ (AMQPS). */
+/** Egress to the data layer in the VPC (RDS PostgreSQL, ElastiCache Redis, Amazon MQ AMQPS), never to its pods. */
 export function dataLayerEgress(cluster: Cluster): NetworkRule {
-  return { peers: [{ cidr: cluster.network.vpcCidr }], ports: [{ port: 5432 }, { port: 6379 }, { port: 5671 }] };
+  return { peers: [vpcOutsidePods(cluster)], ports: [{ port: 5432 }, { port: 6379 }, { port: 5671 }] };
 }
 
 /** HTTPS to AWS APIs (STS for IRSA, S3) and third parties, which have no fixed addresses. */

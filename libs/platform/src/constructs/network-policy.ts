@@ -1,4 +1,4 @@
-import { prometheusNamespace, type Cluster } from '../values/environment';
+import { podSubnets, prometheusNamespace, type Cluster } from '../values/environment';
 import { Construct } from 'constructs';
 import { IntOrString, KubeNetworkPolicy, type NetworkPolicyPeer, type NetworkPolicyPort } from 'cdk8s-plus-27/lib/imports/k8s';
 import { selectorLabels } from './labels';
@@ -14,6 +14,8 @@ export interface NetworkPeer {
   readonly namespace?: string;
   /** An IP range: a load balancer's subnets, or a data store outside the cluster. */
   readonly cidr?: string;
+  /** Ranges of `cidr` left out (`ipBlock.except`), e.g. the cluster's node and pod subnets. @default - none */
+  readonly except?: readonly string[];
 }
 
 export interface NetworkPortSpec {
@@ -78,7 +80,8 @@ export class WorkloadNetworkPolicy extends Construct {
 function toPeer(p: NetworkPeer): NetworkPolicyPeer {
   const given = [p.app, p.cidr, p.pods ?? p.namespace].filter((v) => v !== undefined).length;
   if (given !== 1) throw new Error(`NetworkPeer ${JSON.stringify(p)}: give exactly one of 'app', 'pods'/'namespace' or 'cidr'`);
-  if (p.cidr) return { ipBlock: { cidr: p.cidr } };
+  if (p.except && !p.cidr) throw new Error(`NetworkPeer ${JSON.stringify(p)}: 'except' needs 'cidr'`);
+  if (p.cidr) return { ipBlock: { cidr: p.cidr, ...(p.except?.length ? { except: [...p.except] } : {}) } };
   if (p.app) return { podSelector: { matchLabels: selectorLabels(p.app) } };
   return {
     namespaceSelector: p.namespace ? { matchLabels: { 'kubernetes.io/metadata.name': p.namespace } } : undefined,
@@ -97,6 +100,17 @@ function toPort(p: NetworkPortSpec): NetworkPolicyPort {
  */
 export function loadBalancerIngress(cluster: Cluster, ports: NetworkRule['ports']): NetworkRule {
   return { peers: cluster.network.loadBalancerSubnets.map((cidr) => ({ cidr })), ports };
+}
+
+/**
+ * The cluster's VPC without its node and pod subnets: where its data stores (RDS, ElastiCache,
+ * Amazon MQ, OpenSearch, MSK) and internal load balancers live. With the VPC CNI every pod has an
+ * address of those subnets, so the VPC whole would reach every pod on the rule's ports.
+ */
+export function vpcOutsidePods(cluster: Cluster): NetworkPeer {
+  const pods = [...new Set([...(cluster.network.nodeSubnets ?? []), ...podSubnets(cluster)])];
+  if (pods.length === 0) throw new Error(`cluster ${cluster.name}: network.nodeSubnets is not given, so the VPC cannot be admitted without its pods`);
+  return { cidr: cluster.network.vpcCidr, except: pods };
 }
 
 /**

@@ -49,6 +49,17 @@ export const ClusterSchema = z.strictObject({
     vpcCidr: cidr,
     /** Subnets the cluster's load balancers (ALB/NLB) live in: the only sources admitted for their traffic. */
     loadBalancerSubnets: z.array(cidr).min(1, 'at least one subnet is required'),
+    /**
+     * Subnets of the cluster's worker nodes. No NetworkPolicy ipBlock may admit them
+     * (no-node-pod-ipblock). @default - not known: that check cannot judge the cluster (every
+     * cluster of environments/ names them; apps/catalogue fleet-facts.test.ts)
+     */
+    nodeSubnets: z.array(cidr).min(1, 'at least one subnet is required').optional(),
+    /**
+     * Subnets pods get their addresses from. @default - the node subnets (the VPC CNI without custom
+     * networking gives pods addresses of their node's subnet)
+     */
+    podSubnets: z.array(cidr).optional(),
     /** Private subnets of the VPC's databases (RDS), where pods may open database ports. @default none */
     databaseSubnets: z.array(cidr).default([]),
   }),
@@ -92,6 +103,11 @@ export const CSI_DRIVER_INSTALLERS: Readonly<Record<string, { readonly eksAddon:
   'ebs.csi.aws.com': { eksAddon: 'aws-ebs-csi-driver', charts: ['aws-ebs-csi-driver'] },
   'efs.csi.aws.com': { eksAddon: 'aws-efs-csi-driver', charts: ['aws-efs-csi-driver'] },
 };
+
+/** Where the cluster's pods have their addresses (ClusterSchema `network.podSubnets`, else its node subnets). */
+export function podSubnets(cluster: Cluster): readonly string[] {
+  return cluster.network.podSubnets ?? cluster.network.nodeSubnets ?? [];
+}
 
 /** The release name kube-prometheus-stack is installed under, whose `release` label its Prometheus selects by default. */
 export const DEFAULT_PROMETHEUS_SELECTOR_LABELS: Readonly<Record<string, string>> = { release: 'kube-prometheus-stack' };
@@ -161,8 +177,8 @@ export const EnvironmentSchema = z.strictObject({
     }
     // Load balancers and databases live in the cluster's VPC: a subnet outside it is a typo that
     // would admit (or miss) traffic from somewhere else entirely.
-    for (const key of ['loadBalancerSubnets', 'databaseSubnets'] as const) {
-      cluster.network[key].forEach((subnet, j) => {
+    for (const key of ['loadBalancerSubnets', 'databaseSubnets', 'nodeSubnets', 'podSubnets'] as const) {
+      (cluster.network[key] ?? []).forEach((subnet, j) => {
         if (cidr.safeParse(subnet).success && cidr.safeParse(cluster.network.vpcCidr).success && !cidrWithin(subnet, cluster.network.vpcCidr)) {
           ctx.addIssue({ code: 'custom', path: ['clusters', i, 'network', key, j], message: `${subnet} is not inside the cluster's VPC ${cluster.network.vpcCidr}`, input: subnet });
         }

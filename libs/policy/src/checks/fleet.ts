@@ -9,6 +9,11 @@
  *   system's placement says how its copies replicate;
  * - no NetworkPolicy admits (ingress) a whole VPC of its clusters: with the VPC CNI pods have VPC
  *   addresses, so that admits every pod and undoes default-deny;
+ * - no NetworkPolicy ipBlock overlaps its clusters' node or pod subnets (`no-node-pod-ipblock`):
+ *   with the VPC CNI every pod has an address there, so such a block admits (or reaches) pods
+ *   past their own policies, unless its `except` leaves the subnet out. Egress to the internet as
+ *   `0.0.0.0/0` without `except` is not judged here: it is how a policy reaches addresses outside
+ *   the cluster (irsa-egress, the rollout model), and it reaches pods only on the ports it names;
  * - a CSI driver has one installer per cluster (`one-csi-installer`): an Argo CD Application of
  *   a chart that installs it (CSI_DRIVER_INSTALLERS) never goes to a cluster whose `eksAddons`
  *   lists the driver's EKS-managed add-on, nor two such Applications to one cluster. Both
@@ -16,7 +21,7 @@
  *   the chart), so each undoes the other's changes and deleting one removes the driver.
  */
 import ipaddr from 'ipaddr.js';
-import { CSI_DRIVER_INSTALLERS, serverKey, singletonReason, systemClusters, type Cluster, type Environment } from '@gitops/platform';
+import { CSI_DRIVER_INSTALLERS, podSubnets, serverKey, singletonReason, systemClusters, type Cluster, type Environment } from '@gitops/platform';
 import type { PolicyContext, Violation } from '../context';
 import { violation } from '../context';
 import type { Manifest } from '../manifests';
@@ -57,6 +62,7 @@ export function checkFleet(ctx: PolicyContext, env: Environment | undefined): Vi
       for (const c of clusters) seen.clusters.add(c.name);
       singletons.set(key, seen);
     }
+    if (m.object.kind === 'NetworkPolicy') out.push(...nodePodBlocks(m, clusters));
     if (m.object.kind === 'NetworkPolicy') {
       (m.object.spec?.ingress ?? []).forEach((rule: any, i: number) => (rule?.from ?? []).forEach((peer: any, j: number) => {
         const block = peer?.ipBlock?.cidr;
@@ -98,6 +104,29 @@ function csiInstallers(ctx: PolicyContext, env: Environment): Violation[] {
     }
   }
   return out;
+}
+
+function nodePodBlocks(m: Manifest, clusters: Cluster[]): Violation[] {
+  const out: Violation[] = [];
+  for (const [dir, peers] of [['ingress', 'from'], ['egress', 'to']] as const) {
+    (m.object.spec?.[dir] ?? []).forEach((rule: any, i: number) => (rule?.[peers] ?? []).forEach((peer: any, j: number) => {
+      const block = peer?.ipBlock;
+      if (typeof block?.cidr !== 'string' || (dir === 'egress' && block.cidr === '0.0.0.0/0' && !(block.except ?? []).length)) return;
+      for (const c of clusters) {
+        const subnets = [...new Set([...(c.network.nodeSubnets ?? []), ...podSubnets(c)])];
+        const hit = subnets.filter((s) => overlaps(block.cidr, s) && !(block.except ?? []).some((e: string) => covers(e, s)));
+        if (hit.length > 0) {
+          out.push(violation(m, 'no-node-pod-ipblock', `spec.${dir}[${i}].${peers}[${j}].ipBlock.cidr ${block.cidr} contains node or pod subnets of ${c.name} (${hit.join(', ')}): every pod there has such an address, so the block ${dir === 'ingress' ? 'admits' : 'reaches'} them past their own policies`));
+        }
+      }
+    }));
+  }
+  return out;
+}
+
+/** Whether two IPv4 CIDRs share an address. */
+function overlaps(a: string, b: string): boolean {
+  return covers(a, b) || covers(b, a);
 }
 
 /** Whether `outer` contains the whole of `inner` (both IPv4 CIDRs); false for anything unparsable (valid-values reports it). */

@@ -1,4 +1,4 @@
-import { defineService } from '@gitops/platform';
+import { defineService, vpcOutsidePods } from '@gitops/platform';
 import { APPS, fromApps, QuizmentorService, quizmentor } from '@gitops/quizmentor-system';
 
 /**
@@ -25,8 +25,8 @@ export default defineService({
         KAFKA_BROKERS: values.kafkaBrokers,
       },
       ingress: [fromApps(['learning-orchestrator'], port)],
-      // Amazon OpenSearch (HTTPS) and MSK (TLS 9094) in the VPC
-      egress: [{ peers: [{ cidr: ctx.cluster.network.vpcCidr }], ports: [{ port: 443 }, { port: 9094 }] }],
+      // Amazon OpenSearch (HTTPS) and MSK (TLS 9094) in the VPC, outside the pods' subnets
+      egress: [{ peers: [vpcOutsidePods(ctx.cluster)], ports: [{ port: 443 }, { port: 9094 }] }],
     });
   },
 });
