@@ -6,3 +6,4 @@ export * from './policy';
 export * from './prune-safety';
 export { SECURE_DEFAULT_RULES } from './checks/workloads';
 export { validate, formatValidateResult, type ValidateResult } from './validate';
+export { injectedContainers, type InjectedContainer } from './checks/pod-security';

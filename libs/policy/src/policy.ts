@@ -17,6 +17,7 @@ import { checkMetadata } from './checks/metadata';
 import { checkMonitoring } from './checks/monitoring';
 import { checkNamespaces } from './checks/namespaces';
 import { checkOwnership } from './checks/ownership';
+import { checkPodSecurity } from './checks/pod-security';
 import { checkProduction } from './checks/production';
 import { checkPromql } from './checks/promql';
 import { checkReferences } from './checks/references';
@@ -63,7 +64,7 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
     found.push(...checkFleet(ctx, fleet?.get(env)));
     found.push(...checkPromql(ctx), ...checkMonitoring(ctx, fleet?.get(env)));
     found.push(...checkBudgets(ctx), ...checkDataStores(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
-    found.push(...checkTraffic(ctx), ...checkRuntime(ctx, fleet?.get(env)));
+    found.push(...checkTraffic(ctx), ...checkRuntime(ctx, fleet?.get(env)), ...checkPodSecurity(ctx, fleet?.get(env)));
     found.push(...checkEgress(ctx, fleet?.get(env)));
     found.push(...checkArgoCd(ctx), ...checkHosts(ctx));
     found.push(...checkImages(ctx, options.chartFiles), ...checkAddonValues(ctx, options.chartFiles));
