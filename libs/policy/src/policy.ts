@@ -26,6 +26,7 @@ import { checkRuntime } from './checks/runtime';
 import { checkSecrets } from './checks/secrets';
 import { checkTraffic } from './checks/traffic';
 import { checkValues } from './checks/values';
+import { checkWebhooks } from './checks/webhooks';
 import { checkWorkloadRuntime } from './checks/workload-runtime';
 import { checkWorkloads } from './checks/workloads';
 import { PolicyContext, type Violation } from './context';
@@ -66,7 +67,7 @@ export function checkPolicies(manifests: readonly Manifest[], fleet?: ReadonlyMa
     found.push(...checkBudgets(ctx), ...checkDataStores(ctx), ...checkHooks(ctx), ...checkWorkloadRuntime(ctx));
     found.push(...checkTraffic(ctx), ...checkRuntime(ctx, fleet?.get(env)), ...checkPodSecurity(ctx, fleet?.get(env)));
     found.push(...checkEgress(ctx, fleet?.get(env)));
-    found.push(...checkArgoCd(ctx), ...checkHosts(ctx));
+    found.push(...checkArgoCd(ctx), ...checkHosts(ctx), ...checkWebhooks(ctx));
     found.push(...checkImages(ctx, options.chartFiles), ...checkAddonValues(ctx, options.chartFiles));
     found.push(...checkWorkloads(ctx), ...checkProduction(ctx), ...checkSecrets(ctx), ...checkNamespaces(ctx), ...checkReferences(ctx), ...checkOwnership(ctx), ...checkMetadata(ctx), ...checkValues(ctx));
   }
