@@ -11,6 +11,12 @@ export interface ServicePort {
   readonly port: number;
   /** Container port traffic goes to. @default - same as `port` */
   readonly targetPort?: number;
+  /**
+   * The port's application protocol (`spec.ports[].appProtocol`), which Istio routes by when the
+   * name carries no protocol prefix such as `http-` or `tcp-` (Istio docs, "Explicit protocol
+   * selection"). @default - none (the name's prefix, else Istio's protocol sniffing)
+   */
+  readonly appProtocol?: string;
 }
 
 export interface AppServiceProps {
@@ -53,5 +59,9 @@ export class AppService extends Construct {
     }
     // cdk8s-plus always writes an empty list; leaving the field out keeps the YAML as people write it
     ApiObject.of(this.service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+    // cdk8s-plus's ServicePort has no appProtocol
+    props.ports.forEach((p, i) => {
+      if (p.appProtocol) ApiObject.of(this.service).addJsonPatch(JsonPatch.add(`/spec/ports/${i}/appProtocol`, p.appProtocol));
+    });
   }
 }

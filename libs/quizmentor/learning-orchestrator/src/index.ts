@@ -62,7 +62,10 @@ export default defineService({
       repository: `${ctx.values.imageRepository}/migrations`,
       tag: values.tag,
       command: ['npm', 'run', 'migrate:prod'],
-      env: { DATABASE_URL: database },
+      // npm writes its cache under $HOME (~/.npm), which the read-only root filesystem refuses
+      // (EROFS); /tmp is the Job's writable emptyDir (npm docs, config "cache": npm_config_cache)
+      env: { DATABASE_URL: database, npm_config_cache: '/tmp/.npm' },
+      writableVolumes: [{ name: 'tmp', path: '/tmp' }],
       resources: values.resources,
       runAsUser: 1000,
       // an Istio sidecar never exits, so a Job with one never completes (no PeerAuthentication

@@ -64,6 +64,10 @@ describe('learning-orchestrator', () => {
       expect(c.command).toEqual(['npm', 'run', 'migrate:prod']);
       expect(envVar(c, 'DATABASE_URL').valueFrom).toEqual({ secretKeyRef: { name: 'database-credentials', key: 'url' } });
       expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+      // npm's cache in the writable /tmp emptyDir, not under the read-only $HOME (issue 22)
+      expect(envVar(c, 'npm_config_cache').value).toBe('/tmp/.npm');
+      expect(c.volumeMounts).toContainEqual({ name: 'tmp', mountPath: '/tmp' });
+      expect(job.spec.template.spec.volumes).toContainEqual({ name: 'tmp', emptyDir: {} });
       expect(job.spec.template.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
     });
 
@@ -95,11 +99,11 @@ describe('learning-orchestrator', () => {
     expect(mainContainer(findObject(staging, 'Deployment', 'learning-orchestrator')).image).toBe(image('staging', 'learning-orchestrator'));
   });
 
-  it('exposes port 80 to 3000 and 9090 for metrics', () => {
+  it('exposes port 80 to 3000 and 9090 for metrics, each with a protocol Istio routes by (name or appProtocol)', () => {
     const service = findObject(production, 'Service', 'learning-orchestrator');
     expect(service.spec.ports).toEqual([
       { name: 'http', port: 80, targetPort: 3000, protocol: 'TCP' },
-      { name: 'metrics', port: 9090, targetPort: 9090, protocol: 'TCP' },
+      { name: 'metrics', port: 9090, targetPort: 9090, protocol: 'TCP', appProtocol: 'http' },
     ]);
     expect(service.spec.selector).toEqual({ app: 'learning-orchestrator' });
   });

@@ -58,7 +58,8 @@ export default defineService({
     waivePolicy(workload, 'production-replicas', 'one exporter per database: a second one doubles every pg_* series and the connections it takes from postgres');
     waivePolicy(workload, 'production-pdb', 'a single stateless exporter: a budget would block every node drain, and a missed scrape while it moves is acceptable');
 
-    new AppService(chart, 'Service', { name: e.name, target: workload, ports: [{ name: 'metrics', port: e.port }] });
+    // Istio routes by the port's protocol; `metrics` names none
+    new AppService(chart, 'Service', { name: e.name, target: workload, ports: [{ name: 'metrics', port: e.port, appProtocol: 'http' }] });
     new ServiceMonitor(chart, 'ServiceMonitor', {
       name: e.name,
       endpoints: [{ port: 'metrics' }],

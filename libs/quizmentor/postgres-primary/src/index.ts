@@ -79,7 +79,7 @@ export default defineService({
       'single PostgreSQL writer: a second pod of this StatefulSet would be a second, independent primary (decision in the quizmentor README)');
 
     // the document's Services select `app: postgres` and a `role`
-    const primaryService = new AppService(chart, 'PrimaryService', { name: POSTGRES.primaryService, target: statefulSet, ports: [{ name: 'postgres', port: POSTGRES.port }] });
+    const primaryService = new AppService(chart, 'PrimaryService', { name: POSTGRES.primaryService, target: statefulSet, ports: [{ name: 'postgres', port: POSTGRES.port, appProtocol: 'tcp' }] });
     primaryService.service.selectLabel('role', 'primary');
     // The document's postgres-replica Service selected role: replica, which no pod carries (there is
     // no replica): a Service with no endpoints, so it is not rendered.

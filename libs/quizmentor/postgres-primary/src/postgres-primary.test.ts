@@ -65,7 +65,8 @@ describe('postgres-primary', () => {
 
   it('has the primary Service on 5432 selecting app: postgres, role: primary, and no replica Service without pods (issue 22 major 12)', () => {
     expect(findObject(production, 'Service', 'postgres-primary').spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'postgres', role: 'primary' } });
-    expect(findObject(production, 'Service', 'postgres-primary').spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP' }]);
+    // appProtocol: Istio routes by the port's protocol, which the name postgres does not give
+    expect(findObject(production, 'Service', 'postgres-primary').spec.ports).toEqual([{ name: 'postgres', port: 5432, targetPort: 5432, protocol: 'TCP', appProtocol: 'tcp' }]);
     expect(production.filter((o: any) => o.kind === 'Service').map((o: any) => o.metadata.name)).toEqual(['postgres-primary']);
   });
 

@@ -43,6 +43,8 @@ export default defineService({
     });
     service.selectLabel('app', REDIS.app);
     ApiObject.of(service).addJsonPatch(JsonPatch.remove('/spec/externalIPs'));
+    // Istio routes by the port's protocol, which `client` and `gossip` do not name (Istio docs, "Explicit protocol selection")
+    ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', 'tcp'), JsonPatch.add('/spec/ports/1/appProtocol', 'tcp'));
     // members reach redis-cluster-0 by name before any of them is Ready (Ready needs the formed cluster)
     ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/publishNotReadyAddresses', true));
 

@@ -101,7 +101,8 @@ export class QuizmentorService extends Construct {
     new AppService(this, 'Service', {
       name,
       target: this.workload,
-      ports: [{ name: 'http', port: SERVICE_PORT, targetPort: app.port }, { name: 'metrics', port: METRICS_PORT }],
+      // Istio routes by the port's protocol: `http` names it, `metrics` does not (appProtocol)
+      ports: [{ name: 'http', port: SERVICE_PORT, targetPort: app.port }, { name: 'metrics', port: METRICS_PORT, appProtocol: 'http' }],
     });
     new ServiceMonitor(this, 'ServiceMonitor', {
       name,
