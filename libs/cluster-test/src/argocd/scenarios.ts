@@ -317,7 +317,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'failed-hook',
     origin: 'simulator',
-    title: 'a PreSync hook that fails (its Job passes its deadline, its pod never scheduled): the sync fails and is not retried',
+    title: "a PreSync hook that fails (its Job passes its deadline, its pod never scheduled): the sync fails, again on each of Argo CD's 5 default retries",
     files: {
       'argocd/apps/failed-hook.yaml': [application('failed-hook', { namespace: 'failed-hook', syncOptions: CREATE_NAMESPACE })],
       'scenarios/failed-hook/resources.yaml': [
@@ -341,6 +341,20 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     apps: ['deny-window'],
     check: stuck('deny-window', /Sync prevented by sync window/),
+  },
+  {
+    name: 'deny-window-manual-sync',
+    origin: 'issue 21',
+    title: "a deny window that permits manual syncs (production's weekend freeze): auto-sync stays off, and the harness syncs it by hand as `argocd app sync` would",
+    files: {
+      'argocd/apps/deny-window-manual-sync.yaml': [
+        project('deny-window-manual-sync', { clusterResourceWhitelist: [{ group: '*', kind: '*' }], syncWindows: [{ kind: 'deny', schedule: '* * * * *', duration: '24h', applications: ['*'], manualSync: true }] }),
+        application('deny-window-manual-sync', { project: 'deny-window-manual-sync', namespace: 'deny-window-manual-sync', syncOptions: CREATE_NAMESPACE }),
+      ],
+      'scenarios/deny-window-manual-sync/configmap.yaml': [configMap('settings', 'deny-window-manual-sync')],
+    },
+    apps: ['deny-window-manual-sync'],
+    check: (reports) => converges('deny-window-manual-sync')(reports) ?? (reports.get('deny-window-manual-sync')?.syncedByHand ? undefined : 'deny-window-manual-sync converged without the harness syncing it by hand'),
   },
   {
     name: 'crd-ordered',

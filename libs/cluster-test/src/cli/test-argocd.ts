@@ -28,7 +28,7 @@ const program = new Command('test:argocd')
     const result = await runArgoCdTest({ root: opts.root, sharedDir, binaries, deadlineMs: opts.deadline * 60_000, workDir: opts.keep && resolve(opts.keep) });
     for (const app of result.apps) {
       if (app.notTested) process.stdout.write(`${app.name}: not tested here: ${app.notTested} (Argo CD: ${app.sync}/${app.health})\n`);
-      else process.stdout.write(`${app.name}: ${app.sync}/${app.health}${app.sync === 'Synced' && app.health === 'Healthy' ? '' : `: ${app.message}`}\n`);
+      else process.stdout.write(`${app.name}: ${app.sync}/${app.health}${app.sync === 'Synced' && app.health === 'Healthy' ? '' : `: ${app.message}`}${app.syncedByHand ? ` (${app.syncedByHand})` : ''}\n`);
     }
     process.stdout.write(`${result.healthy} of ${result.total} Applications Synced and Healthy (${result.commit})\n`);
     if (result.healthy !== result.total) {
