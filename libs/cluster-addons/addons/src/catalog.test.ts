@@ -97,7 +97,7 @@ describe('dependencies and order', () => {
     const terraform = { ...env, clusters: env.clusters.map((c) => (c.name === 'quizmentor-prod' ? { ...c, eksAddons: [...c.eksAddons, 'aws-ebs-csi-driver'] } : c)) };
     // THEN
     expect(() => addonsForCluster(terraform, 'quizmentor-prod')).toThrow(
-      'environments/production/environment.yaml: clusters.quizmentor-prod.eksAddons: aws-ebs-csi-driver installs ebs.csi.aws.com, which add-on aws-ebs-csi-driver (needed by quizmentor) installs too; one installer per driver: remove it from the cluster\'s EKS add-ons (and Terraform\'s cluster_addons)',
+      'environments/production/environment.yaml: clusters.quizmentor-prod.eksAddons: aws-ebs-csi-driver installs ebs.csi.aws.com, which add-on aws-ebs-csi-driver (needed by kube-prometheus-stack (dependency), quizmentor) installs too; one installer per driver: remove it from the cluster\'s EKS add-ons (and Terraform\'s cluster_addons)',
     );
     expect(addonsForCluster(env, 'quizmentor-prod').map((a) => a.name)).toContain('aws-ebs-csi-driver');
   });

@@ -11,7 +11,7 @@
  */
 import { stringify as stringifyYaml } from 'yaml';
 import { type AddonName, type ClusterAddonsValues } from '@gitops/cluster-addons-system';
-import { clusterRoleArn, CSI_DRIVER_INSTALLERS, ISTIO_INJECT_ANNOTATION, prometheusSelectorLabels, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
+import { AWS_SECRETS_MANAGER_STORE, clusterRoleArn, CSI_DRIVER_INSTALLERS, ISTIO_INJECT_ANNOTATION, prometheusSelectorLabels, SYNC_OPTION, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION, type Cluster, type Environment } from '@gitops/platform';
 
 export { ADDON_NAMES, type AddonName } from '@gitops/cluster-addons-system';
 
@@ -387,7 +387,8 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
     chart: 'kube-prometheus-stack',
     namespace: KUBE_PROMETHEUS_STACK_NAMESPACE,
     releaseName: KUBE_PROMETHEUS_STACK_RELEASE,
-    dependsOn: [],
+    // Prometheus's volume is an EBS gp3-encrypted claim; Grafana's admin login an ExternalSecret
+    dependsOn: ['aws-ebs-csi-driver', 'external-secrets'],
     verifiedAt: '67.8.0',
     provides: {
       ...NONE,
@@ -401,9 +402,15 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
         { configuration: `${KUBE_PROMETHEUS_STACK_RELEASE}-admission`, type: 'Mutating', resources: ['monitoring.coreos.com/prometheusrules'], failurePolicy: 'Ignore' },
       ],
     },
-    values: ({ cluster }) => ({
+    values: ({ env, cluster }) => ({
       // The chart's ~1 MB CRDs exceed the client-side apply annotation: the Application applies server-side.
       crds: { enabled: true },
+      // Grafana's admin login from AWS Secrets Manager, not the chart's default password
+      // (values.yaml at 67.8.0: grafana.adminPassword prom-operator); the grafana subchart reads
+      // admin.existingSecret with its user and password keys (grafana chart values.yaml, "admin")
+      grafana: { admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: 'admin-user', passwordKey: 'admin-password' } },
+      // the chart renders each item as a manifest of the release (templates/extra-objects.yaml)
+      extraManifests: [grafanaAdminExternalSecret(env)],
       // Ignore, not Fail: the chart fills in the webhooks' caBundle with a post-install hook Job (a
       // PostSync hook under Argo CD), after the chart's own PrometheusRules are applied in the Sync
       // phase, so Fail refuses every PrometheusRule of the first sync and the sync never reaches its
@@ -419,6 +426,11 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
           serviceMonitorSelector: { matchLabels: { ...prometheusSelectorLabels(cluster) } },
           podMonitorSelector: { matchLabels: { ...prometheusSelectorLabels(cluster) } },
           ruleSelector: { matchLabels: { ...prometheusSelectorLabels(cluster) } },
+          // metrics survive a restart or a drain: the chart's default storageSpec {} is an emptyDir
+          // (values.yaml at 67.8.0, prometheus.prometheusSpec.storageSpec)
+          storageSpec: {
+            volumeClaimTemplate: { spec: { storageClassName: GP3_ENCRYPTED_STORAGE_CLASS, accessModes: ['ReadWriteOnce'], resources: { requests: { storage: PROMETHEUS_STORAGE } } } },
+          },
         },
       },
     }),
@@ -532,6 +544,26 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
     }),
   },
 };
+
+/** The Secret Grafana reads its admin login from (kube-prometheus-stack's namespace), made by External Secrets. */
+export const GRAFANA_ADMIN_SECRET = 'grafana-admin';
+/** The size of Prometheus's volume on each cluster (the chart's retention is 10d by default). */
+const PROMETHEUS_STORAGE = '50Gi';
+
+/** The ExternalSecret of Grafana's admin login: `cluster-addons/<env>/grafana-admin` in AWS Secrets Manager. */
+function grafanaAdminExternalSecret(env: Environment): Record<string, unknown> {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: GRAFANA_ADMIN_SECRET, namespace: KUBE_PROMETHEUS_STACK_NAMESPACE },
+    spec: {
+      refreshInterval: '1h',
+      secretStoreRef: { kind: 'ClusterSecretStore', name: AWS_SECRETS_MANAGER_STORE },
+      target: { name: GRAFANA_ADMIN_SECRET, creationPolicy: 'Owner' },
+      data: ['admin-user', 'admin-password'].map((key) => ({ secretKey: key, remoteRef: { key: `cluster-addons/${env.name}/${GRAFANA_ADMIN_SECRET}`, property: key } })),
+    },
+  };
+}
 
 /** Velero's bucket on a cluster: one per cluster, in its region and account. */
 export function veleroBucket(cluster: Cluster): string {

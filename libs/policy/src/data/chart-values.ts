@@ -10,7 +10,14 @@ export interface AllowedValue {
   readonly reason: string;
 }
 
-export const VALUES_ALLOW_LIST: Readonly<Record<string, readonly AllowedValue[]>> = {};
+export const VALUES_ALLOW_LIST: Readonly<Record<string, readonly AllowedValue[]>> = {
+  'kube-prometheus-stack': [
+    {
+      path: 'grafana.admin',
+      reason: "values of the grafana subchart (kube-prometheus-stack 67.8.0 Chart.yaml dependency grafana, condition grafana.enabled); its values.yaml reads admin.existingSecret, admin.userKey and admin.passwordKey, which kube-prometheus-stack's values.yaml does not repeat",
+    },
+  ],
+};
 
 export interface TplStringList {
   readonly addon: string;
