@@ -87,7 +87,8 @@ describe('an interrupted release (issue 23 item 5)', () => {
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     const exited = new Promise<number | null>((r) => child.on('close', r));
-    while (!stderr.includes('staged\n')) await new Promise((r) => setTimeout(r, 50));
+    while (!stderr.includes('staged\n') && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    expect(stderr, 'set-image ended before its render was staged').toContain('staged\n');
     expect(readFileSync(join(root, 'environments/production/kiteclass.yaml'), 'utf8')).not.toBe(values);
     // WHEN it is interrupted
     child.kill(signal);
