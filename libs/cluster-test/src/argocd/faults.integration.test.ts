@@ -7,26 +7,14 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
-import { resolveComponents } from '../build';
-import { builtBinary } from '../components';
 import { ComponentError } from '../processes';
-import { redisServer, runArgoCdTest, type ArgoCdTestOptions } from './run';
+import { argoCdTestInputs, runArgoCdTest } from './run';
 import { application, configMap, converges, scenarioRepository, type Scenario } from './scenarios';
 
-const SHARED = resolve(process.env.GITOPS_SHARED_DIR ?? join(WORKSPACE_ROOT, '../shared'));
-const binaries = (() => {
-  try {
-    const components = resolveComponents(WORKSPACE_ROOT, ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'argocd']);
-    if (!components.every((c) => existsSync(c.binary))) return 'the components are not built (npm run k8s:build)';
-    return { ...Object.fromEntries(components.map((c) => [c.name, builtBinary(c)])), redis: redisServer() } as unknown as ArgoCdTestOptions['binaries'];
-  } catch (e) {
-    return (e as Error).message;
-  }
-})();
-const missing = typeof binaries === 'string' ? binaries : !existsSync(join(SHARED, 'addons')) ? `${SHARED}/addons is absent` : undefined;
+const { sharedDir: SHARED, binaries, missing } = argoCdTestInputs(WORKSPACE_ROOT);
 if (missing) console.warn(`argocd faults: skipped: ${missing}`);
 
 /** Processes (not zombies) whose command line or environment mentions `text` (Argo CD's name its KUBECONFIG only there). */
@@ -68,7 +56,7 @@ const UNREADABLE: Scenario = {
 };
 
 describe.skipIf(missing)('test:argocd faults', () => {
-  const bins = binaries as ArgoCdTestOptions['binaries'];
+  const bins = binaries!;
 
   it('a component that does not start: one line naming it, its last log line and its log, before any cluster starts', async () => {
     // GIVEN a redis that cannot start

@@ -15,8 +15,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import selfsigned from 'selfsigned';
+import { resolveComponents } from '../build';
+import { builtBinary } from '../components';
 import { startControlPlane, startEtcd, type Binaries, type ControlPlane } from '../control-plane';
 import type { KubeClient, KubeObject } from '../kube-client';
 import { planCatalogue, readFolder, type ClusterPlan, type Plan } from '../plan';
@@ -378,6 +380,27 @@ async function startArgoCd(binaries: ArgoCdTestOptions['binaries'], management: 
   // no health checks are registered on its probe address (cmd/argocd-applicationset-controller): its metrics server answers once the manager runs
   await waitFor(appset, async () => (await fetch(`http://127.0.0.1:${appsetMetrics}/metrics`, { signal: AbortSignal.timeout(2000) })).ok, 60_000, 'serving');
   return [repoServer, controller, appset];
+}
+
+/** The built components test:argocd runs and redis, or an error saying what to build or install. */
+export function argoCdBinaries(root: string): ArgoCdTestOptions['binaries'] {
+  const components = resolveComponents(root, ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'argocd']);
+  return { ...Object.fromEntries(components.map((c) => [c.name, builtBinary(c)])), redis: redisServer() } as unknown as ArgoCdTestOptions['binaries'];
+}
+
+/**
+ * For the tests of the real Argo CD: the shared folder and the binaries, or why they cannot run here
+ * (not built, no redis-server, no ../shared/addons); the caller skips and says so.
+ */
+export function argoCdTestInputs(root: string): { sharedDir: string; binaries?: ArgoCdTestOptions['binaries']; missing?: string } {
+  const sharedDir = resolve(process.env.GITOPS_SHARED_DIR ?? join(root, '../shared'));
+  let binaries: ArgoCdTestOptions['binaries'];
+  try {
+    binaries = argoCdBinaries(root);
+  } catch (e) {
+    return { sharedDir, missing: (e as Error).message };
+  }
+  return existsSync(join(sharedDir, 'addons')) ? { sharedDir, binaries } : { sharedDir, missing: `${sharedDir}/addons is absent` };
 }
 
 /** redis-server from Debian's package (or PATH), or an error saying how to install it. */

@@ -5,26 +5,13 @@
  * built components (npm run k8s:build, Argo CD included), redis-server and ../shared/addons; CI
  * has all three before this tier runs.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
-import { resolveComponents } from '../build';
-import { builtBinary } from '../components';
-import { redisServer, runArgoCdTest, type AppReport, type ArgoCdTestOptions } from './run';
+import { argoCdTestInputs, runArgoCdTest, type AppReport } from './run';
 import { ARGOCD_CM, SCENARIOS, scenarioRepository } from './scenarios';
 
-const SHARED = resolve(process.env.GITOPS_SHARED_DIR ?? join(WORKSPACE_ROOT, '../shared'));
-const binaries = (() => {
-  try {
-    const components = resolveComponents(WORKSPACE_ROOT, ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'argocd']);
-    if (!components.every((c) => existsSync(c.binary))) return 'the components are not built (npm run k8s:build)';
-    return { ...Object.fromEntries(components.map((c) => [c.name, builtBinary(c)])), redis: redisServer() } as unknown as ArgoCdTestOptions['binaries'];
-  } catch (e) {
-    return (e as Error).message; // no Go, or no redis-server
-  }
-})();
-const missing = typeof binaries === 'string' ? binaries : !existsSync(join(SHARED, 'addons')) ? `${SHARED}/addons is absent` : undefined;
+const { sharedDir: SHARED, binaries, missing } = argoCdTestInputs(WORKSPACE_ROOT);
 if (missing) console.warn(`argocd scenarios: skipped: ${missing}`);
 
 describe.skipIf(missing)('broken repositories through real Argo CD', () => {
@@ -38,7 +25,7 @@ describe.skipIf(missing)('broken repositories through real Argo CD', () => {
     const result = await runArgoCdTest({
       root,
       sharedDir: SHARED,
-      binaries: binaries as ArgoCdTestOptions['binaries'],
+      binaries: binaries!,
       plan,
       expected,
       argocdCm: ARGOCD_CM,

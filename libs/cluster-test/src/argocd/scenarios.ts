@@ -227,6 +227,25 @@ function crdLater(o: { name: string; group: string; title: string; retry?: Recor
   };
 }
 
+/** One Application with a ConfigMap, in a project of its own whose one sync window applies to it. */
+function windowScenario(o: { name: string; origin: Scenario['origin']; title: string; window: Record<string, unknown>; check: Check }): Scenario {
+  const { name } = o;
+  return {
+    name,
+    origin: o.origin,
+    title: o.title,
+    files: {
+      [`argocd/apps/${name}.yaml`]: [
+        project(name, { clusterResourceWhitelist: [{ group: '*', kind: '*' }], syncWindows: [{ ...o.window, applications: ['*'] }] }),
+        application(name, { project: name, namespace: name, syncOptions: CREATE_NAMESPACE }),
+      ],
+      [`scenarios/${name}/configmap.yaml`]: [configMap('settings', name)],
+    },
+    apps: [name],
+    check: o.check,
+  };
+}
+
 // --- the scenarios ----------------------------------------------------------------------------
 
 const CREATE_NAMESPACE = ['CreateNamespace=true'];
@@ -328,34 +347,20 @@ export const SCENARIOS: readonly Scenario[] = [
     apps: ['failed-hook'],
     check: stuck('failed-hook', /deadline/i),
   },
-  {
+  windowScenario({
     name: 'deny-window',
     origin: 'simulator',
     title: 'a deny sync window open over the first sync: auto-sync of a fresh cluster does not start',
-    files: {
-      'argocd/apps/deny-window.yaml': [
-        project('deny-window', { clusterResourceWhitelist: [{ group: '*', kind: '*' }], syncWindows: [{ kind: 'deny', schedule: '* * * * *', duration: '24h', applications: ['*'] }] }),
-        application('deny-window', { project: 'deny-window', namespace: 'deny-window', syncOptions: CREATE_NAMESPACE }),
-      ],
-      'scenarios/deny-window/configmap.yaml': [configMap('settings', 'deny-window')],
-    },
-    apps: ['deny-window'],
+    window: { kind: 'deny', schedule: '* * * * *', duration: '24h' },
     check: stuck('deny-window', /Sync prevented by sync window/),
-  },
-  {
+  }),
+  windowScenario({
     name: 'deny-window-manual-sync',
     origin: 'issue 21',
     title: "a deny window that permits manual syncs (production's weekend freeze): auto-sync stays off, and the harness syncs it by hand as `argocd app sync` would",
-    files: {
-      'argocd/apps/deny-window-manual-sync.yaml': [
-        project('deny-window-manual-sync', { clusterResourceWhitelist: [{ group: '*', kind: '*' }], syncWindows: [{ kind: 'deny', schedule: '* * * * *', duration: '24h', applications: ['*'], manualSync: true }] }),
-        application('deny-window-manual-sync', { project: 'deny-window-manual-sync', namespace: 'deny-window-manual-sync', syncOptions: CREATE_NAMESPACE }),
-      ],
-      'scenarios/deny-window-manual-sync/configmap.yaml': [configMap('settings', 'deny-window-manual-sync')],
-    },
-    apps: ['deny-window-manual-sync'],
+    window: { kind: 'deny', schedule: '* * * * *', duration: '24h', manualSync: true },
     check: (reports) => converges('deny-window-manual-sync')(reports) ?? (reports.get('deny-window-manual-sync')?.syncedByHand ? undefined : 'deny-window-manual-sync converged without the harness syncing it by hand'),
-  },
+  }),
   {
     name: 'crd-ordered',
     origin: 'simulator',
@@ -411,23 +416,16 @@ export const SCENARIOS: readonly Scenario[] = [
     retry: { limit: 1, backoff: { duration: '5s', factor: 2, maxDuration: '10s' } },
     check: stuck('crd-later-retries-spent-widget', /retried 1 times.*could not find later-spent\.example\.com\/Widget/),
   }),
-  {
+  windowScenario({
     name: 'allow-window',
     origin: 'issue 21',
     title: 'allow windows none of which is open over the first sync: nothing syncs',
-    files: {
-      'argocd/apps/allow-window.yaml': [
-        // open one minute a year (1 January 00:00 UTC). A schedule that never matches (30 February)
-        // would be open for ever: cron's Next returns the zero time, which is before now
-        // (pkg/apis/application/v1alpha1/types.go SyncWindow.active at v3.3.10)
-        project('allow-window', { clusterResourceWhitelist: [{ group: '*', kind: '*' }], syncWindows: [{ kind: 'allow', schedule: '0 0 1 1 *', duration: '1m', applications: ['*'] }] }),
-        application('allow-window', { project: 'allow-window', namespace: 'allow-window', syncOptions: CREATE_NAMESPACE }),
-      ],
-      'scenarios/allow-window/configmap.yaml': [configMap('settings', 'allow-window')],
-    },
-    apps: ['allow-window'],
+    // open one minute a year (1 January 00:00 UTC). A schedule that never matches (30 February)
+    // would be open for ever: cron's Next returns the zero time, which is before now
+    // (pkg/apis/application/v1alpha1/types.go SyncWindow.active at v3.3.10)
+    window: { kind: 'allow', schedule: '0 0 1 1 *', duration: '1m' },
     check: stuck('allow-window', /Sync prevented by sync window/),
-  },
+  }),
   {
     name: 'cluster-kind-not-permitted',
     origin: 'issue 21',

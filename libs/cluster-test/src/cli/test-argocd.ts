@@ -6,9 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { resolveComponents } from '../build';
-import { builtBinary } from '../components';
-import { redisServer, runArgoCdTest, type ArgoCdTestOptions } from '../argocd/run';
+import { argoCdBinaries, runArgoCdTest } from '../argocd/run';
 import { sharedDirOf } from './shared-dir';
 
 const program = new Command('test:argocd')
@@ -23,8 +21,7 @@ const program = new Command('test:argocd')
   }, 15)
   .action(async (opts: { root: string; shared?: string; keep?: string; deadline: number }) => {
     const sharedDir = sharedDirOf(opts.root, opts.shared);
-    const components = resolveComponents(opts.root, ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok', 'argocd']);
-    const binaries = { ...Object.fromEntries(components.map((c) => [c.name, builtBinary(c)])), redis: redisServer() } as unknown as ArgoCdTestOptions['binaries'];
+    const binaries = argoCdBinaries(opts.root);
     const result = await runArgoCdTest({ root: opts.root, sharedDir, binaries, deadlineMs: opts.deadline * 60_000, workDir: opts.keep && resolve(opts.keep) });
     for (const app of result.apps) {
       if (app.notTested) process.stdout.write(`${app.name}: not tested here: ${app.notTested} (Argo CD: ${app.sync}/${app.health})\n`);
