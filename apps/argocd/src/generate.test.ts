@@ -6,7 +6,7 @@ import type { DistLeaf } from './tree';
 
 const cluster = (name: string, server: string, region = 'ap-southeast-1') => ({
   name, server, accountId: '111122223333', region, kubernetesVersion: '1.32',
-  network: { vpcCidr: '10.0.0.0/16', loadBalancerSubnets: ['10.0.1.0/24'], databaseSubnets: [] }, eksAddons: [], certificates: {},
+  network: { vpcId: 'vpc-0123456789abcdef0', vpcCidr: '10.0.0.0/16', loadBalancerSubnets: ['10.0.1.0/24'], databaseSubnets: [] }, eksAddons: [], certificates: {},
 });
 const staging: Environment = {
   name: 'staging', awsAccountId: '111122223333', awsRegion: 'ap-southeast-1', clusters: [cluster('staging-a', 'https://a.example.com')],

@@ -556,8 +556,8 @@ function serviceApplicationSet(p: ServiceApplicationSetProps): GeneratedObject {
  * namespace. The Applications inside carry sync waves by dependency (add-ons before what needs
  * them); Argo CD waits for an Application's health between waves only with the
  * `resource.customizations.health.argoproj.io_Application` setting (removed from the defaults in
- * Argo CD 1.8), which the repository does not require: without it the waves apply in order
- * without waiting, and the add-ons converge through their unlimited retries.
+ * Argo CD 1.8), which the README's install section has the user set: without it the waves apply
+ * in order without waiting, and the add-ons converge through their unlimited retries.
  */
 function applicationsApplicationSet(system: string, env: Environment, clusters: readonly Cluster[], leaves: readonly DistLeaf[], config: ArgoCdConfig): GeneratedObject {
   const elements = leaves.map((l) => {

@@ -77,6 +77,17 @@ describe('add-on Applications reach the management cluster', () => {
     expect(problems).toContain(`${addonLeaf.path}/${file}: Application ${app.metadata.name}: project ${addonSystem} does not permit repository https://charts.example.com`);
   });
 
+  it('reports an Application in a folder of Applications that names another project than its system\'s (issue 22 minor)', () => {
+    // GIVEN one add-on Application naming the project of another system, which its AppProject cannot forbid
+    const root = scratchTree();
+    const file = readdirSync(join(root, addonLeaf.path))[0];
+    const other = leaves.find((l) => !isApplicationsLeaf(l) && l.system !== addonSystem)!.system;
+    edit(root, `${addonLeaf.path}/${file}`, (a) => { a.spec.project = other; });
+    const app = parse(readFileSync(join(root, addonLeaf.path, file), 'utf8'));
+    // THEN the coverage proof names it
+    expect(checkCoverage(root)).toContain(`${addonLeaf.path}/${file}: Application ${app.metadata.name}: project ${other}, but the Applications of ${addonLeaf.path} (synced through project ${applicationsProjectName(addonSystem)}) may name only project ${addonSystem}`);
+  });
+
   it('reports an add-on project that cannot install what charts install (CRDs, webhooks) or create the add-on namespace', () => {
     const root = scratchTree();
     edit(root, `argocd/projects/${addonSystem}.yaml`, (p) => {

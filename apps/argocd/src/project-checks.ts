@@ -106,6 +106,11 @@ export function checkProjectRules({ leaves, environments, objects, generated }: 
       const where = `${o.file}: Application ${o.name}`;
       if (o.namespace !== ARGOCD_NAMESPACE) problems.push(`${where}: metadata.namespace ${o.namespace}; Argo CD reads Applications in ${ARGOCD_NAMESPACE}`);
       if (!cluster || spec?.destination?.server !== cluster.server) problems.push(`${where}: destination ${spec?.destination?.server} is not the cluster its folder names (${leaf.path.split('/')[4]})`);
+      // The folder is synced through <system>-applications, which may create Applications; no
+      // AppProject can restrict which project those name (Argo CD checks a child's spec.project only
+      // when it reconciles the child), so a child naming another project would get that project's
+      // rights through this folder. Each must name its system's project.
+      if (spec?.project !== leaf.system) problems.push(`${where}: project ${spec?.project}, but the Applications of ${leaf.path} (synced through project ${applicationsProjectName(leaf.system)}) may name only project ${leaf.system}`);
       const p = projects.get(spec?.project);
       if (!p) {
         problems.push(`${where}: project ${spec?.project} is not in argocd/`);

@@ -36,7 +36,7 @@ describe('environments/ as the documents describe the clusters', () => {
     for (const c of django) {
       // the NLB beside the nodes made the NetworkPolicy admit every pod (issue 22): its own subnets, in the VPC
       expect(c.network).toEqual({
-        vpcCidr: '10.0.0.0/16', nodeSubnets: ['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24'],
+        vpcId: c.network.vpcId, vpcCidr: '10.0.0.0/16', nodeSubnets: ['10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24'],
         loadBalancerSubnets: ['10.0.7.0/28', '10.0.7.16/28', '10.0.7.32/28'], databaseSubnets: ['10.0.4.0/24', '10.0.5.0/24', '10.0.6.0/24'],
       });
     }

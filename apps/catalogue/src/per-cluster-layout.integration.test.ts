@@ -41,7 +41,7 @@ ${Object.entries(CLUSTERS).map(([name, c], i) => `  - name: ${name}
     accountId: "111122223333"
     region: ${c.region}
     kubernetesVersion: "1.32"
-    network: { vpcCidr: 10.${i + 1}.0.0/16, loadBalancerSubnets: [10.${i + 1}.1.0/24] }
+    network: { vpcId: vpc-0123456789abcdef0, vpcCidr: 10.${i + 1}.0.0/16, loadBalancerSubnets: [10.${i + 1}.1.0/24] }
     certificates: { shop: "${c.certificate}" }
 `).join('')}systems:
   shop:

@@ -113,8 +113,17 @@ describe('addon-values-known: valuesObject against the chart version it renders'
   it('refuses a valuesObject it cannot check (no values.yaml of that chart version in ../shared/addons)', () => {
     const app = application('sloth', { repoURL: 'https://slok.github.io/sloth', chart: 'sloth', targetRevision: '0.12.1', helm: { valuesObject: { replicas: 2 } } });
     expect(checkAddonValues(new PolicyContext([app]), () => undefined).map((v) => v.message)).toEqual([
-      "sloth 0.12.1: its values.yaml is not in ../shared/addons, so its valuesObject cannot be checked; keep the valuesObject empty or add the chart's files",
+      "sloth 0.12.1: its values.yaml is not in ../shared/addons/sloth at this version (it holds 0.12.2), so its valuesObject cannot be checked; keep the valuesObject empty or add the chart's files",
     ]);
+  });
+
+  it.runIf(HAVE_SHARED)("checks sloth 0.12.1's values against 0.12.2's values.yaml outside the keys where they differ (global, image)", () => {
+    const sloth = (valuesObject: Record<string, unknown>) => checkAddonValues(new PolicyContext([
+      application('sloth', { repoURL: 'https://slok.github.io/sloth', chart: 'sloth', targetRevision: '0.12.1', helm: { valuesObject } }),
+    ]), sharedChartFiles(SHARED)).map((v) => v.message);
+    expect(sloth({ commonPlugins: { enabled: false } })).toEqual([]);
+    expect(sloth({ commonPlugin: { enabled: false } })).toEqual(['sloth 0.12.1: spec.source.helm.valuesObject.commonPlugin: not a value of the chart (not in its values.yaml); Helm would ignore it']);
+    expect(sloth({ image: { tag: 'v0.12.0' } })).toEqual(["sloth 0.12.1: spec.source.helm.valuesObject.image: ../shared/addons/sloth holds 0.12.2, whose image differs from 0.12.1's, so a value there cannot be checked"]);
   });
 
   it.runIf(HAVE_SHARED)("passes every add-on Application rendered today (cert-manager's ClusterIssuer is YAML text)", async () => {

@@ -10,7 +10,7 @@ import { readManifests, type Manifest } from './manifests';
 import { checkPolicies, formatViolation } from './policy';
 import { loadFleet } from './validate';
 
-const FLEET_RULES = ['regional-arn', 'singleton-one-cluster', 'no-vpc-ingress', 'one-csi-installer', 'no-node-pod-ipblock'];
+const FLEET_RULES = ['regional-arn', 'singleton-one-cluster', 'no-vpc-ingress', 'one-csi-installer', 'no-node-pod-ipblock', 'lb-subnets'];
 const fleet = loadFleet(WORKSPACE_ROOT);
 const manifests = await readManifests(WORKSPACE_ROOT, ['dist']);
 const fleetViolations = (ms: Manifest[], f: ReadonlyMap<string, Environment> = fleet) =>
@@ -97,6 +97,39 @@ describe('no NetworkPolicy ipBlock contains node or pod subnets (issue 22)', () 
     expect(fleetViolations(copy)).toEqual([]);
     copy[0].object.spec.egress = [{ to: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 443 }] }];
     expect(fleetViolations(copy)).toEqual([]);
+  });
+});
+
+describe('every ALB and NLB has subnets of its cluster, which its pods admit (issue 22 minor: the internal ALB)', () => {
+  const isLb = (m: Manifest) => (m.object.kind === 'Ingress' && m.object.spec?.ingressClassName === 'alb') || (m.object.kind === 'Service' && m.object.spec?.type === 'LoadBalancer');
+  const core = (ms: Manifest[]) => ms.find((m) => m.file.startsWith('dist/production/kiteclass/kiteclass-core/') && m.object.kind === 'Ingress')!;
+
+  it('checks every ALB and NLB of dist/, internal and internet-facing', () => {
+    const schemes = manifests.filter(isLb).map((m) => m.object.metadata.annotations?.['alb.ingress.kubernetes.io/scheme'] ?? m.object.metadata.annotations?.['service.beta.kubernetes.io/aws-load-balancer-scheme']);
+    expect(new Set(schemes)).toEqual(new Set(['internal', 'internet-facing']));
+    expect(core(manifests).object.metadata.annotations?.['alb.ingress.kubernetes.io/scheme']).toBe('internal');
+  });
+
+  it("refuses kiteclass-core's internal ALB when its pods admit the internet-facing subnets (as rendered before)", () => {
+    // GIVEN kiteclass-core's NetworkPolicies admitting the cluster's internet-facing load-balancer subnets
+    const copy = clone(manifests);
+    const cluster = fleet.get('production')!.clusters.find((c) => c.name === 'kiteclass-production')!;
+    for (const np of copy.filter((m) => m.file.startsWith('dist/production/kiteclass/kiteclass-core/') && m.object.kind === 'NetworkPolicy')) {
+      np.object.spec.ingress[0].from = cluster.network.loadBalancerSubnets.map((cidr) => ({ ipBlock: { cidr } }));
+    }
+    // THEN the internal ALB is refused for each of its two target groups
+    const internal = cluster.network.internalLoadBalancerSubnets!.join(', ');
+    expect(fleetViolations(copy)).toEqual(['kiteclass-core', 'kiteclass-core-canary'].map((service) =>
+      `${core(copy).file}: Ingress kiteclass-core-ingress: [lb-subnets] a internal ALB on kiteclass-production sends to Service ${service} port 8081 from kiteclass-production's internalLoadBalancerSubnets (${internal}), but NetworkPolicy ${service}-netpol, default-deny of its pods does not admit ${internal}: admit loadBalancerIngress(cluster, ports, 'internal')`));
+  });
+
+  it('refuses an internal ALB on a cluster that names no internal load-balancer subnets', () => {
+    // GIVEN production's fleet without kiteclass-production's internal subnets
+    const env = fleet.get('production')!;
+    const without = new Map(fleet).set('production', { ...env, clusters: env.clusters.map((c) => (c.name === 'kiteclass-production' ? { ...c, network: { ...c.network, internalLoadBalancerSubnets: undefined } } : c)) });
+    expect(fleetViolations(manifests, without)).toEqual([
+      `${core(manifests).file}: Ingress kiteclass-core-ingress: [lb-subnets] a internal ALB on kiteclass-production, which names no network.internalLoadBalancerSubnets (the subnets tagged kubernetes.io/role/internal-elb where the controller places it): name them in its environment.yaml`,
+    ]);
   });
 });
 

@@ -42,7 +42,7 @@ const fleet = (monitoring?: { selectorLabels: Record<string, string>; namespace?
   name: 'production', awsAccountId: '111122223333', awsRegion: 'eu-west-1',
   clusters: [{
     name: 'shop-prod', server: 'https://shop.example.com', accountId: '111122223333', region: 'eu-west-1', kubernetesVersion: '1.32',
-    network: { vpcCidr: '10.9.0.0/16', loadBalancerSubnets: ['10.9.1.0/24'] }, ...(monitoring ? { monitoring } : {}),
+    network: { vpcId: 'vpc-0123456789abcdef0', vpcCidr: '10.9.0.0/16', loadBalancerSubnets: ['10.9.1.0/24'] }, ...(monitoring ? { monitoring } : {}),
   }],
   systems: { shop: { clusters: ['shop-prod'] } },
 })]]);

@@ -132,4 +132,34 @@ describe('add-on values as the pinned charts read them (production review, issue
     }
     expect(ADDONS.sloth.verifiedAt).toBe('0.12.1');
   });
+
+  it("turns off Sloth's common-plugins git-sync sidecar, and no SLO of dist/ names a plugin (issue 22 minor)", () => {
+    // the chart's default (commonPlugins.enabled: true) fetches plugins from GitHub at run time
+    expect(ADDONS.sloth.values(ctx)).toEqual({ commonPlugins: { enabled: false } });
+    const slos: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name));
+        else if (entry.name.startsWith('PrometheusServiceLevel.')) slos.push(join(dir, entry.name));
+      }
+    };
+    walk(join(WORKSPACE_ROOT, 'dist'));
+    expect(slos.length).toBeGreaterThan(0);
+    for (const file of slos) {
+      const slo = parse(readFileSync(file, 'utf8'));
+      expect(slo.spec.slos.filter((s: { sli: Record<string, unknown> }) => 'plugin' in s.sli), file).toEqual([]);
+    }
+  });
+
+  it("gives the load-balancer controller its cluster's region and VPC id, which it cannot read from IMDSv2 with hop limit 1 (issue 22 minor)", () => {
+    for (const env of ['development', 'staging', 'production'] as const) {
+      const fleet = loadEnvironment(env, WORKSPACE_ROOT);
+      for (const cluster of fleet.clusters) {
+        expect(ADDONS['aws-load-balancer-controller'].values({ env: fleet, cluster, values }), cluster.name).toMatchObject({
+          clusterName: cluster.name, region: cluster.region, vpcId: cluster.network.vpcId,
+        });
+        expect(cluster.network.vpcId, cluster.name).toMatch(/^vpc-[0-9a-f]{17}$/);
+      }
+    }
+  });
 });

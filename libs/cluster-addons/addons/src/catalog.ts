@@ -192,8 +192,12 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
     },
     values: ({ cluster }) => ({
       clusterName: cluster.name,
+      // Region and VPC from the cluster facts: without them the controller reads both from the
+      // instance metadata (values.yaml at v2.11.0: region, vpcId "Set this manually when your pods
+      // are unable to use the metadata service"), which its pods cannot reach on EKS nodes with
+      // the IMDSv2 hop limit 1 of managed node groups' launch templates.
       region: cluster.region,
-      // The controller reads the VPC from the instance metadata: the fleet has the VPC's CIDR, not its ID.
+      vpcId: cluster.network.vpcId,
       serviceAccount: { name: 'aws-load-balancer-controller', annotations: { [IRSA]: addonRoleArn(cluster, 'aws-load-balancer-controller') } },
       // The Service mutator (failurePolicy Fail, every Service) would refuse every Service on the
       // cluster while the controller is down; annotated Services (aws-load-balancer-type) do not need it.
@@ -501,7 +505,11 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
     // 0.13.0); the one CRD (sloth.slok.dev/v1 PrometheusServiceLevel) is that of the 0.12 charts.
     verifiedAt: '0.12.1',
     provides: { ...NONE, crds: crds('sloth.slok.dev', 'Namespaced', ['v1'], ['PrometheusServiceLevel']) },
-    values: () => ({}),
+    // No git-sync sidecar fetching github.com/slok/sloth-common-sli-plugins (branch main, unpinned)
+    // from the internet at run time: the chart enables it (../shared/addons/sloth/values.yaml, slok/sloth
+    // 0599ad2, chart 0.12.2; 0.12.1 differs only in image keys: commonPlugins.enabled true), and our
+    // SLOs name no `sli.plugin` (their SLIs are `events` queries; catalog.test.ts checks dist/).
+    values: () => ({ commonPlugins: { enabled: false } }),
   },
 
   'metrics-server': {

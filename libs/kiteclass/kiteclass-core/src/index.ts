@@ -1,6 +1,9 @@
 import { AlbIngress, clusterCertificate, defineService } from '@gitops/platform';
 import { CONFIG_MAP, DATASOURCE_ENV, CORE_INGRESS, dataLayerEgress, HTTPS_EGRESS, KiteclassService, kiteclass, PORTS, SECRETS } from '@gitops/kiteclass-system';
 
+/** The gateway reaches kiteclass-core inside the VPC only. */
+const SCHEME = 'internal';
+
 /**
  * KiteClass core (Spring Boot, port 8081): the document's Deployment, with its canary in
  * production. The gateway reaches it through an internal ALB, where the canary's share of
@@ -25,11 +28,13 @@ export default defineService({
       },
       egress: [dataLayerEgress(ctx.cluster), HTTPS_EGRESS],
       canary: values.canary && { tag: values.canary.tag, replicas: values.canary.replicas },
+      // its only load balancer is the internal ALB below: its pods admit the internal subnets
+      loadBalancerScheme: SCHEME,
     });
 
     new AlbIngress(chart, 'Ingress', {
       name: CORE_INGRESS,
-      scheme: 'internal',
+      scheme: SCHEME,
       certificateArn: clusterCertificate(ctx.env, ctx.cluster, ctx.system),
       // no Ingress-wide health check: each backend Service carries its own (issue 13 item 2)
       rules: [{

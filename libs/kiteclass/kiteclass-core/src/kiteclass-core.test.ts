@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadValues, systemValuesFile, type EnvironmentName } from '@gitops/platform';
+import { loadEnvironment } from '@gitops/platform/render';
 import { envVar, findObject, mainContainer, renderLeaf, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import kiteclassCore from './index';
 
@@ -119,6 +120,19 @@ describe('kiteclass-core', () => {
 
   it('leaves the replica count to the HPA, so Argo CD does not undo its scaling', () => {
     expect(deployment.spec.replicas).toBeUndefined();
+  });
+
+  it("admits its internal ALB from the cluster's internal load-balancer subnets, not the internet-facing ones (issue 22 minor)", () => {
+    for (const [env, objects] of [['staging', staging], ['production', production]] as const) {
+      const cluster = loadEnvironment(env, WORKSPACE_ROOT).clusters.find((c) => c.name === `kiteclass-${env}`)!;
+      expect(findObject(objects, 'Ingress', 'kiteclass-core-ingress').metadata.annotations['alb.ingress.kubernetes.io/scheme']).toBe('internal');
+      const policy = findObject(objects, 'NetworkPolicy', 'kiteclass-core-netpol');
+      expect(policy.spec.ingress[0]).toEqual({
+        from: cluster.network.internalLoadBalancerSubnets!.map((cidr) => ({ ipBlock: { cidr } })),
+        ports: [{ port: 8081, protocol: 'TCP' }],
+      });
+      expect(cluster.network.internalLoadBalancerSubnets!.some((s) => cluster.network.loadBalancerSubnets.includes(s)), env).toBe(false);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-27';
 import {
   albHealthCheck, AppService, clusterRoleArn, DisruptionBudget, ecrRegistry, IrsaServiceAccount, loadBalancerIngress, prometheusIngress, SecureDeployment, ServiceMonitor, vpcOutsidePods, WorkloadNetworkPolicy, WorkloadScaling,
-  type Cluster, type EnvSource, type HttpProbe, type NetworkRule, type RenderContext, type ScalingRules,
+  type Cluster, type EnvSource, type HttpProbe, type LoadBalancerScheme, type NetworkRule, type RenderContext, type ScalingRules,
 } from '@gitops/platform';
 import { Construct } from 'constructs';
 import { MANAGEMENT_PORT, PORTS, SECRETS } from './names';
@@ -52,6 +52,11 @@ export interface KiteclassServiceProps {
    * @default - no canary
    */
   readonly canary?: { readonly tag: string; readonly replicas: number };
+  /**
+   * The scheme of the ALB that sends the service traffic: its pods admit that ALB's subnets
+   * (internal ALBs live in the cluster's `internalLoadBalancerSubnets`). @default 'internet-facing'
+   */
+  readonly loadBalancerScheme?: LoadBalancerScheme;
 }
 
 /**
@@ -136,8 +141,8 @@ export class KiteclassService extends Construct {
       new WorkloadNetworkPolicy(this, `${id}NetworkPolicy`, {
         target: workload,
         ingress: [
-          // target-type ip: the ALB sends traffic from its own addresses, in the cluster's load-balancer subnets
-          loadBalancerIngress(ctx.cluster, [{ port: this.port }]),
+          // target-type ip: the ALB sends traffic from its own addresses, in the cluster's load-balancer subnets of its scheme
+          loadBalancerIngress(ctx.cluster, [{ port: this.port }], props.loadBalancerScheme),
           ...(springBoot ? [prometheusIngress(ctx.cluster, [{ port: MANAGEMENT_PORT }])] : []),
         ],
         egress: props.egress,

@@ -5,7 +5,7 @@ import { loadBalancerIngress, prometheusIngress } from './network-policy';
 
 const cluster = (monitoring?: Cluster['monitoring']): Cluster => ({
   name: 'c1', server: 'https://c1.example.com', accountId: '111122223333', region: 'us-east-1', kubernetesVersion: '1.32',
-  network: { vpcCidr: '10.1.0.0/16', loadBalancerSubnets: ['10.1.1.0/24', '10.1.2.0/24'] },
+  network: { vpcId: 'vpc-0123456789abcdef0', vpcCidr: '10.1.0.0/16', loadBalancerSubnets: ['10.1.1.0/24', '10.1.2.0/24'] },
   ...(monitoring ? { monitoring } : {}),
 }) as Cluster;
 

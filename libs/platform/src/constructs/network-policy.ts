@@ -97,9 +97,22 @@ function toPort(p: NetworkPortSpec): NetworkPolicyPort {
  * Ingress from the cluster's load balancers (ALB/NLB with IP targets): their subnets only. With
  * the VPC CNI pods have VPC addresses, so admitting the whole VPC would admit every pod and undo
  * default-deny (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html).
+ * @param scheme the load balancer's scheme: internet-facing ones live in `network.loadBalancerSubnets`,
+ * internal ones in `network.internalLoadBalancerSubnets` @default 'internet-facing'
  */
-export function loadBalancerIngress(cluster: Cluster, ports: NetworkRule['ports']): NetworkRule {
-  return { peers: cluster.network.loadBalancerSubnets.map((cidr) => ({ cidr })), ports };
+export function loadBalancerIngress(cluster: Cluster, ports: NetworkRule['ports'], scheme: LoadBalancerScheme = 'internet-facing'): NetworkRule {
+  return { peers: loadBalancerSubnets(cluster, scheme).map((cidr) => ({ cidr })), ports };
+}
+
+/** An ALB's or NLB's scheme (`alb.ingress.kubernetes.io/scheme`, `service.beta.kubernetes.io/aws-load-balancer-scheme`). */
+export type LoadBalancerScheme = 'internet-facing' | 'internal';
+
+/** The subnets a cluster's load balancers of `scheme` live in (cluster facts); throws when the cluster names none. */
+export function loadBalancerSubnets(cluster: Cluster, scheme: LoadBalancerScheme): readonly string[] {
+  if (scheme === 'internet-facing') return cluster.network.loadBalancerSubnets;
+  const internal = cluster.network.internalLoadBalancerSubnets;
+  if (!internal) throw new Error(`cluster ${cluster.name}: network.internalLoadBalancerSubnets is not given, but an internal load balancer is rendered for it: name the private subnets tagged kubernetes.io/role/internal-elb`);
+  return internal;
 }
 
 /**

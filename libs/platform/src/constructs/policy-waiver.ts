@@ -72,6 +72,7 @@ export const POLICY_RULES = {
   'data-store-budget': 'a cache or database whose budget allows a disruption keeps its data and availability through it (replicas per shard, or a standby)',
   'production-real-host': 'production hosts are real domains, not RFC 2606/6761 placeholders (example.com/.net/.org, .test, .example, .invalid, .localhost)',
   'no-node-pod-ipblock': "no NetworkPolicy ipBlock admits its clusters' node or pod subnets (every pod has an address there)",
+  'lb-subnets': "every ALB and load-balancer Service has subnets of its cluster for its scheme (loadBalancerSubnets, internalLoadBalancerSubnets), and the pods behind it admit them",
   'injected-pod-security': "each pod, as its namespace's sidecar injector would mutate it, meets the namespace's enforced Pod Security level",
   // the pods' data plane, ported from the rollout simulator (libs/policy/src/checks/egress.ts)
   'egress-reaches-dependencies': "pods selected by an egress NetworkPolicy may reach DNS, the backing services their env names, istiod when injected; the External Secrets Operator may reach DNS and AWS Secrets Manager",

@@ -46,6 +46,22 @@ describe('loadEnvironment refuses a fleet that cannot be right', () => {
     );
   });
 
+  it("a cluster without its VPC id, saying what it is and why (issue 22 minor: the load-balancer controller's vpcId)", () => {
+    // GIVEN kiteclass-staging's network without vpcId
+    const { root } = workspace((t) => t.replace('      vpcId: vpc-0123456789abc0011\n', ''));
+    // THEN the message names the field and where its value comes from
+    expect(() => loadEnvironment('staging', root)).toThrow(
+      new RegExp(`^${FILE}:\\d+:\\d+: clusters\\.0\\.network\\.vpcId: required, but missing: the cluster's VPC id \\(vpc-\\.\\.\\., Terraform's vpc_id output\\), which the AWS Load Balancer Controller needs: its pods cannot read it from the instance metadata \\(IMDSv2 hop limit 1\\)$`),
+    );
+  });
+
+  it('a malformed VPC id, at the value', () => {
+    const { root, text } = workspace((t) => t.replace('vpcId: vpc-0123456789abc0011', 'vpcId: vpc-123'));
+    expect(() => loadEnvironment('staging', root)).toThrow(
+      new RegExp(`^${FILE}:${lineOf(text, 'vpc-123')}:\\d+: clusters\\.0\\.network\\.vpcId: must be a VPC id such as vpc-0a1b2c3d4e5f60718 \\(vpc- and 8 or 17 hex digits\\) \\(got "vpc-123"\\)$`),
+    );
+  });
+
   it('the environment file of this repository loads', () => {
     expect(loadEnvironment('staging', workspace().root).name).toBe('staging');
   });

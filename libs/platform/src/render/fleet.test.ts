@@ -48,14 +48,14 @@ clusters:
     accountId: "111122223333"
     region: ap-southeast-1
     kubernetesVersion: "1.32"
-    network: { vpcCidr: 10.1.0.0/16, loadBalancerSubnets: [10.1.1.0/24] }
+    network: { vpcId: vpc-0123456789abcdef0, vpcCidr: 10.1.0.0/16, loadBalancerSubnets: [10.1.1.0/24] }
     certificates: { shop: "arn:aws:acm:ap-southeast-1:111122223333:certificate/00000000-0000-4000-8000-000000000001" }
   - name: shop-us
     server: https://us.example.com
     accountId: "111122223333"
     region: us-east-1
     kubernetesVersion: "1.33"
-    network: { vpcCidr: 10.2.0.0/16, loadBalancerSubnets: [10.2.1.0/24] }
+    network: { vpcId: vpc-0123456789abcdef0, vpcCidr: 10.2.0.0/16, loadBalancerSubnets: [10.2.1.0/24] }
     certificates: { shop: "arn:aws:acm:us-east-1:111122223333:certificate/00000000-0000-4000-8000-000000000002" }
 systems:
   shop:

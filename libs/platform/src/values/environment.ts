@@ -7,6 +7,11 @@ export type EnvironmentName = (typeof ENVIRONMENTS)[number];
 
 const awsRegion = z.string().regex(/^[a-z]{2}-[a-z]+-\d$/, 'must be an AWS region such as ap-southeast-1');
 
+/** A VPC id (`vpc-` and 8 or 17 hex digits); the message of a missing one says where it comes from. */
+const vpcId = z
+  .string({ error: (issue) => (issue.input === undefined ? "required, but missing: the cluster's VPC id (vpc-..., Terraform's vpc_id output), which the AWS Load Balancer Controller needs: its pods cannot read it from the instance metadata (IMDSv2 hop limit 1)" : undefined) })
+  .regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, 'must be a VPC id such as vpc-0a1b2c3d4e5f60718 (vpc- and 8 or 17 hex digits)');
+
 /**
  * Kubernetes minor versions a cluster may declare: those `npm run validate` and the bundled
  * kubeconform can check a folder against (libs/kubeconform serves 1.20 to 1.36 from its schemas).
@@ -45,6 +50,13 @@ export const ClusterSchema = z.strictObject({
   /** Kubernetes minor version the control plane runs ("1.32"); folders synced here are validated at it. */
   kubernetesVersion,
   network: z.strictObject({
+    /**
+     * The VPC's id (Terraform's `vpc_id` output). The AWS Load Balancer Controller is given it (and
+     * the region): it would read them from the instance metadata, which its pods cannot reach on
+     * nodes with the IMDSv2 hop limit 1 of EKS managed node groups. No document gives one: the
+     * platform team fills it per cluster (environment files hold a placeholder until then).
+     */
+    vpcId: vpcId,
     /** The cluster's VPC. With the VPC CNI pods get VPC addresses, so never admit it whole. */
     vpcCidr: cidr,
     /** Subnets the cluster's load balancers (ALB/NLB) live in: the only sources admitted for their traffic. */
@@ -60,6 +72,12 @@ export const ClusterSchema = z.strictObject({
      * networking gives pods addresses of their node's subnet)
      */
     podSubnets: z.array(cidr).optional(),
+    /**
+     * Subnets the cluster's internal load balancers (`scheme: internal`) live in: the private
+     * subnets tagged `kubernetes.io/role/internal-elb`, where the AWS Load Balancer Controller places
+     * them. Required on a cluster that renders one (its pods admit traffic from these only). @default none
+     */
+    internalLoadBalancerSubnets: z.array(cidr).min(1, 'at least one subnet is required').optional(),
     /** Private subnets of the VPC's databases (RDS), where pods may open database ports. @default none */
     databaseSubnets: z.array(cidr).default([]),
   }),
@@ -177,7 +195,7 @@ export const EnvironmentSchema = z.strictObject({
     }
     // Load balancers and databases live in the cluster's VPC: a subnet outside it is a typo that
     // would admit (or miss) traffic from somewhere else entirely.
-    for (const key of ['loadBalancerSubnets', 'databaseSubnets', 'nodeSubnets', 'podSubnets'] as const) {
+    for (const key of ['loadBalancerSubnets', 'internalLoadBalancerSubnets', 'databaseSubnets', 'nodeSubnets', 'podSubnets'] as const) {
       (cluster.network[key] ?? []).forEach((subnet, j) => {
         if (cidr.safeParse(subnet).success && cidr.safeParse(cluster.network.vpcCidr).success && !cidrWithin(subnet, cluster.network.vpcCidr)) {
           ctx.addIssue({ code: 'custom', path: ['clusters', i, 'network', key, j], message: `${subnet} is not inside the cluster's VPC ${cluster.network.vpcCidr}`, input: subnet });

@@ -149,7 +149,7 @@ describe('cluster servers', () => {
     name: 'production', awsAccountId: '111122223333', awsRegion: 'ap-southeast-1',
     clusters: servers.map((server, i) => ({
       name: `production-${i}`, server, accountId: '111122223333', region: 'ap-southeast-1', kubernetesVersion: '1.32',
-      network: { vpcCidr: '10.0.0.0/16', loadBalancerSubnets: ['10.0.1.0/24'] },
+      network: { vpcId: 'vpc-0123456789abcdef0', vpcCidr: '10.0.0.0/16', loadBalancerSubnets: ['10.0.1.0/24'] },
     })),
     systems: {},
   });

@@ -57,7 +57,8 @@ export function parseValues<S extends z.ZodType>(text: string, file: string, sch
       reason = `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (check the spelling; allowed keys are in the system's values schema)`;
     }
     const received = valueAt(data, path);
-    if (issue.code === 'invalid_type' && received === undefined) reason = 'required, but missing';
+    // a schema may say what a missing value is and where it comes from (its message starts so)
+    if (issue.code === 'invalid_type' && received === undefined) reason = issue.message.startsWith('required, but missing') ? issue.message : 'required, but missing';
     const node = locate(document, path);
     if (received !== undefined && typeof received !== 'object' && issue.code !== 'unrecognized_keys') {
       reason += ` (got ${asWritten(received, node?.range, text)})`;

@@ -163,7 +163,14 @@ export function checkAddonValues(ctx: PolicyContext, load: ChartFilesLoader | un
       continue;
     }
     if (!isMap(given) || Object.keys(given).length === 0 || !load) continue;
-    const files = record.sharedValues && record.sharedValues.version === record.version ? load(record.sharedValues.dir) : undefined;
+    const shared = record.sharedValues;
+    const files = shared && (shared.version === record.version || shared.sameExcept) ? load(shared.dir) : undefined;
+    if (files && shared && shared.version !== record.version) {
+      // a neighbouring version's files: right outside the keys where the two differ
+      const unknown = Object.keys(given).filter((k) => shared.sameExcept!.includes(k));
+      for (const k of unknown) out.push(violation(m, 'addon-values-known', `${record.addon} ${record.version}: spec.source.helm.valuesObject.${k}: ../shared/addons/${shared.dir} holds ${shared.version}, whose ${k} differs from ${record.version}'s, so a value there cannot be checked`));
+      if (unknown.length > 0) continue;
+    }
     if (!files) {
       out.push(violation(m, 'addon-values-known', `${record.addon} ${record.version}: its values.yaml is not in ../shared/addons${record.sharedValues ? `/${record.sharedValues.dir} at this version (it holds ${record.sharedValues.version})` : ''}, so its valuesObject cannot be checked; keep the valuesObject empty or add the chart's files`));
       continue;

@@ -18,13 +18,19 @@
  *   a chart that installs it (CSI_DRIVER_INSTALLERS) never goes to a cluster whose `eksAddons`
  *   lists the driver's EKS-managed add-on, nor two such Applications to one cluster. Both
  *   installers write the same CSIDriver, controller and node objects (the EKS add-on is built from
- *   the chart), so each undoes the other's changes and deleting one removes the driver.
+ *   the chart), so each undoes the other's changes and deleting one removes the driver;
+ * - every ALB (Ingress of class `alb`) and load-balancer Service has subnets of its cluster for its
+ *   scheme (`lb-subnets`): internet-facing ones `network.loadBalancerSubnets`, internal ones
+ *   `network.internalLoadBalancerSubnets` (the controller's default scheme is internal), and the
+ *   pods behind it admit each of those subnets on their port where a NetworkPolicy selects them
+ *   (with IP targets the load balancer sends from its own addresses there).
  */
 import ipaddr from 'ipaddr.js';
 import { CSI_DRIVER_INSTALLERS, podSubnets, serverKey, singletonReason, systemClusters, type Cluster, type Environment } from '@gitops/platform';
 import type { PolicyContext, Violation } from '../context';
 import { violation } from '../context';
 import type { Manifest } from '../manifests';
+import { matches } from '../selectors';
 
 /** The clusters the folder of `file` is synced to; undefined when the file is not in a service folder or the system has no placement. */
 export function folderClusters(env: Environment, file: string): Cluster[] | undefined {
@@ -63,6 +69,7 @@ export function checkFleet(ctx: PolicyContext, env: Environment | undefined): Vi
       singletons.set(key, seen);
     }
     if (m.object.kind === 'NetworkPolicy') out.push(...nodePodBlocks(m, clusters));
+    out.push(...loadBalancerSubnetsOf(ctx, m, clusters));
     if (m.object.kind === 'NetworkPolicy') {
       (m.object.spec?.ingress ?? []).forEach((rule: any, i: number) => (rule?.from ?? []).forEach((peer: any, j: number) => {
         const block = peer?.ipBlock?.cidr;
@@ -101,6 +108,78 @@ function csiInstallers(ctx: PolicyContext, env: Environment): Violation[] {
       const first = seen.get(key);
       if (first) out.push(violation(m, 'one-csi-installer', `installs ${driver} on ${cluster?.name ?? server}, which ${first.file} installs too: one installer per driver`));
       else seen.set(key, m);
+    }
+  }
+  return out;
+}
+
+const LB = 'service.beta.kubernetes.io/aws-load-balancer-';
+
+/** An ALB Ingress or load-balancer Service: its words for messages, scheme and the Services (with ports) it sends to. */
+function loadBalancer(m: Manifest): { what: string; scheme: 'internet-facing' | 'internal'; backends: { service: string; port: number | string }[] } | undefined {
+  const o = m.object;
+  const a: Record<string, string> = o.metadata.annotations ?? {};
+  if (o.kind === 'Ingress' && o.spec?.ingressClassName === 'alb') {
+    // the AWS Load Balancer Controller's default scheme is internal (docs guide/ingress/annotations.md, scheme)
+    const scheme = a['alb.ingress.kubernetes.io/scheme'] === 'internet-facing' ? 'internet-facing' : 'internal';
+    const backends: { service: string; port: number | string }[] = [];
+    for (const rule of o.spec.rules ?? []) {
+      for (const path of rule?.http?.paths ?? []) {
+        const svc = path?.backend?.service;
+        if (!svc?.name) continue;
+        if (svc.port?.name === 'use-annotation') {
+          try {
+            const action = JSON.parse(a[`alb.ingress.kubernetes.io/actions.${svc.name}`] ?? '{}');
+            for (const t of action?.forwardConfig?.targetGroups ?? []) backends.push({ service: t.serviceName, port: t.servicePort });
+          } catch { /* alb-action-backend reports it */ }
+        } else backends.push({ service: svc.name, port: svc.port?.number ?? svc.port?.name });
+      }
+    }
+    return { what: `${scheme} ALB`, scheme, backends };
+  }
+  if (o.kind === 'Service' && o.spec?.type === 'LoadBalancer') {
+    // the controller's NLBs (aws-load-balancer-type external / nlb-ip) default to internal; the in-tree
+    // cloud provider's to internet-facing unless aws-load-balancer-internal is set
+    const controller = ['external', 'nlb-ip'].includes(a[`${LB}type`]);
+    const scheme = controller
+      ? (a[`${LB}scheme`] === 'internet-facing' ? 'internet-facing' : 'internal')
+      : (['true', '0.0.0.0/0'].includes(a[`${LB}internal`] ?? '') ? 'internal' : 'internet-facing');
+    return { what: `${scheme} load balancer`, scheme, backends: (o.spec.ports ?? []).map((p: any) => ({ service: o.metadata.name, port: p.port })) };
+  }
+  return undefined;
+}
+
+function loadBalancerSubnetsOf(ctx: PolicyContext, m: Manifest, clusters: Cluster[]): Violation[] {
+  const lb = loadBalancer(m);
+  if (!lb) return [];
+  const out: Violation[] = [];
+  const namespace = m.object.metadata.namespace ?? '';
+  for (const c of clusters) {
+    const subnets = lb.scheme === 'internet-facing' ? c.network.loadBalancerSubnets : c.network.internalLoadBalancerSubnets ?? [];
+    const fact = lb.scheme === 'internet-facing' ? 'loadBalancerSubnets' : 'internalLoadBalancerSubnets';
+    if (subnets.length === 0) {
+      out.push(violation(m, 'lb-subnets', `a ${lb.what} on ${c.name}, which names no network.${fact} (the subnets tagged kubernetes.io/role/${lb.scheme === 'internal' ? 'internal-elb' : 'elb'} where the controller places it): name them in its environment.yaml`));
+      continue;
+    }
+    for (const b of lb.backends) {
+      const svc = ctx.ofKind('Service', namespace).find((x) => x.object.metadata.name === b.service);
+      const port = (svc?.object.spec?.ports ?? []).find((p: any) => p.port === b.port || p.name === b.port);
+      const selector = svc?.object.spec?.selector;
+      if (!port || !selector) continue; // ingress-backend / alb-action-backend report it
+      const target = port.targetPort ?? port.port;
+      const policies = ctx.ofKind('NetworkPolicy', namespace).filter((np) =>
+        (np.object.spec?.policyTypes ?? ['Ingress']).includes('Ingress') && matches(np.object.spec?.podSelector, selector));
+      if (policies.length === 0) continue; // no policy selects the pods: they admit everything
+      const admits = (subnet: string) => policies.some((np) => (np.object.spec?.ingress ?? []).some((r: any) => {
+        const portOk = typeof target !== 'number' || !r?.ports?.length || r.ports.some((p: any) => p?.port === undefined || (p.port === target && (p.protocol ?? 'TCP') === 'TCP'));
+        const fromOk = !r?.from?.length || r.from.some((peer: any) => typeof peer?.ipBlock?.cidr === 'string'
+          && covers(peer.ipBlock.cidr, subnet) && !(peer.ipBlock.except ?? []).some((e: string) => overlaps(e, subnet)));
+        return portOk && fromOk;
+      }));
+      const missing = subnets.filter((sn) => !admits(sn));
+      if (missing.length > 0) {
+        out.push(violation(m, 'lb-subnets', `a ${lb.what} on ${c.name} sends to Service ${b.service} port ${target} from ${c.name}'s ${fact} (${subnets.join(', ')}), but NetworkPolicy ${policies.map((np) => np.object.metadata.name).join(', ')} of its pods does not admit ${missing.join(', ')}: admit loadBalancerIngress(cluster, ports, '${lb.scheme}')`));
+      }
     }
   }
   return out;

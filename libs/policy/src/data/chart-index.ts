@@ -25,8 +25,13 @@ export interface ChartIndexRecord {
   readonly source: string;
   /** When it was checked (YYYY-MM-DD, or YYYY-MM where the survey gives only the month). */
   readonly checked: string;
-  /** The folder of ../shared/addons holding this chart's values.yaml, and the chart version those files are of. @default none */
-  readonly sharedValues?: { readonly dir: string; readonly version: string };
+  /**
+   * The folder of ../shared/addons holding this chart's values.yaml, and the chart version those
+   * files are of. Files of a neighbouring version count for this one when `sameExcept` lists the
+   * top-level keys where the two values.yaml differ (from SOURCES.md's comparison); a value under
+   * one of them is refused as unknowable. @default none
+   */
+  readonly sharedValues?: { readonly dir: string; readonly version: string; readonly sameExcept?: readonly string[] };
 }
 
 // ../shared/addons/SOURCES.md: the survey of August 2026 ("latest 3.3 patch means as of August 2026").
@@ -87,10 +92,12 @@ export const CHART_INDEX: readonly ChartIndexRecord[] = [
   {
     // 0.12.2 was never published: the index goes 0.12.1 (2025-03-27) -> 0.13.0 (2025-09-10), and
     // its only commit (0599ad2) is on an unmerged pull request. ../shared/addons/sloth holds that
-    // commit's files, not 0.12.1's, so there is no values.yaml of 0.12.1 to check against.
+    // commit's files, not 0.12.1's; SOURCES.md compares them: 0.12.1 lacks only the
+    // global.imageRegistry / image.registry split (image.repository ghcr.io/slok/sloth), so the
+    // file is 0.12.1's outside `global` and `image`.
     addon: 'sloth', repoURL: 'https://slok.github.io/sloth', chart: 'sloth', version: '0.12.1',
     source: 'https://slok.github.io/sloth/index.yaml (gh-pages of slok/sloth, last updated 2026-04-04): 0.12.1 published 2025-03-27',
-    checked: SURVEY,
+    checked: SURVEY, sharedValues: { dir: 'sloth', version: '0.12.2', sameExcept: ['global', 'image'] },
   },
   {
     addon: 'metrics-server', repoURL: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.12.2',
