@@ -40,7 +40,7 @@ export interface ArgoCdTestOptions {
   readonly plan?: Plan;
   /** The Applications to report on (default: those the repository generates, expectedApplications). */
   readonly expected?: ReadonlySet<string>;
-  /** Settings of argocd-cm, as a user sets them when installing Argo CD. @default none (upstream's empty argocd-cm) */
+  /** Settings of argocd-cm, as a user sets them when installing Argo CD. @default README_ARGOCD_CM, as the README says */
   readonly argocdCm?: Readonly<Record<string, string>>;
   /**
    * When the run is over, asked after every round of reports (every 5 s). @default every counted
@@ -69,6 +69,27 @@ export interface ArgoCdTestResult {
   readonly commit: string;
   readonly workDir: string;
 }
+
+/**
+ * Application health as Argo CD documents it for app-of-apps with waves (docs/operator-manual/
+ * upgrading/1.7-1.8.md, "Health assessment of argoproj.io/Application CRD has been removed"): a
+ * parent waits for each wave of its Applications to be Healthy before the next.
+ */
+const APPLICATION_HEALTH = `hs = {}
+hs.status = "Progressing"
+hs.message = ""
+if obj.status ~= nil then
+  if obj.status.health ~= nil then
+    hs.status = obj.status.health.status
+    if obj.status.health.message ~= nil then
+      hs.message = obj.status.health.message
+    end
+  end
+end
+return hs
+`;
+/** The argocd-cm settings README.md's "Installing on a cluster that runs Argo CD" tells a user to make. */
+export const README_ARGOCD_CM: Readonly<Record<string, string>> = { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH };
 
 const ARGOCD_NAMESPACE = 'argocd';
 const APPLICATION = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application' } as const;
@@ -115,7 +136,7 @@ export async function runArgoCdTest(options: ArgoCdTestOptions): Promise<ArgoCdT
     const tlsDir = join(workDir, 'argocd', 'tls');
     mkdirSync(tlsDir, { recursive: true });
     writeFileSync(join(tlsDir, new URL(repo.repoURL).hostname), tls.cert); // argocd-tls-certs-cm, as mounted
-    for (const o of argoCdConfiguration(options.argocdCm)) await management.client.apply(o, { fieldManager: 'argocd-install' });
+    for (const o of argoCdConfiguration(options.argocdCm ?? README_ARGOCD_CM)) await management.client.apply(o, { fieldManager: 'argocd-install' });
     for (const cluster of plan.clusters) await management.client.apply(clusterSecret(cluster, planes.get(cluster.name)!), { fieldManager: 'argocd-cluster-add' });
     processes.push(...(await startArgoCd(options.binaries, management, workDir, tlsDir, proxy, redis.port)));
 

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { argoCdTestInputs, runArgoCdTest, type AppReport } from './run';
-import { ARGOCD_CM, SCENARIOS, scenarioRepository } from './scenarios';
+import { SCENARIOS, scenarioRepository } from './scenarios';
 
 const { sharedDir: SHARED, binaries, missing } = argoCdTestInputs(WORKSPACE_ROOT);
 if (missing) console.warn(`argocd scenarios: skipped: ${missing}`);
@@ -28,7 +28,6 @@ describe.skipIf(missing)('broken repositories through real Argo CD', () => {
       binaries: binaries!,
       plan,
       expected,
-      argocdCm: ARGOCD_CM,
       deadlineMs: 8 * 60_000,
       // over once every scenario holds for three rounds in a row (15 s): a stuck one stays stuck
       done: (reports) => {

@@ -30,25 +30,6 @@ export const FIXTURE_SERVER = 'https://fixture0000.gr7.us-east-1.eks.amazonaws.c
 export const BARE_SERVER = 'https://bare0000.gr7.us-east-1.eks.amazonaws.com';
 export const UNREGISTERED_SERVER = 'https://unregistered0000.gr7.us-east-1.eks.amazonaws.com';
 
-/**
- * Application health as Argo CD documents it for app-of-apps with waves (docs/operator-manual/
- * upgrading/1.7-1.8.md, "Health assessment of argoproj.io/Application CRD has been removed"): a
- * parent waits for each wave of its Applications to be Healthy before the next.
- */
-export const APPLICATION_HEALTH = `hs = {}
-hs.status = "Progressing"
-hs.message = ""
-if obj.status ~= nil then
-  if obj.status.health ~= nil then
-    hs.status = obj.status.health.status
-    if obj.status.health.message ~= nil then
-      hs.message = obj.status.health.message
-    end
-  end
-end
-return hs
-`;
-export const ARGOCD_CM = { 'resource.customizations.health.argoproj.io_Application': APPLICATION_HEALTH };
 
 /** What a scenario says Argo CD must make of it; returns why not, or undefined when it holds. */
 export type Check = (reports: ReadonlyMap<string, AppReport>) => string | undefined;
