@@ -3,7 +3,11 @@
  * prints one JSON line: {services, environments, objects, files, ms, maxRssMiB}. Run by run.ts
  * in a fresh process per size, so the memory figure is that size's own peak.
  *
- *   tsx bench/scale.ts <services> <work dir>
+ *   tsx bench/scale.ts <services> <work dir> [<one service's index>]
+ *
+ * With an index, the catalogue is the same (every service defined, every values file whole) but
+ * only that service renders and is written: what the Nx executor's process does for a run in
+ * which one service is affected.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +17,8 @@ import { renderServices, writeLeaves } from '@gitops/platform/render';
 
 const count = Number(process.argv[2]);
 const work = process.argv[3];
-if (!Number.isInteger(count) || count < 1 || !work) throw new Error('usage: tsx bench/scale.ts <services> <work dir>');
+const only = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+if (!Number.isInteger(count) || count < 1 || !work || (only !== undefined && !(only >= 0 && only < count))) throw new Error('usage: tsx bench/scale.ts <services> <work dir> [<one service index>]');
 
 // A values file per environment, as a real system has: one entry per service.
 const ServiceValues = z.strictObject({ tag: imageTag, replicas: z.number().int().min(1), resources: ResourcesSchema });
@@ -59,7 +64,7 @@ const services = Array.from({ length: count }, (_, i) => defineService({
 }));
 
 const started = performance.now();
-const leaves = renderServices(services, { root: work });
+const leaves = renderServices(only === undefined ? services : [services[only]], { root: work });
 await writeLeaves(join(work, 'dist'), leaves);
 const ms = performance.now() - started;
 const objects = leaves.reduce((n, l) => n + l.objects.length, 0);

@@ -1,4 +1,5 @@
-// `npm run synth`: runs Nx with the given arguments and exits with its status, with one
+// CI's `nx affected -t synth validate test` (and the workflow check): runs Nx with the given
+// arguments and exits with its status, with one
 // correction. When a task fails, Nx 22.7.12 marks the tasks that depend on it (here argocd:synth,
 // which depends on every service's synth) as "skipped" without reporting them to its lifecycles
 // (nx/dist/src/tasks-runner/task-orchestrator.js `completeTasks`: endTasks is called for

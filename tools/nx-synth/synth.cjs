@@ -1,59 +1,50 @@
 // Nx executor for `synth`. Plain CommonJS because Nx loads executors without a TypeScript
-// transpiler; the renderer itself (TypeScript) is loaded once through tsx's API.
+// transpiler; the renderer is the bundle of tools/nx-synth/renderer.mjs (every service and the
+// Argo CD generator in one file), built when a source changed.
 //
-// Why `synth` is not cached by Nx (nx.json `cache: false`): Nx restores a cached task by deleting
-// its outputs and copying the files back one by one (nx/src/tasks-runner/cache.ts,
-// `copyFilesFromCache` after `removeRecordedOutputsHashes`), so a kill mid-restore left a folder
-// with 2 of its 11 files for Argo CD to sync. Instead this executor skips a project itself when
-// its inputs and dist/ folders are as its last render left them (skip.cjs), and renders the others
-// through the platform's transaction (libs/platform/src/render/writer.ts), so dist/ only ever changes
-// atomically. The skip check only reads; renders and writes happen under the workspace lock.
+// Nx decides only which projects render (`nx affected`, `nx run-many`); it never skips or restores
+// one: `synth` has `cache: false` (nx.json), because Nx restores a cache entry by deleting the
+// outputs and copying files back one by one (a kill leaves half a folder), and nothing here keeps
+// a record of earlier runs. Every task renders. A batch (preferBatch: every synth task of a run,
+// one process) renders its service projects in memory, writes them in one transaction of the
+// platform's writer, or none if any failed, and then generates argocd/ from dist/ (argocd/ is made
+// from dist/, so a render never leaves it behind), all under one hold of the workspace lock.
+// The `argocd` project's synth task uses this executor too: it only generates argocd/.
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
-const { record, taskOf, unchanged } = require('./skip.cjs');
 
-let platform;
-/** The platform's synth module, loaded once per process (a batch renders many projects with it). */
-function loadPlatform(root) {
-  // tsx's ESM entry (its CommonJS build of this API cannot find its own ESM half)
-  platform ??= import('tsx/esm/api').then(({ tsImport }) =>
-    tsImport(join(root, 'libs/platform/src/render/synth.ts'), pathToFileURL(__filename).href));
-  return platform;
+let renderer;
+/** The bundled renderer, built if stale and loaded once per process. */
+function loadRenderer(root) {
+  renderer ??= import(pathToFileURL(join(__dirname, 'renderer.mjs')).href)
+    .then(({ buildRenderer }) => buildRenderer(root))
+    .then((bundle) => require(bundle));
+  return renderer;
 }
 
 /**
- * Runs the tasks: skips the unchanged ones, renders the others in memory and writes them all in
- * one transaction, or none if any fails (every task then names the failing projects).
+ * Runs the tasks: renders the service projects in one transaction (or none if any fails: every
+ * task then names the failing projects), then generates argocd/.
  */
 async function runTasks(tasks, context) {
-  const results = {};
-  const toRender = [];
-  const memo = {};
-  for (const task of tasks) {
-    if (unchanged(task, context, memo)) {
-      const line = `synth ${task.target.project}: skipped, unchanged (inputs and dist/ folders as its last render left them)\n`;
-      process.stdout.write(line);
-      results[task.id] = { success: true, terminalOutput: line };
-    } else {
-      toRender.push(task);
-    }
-  }
-  if (toRender.length === 0) return results;
-  const { synthProjects } = await loadPlatform(context.root);
-  const started = Date.now();
   const rootOf = (task) => context.projectsConfigurations.projects[task.target.project].root;
+  const services = tasks.filter((t) => t.target.project !== 'argocd');
+  const started = Date.now();
   let outcomes;
+  let argocd;
+  let argocdError;
   try {
-    outcomes = await synthProjects(context.root, toRender.map(rootOf));
+    ({ outcomes, argocd, argocdError } = await (await loadRenderer(context.root)).renderForNx(context.root, services.map(rootOf)));
   } catch (e) {
-    // the lock, or the recovery of an earlier transaction, refused: nothing was rendered
-    outcomes = toRender.map((t) => ({ project: rootOf(t), error: e.message }));
+    // the bundle's build, the lock, or the recovery of an earlier transaction refused: nothing was rendered
+    outcomes = services.map((t) => ({ project: rootOf(t), error: e.message }));
+    argocdError = `not generated: ${e.message}`;
   }
-  for (const [i, task] of toRender.entries()) {
-    const { leaves, inputs, error } = outcomes[i];
+  const results = {};
+  for (const [i, task] of services.entries()) {
+    const { leaves, error } = outcomes[i];
     let text;
     if (error === undefined) {
-      record(task, context, inputs);
       const objects = leaves.reduce((n, l) => n + l.objects.length, 0);
       text = `synth ${task.target.project}: ${leaves.length} folders, ${objects} objects in ${Date.now() - started} ms\n`;
       process.stdout.write(text);
@@ -64,7 +55,23 @@ async function runTasks(tasks, context) {
     }
     results[task.id] = { success: error === undefined, terminalOutput: text };
   }
+  const failed = services.filter((t) => !results[t.id].success).map((t) => t.target.project);
+  const argocdText = argocd !== undefined
+    ? `${argocd}\n`
+    : `argocd/ not generated${failed.length > 0 ? ` (${failed.join(', ')} failed)` : ''}; argocd/ is unchanged.${argocdError ? `\n${argocdError}` : ''}\n`;
+  (argocd !== undefined ? process.stdout : process.stderr).write(argocdText);
+  for (const task of tasks.filter((t) => t.target.project === 'argocd')) results[task.id] = { success: argocd !== undefined, terminalOutput: argocdText };
+  // a service's dist/ was written, but argocd/ could not follow it: the task fails, saying so
+  for (const task of services) {
+    if (results[task.id].success && argocd === undefined) results[task.id] = { success: false, terminalOutput: results[task.id].terminalOutput + argocdText };
+  }
   return results;
+}
+
+/** The task an executor runs, from its context (single-task executors get no task object). */
+function taskOf(context) {
+  const id = [context.projectName, context.targetName, context.configurationName].filter(Boolean).join(':');
+  return context.taskGraph?.tasks?.[id] ?? { id, target: { project: context.projectName, target: context.targetName } };
 }
 
 /** One task. */
@@ -74,7 +81,7 @@ module.exports = async function synthExecutor(_options, context) {
   return { success: results[task.id].success };
 };
 
-/** Many tasks in one process: modules are loaded once, and every rendered project is written in one transaction. */
+/** Every synth task of a run in one process: one transaction for all the projects, then argocd/ once. */
 module.exports.batch = async function* synthBatch(taskGraph, _inputs, _overrides, context) {
   const tasks = Object.values(taskGraph.tasks);
   const results = await runTasks(tasks, context);

@@ -74,6 +74,39 @@ export function readDist(root: string): DistLeaf[] {
   return leaves;
 }
 
+/** The leaf shape the renderer hands its writer (render.ts RenderedLeaf): one object per `<Kind>.<name>.yaml`. */
+export interface RenderedLeafLike {
+  /** `<env>/<system>/<service>[/<cluster>]`, relative to dist/. */
+  readonly path: string;
+  readonly objects: readonly { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: unknown }[];
+}
+
+/**
+ * What `readDist` would read back from the folders a render of the whole catalogue just wrote,
+ * from the render itself (reading the YAML back costs more than the render: the one-process
+ * `npm run synth`). The writer writes each object to `<Kind>.<name>.yaml` (render.ts toFiles),
+ * and a test compares this with `readDist` over the same render.
+ */
+export function distLeavesOf(rendered: readonly RenderedLeafLike[]): DistLeaf[] {
+  const leaves = rendered.map((leaf) => {
+    const parts = `${DIST_DIR}/${leaf.path}`.split('/');
+    const objects = leaf.objects
+      .map((o) => ({ o, file: `${o.kind}.${o.metadata.name}.yaml` }))
+      .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
+      .map(({ o, file }): ObjectRef => ({
+        group: groupOf(o.apiVersion),
+        kind: o.kind,
+        name: o.metadata.name,
+        namespace: o.metadata.namespace,
+        annotations: o.metadata.annotations ?? {},
+        spec: o.spec,
+        file: `${DIST_DIR}/${leaf.path}/${file}`,
+      }));
+    return { env: parts[1], system: parts[2], service: parts[3], path: `${DIST_DIR}/${leaf.path}`, objects };
+  });
+  return leaves.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 function filesIn(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && !e.name.startsWith('.') && /\.(ya?ml|json)$/.test(e.name))

@@ -39,7 +39,8 @@ export function bufferedOutput(): CommandOutput & { readonly stdout: () => strin
 /** True when the module at `moduleUrl` is the script this process was started with (not imported by a test). */
 export function isEntryPoint(moduleUrl: string): boolean {
   const script = process.argv[1];
-  if (!script) return false;
+  // a module bundled into CommonJS (tools/nx-synth/renderer.mjs) has no import.meta.url: never the entry point
+  if (!script || !moduleUrl) return false;
   const real = (p: string) => {
     try {
       return realpathSync(p);

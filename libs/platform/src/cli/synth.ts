@@ -1,7 +1,7 @@
 #!/usr/bin/env tsx
 /**
  * `synth`: renders service projects into dist/. Nx runs the same code per project through the
- * batch executor (tools/nx-synth); `npm run synth:all` runs it bundled, in one process.
+ * executor (tools/nx-synth); `npm run synth` runs it bundled, in one process, with argocd/.
  */
 import { runSynthCli } from './synth-program';
 

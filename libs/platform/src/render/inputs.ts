@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { InputFingerprint } from './writer';
-// the code: libraries' sources and project files, the executor, the locked dependencies (shared with tools/nx-synth/skip.cjs)
+// the code: libraries' sources and project files, the executor, the locked dependencies
 import CODE_INPUTS from './code-inputs.json';
 
 /** The input name that stands for the code (every non-test source file the renderer may load). */
@@ -26,7 +26,7 @@ function fileDigest(path: string): string {
   }
 }
 
-/** One digest over every code file (path and content); tools/nx-synth/skip.cjs computes the same (a test compares them). */
+/** One digest over every code file (path and content). */
 export function codeDigest(root: string): string {
   const files = globSync(CODE_INPUTS.globs, { cwd: root, ignore: CODE_INPUTS.ignore, followSymbolicLinks: true }).sort();
   const hash = createHash('sha256');

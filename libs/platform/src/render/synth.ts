@@ -4,13 +4,13 @@
 import { join, resolve } from 'node:path';
 import { findServiceProjects, findSystems, loadService, type ServiceProject } from './catalogue';
 import { ENVIRONMENTS, type EnvironmentName } from '../values/environment';
-import { codeDigest, inputFingerprint, staleInputs } from './inputs';
+import { inputFingerprint, staleInputs } from './inputs';
 import { DIST_DIR, environmentFile, systemValuesFile } from '../layout/layout';
 import { withWorkspaceLock } from './lock';
 import { planPrune, type PrunePlan } from './prune';
 import { renderServices, type RenderedLeaf } from './render';
 import type { ServiceDefinition } from '../constructs/service';
-import { writeLeaves, type InputFingerprint, type WriteOptions } from './writer';
+import { writeLeaves, type WriteOptions } from './writer';
 
 export interface SynthOptions extends Pick<WriteOptions, 'holdBeforeCommit' | 'onNote' | 'onCommit'> {
   /** Workspace root. */
@@ -95,22 +95,21 @@ export interface ProjectOutcome {
   /** Project folder, e.g. `libs/kiteclass/kiteclass-core`. */
   readonly project: string;
   readonly leaves?: readonly RenderedLeaf[];
-  /** What its leaves were rendered from (as the transaction records it), when written. */
-  readonly inputs?: InputFingerprint;
   readonly error?: string;
 }
 
 /**
  * Renders every project in memory, then writes all of them in one transaction, only if every one
- * rendered (the Nx batch executor): one failing project leaves dist/ wholly unchanged, and every
- * other project's outcome names it.
+ * rendered (the Nx executor, one process for the projects Nx found affected): one failing project
+ * leaves dist/ wholly unchanged, and every other project's outcome names it.
  */
-export async function synthProjects(root: string, projectRoots: readonly string[], opts: Pick<SynthOptions, 'outDir' | 'onNote'> = {}): Promise<ProjectOutcome[]> {
+export async function synthProjects(root: string, projectRoots: readonly string[], opts: Pick<SynthOptions, 'outDir' | 'onNote' | 'loaded'> = {}): Promise<ProjectOutcome[]> {
   return withWorkspaceLock(root, 'synth', async () => {
     const outcomes: ProjectOutcome[] = [];
     for (const project of projectRoots) {
       try {
-        outcomes.push({ project, leaves: renderLoaded(root, await loadServices(root, [project]), {}) });
+        const loaded = opts.loaded ? pick(opts.loaded, [project]) : await loadServices(root, [project]);
+        outcomes.push({ project, leaves: renderLoaded(root, loaded, { loaded: opts.loaded }) });
       } catch (e) {
         outcomes.push({ project, error: (e as Error).message });
       }
@@ -119,21 +118,13 @@ export async function synthProjects(root: string, projectRoots: readonly string[
     if (failed.length > 0) {
       return outcomes.map((o) => (o.error !== undefined ? o : { project: o.project, error: `not written: ${failed.join(', ')} failed in the same run, and a run writes all of its projects or none` }));
     }
-    // what each project was rendered from, taken before writing (the transaction records their union)
-    const code = codeDigest(root);
-    const rendered = outcomes.map((o) => ({ ...o, inputs: inputFingerprint(root, inputFiles(root, o.leaves ?? []), code) }));
-    const leaves = rendered.flatMap((o) => o.leaves ?? []);
+    const leaves = outcomes.flatMap((o) => o.leaves ?? []);
     try {
-      await writeLeaves(resolve(opts.outDir ?? join(root, DIST_DIR)), leaves, {
-        inputs: Object.assign({}, ...rendered.map((o) => o.inputs)),
-        staleInputs: (recorded) => staleInputs(root, recorded),
-        onNote: opts.onNote,
-        serviceFolders: true,
-      });
+      await writeLeaves(resolve(opts.outDir ?? join(root, DIST_DIR)), leaves, { ...transactionOptions(root, leaves), onNote: opts.onNote, serviceFolders: true });
     } catch (e) {
       return outcomes.map((o) => ({ project: o.project, error: (e as Error).message }));
     }
-    return rendered;
+    return outcomes;
   });
 }
 
