@@ -59,6 +59,27 @@ describe('a full render with prune (npm run synth)', () => {
     expect(result.foreign).toEqual([expect.stringMatching(new RegExp(`^production/${system}/hand-made: no service renders it, but it is not provably the renderer's \\(Secret.x.yaml has no renderer header\\); left alone$`))]);
   });
 
+  it('rewrites no folder that already holds exactly the render, and rewrites one that differs (a no-op npm run synth writes nothing)', async () => {
+    // GIVEN dist/ as the render makes it, and one file of another folder edited by hand
+    await synth({ root: ws.root, prune: true });
+    const out = join(ws.root, 'dist');
+    const system = envsOf(join(out, 'production')).find((s) => s !== 'cluster-addons')!; // flat service folders
+    const [kept, edited] = readdirSync(join(out, 'production', system)).slice(0, 2).map((s) => join(out, 'production', system, s));
+    const inode = (dir: string) => statSync(dir).ino;
+    const keptInode = inode(kept);
+    const file = join(edited, readdirSync(edited)[0]);
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, `${text}# edited by hand\n`);
+    const editedInode = inode(edited);
+    // WHEN the whole catalogue renders again
+    await synth({ root: ws.root, prune: true });
+    // THEN the unchanged folder is the very same folder (never swapped), the edited one was replaced and restored
+    expect(inode(kept)).toBe(keptInode);
+    expect(inode(edited)).not.toBe(editedInode);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+    expect(readdirSync(ws.root).filter((e) => e.startsWith('.dist.synth-'))).toEqual([]);
+  });
+
   it('with --env staging prunes nothing in the other environments', async () => {
     const out = join(ws.root, 'dist');
     const [system] = envsOf(join(out, 'production'));

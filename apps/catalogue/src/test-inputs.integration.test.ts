@@ -51,20 +51,14 @@ describe('test targets are re-run when a file their tests read changes', () => {
   });
 });
 
-describe('validate targets are re-run when what they check against changes (issue 23 item 2)', () => {
+describe('validate targets are never answered from the cache (issue 23 item 1)', () => {
   const { root: tree, cleanup } = gitWorktree('nx-validate-inputs');
   afterAll(cleanup);
   // validate alone: its synth dependency would only re-render the same files
   const validate = (project: string) => execFileSync(NX, ['run', `${project}:validate`, '--exclude-task-dependencies'], { cwd: tree, encoding: 'utf8', env });
-  const stamp = () => `${process.pid}-${Date.now()}-${Math.random()}`;
 
-  it("a service's validate: the environment file (its clusters' Kubernetes version) and the platform library it reads the fleet with", () => {
+  it("a service's validate runs again on an unchanged workspace: it reads files Nx cannot hash (the add-on charts in ../shared) and what synth writes in the same run", () => {
     validate('sample-app');
-    expect(fromCache(validate('sample-app'))).toBe(true);
-    appendFileSync(join(tree, 'environments/development/environment.yaml'), `# changed by test-inputs.integration.test.ts ${stamp()}\n`);
-    expect(fromCache(validate('sample-app'))).toBe(false);
-    expect(fromCache(validate('sample-app'))).toBe(true);
-    appendFileSync(join(tree, 'libs/platform/src/values/environment.ts'), `// changed by test-inputs.integration.test.ts ${stamp()}\n`);
     expect(fromCache(validate('sample-app'))).toBe(false);
   });
 });

@@ -1,16 +1,17 @@
 /**
  * Render-and-write, the one entry the CLI, the tests and the benchmark share.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { findServiceProjects, findSystems, loadService, type ServiceProject } from './catalogue';
 import { ENVIRONMENTS, type EnvironmentName } from '../values/environment';
 import { inputFingerprint, staleInputs } from './inputs';
-import { DIST_DIR, environmentFile, systemValuesFile } from '../layout/layout';
+import { DIST_DIR, environmentFile, serviceFolderOf, systemValuesFile } from '../layout/layout';
 import { withWorkspaceLock } from './lock';
 import { planPrune, type PrunePlan } from './prune';
 import { renderServices, type RenderedLeaf } from './render';
 import type { ServiceDefinition } from '../constructs/service';
-import { writeLeaves, type WriteOptions } from './writer';
+import { recoverTransactions, writeLeaves, type WriteOptions } from './writer';
 
 export interface SynthOptions extends Pick<WriteOptions, 'holdBeforeCommit' | 'onNote' | 'onCommit'> {
   /** Workspace root. */
@@ -85,7 +86,16 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
             keep: new Set(leaves.map((l) => l.path)),
           });
     }
-    const written = await writeLeaves(outDir, leaves, { ...transactionOptions(opts.root, leaves), holdBeforeCommit: opts.holdBeforeCommit, onNote: opts.onNote, onCommit: opts.onCommit, deletes: plan.deletes, serviceFolders: true });
+    const txn = transactionOptions(opts.root, leaves);
+    // a transaction a killed render left is finished or rolled back first: only then does dist/ say what it holds
+    recoverTransactions(outDir, { staleInputs: txn.staleInputs, onNote: opts.onNote });
+    // service folders that already hold exactly this render are left as they are (a no-op render writes nothing)
+    const changed = leavesToWrite(outDir, leaves);
+    if (changed.length === 0 && plan.deletes.length === 0) {
+      opts.onCommit?.();
+      return { leaves, pruned: [], foreign: plan.foreign };
+    }
+    const written = await writeLeaves(outDir, changed, { ...txn, holdBeforeCommit: opts.holdBeforeCommit, onNote: opts.onNote, onCommit: opts.onCommit, deletes: plan.deletes, serviceFolders: true });
     return { leaves, pruned: written.deleted, foreign: plan.foreign };
   });
 }
@@ -148,6 +158,46 @@ function transactionOptions(root: string, leaves: readonly RenderedLeaf[]): Pick
 /** The files a render of these leaves read (renderServices: each environment's file and its system's values). */
 function inputFiles(root: string, leaves: readonly RenderedLeaf[]): string[] {
   return leaves.flatMap((l) => [environmentFile(root, l.env), systemValuesFile(root, l.env, l.system)]);
+}
+
+/**
+ * The leaves of the service folders (the writer's unit of a swap) whose files on disk differ from
+ * the render: another set of files, another content, or anything that is not a plain file.
+ */
+function leavesToWrite(outDir: string, leaves: readonly RenderedLeaf[]): RenderedLeaf[] {
+  const byFolder = new Map<string, RenderedLeaf[]>();
+  for (const leaf of leaves) {
+    const folder = serviceFolderOf(leaf.path) ?? leaf.path;
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), leaf]);
+  }
+  return [...byFolder].flatMap(([folder, group]) => {
+    const expected = new Map(group.flatMap((l) => [...l.files].map(([name, content]) => [`${l.path}/${name}`, content] as const)));
+    return sameOnDisk(outDir, folder, expected) ? [] : group;
+  });
+}
+
+function sameOnDisk(outDir: string, folder: string, expected: ReadonlyMap<string, string>): boolean {
+  const found: string[] = [];
+  const walk = (rel: string): boolean => {
+    let entries;
+    try {
+      entries = readdirSync(join(outDir, rel), { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const e of entries) {
+      const path = `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (!walk(path)) return false;
+      } else if (!e.isFile() || expected.get(path) !== readFileSync(join(outDir, path), 'utf8')) {
+        return false;
+      } else {
+        found.push(path);
+      }
+    }
+    return true;
+  };
+  return walk(folder) && found.length === expected.size;
 }
 
 function pick(loaded: readonly LoadedService[], projects: readonly string[] | undefined): readonly LoadedService[] {
