@@ -34,7 +34,7 @@ for (const env of ENVIRONMENTS) {
     [`name: ${env}`, 'awsAccountId: "111122223333"', 'awsRegion: ap-southeast-1', 'clusters:',
       `  - name: ${env}-apse1`, '    server: https://example.gr7.ap-southeast-1.eks.amazonaws.com', '    accountId: "111122223333"',
       '    region: ap-southeast-1', '    kubernetesVersion: "1.32"',
-      '    network: { vpcCidr: 10.90.0.0/16, loadBalancerSubnets: [10.90.1.0/24] }',
+      '    network: { vpcId: vpc-0123456789abcdef0, vpcCidr: 10.90.0.0/16, loadBalancerSubnets: [10.90.1.0/24] }',
       'systems:', `  synthetic: { clusters: [${env}-apse1] }`, ''].join('\n'));
   const lines = [`namespace: synthetic-${env}`, 'services:'];
   for (let i = 0; i < count; i++) {
