@@ -133,9 +133,15 @@ describe('add-on values as the pinned charts read them (production review, issue
     expect(ADDONS.sloth.verifiedAt).toBe('0.12.1');
   });
 
+  it("labels Sloth's own PodMonitor for the cluster's Prometheus (issue 22 minor)", () => {
+    // kube-prometheus-stack's podMonitorSelector on quizmentor-prod (environments/production/environment.yaml)
+    expect(ADDONS.sloth.values(ctx).metrics).toEqual({ prometheusLabels: { release: 'kube-prometheus-stack' } });
+    expect((ADDONS['kube-prometheus-stack'].values(ctx) as any).prometheus.prometheusSpec.podMonitorSelector).toEqual({ matchLabels: { release: 'kube-prometheus-stack' } });
+  });
+
   it("turns off Sloth's common-plugins git-sync sidecar, and no SLO of dist/ names a plugin (issue 22 minor)", () => {
     // the chart's default (commonPlugins.enabled: true) fetches plugins from GitHub at run time
-    expect(ADDONS.sloth.values(ctx)).toEqual({ commonPlugins: { enabled: false } });
+    expect(ADDONS.sloth.values(ctx).commonPlugins).toEqual({ enabled: false });
     const slos: string[] = [];
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {

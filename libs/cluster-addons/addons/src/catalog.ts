@@ -509,7 +509,10 @@ export const ADDONS: Readonly<Record<AddonName, AddonDefinition>> = {
     // from the internet at run time: the chart enables it (../shared/addons/sloth/values.yaml, slok/sloth
     // 0599ad2, chart 0.12.2; 0.12.1 differs only in image keys: commonPlugins.enabled true), and our
     // SLOs name no `sli.plugin` (their SLIs are `events` queries; catalog.test.ts checks dist/).
-    values: () => ({ commonPlugins: { enabled: false } }),
+    // Its PodMonitor carries the cluster's Prometheus selector labels (the chart adds
+    // metrics.prometheusLabels to the PodMonitor's labels: templates/pod-monitor.yaml), else the
+    // operator's podMonitorSelector skips it and Sloth's own metrics are never scraped.
+    values: ({ cluster }) => ({ commonPlugins: { enabled: false }, metrics: { prometheusLabels: { ...prometheusSelectorLabels(cluster) } } }),
   },
 
   'metrics-server': {
