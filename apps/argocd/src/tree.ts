@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST_DIR, FileProblemsError, foldersWithFiles, parseYaml, readUtf8File, type FileProblem } from '@gitops/platform';
+import { DIST_DIR, FileProblemsError, foldersWithFiles, groupOf, parseYaml, readUtf8File, type FileProblem } from '@gitops/platform';
 
 /** The identity of a rendered object: what an AppProject has to permit. */
 export interface ObjectRef {
@@ -25,11 +25,6 @@ export interface DistLeaf {
   /** `dist/<env>/<system>/<service>`, relative to the repository root. */
   readonly path: string;
   readonly objects: readonly ObjectRef[];
-}
-
-/** `apps/v1` → `apps`; `v1` → `` (the core group). */
-export function groupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 
 /**
