@@ -14,15 +14,31 @@ describe('toYaml', () => {
       spec: { updateMode: 'Off', args: ['--appendonly', 'yes'], replicas: 3, enabled: true },
     };
     const text = toYaml(obj);
-    expect(text).toContain('updateMode: "Off"');
-    expect(text).toContain('- "yes"');
-    expect(text).toContain('"y": "n"');
+    expect(text).toContain("updateMode: 'Off'");
+    expect(text).toContain("- 'yes'");
+    expect(text).toContain("'y': 'n'");
+    expect(text).toContain("'on': 'yes'");
+    expect(text).toContain("base60: '1:20'");
     expect(text).toContain('plain: kiteclass-core');
     expect(text).toContain('replicas: 3');
     expect(text).toContain('enabled: true');
     const { v11, v12 } = both(text);
     expect(v11).toEqual(obj);
     expect(v12).toEqual(obj);
+  });
+
+  it('puts apiVersion, kind and metadata first and sorts every other key; leaves out undefined as JSON does', () => {
+    const text = toYaml({ spec: { b: 1, a: undefined, c: [undefined, 'x'] }, metadata: { name: 'x', annotations: { z: '1', a: '-10' } }, kind: 'ConfigMap', apiVersion: 'v1' });
+    expect(text).toBe(["apiVersion: v1", "kind: ConfigMap", "metadata:", "  annotations:", "    a: '-10'", "    z: '1'", "  name: x", "spec:", "  b: 1", "  c:", "    - null", "    - x", ""].join('\n'));
+  });
+
+  it('writes long and multi-line strings unfolded, and reads them back the same', () => {
+    const long = 'x'.repeat(300);
+    const script = 'set -e\nexec gunicorn --bind=0.0.0.0:8000\n';
+    const text = toYaml({ apiVersion: 'v1', kind: 'ConfigMap', data: { long, script, json: '{"type":"forward"}' } });
+    expect(text).toContain(`long: ${long}\n`);
+    expect(text).toContain("json: '{\"type\":\"forward\"}'");
+    expect(both(text).v11.data).toEqual({ long, script, json: '{"type":"forward"}' });
   });
 
   it('knows the YAML 1.1 implicit types and leaves ordinary strings alone', () => {
