@@ -13,13 +13,12 @@
 const { join } = require('node:path');
 const { pathToFileURL } = require('node:url');
 
-let renderer;
-/** The bundled renderer, built if stale and loaded once per process. */
+let loaded;
+/** The bundled renderer, built if stale and loaded once per process (with V8's code cache: renderer.mjs). */
 function loadRenderer(root) {
-  renderer ??= import(pathToFileURL(join(__dirname, 'renderer.mjs')).href)
-    .then(({ buildRenderer }) => buildRenderer(root))
-    .then((bundle) => require(bundle));
-  return renderer;
+  loaded ??= import(pathToFileURL(join(__dirname, 'renderer.mjs')).href)
+    .then(async (m) => m.loadRenderer(await m.buildRenderer(root)));
+  return loaded;
 }
 
 /**
@@ -34,7 +33,9 @@ async function runTasks(tasks, context) {
   let argocd;
   let argocdError;
   try {
-    ({ outcomes, argocd, argocdError } = await (await loadRenderer(context.root)).renderForNx(context.root, services.map(rootOf)));
+    const { renderer, saveCache } = await loadRenderer(context.root);
+    ({ outcomes, argocd, argocdError } = await renderer.renderForNx(context.root, services.map(rootOf)));
+    saveCache();
   } catch (e) {
     // the bundle's build, the lock, or the recovery of an earlier transaction refused: nothing was rendered
     outcomes = services.map((t) => ({ project: rootOf(t), error: e.message }));
