@@ -115,11 +115,17 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
     // The values files this service's objects come from, named in every file's first line.
     const valuesFiles = [systemValuesFile(opts.root, env, service.system.name), environmentFile(opts.root, env)].map((f) => relative(opts.root, f));
     const header = (leaf: string) => renderedHeader(opts.sourceOf?.(service), leaf, valuesFiles);
+    let first: { json: string; files: Map<string, string> } | undefined;
     const renders = clusters.map((cluster) => {
       const objects = renderOn(service, environment, cluster, systemValues, namespace)
         // A stateful singleton runs on the system's singleton cluster(s) only (singletons.ts).
         .filter((o) => singletonsOn.includes(cluster.name) || !singletonReason(o));
-      return { cluster: cluster.name, objects, files: toFiles(path, objects, header(path)) };
+      // Most systems render the same objects on each of their clusters: the files of the same
+      // objects are the same files, so they are written out once (a fifth of the YAML of a render).
+      const json = JSON.stringify(objects);
+      const files = first?.json === json ? first.files : toFiles(path, objects, header(path));
+      first ??= { json, files };
+      return { cluster: cluster.name, objects, files };
     }).filter((r) => r.objects.length > 0);
     if (renders.length === 0) {
       // An empty folder would make Argo CD prune everything the service had.
