@@ -32,6 +32,11 @@ describe('toYaml', () => {
     expect(text).toBe(["apiVersion: v1", "kind: ConfigMap", "metadata:", "  annotations:", "    a: '-10'", "    z: '1'", "  name: x", "spec:", "  b: 1", "  c:", "    - null", "    - x", ""].join('\n'));
   });
 
+  it('keeps a key named __proto__ as data', () => {
+    const data = JSON.parse('{"__proto__": "x", "a": "y"}') as Record<string, string>;
+    expect(toYaml({ apiVersion: 'v1', kind: 'ConfigMap', data })).toContain('data:\n  __proto__: x\n  a: \'y\'\n');
+  });
+
   it('writes long and multi-line strings unfolded, and reads them back the same', () => {
     const long = 'x'.repeat(300);
     const script = 'set -e\nexec gunicorn --bind=0.0.0.0:8000\n';

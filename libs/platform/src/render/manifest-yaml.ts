@@ -49,8 +49,20 @@ export function toYaml(obj: object): string {
 function sortKeys(value: unknown, top = false): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : sortKeys(v)));
   if (value === null || typeof value !== 'object') return value;
-  const rank = (k: string) => (top && TOP_LEVEL_ORDER.includes(k) ? TOP_LEVEL_ORDER.indexOf(k) : TOP_LEVEL_ORDER.length);
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(keys.map((k) => [k, sortKeys(record[k])]));
+  const keys = Object.keys(record).sort(); // by UTF-16 code units
+  if (top) keys.sort((a, b) => rank(a) - rank(b)); // stable: the rest stay sorted
+  const sorted: Record<string, unknown> = {};
+  for (const k of keys) {
+    if (record[k] === undefined) continue;
+    // an own property even for `__proto__` (an assignment would set the prototype)
+    if (k === '__proto__') Object.defineProperty(sorted, k, { value: sortKeys(record[k]), enumerable: true, writable: true, configurable: true });
+    else sorted[k] = sortKeys(record[k]);
+  }
+  return sorted;
+}
+
+function rank(key: string): number {
+  const i = TOP_LEVEL_ORDER.indexOf(key);
+  return i < 0 ? TOP_LEVEL_ORDER.length : i;
 }

@@ -86,16 +86,16 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
             keep: new Set(leaves.map((l) => l.path)),
           });
     }
-    const txn = transactionOptions(opts.root, leaves);
     // a transaction a killed render left is finished or rolled back first: only then does dist/ say what it holds
-    recoverTransactions(outDir, { staleInputs: txn.staleInputs, onNote: opts.onNote });
+    recoverTransactions(outDir, { staleInputs: (recorded) => staleInputs(opts.root, recorded), onNote: opts.onNote });
     // service folders that already hold exactly this render are left as they are (a no-op render writes nothing)
     const changed = leavesToWrite(outDir, leaves);
     if (changed.length === 0 && plan.deletes.length === 0) {
       opts.onCommit?.();
       return { leaves, pruned: [], foreign: plan.foreign };
     }
-    const written = await writeLeaves(outDir, changed, { ...txn, holdBeforeCommit: opts.holdBeforeCommit, onNote: opts.onNote, onCommit: opts.onCommit, deletes: plan.deletes, serviceFolders: true });
+    // the inputs' digests (every code file's among them) only when there is something to write
+    const written = await writeLeaves(outDir, changed, { ...transactionOptions(opts.root, leaves), holdBeforeCommit: opts.holdBeforeCommit, onNote: opts.onNote, onCommit: opts.onCommit, deletes: plan.deletes, serviceFolders: true });
     return { leaves, pruned: written.deleted, foreign: plan.foreign };
   });
 }
