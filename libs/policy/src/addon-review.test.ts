@@ -286,3 +286,28 @@ describe('validate reports the support windows of environments/ on the day it is
     await expect(run('07/12/2026')).rejects.toThrow('--on 07/12/2026: give a date YYYY-MM-DD');
   });
 });
+
+describe("a project's validate (nx run <service>:validate) reports the findings about the environments/ files it is rendered from", () => {
+  const root = mkdtempSync(join(tmpdir(), 'validate-inputs-'));
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'dist/staging/shop/api'), { recursive: true });
+  writeFileSync(join(root, 'dist/staging/shop/api/ConfigMap.settings.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop-staging\ndata:\n  mode: fast\n');
+  const finding = (file: string) => ({ rule: 'support-window' as const, file, kind: 'clusters', name: 'c', message: `about ${file}` });
+  const report = {
+    violations: ['environments/staging/environment.yaml', 'environments/production/environment.yaml', 'environments/staging/shop.yaml', 'environments/staging/shopping.yaml', 'environments/staging/cluster-addons.yaml', 'dist/staging/other/x/ConfigMap.x.yaml'].map(finding),
+    waived: [],
+    warnings: [],
+    supportJudgedOn: '2026-12-07',
+  };
+
+  it("reports its environment's environment.yaml (a cluster's Kubernetes version past support) and its system's values file, not another environment's or system's", async () => {
+    const r = await validate(root, ['dist/staging/shop/api'], report);
+    expect(r.policy.violations.map((v) => v.file)).toEqual(['environments/staging/environment.yaml', 'environments/staging/shop.yaml']);
+    expect(r.policy.supportJudgedOn).toBe('2026-12-07');
+  });
+
+  it('the whole render gets every finding', async () => {
+    const r = await validate(root, ['dist'], report);
+    expect(r.policy.violations).toHaveLength(6);
+  });
+});

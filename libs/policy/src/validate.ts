@@ -159,9 +159,18 @@ export async function validate(root: string, targets: readonly string[], full?: 
   if (options.on !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.on)) throw new Error(`--on ${options.on}: give a date YYYY-MM-DD`);
   const report = full ?? (await policyReport(root, options));
   // findings about environments/ files (pins, support windows) belong to the whole render and to
-  // the add-ons' project, whose Applications those pins render
+  // the projects rendered from that file: environments/<env>/environment.yaml to every service of
+  // <env> (a cluster's Kubernetes version past support concerns each service on it), and
+  // environments/<env>/<system>.yaml (cluster-addons.yaml's pins) to that system's services
   const environmentWide = present.some((t) => t === 'dist' || /^dist\/[^/]+\/cluster-addons(\/|$)/.test(t));
-  const mine = (file: string) => present.some((t) => file === t || file.startsWith(`${t}/`)) || (environmentWide && file.startsWith('environments'));
+  const readBy = (file: string) => {
+    const input = /^environments\/([^/]+)\/([^/]+)\.yaml$/.exec(file);
+    if (!input) return false;
+    const [, env, name] = input;
+    return present.some((t) => t === 'dist' || t.startsWith(name === 'environment' ? `dist/${env}/` : `dist/${env}/${name}/`));
+  };
+  const mine = (file: string) => present.some((t) => file === t || file.startsWith(`${t}/`)) || readBy(file) || (environmentWide && file.startsWith('environments'));
+  const environmentFindings = [...report.violations, ...report.waived, ...(report.warnings ?? [])].some((v) => v.file.startsWith('environments') && mine(v.file));
   return {
     targets: present,
     schemaFailures,
@@ -170,7 +179,7 @@ export async function validate(root: string, targets: readonly string[], full?: 
       violations: report.violations.filter((v) => mine(v.file)),
       waived: report.waived.filter((v) => mine(v.file)),
       warnings: (report.warnings ?? []).filter((v) => mine(v.file)),
-      ...(environmentWide && report.supportJudgedOn ? { supportJudgedOn: report.supportJudgedOn } : {}),
+      ...((environmentWide || environmentFindings) && report.supportJudgedOn ? { supportJudgedOn: report.supportJudgedOn } : {}),
     },
   };
 }
