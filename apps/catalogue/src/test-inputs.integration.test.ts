@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gitWorktree, WORKSPACE_ROOT } from '@gitops/platform/testing';
@@ -48,6 +48,29 @@ describe('test targets are re-run when a file their tests read changes', () => {
     const rendered = readdirSync(join(tree, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
     touch(join('dist', rendered[0]));
     expect(fromCache(test('cluster-secret-store'))).toBe(false);
+  });
+});
+
+describe('a test target runs after the render of the same run and is hashed over what it wrote (issue 23 item 1)', () => {
+  const { root: tree, cleanup } = gitWorktree('nx-test-after-render');
+  afterAll(cleanup);
+  const test = (project: string) => execFileSync(NX, ['run', `${project}:test`], { cwd: tree, encoding: 'utf8', env });
+  const values = join(tree, 'environments/production/eks-demo.yaml');
+  const deployment = join(tree, 'dist/production/eks-demo/sample-app/Deployment.sample-app.yaml');
+
+  it("re-runs a test that reads another system's dist/ when a values change renders anew, and caches it under the new render", () => {
+    // GIVEN the tests of the cluster store every ExternalSecret names (they read all of dist/), passed and cached
+    test('cluster-secret-store');
+    expect(fromCache(test('cluster-secret-store'))).toBe(true);
+    // WHEN a tag no run used before is set in eks-demo's values (not an input of cluster-secret-store's own)
+    const tag = `v9.8.${process.pid}${Date.now()}`;
+    writeFileSync(values, readFileSync(values, 'utf8').replace(/tag: v[\w.-]+/, `tag: ${tag}`));
+    // THEN the run renders it before the test, and the test runs again over the new dist/
+    const out = test('cluster-secret-store');
+    expect(readFileSync(deployment, 'utf8')).toContain(tag);
+    expect(fromCache(out)).toBe(false);
+    // and its result is stored under the render it read: the same render again is a cache hit
+    expect(fromCache(test('cluster-secret-store'))).toBe(true);
   });
 });
 
