@@ -165,6 +165,14 @@ describe('parseValues under hostile input', () => {
     );
   });
 
+  it('refuses 200,000 bad entries under one key with a line each (zod\'s jitless check overflowed the stack there)', () => {
+    const n = 200_000;
+    const text = `counts:\n${Array.from({ length: n }, (_, i) => `  k${i}: -1`).join('\n')}\n`;
+    const lines = problemOf(text, z.strictObject({ counts: z.record(z.string(), z.number().int().min(0, 'must not be negative')) })).split('\n');
+    expect(lines).toHaveLength(n);
+    expect(lines[0]).toBe('environments/staging/demo.yaml:2:7: counts.k0: must not be negative (got -1)');
+  });
+
   it('reports many bad entries in linear time, one line each', () => {
     // Converting the document again for each problem took 209 s for 3,000 bad entries.
     const n = 20_000;

@@ -46,8 +46,11 @@ export function parseValues<S extends z.ZodType>(text: string, file: string, sch
   const document = parsed.documents[0];
   const data = document.value; // converted once, for the schema and for every message
   // jitless: a values file is checked once per process, and compiling each object schema into a
-  // function first (zod's default) cost more than it saved: 130 ms of a 0.6 s render (issue 23)
-  const result = schema.safeParse(data, { jitless: true });
+  // function first (zod's default) cost more than it saved: 130 ms of a 0.6 s render (issue 23).
+  // Zod 4.6.7's jitless object check adds a property's issues with push(...issues)
+  // (core/schemas.js handlePropertyResult), which overflows the stack past about 100,000 issues
+  // under one key; its compiled check does not, so such a file is checked that way.
+  const result = safeParseJitless(schema, data);
   if (result.success) return result.data;
 
   const problems = result.error.issues.map((issue): ValueProblem => {
@@ -69,6 +72,15 @@ export function parseValues<S extends z.ZodType>(text: string, file: string, sch
     return { file, line: pos.line, column: pos.col, field: path.join('.'), reason };
   });
   throw new ValuesError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
+}
+
+function safeParseJitless<S extends z.ZodType>(schema: S, data: unknown): ReturnType<S['safeParse']> {
+  try {
+    return schema.safeParse(data, { jitless: true }) as ReturnType<S['safeParse']>;
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return schema.safeParse(data) as ReturnType<S['safeParse']>;
+  }
 }
 
 /** JSON for strings and finite numbers, as before; `.inf`, `1e999` or `.nan` as the file spells them (JSON has no such number). */
