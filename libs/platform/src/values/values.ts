@@ -74,12 +74,12 @@ export function parseValues<S extends z.ZodType>(text: string, file: string, sch
   throw new ValuesError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
 }
 
-function safeParseJitless<S extends z.ZodType>(schema: S, data: unknown): ReturnType<S['safeParse']> {
+function safeParseJitless<S extends z.ZodType>(schema: S, data: unknown): z.ZodSafeParseResult<z.output<S>> {
   try {
-    return schema.safeParse(data, { jitless: true }) as ReturnType<S['safeParse']>;
+    return schema.safeParse(data, { jitless: true });
   } catch (e) {
     if (!(e instanceof RangeError)) throw e;
-    return schema.safeParse(data) as ReturnType<S['safeParse']>;
+    return schema.safeParse(data);
   }
 }
 
