@@ -17,7 +17,7 @@
 //
 //   node tools/nx-synth/renderer.mjs [synth options...]   builds if stale, then renders (npm run synth: --all --argocd)
 //   node tools/nx-synth/renderer.mjs --build-only          builds if stale
-import { readFileSync, readdirSync, mkdirSync, renameSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync, renameSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import vm from 'node:vm';
 import { dirname, join, relative } from 'node:path';
@@ -135,10 +135,12 @@ export function loadRenderer(bundle) {
   const cacheFile = `${bundle}.v8cache`;
   const key = bundleKey(bundle);
   let cachedData;
-  if (existsSync(cacheFile)) {
+  try {
     const bytes = readFileSync(cacheFile);
     const end = bytes.indexOf(10) + 1;
     if (end > 0 && bytes.subarray(0, end).toString() === key) cachedData = bytes.subarray(end);
+  } catch {
+    // no cache, or one that cannot be read: the bundle is compiled as usual
   }
   const source = readFileSync(bundle, 'utf8');
   // a bundle rewritten while it was read has a new stamp: neither used nor cached
@@ -156,8 +158,14 @@ export function loadRenderer(bundle) {
   const saveCache = () => {
     if (!unchanged || (cachedData && !script.cachedDataRejected) || bundleKey(bundle) !== key) return;
     const temporary = `${cacheFile}.${process.pid}`;
-    writeFileSync(temporary, Buffer.concat([Buffer.from(key), script.createCachedData()]));
-    renameSync(temporary, cacheFile);
+    try {
+      writeFileSync(temporary, Buffer.concat([Buffer.from(key), script.createCachedData()]));
+      renameSync(temporary, cacheFile);
+    } catch (e) {
+      // only a speed-up: a render that succeeded does not fail for it
+      rmSync(temporary, { force: true });
+      process.stderr.write(`note: the renderer's code cache was not saved (${e.message}); the next run compiles the bundle again\n`);
+    }
   };
   return { renderer: mod.exports, cached: unchanged && cachedData !== undefined && !script.cachedDataRejected, saveCache };
 }

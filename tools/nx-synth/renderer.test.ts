@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error: a plain ES module of the workspace's tools, without types
 import { loadRenderer } from './renderer.mjs';
 
@@ -42,6 +42,27 @@ describe('loadRenderer (V8 code cache of the bundle; issue 23 item 5)', () => {
     expect(third.renderer.main()).toBe('b');
     third.saveCache();
     expect(loadRenderer(bundle).cached).toBe(true);
+  });
+
+  it('renders without a cache it cannot read or write, and says so once (a cache is only a speed-up)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'renderer-cache-'));
+    dirs.push(dir);
+    const bundle = join(dir, 'synth.cjs');
+    writeBundle(bundle, 'a');
+    // the cache's path is a folder that is not empty: it can be neither read nor replaced
+    mkdirSync(`${bundle}.v8cache`);
+    writeFileSync(join(`${bundle}.v8cache`, 'x'), 'x');
+    const loaded = loadRenderer(bundle);
+    expect(loaded.cached).toBe(false);
+    expect(loaded.renderer.main()).toBe('a');
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => loaded.saveCache()).not.toThrow();
+      expect(stderr.mock.calls.map((c) => String(c[0])).join('')).toMatch(/^note: the renderer's code cache was not saved \(.+\); the next run compiles the bundle again\n$/);
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(readdirSync(dir).sort()).toEqual(['synth.cjs', 'synth.cjs.v8cache']);
   });
 
   it('does not use a cache made by another Node version', () => {
