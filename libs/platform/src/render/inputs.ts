@@ -27,7 +27,7 @@ function fileDigest(path: string): string {
 }
 
 /** One digest over every code file (path and content). */
-export function codeDigest(root: string): string {
+function codeDigest(root: string): string {
   const files = globSync(CODE_INPUTS.globs, { cwd: root, ignore: CODE_INPUTS.ignore, followSymbolicLinks: true }).sort();
   const hash = createHash('sha256');
   for (const f of files) hash.update(`${f}\0${fileDigest(join(root, f))}\n`);
@@ -35,10 +35,10 @@ export function codeDigest(root: string): string {
 }
 
 /** The fingerprint of a render that read `files` (absolute or root-relative) with the current code. */
-export function inputFingerprint(root: string, files: Iterable<string>, code: string = codeDigest(root)): InputFingerprint {
+export function inputFingerprint(root: string, files: Iterable<string>): InputFingerprint {
   const out: Record<string, string> = {};
   for (const f of [...new Set([...files].map((f) => (isAbsolute(f) ? relative(root, f) : f)))].sort()) out[f] = fileDigest(join(root, f));
-  out[CODE_INPUT] = code;
+  out[CODE_INPUT] = codeDigest(root);
   return out;
 }
 

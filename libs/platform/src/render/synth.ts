@@ -87,7 +87,7 @@ export async function synth(opts: SynthOptions): Promise<SynthResult> {
           });
     }
     // a transaction a killed render left is finished or rolled back first: only then does dist/ say what it holds
-    recoverTransactions(outDir, { staleInputs: (recorded) => staleInputs(opts.root, recorded), onNote: opts.onNote });
+    recoverTransactions(outDir, { staleInputs: staleCheck(opts.root), onNote: opts.onNote });
     // service folders that already hold exactly this render are left as they are (a no-op render writes nothing)
     const changed = leavesToWrite(outDir, leaves);
     if (changed.length === 0 && plan.deletes.length === 0) {
@@ -152,7 +152,12 @@ function renderLoaded(root: string, loaded: readonly LoadedService[], opts: Pick
 
 /** What the render read (environment and values files, the code), so a stale transaction is never replayed. */
 function transactionOptions(root: string, leaves: readonly RenderedLeaf[]): Pick<WriteOptions, 'inputs' | 'staleInputs'> {
-  return { inputs: inputFingerprint(root, inputFiles(root, leaves)), staleInputs: (recorded) => staleInputs(root, recorded) };
+  return { inputs: inputFingerprint(root, inputFiles(root, leaves)), staleInputs: staleCheck(root) };
+}
+
+/** Which recorded inputs of a transaction a killed render left differ from the workspace now. */
+function staleCheck(root: string): NonNullable<WriteOptions['staleInputs']> {
+  return (recorded) => staleInputs(root, recorded);
 }
 
 /** The files a render of these leaves read (renderServices: each environment's file and its system's values). */
