@@ -14,6 +14,8 @@ const INTEGRATION = ['apps/**/*.integration.test.ts', 'libs/**/*.integration.tes
 export default defineConfig({
   plugins: [tsconfigPaths({ projects: ['tsconfig.base.json'] })],
   test: {
+    // every test boundary lets the worker read the main process's replies (see the file)
+    setupFiles: ['tools/vitest/yield-between-tests.ts'],
     projects: [
       {
         extends: true,

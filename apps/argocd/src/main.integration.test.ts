@@ -1,8 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { runCommand, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { HEADER } from './render';
 
 const TSX = join(WORKSPACE_ROOT, 'node_modules/.bin/tsx');
@@ -10,22 +9,22 @@ let ws: ReturnType<typeof scratchWorkspace> | undefined;
 afterEach(() => ws?.cleanup());
 
 describe('the Argo CD generator (apps/argocd/src/main.ts)', () => {
-  it('deletes a folder it no longer writes only when every file in it is its own, and reports anything else', () => {
+  it('deletes a folder it no longer writes only when every file in it is its own, and reports anything else', async () => {
     ws = scratchWorkspace();
-    const generate = () => spawnSync(TSX, [join(WORKSPACE_ROOT, 'apps/argocd/src/main.ts'), ws!.root], { cwd: ws!.root, encoding: 'utf8' });
-    expect(generate().status).toBe(0);
+    const generate = () => runCommand(TSX, [join(WORKSPACE_ROOT, 'apps/argocd/src/main.ts'), ws!.root], { cwd: ws!.root });
+    expect((await generate()).status).toBe(0);
     const argocd = join(ws.root, 'argocd');
     mkdirSync(join(argocd, 'retired'));
     writeFileSync(join(argocd, 'retired/old-appset.yaml'), `${HEADER}kind: ApplicationSet\n`);
     mkdirSync(join(argocd, 'team-notes'));
     writeFileSync(join(argocd, 'team-notes/runbook.yaml'), 'kind: ConfigMap\n');
 
-    const run = generate();
+    const run = await generate();
     expect(run.status).toBe(0);
     expect(existsSync(join(argocd, 'retired'))).toBe(false);
     expect(run.stdout).toContain('removed retired');
     expect(readFileSync(join(argocd, 'team-notes/runbook.yaml'), 'utf8')).toBe('kind: ConfigMap\n');
     expect(run.stderr).toContain('argocd/team-notes left alone (runbook.yaml was not written by this generator)');
-    expect(execFileSync('ls', [argocd], { encoding: 'utf8' }).split('\n')).toEqual(expect.arrayContaining(['applicationsets', 'bootstrap', 'projects']));
+    expect(readdirSync(argocd)).toEqual(expect.arrayContaining(['applicationsets', 'bootstrap', 'projects']));
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findServiceProjects } from '@gitops/platform/render';
-import { gitWorktree, runCommand, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { commandOutput, gitWorktree, runCommand, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 const NX = join(WORKSPACE_ROOT, 'node_modules/.bin/nx');
 /** The add-ons' upstream files validate reads (libs/policy/src/validate.ts: GITOPS_SHARED_DIR, or ../shared beside the root). */
@@ -16,17 +16,17 @@ const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' };
  * leaving out tools (`type:tool`: the catalogue checks, the Argo CD generator, release tools),
  * whose tests rightly read any system; what must be exact is which services and systems render.
  */
-function affectedBy(...files: string[]): string[] {
+function affectedBy(...files: string[]): Promise<string[]> {
   return showAffected(files, []);
 }
 
 /** The projects `nx affected -t synth` renders for a change of `files` (services only, tools left out as above). */
-function synthAffectedBy(...files: string[]): string[] {
+function synthAffectedBy(...files: string[]): Promise<string[]> {
   return showAffected(files, ['--withTarget=synth']);
 }
 
-function showAffected(files: string[], extra: string[]): string[] {
-  const out = execFileSync(NX, ['show', 'projects', '--affected', `--files=${files.join(',')}`, '--exclude=tag:type:tool', ...extra], { cwd: WORKSPACE_ROOT, encoding: 'utf8', env });
+async function showAffected(files: string[], extra: string[]): Promise<string[]> {
+  const out = await commandOutput(NX, ['show', 'projects', '--affected', `--files=${files.join(',')}`, '--exclude=tag:type:tool', ...extra], { cwd: WORKSPACE_ROOT, env });
   return out.split('\n').map((l) => l.trim()).filter((l) => /^[a-z0-9-]+$/.test(l)).sort();
 }
 
@@ -36,32 +36,32 @@ const servicesOf = (system: string) => projects.filter((p) => p.system === syste
 const allServices = projects.map((p) => p.name);
 
 describe('nx affected', () => {
-  it('picks one system and no other when its production values change', () => {
+  it('picks one system and no other when its production values change', async () => {
     // renders exactly that system's services; tests that read the values (its system library's too) re-run
-    expect(synthAffectedBy('environments/production/kiteclass.yaml')).toEqual(servicesOf('kiteclass').sort());
-    expect(affectedBy('environments/production/kiteclass.yaml')).toEqual(['kiteclass-system', ...servicesOf('kiteclass')].sort());
+    expect(await synthAffectedBy('environments/production/kiteclass.yaml')).toEqual(servicesOf('kiteclass').sort());
+    expect(await affectedBy('environments/production/kiteclass.yaml')).toEqual(['kiteclass-system', ...servicesOf('kiteclass')].sort());
   });
 
-  it('picks only that service when one service changes', () => {
-    expect(affectedBy('libs/kiteclass/kiteclass-core/src/index.ts')).toEqual(['kiteclass-core']);
+  it('picks only that service when one service changes', async () => {
+    expect(await affectedBy('libs/kiteclass/kiteclass-core/src/index.ts')).toEqual(['kiteclass-core']);
   });
 
-  it('picks every service of a system when its system library changes', () => {
-    expect(affectedBy('libs/kiteclass/system/src/names.ts')).toEqual(['kiteclass-system', ...servicesOf('kiteclass')].sort());
+  it('picks every service of a system when its system library changes', async () => {
+    expect(await affectedBy('libs/kiteclass/system/src/names.ts')).toEqual(['kiteclass-system', ...servicesOf('kiteclass')].sort());
   });
 
-  it('picks every service when the platform library changes', () => {
-    expect(affectedBy('libs/platform/src/render/render.ts')).toEqual(expect.arrayContaining([...allServices, 'platform']));
+  it('picks every service when the platform library changes', async () => {
+    expect(await affectedBy('libs/platform/src/render/render.ts')).toEqual(expect.arrayContaining([...allServices, 'platform']));
   });
 
-  it('picks every service, and the Argo CD generator, when an environment file changes', () => {
-    expect(synthAffectedBy('environments/production/environment.yaml')).toEqual(allServices.sort());
-    const all = execFileSync(NX, ['show', 'projects', '--affected', '--files=environments/production/environment.yaml'], { cwd: WORKSPACE_ROOT, encoding: 'utf8', env });
+  it('picks every service, and the Argo CD generator, when an environment file changes', async () => {
+    expect(await synthAffectedBy('environments/production/environment.yaml')).toEqual(allServices.sort());
+    const all = await commandOutput(NX, ['show', 'projects', '--affected', '--files=environments/production/environment.yaml'], { cwd: WORKSPACE_ROOT, env });
     expect(all.split('\n').map((l) => l.trim())).toContain('argocd');
   });
 
-  it('does not pick a service for a test-only change of another', () => {
-    expect(affectedBy('libs/kiteclass/kiteclass-shared/src/kiteclass-shared.test.ts')).toEqual(['kiteclass-shared']);
+  it('does not pick a service for a test-only change of another', async () => {
+    expect(await affectedBy('libs/kiteclass/kiteclass-shared/src/kiteclass-shared.test.ts')).toEqual(['kiteclass-shared']);
   });
 });
 

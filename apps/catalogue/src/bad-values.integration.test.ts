@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isScalar, parseDocument } from 'yaml';
 import { synth } from '@gitops/platform/render';
-import { readTree, scratchWorkspace } from '@gitops/platform/testing';
+import { readTree, runCommand, scratchWorkspace } from '@gitops/platform/testing';
 
 let ws: ReturnType<typeof scratchWorkspace>;
 beforeEach(() => {
@@ -101,11 +100,11 @@ describe('a bad value in environments/production', () => {
     expect(await renderFails()).toContain(`environments/production/environment.yaml:${lineOf('name: staging', 'environments/production/environment.yaml')}:7: name: must be "production", the folder it is in (got "staging")`);
   });
 
-  it('fails npm run synth with a non-zero exit, every problem, and dist/ unchanged', () => {
+  it('fails npm run synth with a non-zero exit, every problem, and dist/ unchanged', async () => {
     edit(/cpu: 250m/, 'cpu: lots');
     edit('apiHost: api.kiteclass.com', 'apiHost: api_kiteclass.com');
     const before = readTree(join(ws.root, 'dist'));
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'libs/platform/src/cli/synth.ts', 'libs/kiteclass/kiteclass-core'], { cwd: ws.root, encoding: 'utf8' });
+    const run = await runCommand(process.execPath, ['--import', 'tsx', 'libs/platform/src/cli/synth.ts', 'libs/kiteclass/kiteclass-core'], { cwd: ws.root });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('synth failed; dist/ is unchanged.');
     expect(run.stderr).toContain(`${FILE}:${lineOf('api_kiteclass')}:12: ingress.apiHost: must be a DNS host name`);

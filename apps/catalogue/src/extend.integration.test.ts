@@ -6,12 +6,12 @@
  * on a cluster is the one line a fleet owner adds to `environments/<env>/environment.yaml`.
  * Runs in a git worktree of HEAD (the clean checkout CI has), so it sees committed code only.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { gitWorktree } from '@gitops/platform/testing';
+import { commandOutput, gitWorktree } from '@gitops/platform/testing';
 
 const nxEnv = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', CI: 'true' };
 
@@ -64,11 +64,7 @@ export default defineService({
 };
 
 let ws: { root: string; cleanup: () => void };
-const run = (cmd: string, args: string[]) => {
-  const r = spawnSync(cmd, args, { cwd: ws.root, env: nxEnv, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-};
+const run = (cmd: string, args: string[]) => commandOutput(cmd, args, { cwd: ws.root, env: nxEnv });
 
 beforeAll(() => {
   ws = gitWorktree('extend');
@@ -87,23 +83,23 @@ beforeAll(() => {
 afterAll(() => ws?.cleanup());
 
 describe('a new construct and a new system', () => {
-  it('type-check with the rest of the workspace', () => {
-    run(join(ws.root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  it('type-check with the rest of the workspace', async () => {
+    await run(join(ws.root, 'node_modules/.bin/tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   });
 
-  it('get their Nx project and targets inferred, with no project.json', () => {
+  it('get their Nx project and targets inferred, with no project.json', async () => {
     expect(existsSync(join(ws.root, 'libs/bookshop/bookshop-shared/project.json'))).toBe(false);
-    const project = JSON.parse(run(join(ws.root, 'node_modules/.bin/nx'), ['show', 'project', 'bookshop-shared', '--json']));
+    const project = JSON.parse(await run(join(ws.root, 'node_modules/.bin/nx'), ['show', 'project', 'bookshop-shared', '--json']));
     expect(Object.keys(project.targets)).toEqual(expect.arrayContaining(['synth', 'validate', 'test']));
     expect(project.targets.synth.outputs).toEqual(['{workspaceRoot}/dist/staging/bookshop/bookshop-shared']);
     expect(project.tags).toEqual(expect.arrayContaining(['type:service', 'scope:bookshop']));
   });
 
-  it('render, get their Argo CD Applications, validate, and change nothing else', () => {
-    run(process.execPath, ['tools/nx-synth/nx.mjs', 'run-many', '-t', 'synth']);
+  it('render, get their Argo CD Applications, validate, and change nothing else', async () => {
+    await run(process.execPath, ['tools/nx-synth/nx.mjs', 'run-many', '-t', 'synth']);
     const notice = parse(readFileSync(join(ws.root, 'dist/staging/bookshop/bookshop-shared/ConfigMap.bookshop-notice.yaml'), 'utf8'));
     expect(notice).toMatchObject({ kind: 'ConfigMap', metadata: { name: 'bookshop-notice', namespace: 'bookshop-staging' }, data: { message: 'Reading room closed on Sunday' } });
-    run(process.execPath, ['--import', 'tsx', 'libs/policy/src/cli/validate.ts', '--all']);
+    await run(process.execPath, ['--import', 'tsx', 'libs/policy/src/cli/validate.ts', '--all']);
     const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: ws.root, encoding: 'utf8' })
       .split('\n').filter(Boolean).map((l) => l.slice(3));
     const argocd = changed.filter((p) => p.startsWith('argocd/'));

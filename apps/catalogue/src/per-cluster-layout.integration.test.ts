@@ -9,13 +9,13 @@
  * The fixture is a workspace of its own (its services are not the catalogue's): the platform
  * library and node_modules are linked from this checkout, everything else is written here.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { readTree, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { commandOutput, readTree, runCommand, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 const NX = join(WORKSPACE_ROOT, 'node_modules/.bin/nx');
 const TSX = join(WORKSPACE_ROOT, 'node_modules/.bin/tsx');
@@ -115,9 +115,9 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const nxSynth = () => execFileSync(NX, ['run-many', '-t', 'synth'], { cwd: root, encoding: 'utf8', env: nxEnv });
+const nxSynth = () => commandOutput(NX, ['run-many', '-t', 'synth'], { cwd: root, env: nxEnv });
 /** `synth --all` (the renderer with its prune), as `npm run synth` runs it (without argocd/: the fixture has no generator). */
-const synthAll = () => spawnSync(TSX, [SYNTH_CLI, '--all', '--root', root], { cwd: root, encoding: 'utf8' });
+const synthAll = () => runCommand(TSX, [SYNTH_CLI, '--all', '--root', root], { cwd: root });
 const place = (placement: string) => writeFileSync(join(root, 'environments/staging/environment.yaml'), environmentYaml(placement));
 const dist = () => readTree(join(root, 'dist'));
 const read = (path: string) => parse(readFileSync(join(root, 'dist', path), 'utf8'));
@@ -145,31 +145,31 @@ function expectLayout(clusters: ClusterName[], singletonOn: ClusterName): void {
 }
 
 describe('a system switching between per-cluster folders and one folder', () => {
-  it('through Nx: renders per cluster, the same bytes again on a second run, one folder when the placement changes', () => {
-    const first = nxSynth();
+  it('through Nx: renders per cluster, the same bytes again on a second run, one folder when the placement changes', async () => {
+    const first = await nxSynth();
     expect(first).toMatch(/synth web: 2 folders/);
     expect(first).toMatch(/synth db: 2 folders/);
     expectLayout(['shop-sg', 'shop-us'], 'shop-us');
     const perCluster = dist();
 
-    const second = nxSynth();
+    const second = await nxSynth();
     expect(second).toMatch(/synth web: 2 folders/);
     expect(dist()).toEqual(perCluster);
 
     // WHEN the system moves to one cluster: one folder per service, the per-cluster ones gone
     place(ONE_CLUSTER);
-    const moved = nxSynth();
+    const moved = await nxSynth();
     expect(moved).toMatch(/synth web: 1 folders/);
     expectLayout(['shop-us'], 'shop-us');
 
     // AND back to two clusters: byte for byte the first render
     place(TWO_CLUSTERS);
-    nxSynth();
+    await nxSynth();
     expectLayout(['shop-sg', 'shop-us'], 'shop-us');
     expect(dist()).toEqual(perCluster);
   });
 
-  it('through synth --all: switches both ways, prunes no folder it keeps, reports only what is foreign', () => {
+  it('through synth --all: switches both ways, prunes no folder it keeps, reports only what is foreign', async () => {
     const foreignLines = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('synth: ')).sort();
     const expectedForeign = [
       expect.stringMatching(/^synth: staging\/shop\/NOTES\.md: not a rendered folder \(a file\); left alone$/),
@@ -177,7 +177,7 @@ describe('a system switching between per-cluster folders and one folder', () => 
     ];
     for (const [placement, clusters] of [[ONE_CLUSTER, ['shop-us']], [TWO_CLUSTERS, ['shop-sg', 'shop-us']], [ONE_CLUSTER, ['shop-us']]] as const) {
       place(placement);
-      const run = synthAll();
+      const run = await synthAll();
       expect(run.status, run.stderr).toBe(0);
       expect(run.stdout).not.toContain('removed');
       expect(foreignLines(run.stderr)).toEqual(expectedForeign);
@@ -185,13 +185,13 @@ describe('a system switching between per-cluster folders and one folder', () => 
     }
   });
 
-  it('stops, changing nothing, where a switch would lose a file the renderer did not write', () => {
+  it('stops, changing nothing, where a switch would lose a file the renderer did not write', async () => {
     place(TWO_CLUSTERS);
-    expect(synthAll().status).toBe(0);
+    expect((await synthAll()).status).toBe(0);
     writeFileSync(join(root, 'dist/staging/shop/web/README.md'), 'written by a person\n');
     const before = dist();
     place(ONE_CLUSTER);
-    const run = synthAll();
+    const run = await synthAll();
     expect(run.status).toBe(1);
     expect(run.stderr.trim().split('\n')).toEqual([
       'synth failed; dist/ is unchanged.',
@@ -200,7 +200,7 @@ describe('a system switching between per-cluster folders and one folder', () => 
     expect(dist()).toEqual(before);
     // once it is moved away, the switch goes through
     rmSync(join(root, 'dist/staging/shop/web/README.md'));
-    expect(synthAll().status).toBe(0);
+    expect((await synthAll()).status).toBe(0);
     expectLayout(['shop-us'], 'shop-us');
     expect(existsSync(join(root, 'dist/staging/shop/web/shop-sg'))).toBe(false);
   });

@@ -1,10 +1,9 @@
 // What a render may delete and replay (issue 10, items 1-3), on scratch copies of the workspace.
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadServices, renderServices, stageTransaction, synth, withWorkspaceLock } from '@gitops/platform/render';
-import { gitWorktree, readTree, scratchWorkspace } from '@gitops/platform/testing';
+import { commandOutput, gitWorktree, readTree, scratchWorkspace } from '@gitops/platform/testing';
 import { inputFingerprint } from '../../../libs/platform/src/render/inputs';
 
 let ws: ReturnType<typeof scratchWorkspace>;
@@ -178,18 +177,18 @@ describe('a render and another command that changes the workspace', () => {
 });
 
 describe('the bundled renderer (npm run synth)', () => {
-  it('renders a changed source even when its size and modification time are as before (cp -p, rsync -a, tar, git stash keep an old time; issue 23 item 4)', () => {
+  it('renders a changed source even when its size and modification time are as before (cp -p, rsync -a, tar, git stash keep an old time; issue 23 item 4)', async () => {
     // GIVEN a clean workspace whose bundle is built
     const { root, cleanup } = gitWorktree('stale-bundle');
     try {
-      const node = (...args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', stdio: 'pipe' });
-      node('tools/nx-synth/renderer.mjs', '--build-only');
+      const node = (...args: string[]) => commandOutput(process.execPath, args, { cwd: root });
+      await node('tools/nx-synth/renderer.mjs', '--build-only');
       // WHEN a service's code changes, keeping its size and its modification time (set back after the write)
       const file = join(root, 'libs/eks-demo/sample-app/src/index.ts');
       const { mtime } = statSync(file);
       writeFileSync(file, readFileSync(file, 'utf8').replace("component: 'api'", "component: 'ipa'"));
       utimesSync(file, mtime, mtime);
-      node('tools/nx-synth/renderer.mjs', '--all');
+      await node('tools/nx-synth/renderer.mjs', '--all');
       // THEN the render is of the new code
       expect(readFileSync(join(root, 'dist/development/eks-demo/sample-app/Deployment.sample-app.yaml'), 'utf8')).toContain('app.kubernetes.io/component: ipa');
     } finally {

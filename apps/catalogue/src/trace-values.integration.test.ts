@@ -9,8 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { glob } from 'tinyglobby';
 import { parseDistFile, renderedLeafOf } from '@gitops/platform';
-import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
-import { spawnSync } from 'node:child_process';
+import { readTree, runCommand, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 
 /** `# Rendered from <project> with <values> and <values> for <leaf>. ...` */
 const HEADER = /^# Rendered from (\S+) with (\S+(?: and \S+)*) for (\S+)\. Do not edit: /;
@@ -40,7 +39,7 @@ describe('every rendered file names where its values come from', () => {
     const ws = scratchWorkspace();
     afterAll(() => ws.cleanup());
 
-    it('a value changed in the file the header names changes that file, and only files naming it', () => {
+    it('a value changed in the file the header names changes that file, and only files naming it', async () => {
       const target = 'dist/staging/kiteclass/kiteclass-core/Deployment.kiteclass-core.yaml';
       const first = readFileSync(join(ws.root, target), 'utf8').split('\n', 1)[0];
       const named = HEADER.exec(first)![2].split(' and ')[0];
@@ -52,7 +51,7 @@ describe('every rendered file names where its values come from', () => {
       const now = was === 'DEBUG' ? 'TRACE' : 'DEBUG';
       const changed = text.replace(/^(\s*logLevelRoot:\s*)\S+/m, `$1${now}`);
       writeFileSync(valuesPath, changed);
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'libs/platform/src/cli/synth.ts', '--all'], { cwd: ws.root, encoding: 'utf8' });
+      const run = await runCommand(process.execPath, ['--import', 'tsx', 'libs/platform/src/cli/synth.ts', '--all'], { cwd: ws.root });
       expect(run.status, run.stderr).toBe(0);
       const after = readTree(join(ws.root, 'dist'));
       const differing = [...after.keys()].filter((f) => before.get(f) !== after.get(f));

@@ -1,8 +1,8 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bufferedOutput } from '@gitops/platform/cli';
-import { scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { runCommand, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { runDiff } from './main';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
@@ -13,7 +13,7 @@ beforeEach(() => ({ root, cleanup } = scratchWorkspace()));
 afterEach(() => cleanup());
 
 const run = (args: string[]) =>
-  spawnSync(TSX, ['apps/manifest-diff/src/main.ts', ...args, '--root', root], { cwd: root, encoding: 'utf8' });
+  runCommand(TSX, ['apps/manifest-diff/src/main.ts', ...args, '--root', root], { cwd: root });
 
 describe('diff command line', () => {
   it('diff --render against a scratch git repository shows an un-synthed values change, and is quiet on stderr without a terminal', async () => {
@@ -26,7 +26,7 @@ describe('diff command line', () => {
     writeFileSync(values, readFileSync(values, 'utf8').replace('autoscaling: { minReplicas: 2, maxReplicas: 6,', 'autoscaling: { minReplicas: 1, maxReplicas: 6,'));
 
     // WHEN
-    const plain = run(['--base', 'HEAD', '--env', 'production']);
+    const plain = await run(['--base', 'HEAD', '--env', 'production']);
     // in process (runDiff), as the command line calls it
     const inProcess = async (format: 'text' | 'markdown') => {
       const out = bufferedOutput();
@@ -50,6 +50,6 @@ describe('diff command line', () => {
       '~ production/kiteclass/kiteclass-frontend PodDisruptionBudget kiteclass-frontend-pdb: spec.maxUnavailable (none) -> 1',
       '```',
     ].join('\n'));
-    expect(run(['--base', 'no-such-ref']).stderr).toContain("diff failed: unknown git ref 'no-such-ref'");
+    expect((await run(['--base', 'no-such-ref'])).stderr).toContain("diff failed: unknown git ref 'no-such-ref'");
   });
 });

@@ -1,8 +1,8 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadValues, systemValuesFile } from '@gitops/platform';
-import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { readTree, runCommand, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { bufferedOutput } from '@gitops/platform/cli';
 import { runPromote } from './promote';
 import { loadSystems, setImage } from './release';
@@ -22,18 +22,18 @@ async function tagIn(env: 'staging' | 'production', service: string): Promise<st
 }
 
 const run = (script: string, args: string[], env: Record<string, string> = {}) =>
-  spawnSync(TSX, [join('apps', script), ...args, '--root', root], { cwd: root, encoding: 'utf8', env: { ...process.env, ...env } });
+  runCommand(TSX, [join('apps', script), ...args, '--root', root], { cwd: root, env: { ...process.env, ...env } });
 
 describe('command lines', () => {
   it('set-image prints the change and exits 0; a bad tag exits 1 with the reason and writes nothing', async () => {
     const before = readFileSync(join(root, 'environments/production/kiteclass.yaml'), 'utf8');
-    const bad = run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kiteclass-core', '--tag', 'latest']);
+    const bad = await run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kiteclass-core', '--tag', 'latest']);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('set-image failed; nothing was changed.\ninvalid tag "latest": must be pinned: "latest" is not allowed\n');
     expect(readFileSync(join(root, 'environments/production/kiteclass.yaml'), 'utf8')).toBe(before);
 
     const from = await tagIn('production', 'kitehub-backend');
-    const ok = run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kitehub-backend', '--tag', 'fixture-9f8e']);
+    const ok = await run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kitehub-backend', '--tag', 'fixture-9f8e']);
     expect(ok.status).toBe(0);
     expect(ok.stdout).toBe(`environments/production/kiteclass.yaml: services.kitehub-backend.tag ${from} -> fixture-9f8e\n`);
   });
@@ -43,7 +43,7 @@ describe('command lines', () => {
     await setImage({ root, env: 'production', service: 'kiteclass-frontend', tag: 'fixture-2e8d' });
     const staging = await tagIn('staging', 'kiteclass-frontend');
     const services = [...(await loadSystems(root)).get('kiteclass')!.services.keys()].sort();
-    const r = run('promote/src/promote.ts', ['--system', 'kiteclass', '--service', 'kiteclass-frontend', '--from', 'staging', '--to', 'production', '--verbose']);
+    const r = await run('promote/src/promote.ts', ['--system', 'kiteclass', '--service', 'kiteclass-frontend', '--from', 'staging', '--to', 'production', '--verbose']);
     expect(r.status).toBe(0);
     // ... and in process (runPromote, as the command line calls it): nothing left to promote
     const out = bufferedOutput();
@@ -98,7 +98,7 @@ describe('an interrupted release (issue 23 item 5)', () => {
     expect(readFileSync(join(root, 'environments/production/kiteclass.yaml'), 'utf8')).toBe(values);
     expect(readTree(join(root, 'dist'))).toEqual(dist);
     // AND a retry does the whole release
-    const retry = run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kitehub-backend', '--tag', 'fixture-interrupted', '--render']);
+    const retry = await run('promote/src/set-image.ts', ['--env', 'production', '--service', 'kitehub-backend', '--tag', 'fixture-interrupted', '--render']);
     expect(retry.status, retry.stderr).toBe(0);
     expect(readFileSync(join(root, 'dist/production/kiteclass/kitehub-backend/Deployment.kitehub-backend.yaml'), 'utf8')).toContain(':fixture-interrupted');
   });

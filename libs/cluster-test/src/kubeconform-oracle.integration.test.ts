@@ -14,7 +14,6 @@
  * Any disagreement fails the test unless it is one of DELIBERATE (the same wording as the
  * "Deliberate differences from kubeconform" section of the README).
  */
-import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveComponents } from './build';
 import { exportSchemas, isBundledVersion, runCli } from '@gitops/kubeconform';
+import { runCommand } from '@gitops/platform/testing';
 import { generateVariants, type Variant } from './kubeconform-variants.js';
 // the corpus's case type, as the conformance runner reads it (a type only: nothing of that script runs)
 import type { CorpusCase } from '../../kubeconform/conformance/run';
@@ -135,16 +135,15 @@ function remoteLocations(args: string[]): string[] {
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-function runReal(spec: RunSpec, templates: { template: string; crdTemplate?: string }): Outcome {
+async function runReal(spec: RunSpec, templates: { template: string; crdTemplate?: string }): Promise<Outcome> {
   const args = realArgs(withJson(spec.args), templates);
   const remote = remoteLocations(args);
   if (remote.length && !spec.servedFromCache) throw new Error(`refusing to run the real kubeconform with a remote location: ${remote.join(', ')}`);
   // belt and braces: any download attempt goes to a closed local port instead of the network
   const env = { ...process.env, ...spec.env, HTTPS_PROXY: 'http://127.0.0.1:9', HTTP_PROXY: 'http://127.0.0.1:9', NO_PROXY: '', no_proxy: '' };
   const r = spec.tty
-    ? spawnSync('script', ['-qec', [REAL.binary!, ...args].map(quote).join(' '), '/dev/null'], { cwd: spec.cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawnSync(REAL.binary!, args, { cwd: spec.cwd, env, input: spec.stdin ?? '', encoding: 'utf8', maxBuffer: 1 << 28 });
-  if (r.error) throw r.error;
+    ? await runCommand('script', ['-qec', [REAL.binary!, ...args].map(quote).join(' '), '/dev/null'], { cwd: spec.cwd, env })
+    : await runCommand(REAL.binary!, args, { cwd: spec.cwd, env, input: spec.stdin ?? '' });
   return parseOutput(r.status ?? 1, r.stdout, r.stderr);
 }
 
@@ -290,7 +289,7 @@ describe.skipIf(!!REAL.missing)('ours vs the real kubeconform v0.7.0, same schem
           env: c.env,
           servedFromCache: !c.needs_remote_schema,
         };
-        compare('corpus', c.id, await runOurs(spec), runReal(spec, templates), tally);
+        compare('corpus', c.id, await runOurs(spec), await runReal(spec, templates), tally);
       }
       const failing = report('corpus', tally);
       console.log(`  not applicable offline (${notApplicable.length}): ${notApplicable.join('; ')}`);
@@ -319,7 +318,7 @@ describe.skipIf(!!REAL.missing)('ours vs the real kubeconform v0.7.0, same schem
       for (const [name, args] of runs) {
         const t = newTally();
         const spec: RunSpec = { args, cwd: ROOT };
-        compare('dist', name, await runOurs(spec), runReal(spec, templates), t);
+        compare('dist', name, await runOurs(spec), await runReal(spec, templates), t);
         breakdown.set(name, t);
         merge(tally, t);
       }
@@ -381,7 +380,7 @@ describe.skipIf(!!REAL.missing)('ours vs the real kubeconform v0.7.0, same schem
       }
       for (const [mode, flags] of modes) {
         const spec: RunSpec = { args: [...flags, 'variants'], cwd: root };
-        const [ours, real] = [await runOurs(spec), runReal(spec, templates)];
+        const [ours, real] = [await runOurs(spec), await runReal(spec, templates)];
         const t = newTally();
         compare('variations', mode, ours, real, t, detail);
         merge(tally, t);
@@ -391,7 +390,7 @@ describe.skipIf(!!REAL.missing)('ours vs the real kubeconform v0.7.0, same schem
       for (const strict of [false, true]) {
         for (const v of variants.filter((x) => ['documents', 'top-level', 'lists', 'encoding', 'flow-and-json', 'syntax-errors'].includes(x.family))) {
           const s: RunSpec = { args: [...(strict ? ['-strict'] : []), '-'], cwd: root, stdin: Buffer.from(v.content) };
-          const [ours, real] = [await runOurs(s), runReal(s, templates)];
+          const [ours, real] = [await runOurs(s), await runReal(s, templates)];
           const t = newTally();
           compare('variations', `stdin ${v.file}${strict ? ' -strict' : ''}`, ours, real, t, () => detail(v.file));
           merge(tally, t);

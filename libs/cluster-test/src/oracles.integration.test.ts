@@ -408,7 +408,7 @@ describe.skipIf(missing)("oracles: validate's schema verdicts against the API se
     };
     const distFiles = dist.map((d, i) => fileOf(`dist-${String(i).padStart(3, '0')}`, d.object));
     const mutantFiles = mutated.map((m) => fileOf(m.id, m.object));
-    const kv = kubectlValidateVerdicts({ binary: binaryOf['kubectl-validate'], schemasDir: join(workDir, 'schemas'), crdsDir: join(workDir, 'crds') }, [...distFiles, ...mutantFiles], workDir);
+    const kv = await kubectlValidateVerdicts({ binary: binaryOf['kubectl-validate'], schemasDir: join(workDir, 'schemas'), crdsDir: join(workDir, 'crds') }, [...distFiles, ...mutantFiles], workDir);
 
     // the API server
     const binaries = binaryOf as unknown as Binaries;

@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import { getValidator } from '@gitops/kubeconform';
 import { ENVIRONMENTS, environmentFile, systemClusters, type Environment } from '@gitops/platform';
 import { loadEnvironment } from '@gitops/platform/render';
+import { runCommand } from '@gitops/platform/testing';
 import { ApiError, type KubeClient, type KubeObject } from './kube-client';
 import { planCatalogue, readFolder, type PlannedAddon } from './plan';
 import { sleep } from './processes';
@@ -212,16 +213,15 @@ export function writeLocalCrds(crds: readonly KubeObject[], dir: string): void {
  * (with a version it would also try the hardcoded ones, then GitHub, and fail offline); KUBECONFIG
  * points at an empty config so no cluster is consulted.
  */
-export function kubectlValidateVerdicts(kv: KubectlValidate, files: readonly string[], workDir: string): Map<string, Verdict> {
+export async function kubectlValidateVerdicts(kv: KubectlValidate, files: readonly string[], workDir: string): Promise<Map<string, Verdict>> {
   const kubeconfig = join(workDir, 'empty-kubeconfig');
   writeFileSync(kubeconfig, '{}\n');
   const out = new Map<string, Verdict>();
   // in batches: one argv would be long, and one run validates a few hundred files in about a second
   for (let i = 0; i < files.length; i += 200) {
     const batch = files.slice(i, i + 200);
-    const run = spawnSync(kv.binary, [...batch, '--version', '', '--local-schemas', kv.schemasDir, '--local-crds', kv.crdsDir, '-o', 'json'], {
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
+    const run = await runCommand(kv.binary, [...batch, '--version', '', '--local-schemas', kv.schemasDir, '--local-crds', kv.crdsDir, '-o', 'json'], {
+      cwd: workDir,
       env: { ...process.env, KUBECONFIG: kubeconfig },
     });
     let parsed: Record<string, any[]>;

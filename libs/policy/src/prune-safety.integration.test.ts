@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bufferedOutput } from '@gitops/platform/cli';
+import { runCommand } from '@gitops/platform/testing';
 import { runPruneCheck } from './cli/prune-check';
 import { comparePrune } from './prune-safety';
 
@@ -89,8 +90,8 @@ describe('prune-check CLI', () => {
     rmSync(join(repo, 'dist/production/demo/web'), { recursive: true });
     git('commit', '-qam', 'remove web');
     const cli = resolve(__dirname, 'cli/prune-check.ts');
-    const run = () => spawnSync(process.execPath, ['--import', 'tsx', cli, '--base', 'HEAD~1', '--root', repo], { encoding: 'utf8', cwd: resolve(__dirname, '../../..') });
-    const blocked = run();
+    const run = () => runCommand(process.execPath, ['--import', 'tsx', cli, '--base', 'HEAD~1', '--root', repo], { cwd: resolve(__dirname, '../../..') });
+    const blocked = await run();
     // THEN it is blocked, with what and how to allow it
     expect(blocked.status).toBe(1);
     expect(blocked.stderr).toContain('BLOCKED dist/production/demo/web: folder removed');

@@ -2,10 +2,10 @@
  * Test fixture: a throw-away workspace root for the `validate` command line, with a helper to
  * write files into it and one to run `validate` over it in a real process.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { runCommand } from '@gitops/platform/testing';
 
 const WORKSPACE = resolve(__dirname, '../../..');
 const CLI = resolve(__dirname, 'cli/validate.ts');
@@ -18,7 +18,7 @@ export interface ValidateFixture {
   /** Writes `text` at `file` (relative to the root), creating folders. */
   put(file: string, text: string): void;
   /** Runs `validate <args> --root <root>`: its exit status and all it printed. */
-  validate(...args: string[]): { status: number | null; out: string };
+  validate(...args: string[]): Promise<{ status: number | null; out: string }>;
   cleanup(): void;
 }
 
@@ -30,8 +30,8 @@ export function validateFixture(prefix: string): ValidateFixture {
       mkdirSync(dirname(join(root, file)), { recursive: true });
       writeFileSync(join(root, file), text);
     },
-    validate(...args) {
-      const r = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...args, '--root', root], { encoding: 'utf8', cwd: WORKSPACE });
+    async validate(...args) {
+      const r = await runCommand(process.execPath, ['--import', 'tsx', CLI, ...args, '--root', root], { cwd: WORKSPACE });
       return { status: r.status, out: `${r.stdout}${r.stderr}` };
     },
     cleanup: () => rmSync(root, { recursive: true, force: true }),

@@ -1,11 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ENVIRONMENTS, prometheusSelectorLabels, SYNC_RETRY, SYNC_WAVE_ANNOTATION, type EnvironmentName } from '@gitops/platform';
 import { loadEnvironment, renderServices, type RenderedLeaf } from '@gitops/platform/render';
-import { readTree, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { readTree, runCommand, scratchWorkspace, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import service from './index';
 import {
   ADDONS, addonRoleArn, addonsForCluster, GP3_ENCRYPTED_STORAGE_CLASS, KUBE_PROMETHEUS_STACK_NAMESPACE, KUBE_PROMETHEUS_STACK_RELEASE,
@@ -159,13 +158,13 @@ describe('bad add-on values stop the render with file, field and reason; dist/ u
     ['istiod of another Istio release than istio-base', (t) => t.replace(/istiod: .*/, 'istiod: 1.25.0'), 'addons.istiod: must equal addons.istio-base'],
   ];
 
-  it.each(cases)('%s', (_name, edit, message) => {
+  it.each(cases)('%s', async (_name, edit, message) => {
     const ws = scratchWorkspace();
     try {
       const file = join(ws.root, 'environments/production/cluster-addons.yaml');
       writeFileSync(file, edit(readFileSync(file, 'utf8')));
       const before = readTree(join(ws.root, 'dist'));
-      const run = spawnSync(process.execPath, ['--import', 'tsx', 'libs/platform/src/cli/synth.ts', 'libs/cluster-addons/addons'], { cwd: ws.root, encoding: 'utf8' });
+      const run = await runCommand(process.execPath, ['--import', 'tsx', 'libs/platform/src/cli/synth.ts', 'libs/cluster-addons/addons'], { cwd: ws.root });
       expect(run.status).not.toBe(0);
       expect(run.stderr).toContain(message);
       expect(readTree(join(ws.root, 'dist'))).toEqual(before);

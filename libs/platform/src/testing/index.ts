@@ -113,23 +113,46 @@ export function workingTreeCopy(prefix: string): { root: string; cleanup: () => 
 /** What a finished command printed, as spawnSync reports it. */
 export interface CommandRun {
   readonly status: number | null;
+  /** The signal that ended it, if one did. */
+  readonly signal: NodeJS.Signals | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
+export interface CommandOptions {
+  readonly cwd: string;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Written to its standard input, which is then closed. @default nothing (stdin is /dev/null) */
+  readonly input?: string | Buffer;
+}
+
 /**
- * Runs a command without blocking the test worker: a spawnSync of more than a minute makes Vitest's
- * worker RPC fail ("Timeout calling onTaskUpdate": birpc's 60 s timer fires before the main
- * process's reply is read), so long commands (Nx, renders, validate) go through this.
+ * Runs a command without blocking the test worker. Every command a test runs that is more than a
+ * quick git call goes through this, never spawnSync/execFileSync: a test that blocks the worker's
+ * event loop for a minute (one long command, or a loop of short ones with no await between them)
+ * makes Vitest's worker RPC fail the whole run ("Timeout calling onTaskUpdate": birpc's 60 s timer
+ * fires before the main process's reply is read; vitest 3.2 dist/chunks/index.*.js DEFAULT_TIMEOUT).
  */
-export function runCommand(cmd: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CommandRun> {
+export function runCommand(cmd: string, args: readonly string[], options: CommandOptions): Promise<CommandRun> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (status) => resolveRun({ status, stdout, stderr }));
+    child.on('close', (status, signal) => resolveRun({ status, signal, stdout, stderr }));
+    // a command that exits without reading its input is not an error of the test's
+    if (options.input !== undefined) child.stdin!.on('error', () => {}).end(options.input);
   });
+}
+
+/** Runs a command that must succeed (as execFileSync): its standard output, or an error with what it printed. */
+export async function commandOutput(cmd: string, args: readonly string[], options: CommandOptions): Promise<string> {
+  const run = await runCommand(cmd, args, options);
+  if (run.status !== 0) {
+    throw new Error(`${[cmd, ...args].join(' ')} (in ${options.cwd}) ended with ${run.signal ?? `exit code ${run.status}`}:\n${run.stderr}${run.stdout}`);
+  }
+  return run.stdout;
 }
