@@ -14,7 +14,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeF
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WORKSPACE_ROOT } from '@gitops/platform/testing';
+import { turnEventLoop, WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { ENVIRONMENTS, environmentFile, type Environment } from '@gitops/platform';
 import { loadEnvironment } from '@gitops/platform/render';
 import { checkPolicies, readManifests, validate, type Manifest } from '@gitops/policy';
@@ -439,6 +439,7 @@ describe.skipIf(missing)("oracles: validate's schema verdicts against the API se
     const rulesOn = (env: string, file: string, list: readonly Manifest[]) => new Set(checkPolicies(list, fleet).violations.filter((v) => v.file === file).map((v) => `${v.rule}: ${v.message}`));
     for (const j of mutantsJudged) {
       if (!j.ours.valid || ORACLES.every((o) => j.others[o].valid)) continue;
+      await turnEventLoop(); // a check of the whole environment per mutant: seconds in all
       const m = j.mutant!;
       const env = m.source.file.split('/')[1];
       const group = manifests.filter((x) => x.env === env);

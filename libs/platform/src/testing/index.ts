@@ -110,6 +110,12 @@ export function workingTreeCopy(prefix: string): { root: string; cleanup: () => 
   return copy;
 }
 
+/**
+ * One turn of the event loop (through its poll phase), for a test's long synchronous loop: the
+ * worker reads the main process's replies there (see runCommand; tools/vitest/yield-between-tests.ts).
+ */
+export const turnEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+
 /** What a finished command printed, as spawnSync reports it. */
 export interface CommandRun {
   readonly status: number | null;
