@@ -61,8 +61,9 @@ describe('argocd/ covers dist/', () => {
     const envs = loadEnvironments(WORKSPACE_ROOT);
     const apps = generatedApplications(WORKSPACE_ROOT);
     expect(apps.length).toBeGreaterThan(0);
+    const leaves = readDist(WORKSPACE_ROOT);
     for (const { app } of apps) {
-      const leaf = readDist(WORKSPACE_ROOT).find((l) => l.path === app.spec.source.path)!;
+      const leaf = leaves.find((l) => l.path === app.spec.source.path)!;
       const placed = systemClusters(envs.get(leaf.env)!, leaf.system)!;
       // a folder of Applications is named after the cluster its Applications deploy to, and goes to the management cluster
       const cluster = isApplicationsLeaf(leaf)
