@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { ARGOCD_LAYOUT } from '@gitops/platform';
 import { withWorkspaceLock, writeLeaves } from '@gitops/platform/render';
 import { isEntryPoint } from '@gitops/platform/cli';
+import type { DistMemo } from './dist-memo';
 import { HEADER, renderArgoCd } from './render';
-import type { DistLeaf } from './tree';
+import { readDist, type DistLeaf } from './tree';
 
 /** Whether every entry of `dir` is a file this generator wrote (its header first), so it may be deleted. */
 function generatedHere(dir: string): string | undefined {
@@ -28,12 +29,15 @@ function generatedHere(dir: string): string | undefined {
 /**
  * Renders argocd/ of the workspace at `root` from its dist/ (under the workspace lock); returns the
  * line to print. `leaves`: dist/ as a render of the whole catalogue just wrote it (tree.ts
- * distLeavesOf), instead of reading it back.
+ * distLeavesOf), instead of reading it back. `memo`: what earlier runs found in dist/'s files
+ * (dist-memo.ts), used and saved when dist/ is read.
  */
-export async function generateArgoCd(root: string, leaves?: readonly DistLeaf[]): Promise<string> {
+export async function generateArgoCd(root: string, leaves?: readonly DistLeaf[], memo?: DistMemo): Promise<string> {
   const outDir = join(root, ARGOCD_LAYOUT.root);
   return withWorkspaceLock(root, 'argocd synth', async () => {
-    const rendered = renderArgoCd(root, leaves);
+    const rendered = renderArgoCd(root, leaves ?? readDist(root, memo));
+    const unsaved = memo?.save();
+    if (unsaved) console.error(unsaved);
     await writeLeaves(outDir, [...rendered].map(([path, files]) => ({ path, files })));
     // Folders the generator no longer writes: deleted only when every file in them is its own
     // (each went out with one rename, so a folder is never half there); anything else is reported.

@@ -2,9 +2,10 @@
  * What Argo CD will find in `dist/`: the leaf folders (`<env>/<system>/<service>`) and the
  * identity of every object in them. Read from files, so it can be pointed at any tree.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIST_DIR, FileProblemsError, foldersWithFiles, groupOf, parseYaml, readUtf8File, type FileProblem } from '@gitops/platform';
+import { decodeUtf8, DIST_DIR, FileProblemsError, foldersWithFiles, groupOf, parseYaml, type FileProblem } from '@gitops/platform';
+import { DistMemo, type MemoObject } from './dist-memo';
 
 /** The identity of a rendered object: what an AppProject has to permit. */
 export interface ObjectRef {
@@ -14,8 +15,30 @@ export interface ObjectRef {
   /** Absent for cluster-scoped objects (the platform renders a namespace on every namespaced one). */
   readonly namespace?: string;
   readonly annotations: Readonly<Record<string, string>>;
+  /** The spec of an Argo CD Application (the generator checks where it deploys); undefined for any other kind. */
   readonly spec: unknown;
   readonly file: string;
+}
+
+/** An object as the generator sees it (from a parsed file, or from the render that wrote it). */
+interface ObjectLike {
+  readonly apiVersion?: string;
+  readonly kind?: string;
+  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string> };
+  readonly spec?: unknown;
+}
+
+function refOf(o: ObjectLike): MemoObject {
+  const group = groupOf(o.apiVersion ?? '');
+  const kind = o.kind ?? '';
+  return {
+    group,
+    kind,
+    name: o.metadata?.name ?? '',
+    namespace: o.metadata?.namespace,
+    annotations: o.metadata?.annotations ?? {},
+    spec: group === 'argoproj.io' && kind === 'Application' ? o.spec : undefined,
+  };
 }
 
 export interface DistLeaf {
@@ -30,38 +53,43 @@ export interface DistLeaf {
 /**
  * Every folder under `dist/` that holds files, sorted, with the objects they declare. A file that
  * cannot be read safely (encoding, YAML syntax, keys given twice, alias bombs) throws a
- * `FileProblemsError` naming every such file, line and column.
+ * `FileProblemsError` naming every such file, line and column. With a `memo`, a file whose bytes
+ * it knows is not parsed again, and every file read goes into it (dist-memo.ts).
  */
-export function readDist(root: string): DistLeaf[] {
+export function readDist(root: string, memo?: DistMemo): DistLeaf[] {
   const leaves: DistLeaf[] = [];
   const problems: FileProblem[] = [];
   for (const path of foldersWithFiles(root, DIST_DIR)) {
     const parts = path.split('/');
     const objects: ObjectRef[] = [];
     for (const file of filesIn(join(root, path))) {
+      const rel = `${path}/${file}`;
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(join(root, rel));
+      } catch (e) {
+        problems.push({ file: rel, line: 1, column: 1, field: '', reason: `cannot read: ${(e as Error).message}` });
+        continue;
+      }
+      const digest = memo && DistMemo.digest(bytes);
+      const known = digest && memo.get(digest);
+      if (known) {
+        for (const o of known) objects.push({ ...o, file: rel });
+        continue;
+      }
       let parsed;
       try {
         // as Argo CD reads it (sigs.k8s.io/yaml, YAML 1.1 scalars): a plain `Off` is reported
-        parsed = parseYaml(readUtf8File(join(root, path, file), `${path}/${file}`), `${path}/${file}`, { multi: true, goYaml: true });
+        parsed = parseYaml(decodeUtf8(bytes, rel), rel, { multi: true, goYaml: true });
       } catch (e) {
         if (!(e instanceof FileProblemsError)) throw e;
         problems.push(...e.problems);
         continue;
       }
       problems.push(...parsed.problems);
-      for (const doc of parsed.documents) {
-        const o = doc.value as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string; annotations?: Record<string, string> }; spec?: unknown } | null;
-        if (!o) continue;
-        objects.push({
-          group: groupOf(o.apiVersion ?? ''),
-          kind: o.kind ?? '',
-          name: o.metadata?.name ?? '',
-          namespace: o.metadata?.namespace,
-          annotations: o.metadata?.annotations ?? {},
-          spec: o.spec,
-          file: `${path}/${file}`,
-        });
-      }
+      const found = parsed.documents.filter((doc) => doc.value).map((doc) => refOf(doc.value as ObjectLike));
+      if (digest && parsed.problems.length === 0) memo.set(digest, found);
+      for (const o of found) objects.push({ ...o, file: rel });
     }
     leaves.push({ env: parts[1], system: parts[2], service: parts[3], path, objects });
   }
@@ -74,29 +102,30 @@ export interface RenderedLeafLike {
   /** `<env>/<system>/<service>[/<cluster>]`, relative to dist/. */
   readonly path: string;
   readonly objects: readonly { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: unknown }[];
+  /** File name to the content written (render.ts toFiles); with a memo, each file's bytes are remembered as holding its object. */
+  readonly files?: ReadonlyMap<string, string>;
 }
 
 /**
  * What `readDist` would read back from the folders a render of the whole catalogue just wrote,
  * from the render itself (reading the YAML back costs more than the render: the one-process
  * `npm run synth`). The writer writes each object to `<Kind>.<name>.yaml` (render.ts toFiles),
- * and a test compares this with `readDist` over the same render.
+ * and a test compares this with `readDist` over the same render. With a `memo`, the bytes of each
+ * file written are remembered as holding its object, so the next run that reads dist/ back (the
+ * affected render through Nx) parses only what changed since.
  */
-export function distLeavesOf(rendered: readonly RenderedLeafLike[]): DistLeaf[] {
+export function distLeavesOf(rendered: readonly RenderedLeafLike[], memo?: DistMemo): DistLeaf[] {
   const leaves = rendered.map((leaf) => {
     const parts = `${DIST_DIR}/${leaf.path}`.split('/');
     const objects = leaf.objects
       .map((o) => ({ o, file: `${o.kind}.${o.metadata.name}.yaml` }))
       .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))
-      .map(({ o, file }): ObjectRef => ({
-        group: groupOf(o.apiVersion),
-        kind: o.kind,
-        name: o.metadata.name,
-        namespace: o.metadata.namespace,
-        annotations: o.metadata.annotations ?? {},
-        spec: o.spec,
-        file: `${DIST_DIR}/${leaf.path}/${file}`,
-      }));
+      .map(({ o, file }): ObjectRef => {
+        const ref = refOf(o);
+        const text = leaf.files?.get(file);
+        if (memo && text !== undefined) memo.set(DistMemo.digest(text), [ref]);
+        return { ...ref, file: `${DIST_DIR}/${leaf.path}/${file}` };
+      });
     return { env: parts[1], system: parts[2], service: parts[3], path: `${DIST_DIR}/${leaf.path}`, objects };
   });
   return leaves.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
