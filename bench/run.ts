@@ -172,8 +172,10 @@ try {
 
 // ---- scale ---------------------------------------------------------------------------------
 if (!opts.skipScale) {
-  console.log('\nscale: a generated catalogue of N services x 3 environments, one process each; "one" renders one service of the same catalogue:');
-  console.log('  services  objects   render+write   wall     ms/service   peak RSS   one: render+write   wall   one/full wall');
+  console.log('\nscale: a generated catalogue of N services x 3 environments, one process each (bench/scale.ts). Full: every service rendered and');
+  console.log('written, then argocd/ from the render (npm run synth). One, in the same folder: one service\'s tag changed, that service rendered');
+  console.log('and written, then argocd/ from dist/ read back, only files the memo does not know parsed (the Nx executor\'s process):');
+  console.log('  services  objects   full: in process (argocd/)   wall    ms/service  peak RSS   one: in process (argocd/, files parsed)   wall   one/full wall');
   const results: { n: number; perService: number; wall: number; rss: number; oneWall: number }[] = [];
   for (const n of opts.scale.split(',').map(Number)) {
     const walls: number[] = [];
@@ -181,6 +183,9 @@ if (!opts.skipScale) {
     const rss: number[] = [];
     const oneWalls: number[] = [];
     const oneRenders: number[] = [];
+    const argocds: number[] = [];
+    const oneArgocds: number[] = [];
+    let parsed = 0;
     let objs = 0;
     for (let i = 0; i < RUNS; i++) {
       // side by side: the whole catalogue, then one service of it (what an affected render's process does)
@@ -189,19 +194,23 @@ if (!opts.skipScale) {
       const j = JSON.parse(r.out.trim().split('\n').pop()!);
       walls.push(r.ms);
       renders.push(j.ms);
+      argocds.push(j.argocdMs);
       rss.push(j.maxRssMiB);
       objs = j.objects;
-      rmSync(dir, { recursive: true, force: true });
       const one = timed(node, ['--import', 'tsx', 'bench/scale.ts', String(n), dir, String(Math.floor(n / 2))]);
+      const o = JSON.parse(one.out.trim().split('\n').pop()!);
       oneWalls.push(one.ms);
-      oneRenders.push(JSON.parse(one.out.trim().split('\n').pop()!).ms);
+      oneRenders.push(o.ms);
+      oneArgocds.push(o.argocdMs);
+      parsed = Math.max(parsed, o.parsed);
       rmSync(dir, { recursive: true, force: true });
     }
     const w = median(walls);
     const perService = median(renders) / n;
     const oneWall = median(oneWalls);
     results.push({ n, perService, wall: w, rss: Math.max(...rss), oneWall });
-    console.log(`  ${String(n).padStart(8)}  ${String(objs).padStart(7)}   ${fmt(median(renders)).padStart(12)}   ${fmt(w).padStart(7)}  ${perService.toFixed(2).padStart(8)} ms  ${String(Math.max(...rss)).padStart(5)} MiB   ${fmt(median(oneRenders)).padStart(17)}  ${fmt(oneWall).padStart(6)}   ${(oneWall / w).toFixed(2).padStart(13)}`);
+    const inProcess = (total: number[], argocd: number[]) => `${fmt(median(total))} (${fmt(median(argocd))})`;
+    console.log(`  ${String(n).padStart(8)}  ${String(objs).padStart(7)}   ${inProcess(renders, argocds).padStart(25)}   ${fmt(w).padStart(7)}  ${perService.toFixed(2).padStart(7)} ms ${String(Math.max(...rss)).padStart(5)} MiB   ${`${inProcess(oneRenders, oneArgocds).slice(0, -1)}, ${parsed})`.padStart(38)}   ${fmt(oneWall).padStart(6)}   ${(oneWall / w).toFixed(2).padStart(13)}`);
   }
   const first = results[0];
   const last = results[results.length - 1];
@@ -211,7 +220,7 @@ if (!opts.skipScale) {
   if (big) {
     check(big.wall < 60_000, `1000 services x 3 environments under 60 s (${fmt(big.wall)} wall)`);
     check(big.rss < 1024, `peak memory under 1 GiB (${big.rss} MiB)`);
-    check(big.oneWall <= big.wall / 5, `one service of 1000 at most a fifth of the full render (${fmt(big.oneWall)} / ${fmt(big.wall)} = ${(big.oneWall / big.wall).toFixed(2)})`);
+    check(big.oneWall <= big.wall / 5, `one service of 1000 at most a fifth of the full render, argocd/ included (${fmt(big.oneWall)} / ${fmt(big.wall)} = ${(big.oneWall / big.wall).toFixed(2)})`);
     // Nx's own cost on top (project graph, affected, hashing) is not in these figures; on the seed
     // catalogue the whole affected run through Nx took the seed figure above
     if (Number.isFinite(seedAffected)) console.log(`  (plus Nx's own cost: the whole nx affected run on the seed catalogue took ${fmt(seedAffected)})`);

@@ -1,25 +1,34 @@
 /**
- * Renders a generated catalogue of N synthetic services × 3 environments in one process and
- * prints one JSON line: {services, environments, objects, files, ms, maxRssMiB}. Run by run.ts
- * in a fresh process per size, so the memory figure is that size's own peak.
+ * Renders a generated catalogue of N synthetic services × 3 environments in one process, then
+ * generates argocd/, and prints one JSON line: {services, environments, objects, files, ms,
+ * argocdMs, parsed, maxRssMiB}. Run by run.ts in a fresh process per size, so the memory figure is
+ * that size's own peak.
  *
  *   tsx bench/scale.ts <services> <work dir> [<one service's index>]
  *
- * With an index, the catalogue is the same (every service defined, every values file whole) but
- * only that service renders and is written: what the Nx executor's process does for a run in
- * which one service is affected.
+ * Without an index: what `npm run synth` does, every service rendered and written, argocd/ from
+ * the render itself (and the files written remembered: apps/argocd/src/dist-memo.ts). With an
+ * index, in the work dir of such a run: what the Nx executor's process does for a run in which one
+ * service is affected. That service's tag changes (a value no run used before), only it renders
+ * and is written, and argocd/ is generated from dist/ on disk, every file read and hashed and only
+ * those the memo does not know parsed (`parsed`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppService, Autoscaler, defineService, defineSystem, DisruptionBudget, ENVIRONMENTS, IrsaServiceAccount, ResourcesSchema, SecureDeployment, WorkloadNetworkPolicy, imageTag } from '@gitops/platform';
 import { renderServices, writeLeaves } from '@gitops/platform/render';
+import { DIST_MEMO_FILE, DistMemo } from '../apps/argocd/src/dist-memo';
+import { generateArgoCd } from '../apps/argocd/src/main';
+import { distLeavesOf } from '../apps/argocd/src/tree';
 
 const count = Number(process.argv[2]);
 const work = process.argv[3];
 const only = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
 if (!Number.isInteger(count) || count < 1 || !work || (only !== undefined && !(only >= 0 && only < count))) throw new Error('usage: tsx bench/scale.ts <services> <work dir> [<one service index>]');
 
+// the one service's new tag: a value no run used before
+const onlyTag = `1.${only}.${Date.now()}`;
 // A values file per environment, as a real system has: one entry per service.
 const ServiceValues = z.strictObject({ tag: imageTag, replicas: z.number().int().min(1), resources: ResourcesSchema });
 const system = defineSystem({
@@ -38,11 +47,12 @@ for (const env of ENVIRONMENTS) {
       'systems:', `  synthetic: { clusters: [${env}-apse1] }`, ''].join('\n'));
   const lines = [`namespace: synthetic-${env}`, 'services:'];
   for (let i = 0; i < count; i++) {
-    lines.push(`  svc-${i}:`, `    tag: 1.${i}.0`, `    replicas: ${env === 'production' ? 3 : 1}`,
+    lines.push(`  svc-${i}:`, `    tag: ${i === only ? onlyTag : `1.${i}.0`}`, `    replicas: ${env === 'production' ? 3 : 1}`,
       '    resources: { requests: { cpu: 100m, memory: 128Mi }, limits: { cpu: 500m, memory: 256Mi } }');
   }
   writeFileSync(join(work, 'environments', env, 'synthetic.yaml'), lines.join('\n') + '\n');
 }
+writeFileSync(join(work, 'environments/argocd.yaml'), 'repoURL: https://example.com/synthetic.git\ntargetRevision: main\n');
 
 // Each service: what a typical service renders (6 objects), through the same constructs.
 const services = Array.from({ length: count }, (_, i) => defineService({
@@ -66,9 +76,17 @@ const services = Array.from({ length: count }, (_, i) => defineService({
 const started = performance.now();
 const leaves = renderServices(only === undefined ? services : [services[only]], { root: work });
 await writeLeaves(join(work, 'dist'), leaves);
+const argocdStarted = performance.now();
+// the bundled renderer names its memo by its own file; this process's code is this script's
+const memo = DistMemo.open(join(work, DIST_MEMO_FILE), 'bench/scale.ts');
+await generateArgoCd(work, only === undefined ? distLeavesOf(leaves, memo) : undefined, memo);
 const ms = performance.now() - started;
+if (only !== undefined && !readFileSync(join(work, `dist/production/synthetic/svc-${only}/Deployment.svc-${only}.yaml`), 'utf8').includes(`:${onlyTag}`)) {
+  throw new Error(`svc-${only}: the render of the new tag ${onlyTag} is not in dist/`);
+}
 const objects = leaves.reduce((n, l) => n + l.objects.length, 0);
 console.log(JSON.stringify({
   services: count, environments: ENVIRONMENTS.length, objects, files: objects, ms: Math.round(ms),
+  argocdMs: Math.round(performance.now() - argocdStarted), parsed: memo.lookups.missing,
   maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
 }));
