@@ -20,7 +20,7 @@ import { AppService, Autoscaler, defineService, defineSystem, DisruptionBudget, 
 import { renderServices, writeLeaves } from '@gitops/platform/render';
 import { DIST_MEMO_FILE, DistMemo } from '../apps/argocd/src/dist-memo';
 import { generateArgoCd } from '../apps/argocd/src/main';
-import { distLeavesOf } from '../apps/argocd/src/tree';
+import { distLeavesOf, type FileObject } from '../apps/argocd/src/tree';
 
 const count = Number(process.argv[2]);
 const work = process.argv[3];
@@ -78,7 +78,7 @@ const leaves = renderServices(only === undefined ? services : [services[only]], 
 await writeLeaves(join(work, 'dist'), leaves);
 const argocdStarted = performance.now();
 // the bundled renderer names its memo by its own file; this process's code is this script's
-const memo = DistMemo.open(join(work, DIST_MEMO_FILE), 'bench/scale.ts');
+const memo = DistMemo.open<FileObject>(join(work, DIST_MEMO_FILE), 'bench/scale.ts');
 await generateArgoCd(work, only === undefined ? distLeavesOf(leaves, memo) : undefined, memo);
 const ms = performance.now() - started;
 if (only !== undefined && !readFileSync(join(work, `dist/production/synthetic/svc-${only}/Deployment.svc-${only}.yaml`), 'utf8').includes(`:${onlyTag}`)) {

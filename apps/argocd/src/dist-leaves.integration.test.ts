@@ -6,7 +6,7 @@ import { synth } from '@gitops/platform/render';
 import { WORKSPACE_ROOT } from '@gitops/platform/testing';
 import { flatten, renderArgoCd } from './render';
 import { DistMemo } from './dist-memo';
-import { distLeavesOf, readDist } from './tree';
+import { distLeavesOf, readDist, type FileObject } from './tree';
 
 const scratch = mkdtempSync(join(tmpdir(), 'dist-leaves-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -22,10 +22,10 @@ describe('the Argo CD generator fed by the render itself (npm run synth)', () =>
     // AND remembered from the render (apps/argocd/src/dist-memo.ts), the next read of that dist/
     // (the affected path through Nx) parses no file and reads the same
     const memoFile = join(scratch, 'dist-read.json');
-    const memo = DistMemo.open(memoFile, 'this test');
+    const memo = DistMemo.open<FileObject>(memoFile, 'this test');
     distLeavesOf(leaves, memo);
     memo.save();
-    const next = DistMemo.open(memoFile, 'this test');
+    const next = DistMemo.open<FileObject>(memoFile, 'this test');
     expect(readDist(scratch, next)).toEqual(readDist(scratch));
     expect(next.lookups.missing).toBe(0);
     expect(next.lookups.found).toBe(leaves.reduce((n, l) => n + l.files.size, 0));

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DistMemo } from './dist-memo';
-import { distLeavesOf, readDist } from './tree';
+import { distLeavesOf, readDist, type FileObject } from './tree';
 
 let root: string;
 const memoFile = () => join(root, 'tmp/argocd/dist-read.json');
@@ -25,12 +25,12 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 describe('readDist with the memo of earlier runs (issue 23 item 1: the affected path at 1,000 services)', () => {
   it('reads what it reads without one, then parses no file whose bytes it saw, in the next process too', () => {
     const plain = readDist(root);
-    const first = DistMemo.open(memoFile(), 'code-1');
+    const first = DistMemo.open<FileObject>(memoFile(), 'code-1');
     expect(readDist(root, first)).toEqual(plain);
     expect(first.lookups).toEqual({ found: 0, missing: 3 });
     expect(first.save()).toBeUndefined();
 
-    const second = DistMemo.open(memoFile(), 'code-1');
+    const second = DistMemo.open<FileObject>(memoFile(), 'code-1');
     expect(readDist(root, second)).toEqual(plain);
     expect(second.lookups).toEqual({ found: 3, missing: 0 });
     // what the generator reads of an object: the spec of an Application only
@@ -42,11 +42,11 @@ describe('readDist with the memo of earlier runs (issue 23 item 1: the affected 
   });
 
   it('is never stale: a file changed in place, even to the same size, is parsed again', () => {
-    const memo = DistMemo.open(memoFile(), 'code-1');
+    const memo = DistMemo.open<FileObject>(memoFile(), 'code-1');
     readDist(root, memo);
     memo.save();
     put('dist/staging/shop/api/ConfigMap.a.yaml', configMap('a', 'shoq')); // same length, another namespace
-    const next = DistMemo.open(memoFile(), 'code-1');
+    const next = DistMemo.open<FileObject>(memoFile(), 'code-1');
     const leaves = readDist(root, next);
     expect(next.lookups).toEqual({ found: 2, missing: 1 });
     expect(leaves.flatMap((l) => l.objects).find((o) => o.name === 'a')?.namespace).toBe('shoq');
@@ -55,17 +55,17 @@ describe('readDist with the memo of earlier runs (issue 23 item 1: the affected 
   it('keeps nothing for a file with problems: it is reported on every run', () => {
     put('dist/staging/shop/api/ConfigMap.c.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  enabled: off\n');
     for (let run = 0; run < 2; run++) {
-      const memo = DistMemo.open(memoFile(), 'code-1');
+      const memo = DistMemo.open<FileObject>(memoFile(), 'code-1');
       expect(() => readDist(root, memo)).toThrow(/ConfigMap\.c\.yaml:6:12: .*reads as boolean false under YAML 1\.1/);
       memo.save();
     }
   });
 
   it('is used only by the code that wrote it', () => {
-    const memo = DistMemo.open(memoFile(), 'code-1');
+    const memo = DistMemo.open<FileObject>(memoFile(), 'code-1');
     readDist(root, memo);
     memo.save();
-    const other = DistMemo.open(memoFile(), 'code-2');
+    const other = DistMemo.open<FileObject>(memoFile(), 'code-2');
     readDist(root, other);
     expect(other.lookups).toEqual({ found: 0, missing: 3 });
   });
@@ -76,17 +76,17 @@ describe('readDist with the memo of earlier runs (issue 23 item 1: the affected 
       objects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'shop' }, data: { mode: 'fast' } }],
       files: new Map([['ConfigMap.a.yaml', configMap('a')]]),
     }];
-    const memo = DistMemo.open(memoFile(), 'code-1');
+    const memo = DistMemo.open<FileObject>(memoFile(), 'code-1');
     distLeavesOf(rendered, memo);
     memo.save();
-    const next = DistMemo.open(memoFile(), 'code-1');
+    const next = DistMemo.open<FileObject>(memoFile(), 'code-1');
     readDist(root, next);
     expect(next.lookups).toEqual({ found: 1, missing: 2 });
   });
 
   it('is only a speed-up: an unreadable memo is none, and one that cannot be saved says so in one line', () => {
     put('tmp/argocd/dist-read.json', '{"code": "code-1", "entries": ');
-    const memo = DistMemo.open(memoFile(), 'code-1');
+    const memo = DistMemo.open<FileObject>(memoFile(), 'code-1');
     expect(readDist(root, memo)).toEqual(readDist(root));
     rmSync(join(root, 'tmp'), { recursive: true });
     writeFileSync(join(root, 'tmp'), 'a file where the folder would be\n');

@@ -18,22 +18,19 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ObjectRef } from './tree';
-
-/** An object of a file, without the file's path (the same bytes may sit at several paths). */
-export type MemoObject = Omit<ObjectRef, 'file'>;
 
 /** Where the bundled renderer keeps it, relative to the workspace root (git-ignored). */
 export const DIST_MEMO_FILE = 'tmp/argocd/dist-read.json';
 
-interface MemoFile {
+interface MemoFile<T> {
   readonly code: string;
-  readonly entries: Record<string, readonly MemoObject[]>;
+  readonly entries: Record<string, readonly T[]>;
 }
 
-export class DistMemo {
+/** `T`: what is kept of each object of a file (tree.ts FileObject), as JSON. */
+export class DistMemo<T> {
   /** The entries of this run: those of the files read or written now. */
-  private readonly current = new Map<string, readonly MemoObject[]>();
+  private readonly current = new Map<string, readonly T[]>();
   /** Whether this run found bytes the stored memo did not know. */
   private grew = false;
   /** Files looked up and found, and not found (parsed), in this run. */
@@ -42,14 +39,14 @@ export class DistMemo {
   private constructor(
     private readonly file: string,
     private readonly code: string,
-    private readonly stored: ReadonlyMap<string, readonly MemoObject[]>,
+    private readonly stored: ReadonlyMap<string, readonly T[]>,
   ) {}
 
   /** The memo at `file` if `code` wrote it, else an empty one. */
-  static open(file: string, code: string): DistMemo {
-    let stored = new Map<string, readonly MemoObject[]>();
+  static open<T>(file: string, code: string): DistMemo<T> {
+    let stored = new Map<string, readonly T[]>();
     try {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as MemoFile;
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as MemoFile<T>;
       if (saved.code === code && saved.entries && typeof saved.entries === 'object') stored = new Map(Object.entries(saved.entries));
     } catch {
       // none yet, or unreadable: every file is parsed
@@ -62,14 +59,14 @@ export class DistMemo {
     return createHash('sha256').update(bytes).digest('base64url');
   }
 
-  get(digest: string): readonly MemoObject[] | undefined {
+  get(digest: string): readonly T[] | undefined {
     const known = this.current.get(digest) ?? this.stored.get(digest);
     if (known) this.current.set(digest, known);
     this.lookups[known ? 'found' : 'missing']++;
     return known;
   }
 
-  set(digest: string, objects: readonly MemoObject[]): void {
+  set(digest: string, objects: readonly T[]): void {
     if (!this.stored.has(digest)) this.grew = true;
     this.current.set(digest, objects);
   }
@@ -82,7 +79,7 @@ export class DistMemo {
   save(): string | undefined {
     // the same entries as stored (none new, and as many): nothing to write
     if (!this.grew && this.current.size === this.stored.size) return undefined;
-    const text = JSON.stringify({ code: this.code, entries: Object.fromEntries(this.current) } satisfies MemoFile);
+    const text = JSON.stringify({ code: this.code, entries: Object.fromEntries(this.current) } satisfies MemoFile<T>);
     const temporary = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(dirname(this.file), { recursive: true });

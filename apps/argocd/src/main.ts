@@ -11,7 +11,7 @@ import { withWorkspaceLock, writeLeaves } from '@gitops/platform/render';
 import { isEntryPoint } from '@gitops/platform/cli';
 import type { DistMemo } from './dist-memo';
 import { HEADER, renderArgoCd } from './render';
-import { readDist, type DistLeaf } from './tree';
+import { readDist, type DistLeaf, type FileObject } from './tree';
 
 /** Whether every entry of `dir` is a file this generator wrote (its header first), so it may be deleted. */
 function generatedHere(dir: string): string | undefined {
@@ -32,7 +32,7 @@ function generatedHere(dir: string): string | undefined {
  * distLeavesOf), instead of reading it back. `memo`: what earlier runs found in dist/'s files
  * (dist-memo.ts), used and saved when dist/ is read.
  */
-export async function generateArgoCd(root: string, leaves?: readonly DistLeaf[], memo?: DistMemo): Promise<string> {
+export async function generateArgoCd(root: string, leaves?: readonly DistLeaf[], memo?: DistMemo<FileObject>): Promise<string> {
   const outDir = join(root, ARGOCD_LAYOUT.root);
   return withWorkspaceLock(root, 'argocd synth', async () => {
     const rendered = renderArgoCd(root, leaves ?? readDist(root, memo));

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeUtf8, DIST_DIR, FileProblemsError, foldersWithFiles, groupOf, parseYaml, type FileProblem } from '@gitops/platform';
-import { DistMemo, type MemoObject } from './dist-memo';
+import { DistMemo } from './dist-memo';
 
 /** The identity of a rendered object: what an AppProject has to permit. */
 export interface ObjectRef {
@@ -20,6 +20,9 @@ export interface ObjectRef {
   readonly file: string;
 }
 
+/** An object of a file, without the file's path (what the memo of dist/ keeps: the same bytes may sit at several paths). */
+export type FileObject = Omit<ObjectRef, 'file'>;
+
 /** An object as the generator sees it (from a parsed file, or from the render that wrote it). */
 interface ObjectLike {
   readonly apiVersion?: string;
@@ -28,7 +31,7 @@ interface ObjectLike {
   readonly spec?: unknown;
 }
 
-function refOf(o: ObjectLike): MemoObject {
+function refOf(o: ObjectLike): FileObject {
   const group = groupOf(o.apiVersion ?? '');
   const kind = o.kind ?? '';
   return {
@@ -56,7 +59,7 @@ export interface DistLeaf {
  * `FileProblemsError` naming every such file, line and column. With a `memo`, a file whose bytes
  * it knows is not parsed again, and every file read goes into it (dist-memo.ts).
  */
-export function readDist(root: string, memo?: DistMemo): DistLeaf[] {
+export function readDist(root: string, memo?: DistMemo<FileObject>): DistLeaf[] {
   const leaves: DistLeaf[] = [];
   const problems: FileProblem[] = [];
   for (const path of foldersWithFiles(root, DIST_DIR)) {
@@ -114,7 +117,7 @@ export interface RenderedLeafLike {
  * file written are remembered as holding its object, so the next run that reads dist/ back (the
  * affected render through Nx) parses only what changed since.
  */
-export function distLeavesOf(rendered: readonly RenderedLeafLike[], memo?: DistMemo): DistLeaf[] {
+export function distLeavesOf(rendered: readonly RenderedLeafLike[], memo?: DistMemo<FileObject>): DistLeaf[] {
   const leaves = rendered.map((leaf) => {
     const parts = `${DIST_DIR}/${leaf.path}`.split('/');
     const objects = leaf.objects
