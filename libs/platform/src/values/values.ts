@@ -4,6 +4,7 @@
  */
 import { relative } from 'node:path';
 import type { z } from 'zod';
+import { readPlainYaml } from './yaml-fast';
 import { FileProblemsError, formatFileProblem, parseYaml, readUtf8File, type FileProblem, type YamlDocument } from './yaml-safe';
 
 /** A value problem, located in its file. */
@@ -40,6 +41,13 @@ export function loadValues<S extends z.ZodType>(path: string, schema: S, root: s
 
 /** As `loadValues`, from text already read; `file` names it in messages. */
 export function parseValues<S extends z.ZodType>(text: string, file: string, schema: S): z.infer<S> {
+  // The common case, a simple file whose values pass, without the yaml package's document model;
+  // anything else the full way below, which gives the messages (yaml-fast.ts)
+  const simple = readPlainYaml(text);
+  if (simple) {
+    const checked = safeParseJitless(schema, simple.value);
+    if (checked.success) return checked.data;
+  }
   // Syntax, keys given twice (an error, not "last one wins" as YAML allows), __proto__, alias bombs.
   const parsed = parseYaml(text, file);
   if (parsed.problems.length > 0) throw new ValuesError(parsed.problems);
