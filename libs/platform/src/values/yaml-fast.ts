@@ -62,8 +62,8 @@ export function isSimpleYaml(text: string): boolean {
   // reads some other dedents the yaml package refuses.
   const blocks: number[] = [];
   let opener: SimpleLine['opener'];
-  for (const text_ of text.split('\n')) {
-    const line = simpleLine(text_);
+  for (const raw of text.split('\n')) {
+    const line = simpleLine(raw);
     if (line === false) return false;
     if (line === true) continue;
     // a `key:` or `-` opens a node on the next lines: deeper, or for a key a sequence at its column.
