@@ -8,7 +8,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq, isMap, stringify } from 'yaml';
 import { decodeYaml } from '@gitops/kubeconform';
-import { seededRandom } from './oracles';
+import { seededRandom } from '@gitops/platform/testing';
 
 export interface Variant {
   /** the mutation family (the counts are printed per family group) */

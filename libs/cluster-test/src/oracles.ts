@@ -16,7 +16,7 @@ import { join, relative } from 'node:path';
 import { getValidator } from '@gitops/kubeconform';
 import { ENVIRONMENTS, environmentFile, systemClusters, type Environment } from '@gitops/platform';
 import { loadEnvironment } from '@gitops/platform/render';
-import { runCommand } from '@gitops/platform/testing';
+import { runCommand, seededRandom } from '@gitops/platform/testing';
 import { ApiError, type KubeClient, type KubeObject } from './kube-client';
 import { planCatalogue, readFolder, type PlannedAddon } from './plan';
 import { sleep } from './processes';
@@ -274,18 +274,6 @@ export interface Mutant {
 }
 
 export const pathText = (path: Path) => path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${p}` : p), '');
-
-/** A seeded generator (mulberry32): the same seed gives the same mutants. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Node {
   readonly path: Path;

@@ -110,6 +110,18 @@ export function workingTreeCopy(prefix: string): { root: string; cleanup: () => 
   return copy;
 }
 
+/** A seeded generator (mulberry32): the same seed gives the same sequence, so a generated test case can be run again. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /**
  * One turn of the event loop (through its poll phase), for a test's long synchronous loop: the
  * worker reads the main process's replies there (see runCommand; tools/vitest/yield-between-tests.ts).

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { WORKSPACE_ROOT } from '../testing';
+import { seededRandom as random, WORKSPACE_ROOT } from '../testing';
 import { isSimpleYaml, readPlainYaml } from './yaml-fast';
 import { parseYaml } from './yaml-safe';
 
@@ -21,18 +21,6 @@ function agrees(text: string): 'fast' | 'full' {
   expect(full.problems.map((p) => p.reason), JSON.stringify(text)).toEqual([]);
   expect(fast.value, JSON.stringify(text)).toStrictEqual(full.documents[0].value);
   return 'fast';
-}
-
-/** A seeded generator, so a failure can be run again. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TRICKY = [
