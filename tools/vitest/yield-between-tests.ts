@@ -11,15 +11,6 @@
  * (@gitops/platform/testing). The test beside this file fails without it.
  */
 import { afterEach } from 'vitest';
+import { turnEventLoop } from '../../libs/platform/src/testing/event-loop';
 
-// the real one, should a test install fake timers
-const { setImmediate: realSetImmediate } = globalThis;
-
-const immediate = () => new Promise<void>((resolve) => realSetImmediate(resolve));
-
-// The first reaches a check phase, which may come right after the poll phase that ran this test;
-// the second, queued from that check phase, runs in the next turn, after a poll phase of its own.
-afterEach(async () => {
-  await immediate();
-  await immediate();
-});
+afterEach(turnEventLoop);

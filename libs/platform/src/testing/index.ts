@@ -122,11 +122,7 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/**
- * One turn of the event loop (through its poll phase), for a test's long synchronous loop: the
- * worker reads the main process's replies there (see runCommand; tools/vitest/yield-between-tests.ts).
- */
-export const turnEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+export { turnEventLoop } from './event-loop';
 
 /** What a finished command printed, as spawnSync reports it. */
 export interface CommandRun {
