@@ -31,6 +31,8 @@ export const COMPONENTS: readonly Component[] = [
   { name: 'kwok', module: 'kwok', pkg: 'sigs.k8s.io/kwok/cmd/kwok', versionOf: 'sigs.k8s.io/kwok' },
   { name: 'kubeconform', module: 'kubeconform', pkg: 'github.com/yannh/kubeconform/cmd/kubeconform', versionOf: 'github.com/yannh/kubeconform' },
   { name: 'kubectl-validate', module: 'kubectl-validate', pkg: 'sigs.k8s.io/kubectl-validate', versionOf: 'sigs.k8s.io/kubectl-validate' },
+  // the cron parser the API server validates CronJob schedules with: the oracle for the values' cronSchedule
+  { name: 'robfig-cron', module: 'robfig-cron', pkg: './parse-standard', versionOf: 'github.com/robfig/cron/v3' },
   // one multi-call binary, as upstream builds it (the component is chosen by ARGOCD_BINARY_NAME)
   { name: 'argocd', module: 'argocd', pkg: 'github.com/argoproj/argo-cd/v3/cmd', versionOf: 'github.com/argoproj/argo-cd/v3', stamp: 'argo-cd' },
 ];

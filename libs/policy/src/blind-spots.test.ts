@@ -272,8 +272,8 @@ describe('rendered values the API server or a controller would refuse (item 9)',
     cron.spec.schedule = '99 99 99 99 99';
     const velero = at('dist/staging/shop/api/Schedule.backup.yaml', { apiVersion: 'velero.io/v1', kind: 'Schedule', metadata: { name: 'backup', namespace: 'velero' }, spec: { schedule: '0 2 * * 7' } });
     expect(rule(at('dist/staging/shop/api/CronJob.api.yaml', cron), velero)).toEqual([
-      'CronJob spec.schedule 99 99 99 99 99: must be a valid cron expression: Constraint error, got value 99 expected range 0-59',
-      'Schedule spec.schedule 0 2 * * 7: must be a cron expression whose day-of-week is 0-6 or SUN-SAT (robfig/cron: Sunday is 0, not 7)',
+      'CronJob spec.schedule 99 99 99 99 99: must be a valid cron expression: its minute field (0-59): end of range (99) above maximum (59): 99 (robfig/cron)',
+      'Schedule spec.schedule 0 2 * * 7: must be a valid cron expression: its day-of-week field (0-6 or SUN-SAT): end of range (7) above maximum (6): 7 (robfig/cron)',
     ]);
   });
 });

@@ -3,7 +3,6 @@
  * (or the tool consuming the value) would reject, so a bad value fails at render time, with
  * its file and field, instead of at sync time.
  */
-import { CronExpressionParser } from 'cron-parser';
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 
@@ -220,12 +219,48 @@ export function cidrWithin(inner: string, outer: string): boolean {
 /** Descriptors robfig/cron v3's ParseStandard accepts besides five fields. */
 const CRON_DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
+/** The five fields' bounds and names, as robfig/cron v3.0.1 spec.go has them (`minutes`, `hours`, `dom`, `months`, `dow`). */
+const CRON_FIELDS: readonly { name: string; min: number; max: number; names?: readonly string[] }[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['', 'jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] },
+  // Sunday is 0 (or SUN); 7 is out of range, unlike in cron-parser or Vixie cron
+  { name: 'day-of-week', min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] },
+];
+
+/**
+ * Why robfig/cron v3.0.1 refuses one comma-separated range of a field, in its own words, or
+ * undefined: its parser.go `getRange`, for the grammar `cronSchedule` lets through (numbers and
+ * names, `*` or `?`, one `-`, one `/`). `N/step` means N to the field's maximum.
+ */
+function cronRangeProblem(expr: string, field: (typeof CRON_FIELDS)[number]): string | undefined {
+  const [range, stepText] = expr.split('/');
+  const [low, high] = range.split('-');
+  const value = (text: string) => {
+    const named = field.names?.indexOf(text.toLowerCase()) ?? -1;
+    return named >= 0 ? named : /^[0-9]+$/.test(text) ? Number(text) : undefined;
+  };
+  const star = low === '*' || low === '?';
+  const start = star ? field.min : value(low);
+  let end = star ? field.max : high === undefined ? start : value(high);
+  const bad = [low, high].find((t) => !star && t !== undefined && value(t) === undefined);
+  if (start === undefined || end === undefined) return `failed to parse int from ${bad}: not a number or a ${field.name} name`;
+  if (stepText !== undefined && high === undefined) end = field.max;
+  if (start < field.min) return `beginning of range (${start}) below minimum (${field.min}): ${expr}`;
+  if (end > field.max) return `end of range (${end}) above maximum (${field.max}): ${expr}`;
+  if (start > end) return `beginning of range (${start}) beyond end of range (${end}): ${expr}`;
+  if (stepText !== undefined && Number(stepText) === 0) return `step of range should be a positive number: ${expr}`;
+  return undefined;
+}
+
 /**
  * A cron schedule as its consumers read it: Kubernetes CronJob, Velero Schedule and Argo CD sync
  * windows all parse with robfig/cron v3's standard parser (cron.ParseStandard: five fields
  * minute hour day-of-month month day-of-week, with * ? , - / and month/day names, plus the
  * descriptors @yearly ... @hourly and `@every <duration>`). No seconds field, and none of the
- * Quartz extensions (L, W, #) robfig does not parse. Ranges are checked by cron-parser.
+ * Quartz extensions (L, W, #) robfig does not parse. Ranges are checked as robfig's parser.go
+ * checks them (cronRangeProblem); the cron-schedule integration test holds this to the real parser.
  */
 export const cronSchedule = z.string().superRefine((value, ctx) => {
   const add = (message: string) => ctx.addIssue({ code: 'custom', message, input: value });
@@ -241,14 +276,14 @@ export const cronSchedule = z.string().superRefine((value, ctx) => {
   if (!fields.every((f) => f.split(',').every((r) => RANGE.test(r)))) {
     return add('must be a cron expression of the standard parser: numbers, month or day names, * ? , - / only (no L, W, # or H)');
   }
-  try {
-    CronExpressionParser.parse(s);
-  } catch (e) {
-    return add(`must be a valid cron expression: ${(e as Error).message}`);
-  }
-  // robfig's day-of-week bounds are 0-6 (Sunday is 0); cron-parser also takes 7.
-  if (fields[4].split(',').some((r) => r.split('/')[0].split('-').some((n) => /^\d+$/.test(n) && Number(n) > 6))) {
-    add('must be a cron expression whose day-of-week is 0-6 or SUN-SAT (robfig/cron: Sunday is 0, not 7)');
+  for (const [i, f] of fields.entries()) {
+    for (const r of f.split(',')) {
+      const problem = cronRangeProblem(r, CRON_FIELDS[i]);
+      if (!problem) continue;
+      const { name, min, max, names } = CRON_FIELDS[i];
+      const allowed = `${min}-${max}${names ? ` or ${names[min].toUpperCase()}-${names[max].toUpperCase()}` : ''}`;
+      return add(`must be a valid cron expression: its ${name} field (${allowed}): ${problem} (robfig/cron)`);
+    }
   }
 });
 

@@ -85,7 +85,7 @@ describe('cron schedules (robfig/cron v3 standard parser)', () => {
     refuses(cronSchedule, '0 0 32 * *', 'cron');
     refuses(cronSchedule, '0 0 * 13 *', 'cron');
     refuses(cronSchedule, '0 0 * * 8', 'cron');
-    // robfig's day-of-week is 0-6 (Sunday is 0 or SUN); cron-parser alone would take 7
+    // robfig's day-of-week is 0-6 (Sunday is 0 or SUN); Vixie cron and cron-parser also take 7
     refuses(cronSchedule, '0 0 * * 7', 'day-of-week');
     refuses(cronSchedule, '0 0 * * 5-7', 'day-of-week');
   });
