@@ -37,17 +37,43 @@ const lazyRe2 = {
     b.onResolve({ filter: /^re2-wasm$/ }, (args) => (args.importer === LAZY_RE2 ? { external: true } : { path: LAZY_RE2 }));
   },
 };
+/**
+ * fdir (tinyglobby's directory walker) requires picomatch when it is loaded, for a glob API of its
+ * own that tinyglobby never calls (tinyglobby matches with the picomatch bundled for it): a file
+ * loaded outside the bundle and its code cache, 12 ms of every run. Inside the bundle fdir's
+ * `createRequire` gives a require that finds nothing, as when picomatch is not installed, which
+ * fdir allows for (fdir 6.5 dist/index.mjs: `try { require.resolve("picomatch") ... } catch {}`).
+ */
+const noFdirPicomatch = {
+  name: 'no-fdir-picomatch',
+  setup(b) {
+    b.onResolve({ filter: /^module$/ }, (args) => (/[\\/]fdir[\\/]/.test(args.importer) ? { path: 'fdir-module', namespace: 'no-fdir-picomatch' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'no-fdir-picomatch' }, () => ({
+      contents: 'export function createRequire() { const none = (id) => { throw new Error(`${id}: not loaded in the bundle`); }; none.resolve = none; return none; }',
+      loader: 'js',
+    }));
+  },
+};
 /** What the bundle is built from: the libraries, the Argo CD generator, this file, the compiler options and the locked packages. */
 const SOURCE_DIRS = ['libs', 'apps/argocd/src'];
 const SOURCE_FILES = ['tools/nx-synth/renderer.mjs', 'tools/nx-synth/lazy-re2.cjs', 'tsconfig.base.json', 'package-lock.json'];
 
 /**
- * Every TypeScript file under SOURCE_DIRS but tests and node_modules, and SOURCE_FILES. A listing
- * with Node's recursive readdir: loading a glob package and matching took 30 ms of every run.
+ * Every TypeScript file under SOURCE_DIRS but tests and node_modules, and SOURCE_FILES. A walk
+ * with one readdir per folder: a glob package took 30 ms of every run to load and match, Node's
+ * recursive readdir 8 ms (on its first call), this 1.5 ms.
  */
 function sourceFiles(root) {
-  const listed = SOURCE_DIRS.flatMap((dir) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir), { recursive: true }).map((f) => `${dir}/${f.split('\\').join('/')}`) : []));
-  const code = listed.filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.split('/').includes('node_modules'));
+  const code = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(path);
+      } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) code.push(path);
+    }
+  };
+  for (const dir of SOURCE_DIRS) if (existsSync(join(root, dir))) walk(dir);
   return [...code, ...SOURCE_FILES.filter((f) => existsSync(join(root, f)))].sort();
 }
 
@@ -131,7 +157,7 @@ export async function buildRenderer(root = ROOT) {
   const { build } = await import('esbuild');
   await build({
     entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: EXTERNAL, plugins: [lazyRe2], tsconfig: join(root, 'tsconfig.base.json'), logLevel: 'error',
+    external: EXTERNAL, plugins: [lazyRe2, noFdirPicomatch], tsconfig: join(root, 'tsconfig.base.json'), logLevel: 'error',
     // ES modules bundled into CommonJS (tinyglobby's fdir) ask for their own URL
     define: { 'import.meta.url': '__bundleUrl' }, banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
