@@ -115,30 +115,30 @@ export function renderServices(services: readonly ServiceDefinition[], opts: Ren
     // The values files this service's objects come from, named in every file's first line.
     const valuesFiles = [systemValuesFile(opts.root, env, service.system.name), environmentFile(opts.root, env)].map((f) => relative(opts.root, f));
     const header = (leaf: string) => renderedHeader(opts.sourceOf?.(service), leaf, valuesFiles);
-    let first: { json: string; files: Map<string, string> } | undefined;
+    // Most systems render the same objects on each of their clusters: the YAML of the same
+    // objects is written once (a fifth of the YAML of a render), and a folder's header is added last.
+    const yamlOf = new Map<string, Map<string, string>>();
     const renders = clusters.map((cluster) => {
       const objects = renderOn(service, environment, cluster, systemValues, namespace)
         // A stateful singleton runs on the system's singleton cluster(s) only (singletons.ts).
         .filter((o) => singletonsOn.includes(cluster.name) || !singletonReason(o));
-      // Most systems render the same objects on each of their clusters: the files of the same
-      // objects are the same files, so they are written out once (a fifth of the YAML of a render).
       const json = JSON.stringify(objects);
-      const files = first?.json === json ? first.files : toFiles(path, objects, header(path));
-      first ??= { json, files };
-      return { cluster: cluster.name, objects, files };
+      const yaml = yamlOf.get(json) ?? objectYaml(path, objects);
+      yamlOf.set(json, yaml);
+      return { cluster: cluster.name, objects, yaml };
     }).filter((r) => r.objects.length > 0);
     if (renders.length === 0) {
       // An empty folder would make Argo CD prune everything the service had.
       throw new RenderError(`${path}: renders no objects; a service must render at least one object in every environment it runs in`);
     }
-    const same = renders.length === clusters.length && renders.every((r) => sameFiles(r.files, renders[0].files));
+    const same = renders.length === clusters.length && renders.every((r) => sameFiles(r.yaml, renders[0].yaml));
     if (same) {
-      return [{ env, system: service.system.name, service: service.name, clusters: renders.map((r) => r.cluster), path, objects: renders[0].objects, files: renders[0].files }];
+      return [{ env, system: service.system.name, service: service.name, clusters: renders.map((r) => r.cluster), path, objects: renders[0].objects, files: withHeader(renders[0].yaml, header(path)) }];
     }
     // Objects differ between clusters (or the service runs on some only): a folder per cluster.
     return renders.map((r) => {
       const leafPath = `${path}/${r.cluster}`;
-      return { env, system: service.system.name, service: service.name, cluster: r.cluster, clusters: [r.cluster], path: leafPath, objects: r.objects, files: toFiles(leafPath, r.objects, header(leafPath)) };
+      return { env, system: service.system.name, service: service.name, cluster: r.cluster, clusters: [r.cluster], path: leafPath, objects: r.objects, files: withHeader(r.yaml, header(leafPath)) };
     });
   });
   checkOwnership(leaves);
@@ -196,15 +196,20 @@ export function loadEnvironment(env: EnvironmentName, root: string, knownSystems
   return loadValues(environmentFile(root, env), schema, root);
 }
 
-/** One file per object, named `<Kind>.<name>.yaml` so a PR diff reads object by object. */
-function toFiles(path: string, objects: RenderedObject[], header: string): Map<string, string> {
+/** The YAML of each object by its file name, `<Kind>.<name>.yaml` (one file per object, so a PR diff reads object by object), sorted. */
+function objectYaml(path: string, objects: RenderedObject[]): Map<string, string> {
   const files = new Map<string, string>();
   for (const obj of objects) {
     const name = `${obj.kind}.${obj.metadata.name}.yaml`;
     if (files.has(name)) {
       throw new RenderError(`${path}: two objects would be written to ${name}; give them different names`);
     }
-    files.set(name, header + toYaml(obj));
+    files.set(name, toYaml(obj));
   }
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** A folder's files: each object's YAML after the folder's header. */
+function withHeader(yaml: Map<string, string>, header: string): Map<string, string> {
+  return new Map([...yaml].map(([name, text]) => [name, header + text]));
 }
