@@ -266,7 +266,8 @@ export const cronSchedule = z.string().superRefine((value, ctx) => {
   const add = (message: string) => ctx.addIssue({ code: 'custom', message, input: value });
   const s = value.trim();
   if (s.startsWith('@')) {
-    if (CRON_DESCRIPTORS.has(s) || /^@every ((\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+)$/.test(s)) return;
+    // Go's duration units; µ written as \u00b5 so the bundled renderer stays ASCII (tools/nx-synth/renderer.mjs)
+    if (CRON_DESCRIPTORS.has(s) || /^@every ((\d+(\.\d+)?(ns|us|\u00b5s|ms|s|m|h))+)$/.test(s)) return;
     return add('must be a cron expression such as "0 2 * * *" or a descriptor such as @daily (robfig/cron standard parser)');
   }
   const fields = s.split(/\s+/);
