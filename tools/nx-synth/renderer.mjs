@@ -20,6 +20,7 @@
 import { readFileSync, readdirSync, mkdirSync, renameSync, rmSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import vm from 'node:vm';
+import { createHash } from 'node:crypto';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -105,6 +106,35 @@ export async function buildRenderer(root = ROOT) {
     const r = relative(outDir, join(root, to)).split('\\').join('/');
     return r.startsWith('.') ? r : `./${r}`;
   };
+  mkdirSync(outDir, { recursive: true });
+  const { build } = await import('esbuild');
+  const bundleOptions = {
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20',
+    external: EXTERNAL, plugins: [lazyRe2, noFdirPicomatch],
+    // Without comments the bundle is ASCII (esbuild escapes other characters in strings), which
+    // Node reads into a one-byte string: a comment's dash or arrow made all 4.3 MB two-byte, 15 ms
+    // more to read and slower to compile (9% of a run, side by side). Names are kept for stack traces.
+    minifyWhitespace: true,
+    // module names in the bundle relative to the workspace, wherever the build is started from
+    absWorkingDir: root, tsconfig: join(root, 'tsconfig.base.json'), logLevel: 'error',
+    // ES modules bundled into CommonJS (tinyglobby's fdir) ask for their own URL
+    define: { 'import.meta.url': '__bundleUrl' }, banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  };
+  // The memo of dist/ (apps/argocd/src/dist-memo.ts) is named by the code that decides what a file
+  // of dist/ holds: how the renderer writes an object and how readDist reads one back, bundled on
+  // their own and hashed. The services are not part of it, so a change to one keeps the memo.
+  let distCode = '';
+  if (argocd) {
+    const codeEntry = join(outDir, 'dist-code.ts');
+    writeFileSync(codeEntry, [
+      `export { renderServices } from '${rel('libs/platform/src/render/render')}';`,
+      `export { writeLeaves } from '${rel('libs/platform/src/render/writer')}';`,
+      `export { readDist, distLeavesOf } from '${rel('apps/argocd/src/tree')}';`,
+      '',
+    ].join('\n'));
+    const { outputFiles } = await build({ ...bundleOptions, entryPoints: [codeEntry], write: false });
+    distCode = createHash('sha256').update(outputFiles[0].contents).digest('hex');
+  }
   const entryText = [
     `import { runSynthCli } from '${rel('libs/platform/src/cli/synth-program')}';`,
     `import { checkLoaded } from '${rel('libs/platform/src/render/catalogue')}';`,
@@ -115,13 +145,9 @@ export async function buildRenderer(root = ROOT) {
           `import { generateArgoCd } from '${rel('apps/argocd/src/main')}';`,
           `import { distLeavesOf } from '${rel('apps/argocd/src/tree')}';`,
           `import { DIST_MEMO_FILE, DistMemo } from '${rel('apps/argocd/src/dist-memo')}';`,
-          "import { statSync } from 'node:fs';",
           "import { join } from 'node:path';",
-          '/** What earlier runs of this very bundle file found in dist/ (apps/argocd/src/dist-memo.ts; the bundle is named as for its code cache: bundleKey). */',
-          'const openMemo = (root: string) => {',
-          '  const s = statSync(__filename, { bigint: true });',
-          '  return DistMemo.open(join(root, DIST_MEMO_FILE), [__filename, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(" "));',
-          '};',
+          '/** What earlier runs of the same writing and reading code found in dist/ (apps/argocd/src/dist-memo.ts; the code hashed when this bundle was built). */',
+          `const openMemo = (root: string) => DistMemo.open(join(root, DIST_MEMO_FILE), ${JSON.stringify(`sha256:${distCode}`)});`,
         ]
       : [
           "const generateArgoCd = async (_root: string, _leaves?: unknown, _memo?: unknown) => 'argocd/: not generated, this workspace has no apps/argocd';",
@@ -152,20 +178,8 @@ export async function buildRenderer(root = ROOT) {
     '}',
     '',
   ].join('\n');
-  mkdirSync(outDir, { recursive: true });
   writeFileSync(entry, entryText);
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    external: EXTERNAL, plugins: [lazyRe2, noFdirPicomatch],
-    // Without comments the bundle is ASCII (esbuild escapes other characters in strings), which
-    // Node reads into a one-byte string: a comment's dash or arrow made all 4.3 MB two-byte, 15 ms
-    // more to read and slower to compile (9% of a run, side by side). Names are kept for stack traces.
-    minifyWhitespace: true,
-    tsconfig: join(root, 'tsconfig.base.json'), logLevel: 'error',
-    // ES modules bundled into CommonJS (tinyglobby's fdir) ask for their own URL
-    define: { 'import.meta.url': '__bundleUrl' }, banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  });
+  await build({ ...bundleOptions, entryPoints: [entry], outfile: bundle });
   writeFileSync(stamp, stampText);
   return bundle;
 }
