@@ -9,7 +9,7 @@ import { inputFingerprint, staleInputs } from './inputs';
 import { DIST_DIR, environmentFile, serviceFolderOf, systemValuesFile } from '../layout/layout';
 import { withWorkspaceLock } from './lock';
 import { planPrune, type PrunePlan } from './prune';
-import { renderServices, type RenderedLeaf } from './render';
+import { FileReads, renderServices, type RenderedLeaf } from './render';
 import type { ServiceDefinition } from '../constructs/service';
 import { recoverTransactions, writeLeaves, type WriteOptions } from './writer';
 
@@ -116,10 +116,12 @@ export interface ProjectOutcome {
 export async function synthProjects(root: string, projectRoots: readonly string[], opts: Pick<SynthOptions, 'outDir' | 'onNote' | 'loaded'> = {}): Promise<ProjectOutcome[]> {
   return withWorkspaceLock(root, 'synth', async () => {
     const outcomes: ProjectOutcome[] = [];
+    // each environment and values file read once for all the projects (FileReads)
+    const reads = new FileReads();
     for (const project of projectRoots) {
       try {
         const loaded = opts.loaded ? pick(opts.loaded, [project]) : await loadServices(root, [project]);
-        outcomes.push({ project, leaves: renderLoaded(root, loaded, { loaded: opts.loaded }) });
+        outcomes.push({ project, leaves: renderLoaded(root, loaded, { loaded: opts.loaded, reads }) });
       } catch (e) {
         outcomes.push({ project, error: (e as Error).message });
       }
@@ -138,13 +140,14 @@ export async function synthProjects(root: string, projectRoots: readonly string[
   });
 }
 
-function renderLoaded(root: string, loaded: readonly LoadedService[], opts: Pick<SynthOptions, 'environments' | 'onProgress' | 'loaded'>): RenderedLeaf[] {
+function renderLoaded(root: string, loaded: readonly LoadedService[], opts: Pick<SynthOptions, 'environments' | 'onProgress' | 'loaded'> & { reads?: FileReads }): RenderedLeaf[] {
   const sourceOf = new Map(loaded.map(({ project, service }) => [service, project.root]));
   return renderServices(loaded.map((l) => l.service), {
     root,
     environments: opts.environments,
     sourceOf: (s) => sourceOf.get(s),
     onProgress: opts.onProgress,
+    reads: opts.reads,
     // the bundled renderer carries the whole catalogue (it cannot read the syntax trees)
     knownSystems: opts.loaded ? [...new Set(opts.loaded.map((l) => l.service.system.name))] : findSystems(root).map((s) => s.name),
   });
