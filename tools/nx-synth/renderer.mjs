@@ -122,18 +122,16 @@ export async function buildRenderer(root = ROOT) {
   };
   // The memo of dist/ (apps/argocd/src/dist-memo.ts) is named by the code that decides what a file
   // of dist/ holds: how the renderer writes an object and how readDist reads one back, bundled on
-  // their own and hashed. The services are not part of it, so a change to one keeps the memo.
-  let distCode = '';
+  // their own (in the same esbuild run) and hashed into dist-code.sha256 beside the bundle. The
+  // services are not part of it, so a change to one keeps the memo.
+  const codeEntry = join(outDir, 'dist-code.ts');
   if (argocd) {
-    const codeEntry = join(outDir, 'dist-code.ts');
     writeFileSync(codeEntry, [
       `export { renderServices } from '${rel('libs/platform/src/render/render')}';`,
       `export { writeLeaves } from '${rel('libs/platform/src/render/writer')}';`,
       `export { readDist, distLeavesOf } from '${rel('apps/argocd/src/tree')}';`,
       '',
     ].join('\n'));
-    const { outputFiles } = await build({ ...bundleOptions, entryPoints: [codeEntry], write: false });
-    distCode = createHash('sha256').update(outputFiles[0].contents).digest('hex');
   }
   const entryText = [
     `import { runSynthCli } from '${rel('libs/platform/src/cli/synth-program')}';`,
@@ -146,8 +144,12 @@ export async function buildRenderer(root = ROOT) {
           `import { distLeavesOf } from '${rel('apps/argocd/src/tree')}';`,
           `import { DIST_MEMO_FILE, DistMemo } from '${rel('apps/argocd/src/dist-memo')}';`,
           "import { join } from 'node:path';",
-          '/** What earlier runs of the same writing and reading code found in dist/ (apps/argocd/src/dist-memo.ts; the code hashed when this bundle was built). */',
-          `const openMemo = (root: string) => DistMemo.open(join(root, DIST_MEMO_FILE), ${JSON.stringify(`sha256:${distCode}`)});`,
+          "import { readFileSync } from 'node:fs';",
+          '/** What earlier runs of the same writing and reading code found in dist/ (apps/argocd/src/dist-memo.ts; that code was hashed when this bundle was built). */',
+          'const openMemo = (root: string) => {',
+          "  const code = readFileSync(join(__dirname, 'dist-code.sha256'), 'utf8');",
+          '  return DistMemo.open(join(root, DIST_MEMO_FILE), `sha256:${code}`);',
+          '};',
         ]
       : [
           "const generateArgoCd = async (_root: string, _leaves?: unknown, _memo?: unknown) => 'argocd/: not generated, this workspace has no apps/argocd';",
@@ -179,7 +181,12 @@ export async function buildRenderer(root = ROOT) {
     '',
   ].join('\n');
   writeFileSync(entry, entryText);
-  await build({ ...bundleOptions, entryPoints: [entry], outfile: bundle });
+  const { outputFiles } = await build({
+    ...bundleOptions, entryPoints: { synth: entry, ...(argocd ? { 'dist-code': codeEntry } : {}) }, outdir: outDir, outExtension: { '.js': '.cjs' }, write: false,
+  });
+  const output = (name) => outputFiles.find((f) => f.path === join(outDir, name)).contents;
+  if (argocd) writeFileSync(join(outDir, 'dist-code.sha256'), createHash('sha256').update(output('dist-code.cjs')).digest('hex'));
+  writeFileSync(bundle, output('synth.cjs'));
   writeFileSync(stamp, stampText);
   return bundle;
 }
