@@ -2,7 +2,7 @@
  * `npm run bench`: prints the speed and memory figures of issues 6 and 23, measured side by side
  * in one run (medians; the machines are shared and noisy, so compare ratios, not absolute times).
  *
- *   npm run bench -- [--runs 5] [--scale 100,300,1000] [--skip-scale]
+ *   npm run bench -- [--runs 5] [--scale 100,300,1000] [--nx-scale 1000] [--skip-scale] [--skip-checks]
  *
  * The incremental figures (npm run synth, nx run-many, nx affected) are taken in a git worktree of
  * HEAD, so the benchmark never touches this checkout's dist/ or environments/.
@@ -15,16 +15,18 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { runKubeconformBench } from './kubeconform';
 import { compareOutput, readDist, writeKustomize } from './kustomize';
+import { runNxScaleBench } from './nx-scale';
 import { valuesCheckMs } from './values-scale';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 const opts = new Command('bench')
   .option('--runs <n>', 'runs per figure (medians are reported)', '5')
   .option('--scale <sizes>', 'synthetic catalogue sizes (services)', '100,300,1000')
-  .option('--skip-scale', 'leave out the synthetic catalogue')
+  .option('--nx-scale <services>', 'services of the system added for the incremental path at scale, through Nx', '1000')
+  .option('--skip-scale', 'leave out the synthetic catalogues')
   .option('--skip-checks', 'leave out the values checks on large files and kubeconform')
   .parse()
-  .opts<{ runs: string; scale: string; skipScale?: boolean; skipChecks?: boolean }>();
+  .opts<{ runs: string; scale: string; nxScale: string; skipScale?: boolean; skipChecks?: boolean }>();
 const RUNS = Number(opts.runs);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -123,8 +125,6 @@ execFileSync('git', ['worktree', 'add', '--detach', tree, 'HEAD'], { cwd: ROOT, 
 symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
 const nx = join(ROOT, 'node_modules/.bin/nx');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-let seedFull = NaN;
-let seedAffected = NaN;
 try {
   console.log('\nthe incremental path (git worktree of HEAD; each round: no-op, full and affected renders, side by side):');
   const clean = () => {
@@ -152,8 +152,8 @@ try {
   }
   clean();
   const noopMedian = row('no-op npm run synth (whole catalogue + argocd/, one process)', noop);
-  seedFull = row('full render through Nx: nx run-many -t synth (one process)', fullNx);
-  seedAffected = row(`affected render of one service: nx affected -t synth (${ran})`, affected);
+  const seedFull = row('full render through Nx: nx run-many -t synth (one process)', fullNx);
+  const seedAffected = row(`affected render of one service: nx affected -t synth (${ran})`, affected);
 
   console.log('\nratios (same run):');
   if (kubectl) console.log(`  ours one process (bundled) / Kustomize:          ${(oursMedian / kustomizeMedian).toFixed(2)} (${(oursMedian / kustomizeStdoutMedian).toFixed(2)} against Kustomize to standard output)`);
@@ -172,23 +172,17 @@ try {
 
 // ---- scale ---------------------------------------------------------------------------------
 if (!opts.skipScale) {
-  console.log('\nscale: a generated catalogue of N services x 3 environments, one process each (bench/scale.ts). Full: every service rendered and');
-  console.log('written, then argocd/ from the render (npm run synth). One, in the same folder: one service\'s tag changed, that service rendered');
-  console.log('and written, then argocd/ from dist/ read back, only files the memo does not know parsed (the Nx executor\'s process):');
-  console.log('  services  objects   full: in process (argocd/)   wall    ms/service  peak RSS   one: in process (argocd/, files parsed)   wall   one/full wall');
-  const results: { n: number; perService: number; wall: number; rss: number; oneWall: number }[] = [];
+  console.log('\nscale: a generated catalogue of N services x 3 environments, one process each (bench/scale.ts): every service rendered and');
+  console.log('written, then argocd/ from the render (what npm run synth does):');
+  console.log('  services  objects   in process (argocd/)   wall    ms/service  peak RSS');
+  const results: { n: number; perService: number; wall: number; rss: number }[] = [];
   for (const n of opts.scale.split(',').map(Number)) {
     const walls: number[] = [];
     const renders: number[] = [];
     const rss: number[] = [];
-    const oneWalls: number[] = [];
-    const oneRenders: number[] = [];
     const argocds: number[] = [];
-    const oneArgocds: number[] = [];
-    let parsed = 0;
     let objs = 0;
     for (let i = 0; i < RUNS; i++) {
-      // side by side: the whole catalogue, then one service of it (what an affected render's process does)
       const dir = join(scratch, `scale-${n}-${i}`);
       const r = timed(node, ['--import', 'tsx', 'bench/scale.ts', String(n), dir]);
       const j = JSON.parse(r.out.trim().split('\n').pop()!);
@@ -197,20 +191,12 @@ if (!opts.skipScale) {
       argocds.push(j.argocdMs);
       rss.push(j.maxRssMiB);
       objs = j.objects;
-      const one = timed(node, ['--import', 'tsx', 'bench/scale.ts', String(n), dir, String(Math.floor(n / 2))]);
-      const o = JSON.parse(one.out.trim().split('\n').pop()!);
-      oneWalls.push(one.ms);
-      oneRenders.push(o.ms);
-      oneArgocds.push(o.argocdMs);
-      parsed = Math.max(parsed, o.parsed);
       rmSync(dir, { recursive: true, force: true });
     }
     const w = median(walls);
     const perService = median(renders) / n;
-    const oneWall = median(oneWalls);
-    results.push({ n, perService, wall: w, rss: Math.max(...rss), oneWall });
-    const inProcess = (total: number[], argocd: number[]) => `${fmt(median(total))} (${fmt(median(argocd))})`;
-    console.log(`  ${String(n).padStart(8)}  ${String(objs).padStart(7)}   ${inProcess(renders, argocds).padStart(25)}   ${fmt(w).padStart(7)}  ${perService.toFixed(2).padStart(7)} ms ${String(Math.max(...rss)).padStart(5)} MiB   ${`${inProcess(oneRenders, oneArgocds).slice(0, -1)}, ${parsed})`.padStart(38)}   ${fmt(oneWall).padStart(6)}   ${(oneWall / w).toFixed(2).padStart(13)}`);
+    results.push({ n, perService, wall: w, rss: Math.max(...rss) });
+    console.log(`  ${String(n).padStart(8)}  ${String(objs).padStart(7)}   ${`${fmt(median(renders))} (${fmt(median(argocds))})`.padStart(19)}   ${fmt(w).padStart(7)}  ${perService.toFixed(2).padStart(7)} ms ${String(Math.max(...rss)).padStart(5)} MiB`);
   }
   const first = results[0];
   const last = results[results.length - 1];
@@ -220,12 +206,15 @@ if (!opts.skipScale) {
   if (big) {
     check(big.wall < 60_000, `1000 services x 3 environments under 60 s (${fmt(big.wall)} wall)`);
     check(big.rss < 1024, `peak memory under 1 GiB (${big.rss} MiB)`);
-    check(big.oneWall <= big.wall / 5, `one service of 1000 at most a fifth of the full render, argocd/ included (${fmt(big.oneWall)} / ${fmt(big.wall)} = ${(big.oneWall / big.wall).toFixed(2)})`);
-    // Nx's own cost on top (project graph, affected, hashing) is not in these figures; on the seed
-    // catalogue the whole affected run through Nx took the seed figure above
-    if (Number.isFinite(seedAffected)) console.log(`  (plus Nx's own cost: the whole nx affected run on the seed catalogue took ${fmt(seedAffected)})`);
   }
   check(last.perService / first.perService <= 1.25, 'cost grows no faster than linearly (per-service cost within 25%)');
+
+  const n = Number(opts.nxScale);
+  const f = runNxScaleBench({ root: ROOT, scratch, services: n, runs: RUNS, timed, row });
+  console.log(`  affected (one service, bundle rebuilt) / full through Nx: ${(f.affectedRebuilt / f.fullNx).toFixed(2)}; / npm run synth: ${(f.affectedRebuilt / f.synth).toFixed(2)}`);
+  console.log(`  affected (one service, bundle current) / full through Nx: ${(f.affectedCurrent / f.fullNx).toFixed(2)}; / npm run synth: ${(f.affectedCurrent / f.synth).toFixed(2)}`);
+  check(f.affectedRebuilt <= f.fullNx / 5, `at ${n} services, an affected render of one service at most a fifth of the full render, both through Nx (${fmt(f.affectedRebuilt)} / ${fmt(f.fullNx)} = ${(f.affectedRebuilt / f.fullNx).toFixed(2)})`);
+  check(f.affectedRebuilt < f.synth, `at ${n} services, an affected render of one service faster than npm run synth (${fmt(f.affectedRebuilt)} < ${fmt(f.synth)})`);
 }
 
 // ---- values checks on large files (issue 10 item 17) ----------------------------------------

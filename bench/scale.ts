@@ -1,19 +1,13 @@
 /**
  * Renders a generated catalogue of N synthetic services × 3 environments in one process, then
- * generates argocd/, and prints one JSON line: {services, environments, objects, files, ms,
- * argocdMs, parsed, maxRssMiB}. Run by run.ts in a fresh process per size, so the memory figure is
- * that size's own peak.
+ * generates argocd/ from the render (what `npm run synth` does, the files written remembered:
+ * apps/argocd/src/dist-memo.ts), and prints one JSON line: {services, environments, objects, files,
+ * ms, argocdMs, maxRssMiB}. Run by run.ts in a fresh process per size, so the memory figure is that
+ * size's own peak. (The incremental path at scale, through Nx itself: nx-scale.ts.)
  *
- *   tsx bench/scale.ts <services> <work dir> [<one service's index>]
- *
- * Without an index: what `npm run synth` does, every service rendered and written, argocd/ from
- * the render itself (and the files written remembered: apps/argocd/src/dist-memo.ts). With an
- * index, in the work dir of such a run: what the Nx executor's process does for a run in which one
- * service is affected. That service's tag changes (a value no run used before), only it renders
- * and is written, and argocd/ is generated from dist/ on disk, every file read and hashed and only
- * those the memo does not know parsed (`parsed`).
+ *   tsx bench/scale.ts <services> <work dir>
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppService, Autoscaler, defineService, defineSystem, DisruptionBudget, ENVIRONMENTS, IrsaServiceAccount, ResourcesSchema, SecureDeployment, WorkloadNetworkPolicy, imageTag } from '@gitops/platform';
@@ -24,11 +18,8 @@ import { distLeavesOf, type FileObject } from '../apps/argocd/src/tree';
 
 const count = Number(process.argv[2]);
 const work = process.argv[3];
-const only = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
-if (!Number.isInteger(count) || count < 1 || !work || (only !== undefined && !(only >= 0 && only < count))) throw new Error('usage: tsx bench/scale.ts <services> <work dir> [<one service index>]');
+if (!Number.isInteger(count) || count < 1 || !work) throw new Error('usage: tsx bench/scale.ts <services> <work dir>');
 
-// the one service's new tag: a value no run used before
-const onlyTag = `1.${only}.${Date.now()}`;
 // A values file per environment, as a real system has: one entry per service.
 const ServiceValues = z.strictObject({ tag: imageTag, replicas: z.number().int().min(1), resources: ResourcesSchema });
 const system = defineSystem({
@@ -47,7 +38,7 @@ for (const env of ENVIRONMENTS) {
       'systems:', `  synthetic: { clusters: [${env}-apse1] }`, ''].join('\n'));
   const lines = [`namespace: synthetic-${env}`, 'services:'];
   for (let i = 0; i < count; i++) {
-    lines.push(`  svc-${i}:`, `    tag: ${i === only ? onlyTag : `1.${i}.0`}`, `    replicas: ${env === 'production' ? 3 : 1}`,
+    lines.push(`  svc-${i}:`, `    tag: 1.${i}.0`, `    replicas: ${env === 'production' ? 3 : 1}`,
       '    resources: { requests: { cpu: 100m, memory: 128Mi }, limits: { cpu: 500m, memory: 256Mi } }');
   }
   writeFileSync(join(work, 'environments', env, 'synthetic.yaml'), lines.join('\n') + '\n');
@@ -74,19 +65,16 @@ const services = Array.from({ length: count }, (_, i) => defineService({
 }));
 
 const started = performance.now();
-const leaves = renderServices(only === undefined ? services : [services[only]], { root: work });
+const leaves = renderServices(services, { root: work });
 await writeLeaves(join(work, 'dist'), leaves);
 const argocdStarted = performance.now();
-// the bundled renderer names its memo by its own file; this process's code is this script's
+// the bundled renderer names its memo by its code; this process's code is this script's
 const memo = DistMemo.open<FileObject>(join(work, DIST_MEMO_FILE), 'bench/scale.ts');
-await generateArgoCd(work, only === undefined ? distLeavesOf(leaves, memo) : undefined, memo);
+await generateArgoCd(work, distLeavesOf(leaves, memo), memo);
 const ms = performance.now() - started;
-if (only !== undefined && !readFileSync(join(work, `dist/production/synthetic/svc-${only}/Deployment.svc-${only}.yaml`), 'utf8').includes(`:${onlyTag}`)) {
-  throw new Error(`svc-${only}: the render of the new tag ${onlyTag} is not in dist/`);
-}
 const objects = leaves.reduce((n, l) => n + l.objects.length, 0);
 console.log(JSON.stringify({
   services: count, environments: ENVIRONMENTS.length, objects, files: objects, ms: Math.round(ms),
-  argocdMs: Math.round(performance.now() - argocdStarted), parsed: memo.lookups.missing,
+  argocdMs: Math.round(performance.now() - argocdStarted),
   maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
 }));
