@@ -1,6 +1,8 @@
+import { DEFAULT_SCHEMA, Type, dump } from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { isYaml11NonString, toYaml } from './manifest-yaml';
+import { seededRandom } from '../testing';
 
 const both = (text: string) => ({ v11: parse(text, { version: '1.1' }), v12: parse(text, { version: '1.2' }) });
 
@@ -54,4 +56,21 @@ describe('toYaml', () => {
       expect(isYaml11NonString(s), s).toBe(false);
     }
   });
+
+  it('quotes exactly what DEFAULT_SCHEMA with a YAML 1.1 type added quotes (its schema answers for all the types at once)', () => {
+    // the plain way: every DEFAULT_SCHEMA type asked, and the YAML 1.1 type after them
+    const reference = DEFAULT_SCHEMA.extend({ implicit: [new Type('tag:reference,2026:yaml11', { kind: 'scalar', resolve: (s: unknown) => typeof s === 'string' && isYaml11NonString(s) })] });
+    const random = seededRandom(23);
+    const pick = (chars: string) => chars[Math.floor(random() * chars.length)];
+    // strings near every implicit type: digits, signs, dots, colons, underscores, the letters of
+    // null/true/false/yes/no/on/off/inf/nan/0x/0b/0o/e, merge keys, spaces, and ordinary text
+    const ascii = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+    const word = () => Array.from({ length: Math.floor(random() * 7) }, (_, i) => pick(i === 0 && random() < 0.3 ? ascii : '0123456789+-._:~<eExXbBoOnNyYtTfFaAlLuUrRsSiI \t#/Z')).join('');
+    const words = [...Array.from({ length: 20_000 }, word), '', '<<', '~', 'y', 'Yes', 'NULL', '.NaN', '-.inf', '0o17', '0b1_0', '1_000', '190:20:30', '2001-12-14t21:59:43.10-05:00', '+.5e3'];
+    for (const w of words) {
+      const value = { [w]: w, list: [w], n: 1, b: true, z: null };
+      expect(toYaml(value), JSON.stringify(w)).toBe(dump(value, { schema: reference, lineWidth: -1, noRefs: true, sortKeys: true }));
+    }
+  });
 });
+
