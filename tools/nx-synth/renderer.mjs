@@ -95,10 +95,11 @@ export async function buildRenderer(root = ROOT) {
   const stampText = sourceStamp(root);
   if (existsSync(bundle) && existsSync(stamp) && readFileSync(stamp, 'utf8') === stampText) return bundle;
   // The services, as the catalogue finds them (libs/platform/src/render/catalogue.ts), read only
-  // when the bundle is rebuilt: TypeScript's parser costs more than the rest of a run.
-  const { tsImport } = await import('tsx/esm/api');
-  const { findServiceProjects } = await tsImport(join(root, 'libs/platform/src/render/catalogue.ts'), import.meta.url);
-  const projects = findServiceProjects(root);
+  // when the bundle is rebuilt, and through the Nx plugin's copy of what it found (plugin.ts
+  // `services`: tmp/nx-synth/catalogue.json, keyed by the files it reads), which an Nx run has just
+  // brought up to date: TypeScript's parser costs more than the rest of a run (1.2 s at 1,000 services).
+  const { services } = createRequire(import.meta.url)('./plugin.cjs');
+  const projects = services(root);
   // a workspace without the Argo CD generator (a test's fixture workspace) renders dist/ only
   const argocd = existsSync(join(root, 'apps/argocd/src/main.ts'));
   const entry = join(outDir, 'entry.ts');
